@@ -1,0 +1,30 @@
+/* The `can` command line: a thin layer that parses flags and calls core/.
+ * Each command lives in its own cmd_*.c file. */
+#ifndef CAN_CLI_H
+#define CAN_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+struct can_command {
+	const char *name;
+	const char *summary;                 /* one line for `can --help` */
+	void (*usage)(FILE *out);            /* full `can help NAME` text, starts with "Usage:" */
+	int (*main)(int argc, char **argv);  /* argv[0] is the command name */
+	bool ready;                          /* listed in --help only when it works */
+};
+
+/* Every command; main.c owns the table. */
+const struct can_command *cli_find(const char *name);
+
+/* Prints "can: MSG\nTry 'can help CMD'.\n" and returns CAN_EXIT_USAGE. */
+int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+int cmd_check(int argc, char **argv);
+void cmd_check_usage(FILE *out);
+int cmd_recipe(int argc, char **argv);
+void cmd_recipe_usage(FILE *out);
+int cmd_run(int argc, char **argv);
+void cmd_run_usage(FILE *out);
+
+#endif

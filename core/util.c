@@ -1,0 +1,86 @@
+#include "util.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void *check_alloc(void *p)
+{
+	if (!p) {
+		fputs("can: out of memory\n", stderr);
+		abort();
+	}
+	return p;
+}
+
+void *xmalloc(size_t n) { return check_alloc(malloc(n ? n : 1)); }
+void *xcalloc(size_t nmemb, size_t size) { return check_alloc(calloc(nmemb ? nmemb : 1, size ? size : 1)); }
+void *xrealloc(void *p, size_t n) { return check_alloc(realloc(p, n ? n : 1)); }
+char *xstrdup(const char *s) { return check_alloc(strdup(s)); }
+char *xstrndup(const char *s, size_t n) { return check_alloc(strndup(s, n)); }
+
+char *xasprintf(const char *fmt, ...)
+{
+	va_list ap;
+	char *out = NULL;
+	va_start(ap, fmt);
+	int r = vasprintf(&out, fmt, ap);
+	va_end(ap);
+	if (r < 0)
+		check_alloc(NULL);
+	return out;
+}
+
+static void vwarn(const char *fmt, va_list ap, int err, bool with_errno)
+{
+	char buf[2048];
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	if (with_errno)
+		fprintf(stderr, "can: %s: %s: %s\n", buf, errno_name(err), strerror(err));
+	else
+		fprintf(stderr, "can: %s\n", buf);
+}
+
+void can_warn(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vwarn(fmt, ap, 0, false);
+	va_end(ap);
+}
+
+void can_warn_errno(const char *fmt, ...)
+{
+	int err = errno;
+	va_list ap;
+	va_start(ap, fmt);
+	vwarn(fmt, ap, err, true);
+	va_end(ap);
+	errno = err;
+}
+
+void can_die(int code, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vwarn(fmt, ap, 0, false);
+	va_end(ap);
+	exit(code);
+}
+
+void can_die_errno(int code, const char *fmt, ...)
+{
+	int err = errno;
+	va_list ap;
+	va_start(ap, fmt);
+	vwarn(fmt, ap, err, true);
+	va_end(ap);
+	exit(code);
+}
+
+const char *errno_name(int err)
+{
+	const char *n = strerrorname_np(err);
+	return n ? n : "E?";
+}

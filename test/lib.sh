@@ -1,0 +1,94 @@
+# test/lib.sh: sourced by the bash integration tests. Emits TAP.
+#
+# Tests that exercise the sandbox must run as an unprivileged user. When the
+# suite runs as root (CI), t_drop_to_user copies what the test needs into a
+# world-readable temporary folder and re-runs the script there as the user
+# "cantest" (created on first use), with a fresh HOME.
+set -u
+T_N=0
+T_FAILED=0
+: "${CAN:?CAN must point at the can binary}"
+# LeakSanitizer cannot run inside a sandbox (it needs ptrace); the unit tests
+# keep leak checking.
+export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=0}"
+
+t_ok()   { T_N=$((T_N + 1)); echo "ok $T_N - $*"; }
+t_fail() { T_N=$((T_N + 1)); T_FAILED=$((T_FAILED + 1)); echo "not ok $T_N - $*"; }
+t_skip() { T_N=$((T_N + 1)); echo "ok $T_N - # SKIP $*"; }
+t_diag() { printf '# %s\n' "$@"; }
+t_done() { echo "1..$T_N"; exit 0; }
+
+# t_run CMD...: runs CMD, stores stdout in $T_OUT, stderr in $T_ERR, status in $T_RC.
+t_run() {
+	local o e
+	o=$(mktemp) e=$(mktemp)
+	"$@" >"$o" 2>"$e" </dev/null
+	T_RC=$?
+	T_OUT=$(cat "$o") T_ERR=$(cat "$e")
+	rm -f "$o" "$e"
+}
+
+# t_expect DESC RC CMD...: passes when CMD exits with RC.
+t_expect() {
+	local desc=$1 rc=$2
+	shift 2
+	t_run "$@"
+	if [ "$T_RC" = "$rc" ]; then
+		t_ok "$desc"
+	else
+		t_fail "$desc (exit $T_RC, wanted $rc)"
+		t_diag "stdout: $T_OUT" "stderr: $T_ERR"
+	fi
+}
+
+# t_grep DESC PATTERN TEXT: passes when TEXT matches the extended regex PATTERN.
+t_grep() {
+	if printf '%s' "$3" | grep -Eq -- "$2"; then
+		t_ok "$1"
+	else
+		t_fail "$1 (no match for /$2/)"
+		t_diag "in: $3"
+	fi
+}
+
+# t_nogrep DESC PATTERN TEXT: passes when TEXT does not match.
+t_nogrep() {
+	if printf '%s' "$3" | grep -Eq -- "$2"; then
+		t_fail "$1 (unexpected match for /$2/)"
+		t_diag "in: $3"
+	else
+		t_ok "$1"
+	fi
+}
+
+# t_drop_to_user [FILE...]: when root, re-run this script as "cantest" with
+# the can binary, lib.sh, the script and the named files copied to a folder
+# that user can read. Sets T_HOME to the user's (fresh) home either way.
+t_drop_to_user() {
+	if [ "$(id -u)" != 0 ]; then
+		T_HOME=$HOME
+		return 0
+	fi
+	local user=cantest
+	if ! id "$user" >/dev/null 2>&1; then
+		useradd --create-home --shell /bin/bash "$user" >/dev/null 2>&1 ||
+			{ echo "Bail out! cannot create test user $user"; exit 1; }
+	fi
+	local dir
+	dir=$(mktemp -d /tmp/cantest.XXXXXX)
+	chmod 755 "$dir"
+	cp "$CAN" "$dir/can"
+	cp "${BASH_SOURCE[1]}" "$dir/test.sh"
+	cp "$(dirname "${BASH_SOURCE[0]}")/lib.sh" "$dir/lib.sh"
+	local f
+	for f in "$@"; do cp -r "$f" "$dir/"; done
+	chmod -R a+rX "$dir"
+	local home
+	home=$(getent passwd "$user" | cut -d: -f6)
+	cd "$dir" || exit 1
+	exec setpriv --reuid="$user" --regid="$user" --init-groups \
+		env -i PATH=/usr/local/bin:/usr/bin:/bin HOME="$home" USER="$user" \
+		LOGNAME="$user" CAN="$dir/can" CAN_SRCDIR="$dir" CAN_TESTBIN="$dir" \
+		CAN_TEST_DROPPED=1 ASAN_OPTIONS="$ASAN_OPTIONS" LANG=C.UTF-8 \
+		bash "$dir/test.sh"
+}
