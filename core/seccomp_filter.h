@@ -1,0 +1,44 @@
+/* The seccomp filter: compiled from the merged [syscalls] policy plus the
+ * fixed hardening rules (DESIGN section 5), with libseccomp.
+ * Building is separate from installing so tests can check the BPF without
+ * loading it. */
+#ifndef CAN_SECCOMP_FILTER_H
+#define CAN_SECCOMP_FILTER_H
+
+#include "diag.h"
+#include "policy.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+enum sc_mode {
+	SC_MODE_ENFORCE, /* refused calls fail with EPERM (the default) */
+	SC_MODE_STRICT,  /* refused calls kill the process (--strict) */
+	SC_MODE_MONITOR, /* refused calls are logged and allowed (--monitor) */
+};
+
+struct sc_options {
+	enum sc_mode mode;
+	/* Syscall numbers (native) whose checks need the notification
+	 * supervisor: they return SECCOMP_RET_USER_NOTIF instead of ALLOW. */
+	const int *notify_nrs;
+	size_t n_notify;
+	/* A pid (as seen by the filtered process) that must not be signalled
+	 * or pidfd_open'ed: the session supervisor. 0 = none. */
+	pid_t protect_pid;
+};
+
+struct sc_filter;
+
+/* NULL with errors in *d (e.g. an unknown syscall name) when it cannot be built. */
+struct sc_filter *sc_build(const struct policy *p, const struct sc_options *o, struct diags *d);
+/* The filter as classic BPF (caller frees *insns). Returns 0 or -errno. */
+int sc_export(const struct sc_filter *f, void **insns, size_t *n_insns);
+/* Loads the filter on the calling process (sets no_new_privs first).
+ * Returns the listener fd when n_notify > 0, 0 when there is none,
+ * -errno on failure. */
+int sc_install(struct sc_filter *f);
+void sc_free(struct sc_filter *f);
+
+#endif
