@@ -1,16 +1,71 @@
-/* can run: placeholder until its issue lands (not listed in --help until ready). */
+/* can run: parses the command line, loads the effective policy and hands
+ * over to run_sandbox (run.c). */
 #include "cli.h"
+#include "run.h"
+#include "run_glue.h"
 #include "util.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 void cmd_run_usage(FILE *out)
 {
-	fputs("Usage: can run\n", out);
+	fputs("Usage: can run [OPTIONS] -- CMD [ARGS...]\n"
+	      "\n"
+	      "Run CMD in a fresh sandbox: new user, mount, PID, IPC, UTS, cgroup and network\n"
+	      "namespaces; a tmpfs root showing only what the recipes allow (the working\n"
+	      "directory writable); Landlock; no capabilities; a seccomp filter.\n"
+	      "If a wall cannot be built, nothing runs and can exits 126.\n"
+	      "\n"
+	      "Options:\n"
+	      "  -r, --recipe NAME        add a recipe (name or path; repeatable, merged in order)\n"
+	      "  -m, --monitor            log refused system calls instead of refusing them\n"
+	      "  -s, --strict             every degradation is fatal; refused calls kill\n"
+	      "      --allow-degraded[=WALLS]\n"
+	      "                           go on without these walls when they cannot be built,\n"
+	      "                           with a warning: landlock, landlock-net, landlock-scope,\n"
+	      "                           seccomp, cgroups (comma list; no value = all)\n"
+	      "      --new-session        detach the command from the terminal (setsid)\n"
+	      "  -p, --port SPEC          (not supported yet)\n"
+	      "      --events FILE        (not supported yet)\n"
+	      "  -h, --help               show this help\n"
+	      "\n"
+	      "Exit status: the command's (128+N when killed by signal N); 126 when a wall\n"
+	      "could not be built; 127 when CMD is not found inside the sandbox; 2 for a bad\n"
+	      "command line or recipe. See docs/run.md and 'can check'.\n", out);
 }
 
 int cmd_run(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	can_warn("run: not implemented yet");
-	return CAN_EXIT_FAIL;
+	struct run_opts o;
+	char err[512];
+	int rc = run_opts_parse(argc, argv, &o, err, sizeof(err));
+	if (rc == 1) {
+		cmd_run_usage(stdout);
+		run_opts_free(&o);
+		return CAN_EXIT_OK;
+	}
+	if (rc) {
+		run_opts_free(&o);
+		return cli_usage_error("run", "%s", err);
+	}
+	char cwd[PATH_MAX];
+	if (!getcwd(cwd, sizeof(cwd))) {
+		can_warn_errno("run: the working directory");
+		run_opts_free(&o);
+		return CAN_EXIT_WALL;
+	}
+	struct policy p;
+	rc = run_glue_policy(o.recipes, o.nrecipes, o.cmd[0], &p);
+	if (rc) {
+		run_opts_free(&o);
+		return rc;
+	}
+	struct run_config cfg = { .policy = &p, .opts = &o, .cwd = cwd };
+	rc = run_sandbox(&cfg);
+	run_opts_free(&o);
+	return rc;
 }

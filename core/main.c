@@ -9,7 +9,7 @@
 #include <string.h>
 
 static const struct can_command commands[] = {
-	{ "run", "run a command in a fresh sandbox", cmd_run_usage, cmd_run, false },
+	{ "run", "run a command in a fresh sandbox", cmd_run_usage, cmd_run, true },
 	{ "check", "report what this machine supports", cmd_check_usage, cmd_check, true },
 	{ "recipe", "list, show, explain and validate recipes", cmd_recipe_usage, cmd_recipe, true },
 };

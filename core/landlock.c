@@ -1,0 +1,185 @@
+/* Landlock (see landlock.h). Rules are taken from the mount plan so the two
+ * walls say the same thing; what the plan hides (deny, mask) gets no rule of
+ * its own and is covered by the mount. */
+#include "landlock.h"
+#include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/landlock.h>
+#include <linux/openat2.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+/* Newer than some installed headers: defined here, probed by ABI at run time. */
+#ifndef LANDLOCK_ACCESS_FS_TRUNCATE
+#define LANDLOCK_ACCESS_FS_TRUNCATE (1ULL << 14)
+#endif
+#ifndef LANDLOCK_ACCESS_FS_IOCTL_DEV
+#define LANDLOCK_ACCESS_FS_IOCTL_DEV (1ULL << 15)
+#endif
+#ifndef LANDLOCK_ACCESS_NET_CONNECT_TCP
+#define LANDLOCK_ACCESS_NET_CONNECT_TCP (1ULL << 1)
+#endif
+#ifndef LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET
+#define LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET (1ULL << 0)
+#endif
+#ifndef LANDLOCK_SCOPE_SIGNAL
+#define LANDLOCK_SCOPE_SIGNAL (1ULL << 1)
+#endif
+#define CAN_LL_RULE_PATH_BENEATH 1
+#define CAN_LL_RULE_NET_PORT 2
+
+/* Our own copies of the (growing) uapi structs. */
+struct can_ll_ruleset {
+	uint64_t fs, net, scoped;
+};
+struct can_ll_path {
+	uint64_t allowed;
+	int32_t fd;
+} __attribute__((packed));
+struct can_ll_port {
+	uint64_t allowed;
+	uint64_t port;
+};
+
+#define R_READ (LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_READ_DIR)
+#define R_EXEC LANDLOCK_ACCESS_FS_EXECUTE
+#define R_WRITE                                                                                   \
+	(LANDLOCK_ACCESS_FS_WRITE_FILE | LANDLOCK_ACCESS_FS_REMOVE_DIR |                            \
+	 LANDLOCK_ACCESS_FS_REMOVE_FILE | LANDLOCK_ACCESS_FS_MAKE_DIR | LANDLOCK_ACCESS_FS_MAKE_REG | \
+	 LANDLOCK_ACCESS_FS_MAKE_SOCK | LANDLOCK_ACCESS_FS_MAKE_FIFO | LANDLOCK_ACCESS_FS_MAKE_SYM |  \
+	 LANDLOCK_ACCESS_FS_REFER | LANDLOCK_ACCESS_FS_TRUNCATE)
+#define R_FILE                                                                                    \
+	(LANDLOCK_ACCESS_FS_EXECUTE | LANDLOCK_ACCESS_FS_WRITE_FILE | LANDLOCK_ACCESS_FS_READ_FILE | \
+	 LANDLOCK_ACCESS_FS_TRUNCATE | LANDLOCK_ACCESS_FS_IOCTL_DEV)
+
+int landlock_abi(void)
+{
+	long r = syscall(SYS_landlock_create_ruleset, NULL, 0, LANDLOCK_CREATE_RULESET_VERSION);
+	return r < 0 ? -errno : (int)r;
+}
+
+uint64_t ll_handled_fs(int abi)
+{
+	uint64_t h = (LANDLOCK_ACCESS_FS_MAKE_SYM << 1) - 1; /* ABI 1: bits 0..12 */
+	if (abi >= 2)
+		h |= LANDLOCK_ACCESS_FS_REFER;
+	if (abi >= 3)
+		h |= LANDLOCK_ACCESS_FS_TRUNCATE;
+	if (abi >= 5)
+		h |= LANDLOCK_ACCESS_FS_IOCTL_DEV;
+	return h;
+}
+
+uint64_t ll_rights_for(const struct mnt_op *op, const char *dst, bool dir, int abi)
+{
+	uint64_t r = 0;
+	switch (op->kind) {
+	case MNT_BIND_RO:
+		r = R_READ | (op->exec ? R_EXEC : 0);
+		break;
+	case MNT_BIND_RW:
+	case MNT_TMPFS:
+		r = R_READ | R_WRITE | (op->exec ? R_EXEC : 0);
+		break;
+	case MNT_DEV:
+		if (strcmp(dst, "/dev/shm") == 0)
+			r = R_READ | R_WRITE;
+		else
+			r = R_READ | LANDLOCK_ACCESS_FS_WRITE_FILE | LANDLOCK_ACCESS_FS_TRUNCATE |
+			    LANDLOCK_ACCESS_FS_IOCTL_DEV;
+		break;
+	case MNT_PROC:
+		r = R_READ | LANDLOCK_ACCESS_FS_WRITE_FILE;
+		break;
+	case MNT_ROOT_TMPFS:
+		/* Listing directories shows only what the plan mounted (it is all
+		 * allowed, or an empty cover); reading and writing stay per entry. */
+		r = LANDLOCK_ACCESS_FS_READ_DIR;
+		break;
+	default:
+		return 0;
+	}
+	if (!dir)
+		r &= R_FILE;
+	return r & ll_handled_fs(abi);
+}
+
+static int add_path(int ruleset, const char *path, const struct mnt_op *op, int abi)
+{
+	int fd = open(path, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return (errno == ENOENT || errno == ELOOP) ? 0 : -1;
+	struct stat st;
+	if (fstat(fd, &st) < 0 || S_ISLNK(st.st_mode)) {
+		close(fd);
+		return 0;
+	}
+	struct can_ll_path a = { .allowed = ll_rights_for(op, path, S_ISDIR(st.st_mode), abi), .fd = fd };
+	long r = a.allowed ? syscall(SYS_landlock_add_rule, ruleset, CAN_LL_RULE_PATH_BENEATH, &a, 0) : 0;
+	int e = errno;
+	close(fd);
+	errno = e;
+	return r < 0 ? -1 : 0;
+}
+
+int landlock_apply(const struct mount_plan *pl, int abi, int proxy_port, struct ll_result *res,
+		   char *err, size_t errlen)
+{
+	*res = (struct ll_result){ 0 };
+	struct can_ll_ruleset attr = { .fs = ll_handled_fs(abi) };
+	size_t size = sizeof(uint64_t);
+	if (abi >= 4) {
+		attr.net = LANDLOCK_ACCESS_NET_CONNECT_TCP;
+		size = 2 * sizeof(uint64_t);
+	}
+	if (abi >= 6) {
+		attr.scoped = LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET | LANDLOCK_SCOPE_SIGNAL;
+		size = sizeof(attr);
+	}
+	int rs = (int)syscall(SYS_landlock_create_ruleset, &attr, size, 0);
+	if (rs < 0) {
+		snprintf(err, errlen, "create ruleset: %s: %s", errno_name(errno), strerror(errno));
+		return -1;
+	}
+	for (size_t i = 0; i < pl->n; i++) {
+		const struct mnt_op *op = &pl->ops[i];
+		const char *extra[4] = { op->dst, NULL };
+		if (op->kind == MNT_DEV) {
+			extra[1] = "/dev/pts";
+			extra[2] = "/dev/shm";
+		}
+		for (size_t k = 0; extra[k]; k++) {
+			if (add_path(rs, extra[k], op, abi) < 0) {
+				snprintf(err, errlen, "add rule for %s: %s: %s", extra[k], errno_name(errno),
+					 strerror(errno));
+				close(rs);
+				return -1;
+			}
+		}
+	}
+	if (abi >= 4 && proxy_port > 0) {
+		struct can_ll_port p = { .allowed = LANDLOCK_ACCESS_NET_CONNECT_TCP,
+					 .port = (uint64_t)proxy_port };
+		if (syscall(SYS_landlock_add_rule, rs, CAN_LL_RULE_NET_PORT, &p, 0) < 0) {
+			snprintf(err, errlen, "add rule for port %d: %s: %s", proxy_port,
+				 errno_name(errno), strerror(errno));
+			close(rs);
+			return -1;
+		}
+	}
+	if (syscall(SYS_landlock_restrict_self, rs, 0) < 0) {
+		snprintf(err, errlen, "restrict self: %s: %s", errno_name(errno), strerror(errno));
+		close(rs);
+		return -1;
+	}
+	close(rs);
+	res->fs = true;
+	res->net = abi >= 4;
+	res->scope = abi >= 6;
+	return 0;
+}

@@ -1,0 +1,524 @@
+/* run_sandbox: the process side of `can run`.
+ *
+ *   can (host namespaces, the supervisor)
+ *    └─ init (PID 1; new user, mount, PID, IPC, UTS, cgroup, net namespaces)
+ *         └─ the command
+ *
+ * The host-side can checks what it can before anything starts (Landlock ABI,
+ * seccomp, cgroups, the mount plan), so most refusals happen before a
+ * process exists. init maps the user's own uid/gid, brings `lo` up, performs
+ * the mount plan and pivots, then forks the command, which restricts itself
+ * (Landlock, capabilities, no_new_privs, rlimits, seccomp last) and execs.
+ * Any step that fails prints one line and exits 126: nothing runs half
+ * walled. */
+#include "cgroup.h"
+#include "init.h"
+#include "landlock.h"
+#include "mount_exec.h"
+#include "mount_plan.h"
+#include "net_lo.h"
+#include "proc_harden.h"
+#include "run.h"
+#include "run_glue.h"
+#include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+
+extern char **environ;
+
+#define SEE_CHECK " (see 'can check')"
+
+/* Everything the sandbox side needs, prepared by the host side. */
+struct run_state {
+	const struct run_config *cfg;
+	struct mount_plan plan;
+	char **env;
+	char *host_cmd;       /* where the command is on the host, for the 127 hint */
+	int ll_abi;           /* < 0: no Landlock */
+	bool use_landlock;
+	struct sc_filter *filter;
+	bool tty_fg;          /* stdin is our terminal and we are in its foreground */
+	int sync_rd;          /* init waits for one byte (cgroup attach) or -1 */
+	int alive_rd;         /* EOF when the host-side can dies */
+	int handover;         /* command's end of the listener socket, or -1 */
+};
+
+/* One line, then 126. Used only in the sandbox's processes. */
+static _Noreturn void wall_fail(const char *wall, const char *what, const char *todo)
+{
+	fprintf(stderr, "can: %s: %s; %s" SEE_CHECK "\n", wall, what, todo);
+	_exit(CAN_EXIT_WALL);
+}
+
+static int write_file(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	ssize_t n = write(fd, s, strlen(s));
+	int e = errno;
+	close(fd);
+	errno = e;
+	return n == (ssize_t)strlen(s) ? 0 : -1;
+}
+
+static void map_ids(uid_t uid, gid_t gid)
+{
+	char buf[64], err[256];
+	snprintf(buf, sizeof(buf), "%u %u 1\n", (unsigned)uid, (unsigned)uid);
+	if (write_file("/proc/self/uid_map", buf) < 0)
+		goto fail;
+	if (write_file("/proc/self/setgroups", "deny") < 0)
+		goto fail;
+	snprintf(buf, sizeof(buf), "%u %u 1\n", (unsigned)gid, (unsigned)gid);
+	if (write_file("/proc/self/gid_map", buf) < 0)
+		goto fail;
+	return;
+fail:
+	snprintf(err, sizeof(err), "map uid/gid in the user namespace: %s: %s", errno_name(errno),
+		 strerror(errno));
+	wall_fail("namespaces", err, "check that unprivileged user namespaces are enabled");
+}
+
+/* PATH lookup inside the sandbox. NULL when not found. */
+static char *find_cmd(const char *name, char *const *env)
+{
+	if (strchr(name, '/'))
+		return xstrdup(name);
+	const char *path = "/usr/local/bin:/usr/bin:/bin";
+	for (char *const *e = env; *e; e++)
+		if (strncmp(*e, "PATH=", 5) == 0)
+			path = *e + 5;
+	char *copy = xstrdup(path), *save = NULL, *found = NULL;
+	for (char *d = strtok_r(copy, ":", &save); d && !found; d = strtok_r(NULL, ":", &save)) {
+		char *p = xasprintf("%s/%s", *d ? d : ".", name);
+		struct stat st;
+		if (stat(p, &st) == 0 && S_ISREG(st.st_mode) && access(p, X_OK) == 0)
+			found = p;
+		else
+			free(p);
+	}
+	free(copy);
+	return found;
+}
+
+static _Noreturn void not_found(const struct run_state *st, const char *name)
+{
+	if (st->host_cmd)
+		fprintf(stderr,
+			"can: %s: command not found inside the sandbox; on the host it is %s, which "
+			"the policy does not show: add a recipe that allows it (-r NAME, see 'can recipe "
+			"list') or its folder to [filesystem] allow\n",
+			name, st->host_cmd);
+	else
+		fprintf(stderr, "can: %s: command not found (not on the host either)\n", name);
+	_exit(CAN_EXIT_NOTFOUND);
+}
+
+/* Sends the seccomp listener to the host side and waits for its ack.
+ * Only sendmsg, read and close are called on this path (docs/adr/0051). */
+static void hand_over(int sock, int listener)
+{
+	char byte = 'L';
+	struct iovec iov = { &byte, 1 };
+	union {
+		struct cmsghdr h;
+		char buf[CMSG_SPACE(sizeof(int))];
+	} u;
+	memset(&u, 0, sizeof(u));
+	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
+			    .msg_controllen = sizeof(u.buf) };
+	struct cmsghdr *c = CMSG_FIRSTHDR(&m);
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &listener, sizeof(int));
+	if (sendmsg(sock, &m, MSG_NOSIGNAL) != 1)
+		_exit(CAN_EXIT_WALL);
+	if (read(sock, &byte, 1) != 1 || byte != 'A')
+		_exit(CAN_EXIT_WALL); /* no supervisor: fail closed */
+	close(listener);
+	close(sock);
+}
+
+static _Noreturn void command(struct run_state *st)
+{
+	const struct run_config *cfg = st->cfg;
+	char err[512], msg[700];
+	sigset_t all;
+	sigemptyset(&all);
+	for (const int *s = init_forwarded_signals; *s; s++)
+		signal(*s, SIG_DFL);
+	signal(SIGCHLD, SIG_DFL);
+
+	if (cfg->opts->new_session) {
+		setsid();
+	} else {
+		setpgid(0, 0);
+		if (st->tty_fg) {
+			/* Job control: the command owns the terminal's foreground. */
+			sigset_t ttou;
+			sigemptyset(&ttou);
+			sigaddset(&ttou, SIGTTOU);
+			sigprocmask(SIG_BLOCK, &ttou, NULL);
+			tcsetpgrp(STDIN_FILENO, getpid());
+		}
+	}
+	sigprocmask(SIG_SETMASK, &all, NULL);
+
+	if (chdir(cfg->cwd) < 0) {
+		snprintf(err, sizeof(err), "chdir %s: %s: %s", cfg->cwd, errno_name(errno),
+			 strerror(errno));
+		wall_fail("filesystem", err, "the working directory must be visible inside");
+	}
+	char *path = find_cmd(cfg->opts->cmd[0], st->env);
+	if (!path)
+		not_found(st, cfg->opts->cmd[0]);
+
+	if (harden_no_new_privs(err, sizeof(err)) < 0)
+		wall_fail("process", err, "this kernel is too old for can");
+	if (st->use_landlock) {
+		struct ll_result res;
+		if (landlock_apply(&st->plan, st->ll_abi, 0, &res, err, sizeof(err)) < 0) {
+			snprintf(msg, sizeof(msg), "%s", err);
+			wall_fail("landlock", msg,
+				  "run with --allow-degraded=landlock to go on without it");
+		}
+	}
+	if (harden_drop_caps(err, sizeof(err)) < 0)
+		wall_fail("capabilities", err, "report this: dropping capabilities should not fail");
+	if (harden_rlimits(cfg->policy, err, sizeof(err)) < 0)
+		wall_fail("rlimits", err, "lower [process] max_pids");
+	if (st->filter) {
+		int fd = run_glue_sc_install(st->filter);
+		if (fd < 0) {
+			snprintf(err, sizeof(err), "install the filter: %s: %s", errno_name(-fd),
+				 strerror(-fd));
+			wall_fail("seccomp", err, "run with --allow-degraded=seccomp to go on without it");
+		}
+		if (fd > 0) {
+			if (st->handover < 0)
+				wall_fail("seccomp", "the filter has a listener but no supervisor takes it",
+					  "report this");
+			hand_over(st->handover, fd);
+		}
+	}
+	execve(path, cfg->opts->cmd, st->env);
+	int e = errno;
+	if (e == ENOENT)
+		fprintf(stderr,
+			"can: %s: cannot run inside the sandbox: ENOENT: its interpreter or a library "
+			"is not visible inside\n", path);
+	else
+		fprintf(stderr, "can: %s: cannot run inside the sandbox: %s: %s\n", path,
+			errno_name(e), strerror(e));
+	_exit(e == ENOENT ? CAN_EXIT_NOTFOUND : CAN_EXIT_WALL);
+}
+
+static _Noreturn void sandbox_init(struct run_state *st, uid_t uid, gid_t gid)
+{
+	char err[512];
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	setpgid(0, 0); /* terminal signals reach can, which forwards them once */
+	map_ids(uid, gid);
+	if (st->sync_rd >= 0) {
+		char b;
+		if (read(st->sync_rd, &b, 1) != 1)
+			_exit(CAN_EXIT_WALL);
+		close(st->sync_rd);
+	}
+	if (sethostname("can", 3) < 0)
+		wall_fail("namespaces", "set the sandbox's host name", "report this");
+	if (net_lo_up(err, sizeof(err)) < 0)
+		wall_fail("network", err, "check that libnl-route-3 works here");
+	if (mount_exec(&st->plan, err, sizeof(err)) < 0)
+		wall_fail("filesystem", err, "fix the path in the recipe, or its permissions");
+
+	pid_t cmd = fork();
+	if (cmd < 0) {
+		snprintf(err, sizeof(err), "fork: %s: %s", errno_name(errno), strerror(errno));
+		wall_fail("process", err, "lower the load or max_pids");
+	}
+	if (cmd == 0)
+		command(st);
+	if (st->handover >= 0)
+		close(st->handover);
+	/* init needs no privilege from here on. */
+	prctl(PR_SET_DUMPABLE, 0);
+	harden_no_new_privs(err, sizeof(err));
+	harden_drop_caps(err, sizeof(err));
+	init_loop(cmd, st->alive_rd);
+}
+
+/* Host side: the listener arrives on sock (SO_PASSCRED set). */
+static void take_listener(int sock, const struct run_config *cfg)
+{
+	char byte;
+	struct iovec iov = { &byte, 1 };
+	union {
+		struct cmsghdr h;
+		char buf[CMSG_SPACE(sizeof(int)) + CMSG_SPACE(sizeof(struct ucred))];
+	} u;
+	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
+			    .msg_controllen = sizeof(u.buf) };
+	if (recvmsg(sock, &m, MSG_CMSG_CLOEXEC) != 1)
+		return;
+	int fd = -1;
+	pid_t pid = 0;
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(&m); c; c = CMSG_NXTHDR(&m, c)) {
+		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS)
+			memcpy(&fd, CMSG_DATA(c), sizeof(int));
+		else if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_CREDENTIALS) {
+			struct ucred cr;
+			memcpy(&cr, CMSG_DATA(c), sizeof(cr));
+			pid = cr.pid;
+		}
+	}
+	if (fd < 0)
+		return;
+	cfg->on_listener(fd, pid, cfg->listener_ctx);
+	char ack = 'A';
+	if (write(sock, &ack, 1) != 1)
+		return;
+}
+
+static int supervise(pid_t init, int sock, const struct run_config *cfg)
+{
+	sigset_t set;
+	init_signal_set(&set);
+	int sfd = signalfd(-1, &set, SFD_CLOEXEC);
+	if (sfd < 0)
+		can_die_errno(CAN_EXIT_WALL, "run: signalfd");
+	struct pollfd pf[2] = { { sfd, POLLIN, 0 }, { sock, POLLIN, 0 } };
+	for (;;) {
+		int st;
+		pid_t p = waitpid(init, &st, WNOHANG);
+		if (p == init) {
+			close(sfd);
+			return run_exit_code(st);
+		}
+		if (poll(pf, sock >= 0 ? 2 : 1, -1) < 0 && errno != EINTR)
+			can_die_errno(CAN_EXIT_WALL, "run: poll");
+		if (sock >= 0 && pf[1].revents) {
+			if (pf[1].revents & POLLIN)
+				take_listener(sock, cfg);
+			else
+				pf[1].fd = -1;
+		}
+		if (pf[0].revents & POLLIN) {
+			struct signalfd_siginfo si;
+			if (read(sfd, &si, sizeof(si)) == sizeof(si) && si.ssi_signo != SIGCHLD)
+				kill(init, (int)si.ssi_signo);
+		}
+	}
+}
+
+/* Host-side PATH lookup, for the "not found inside" hint. */
+static char *host_which(const char *name)
+{
+	if (strchr(name, '/'))
+		return NULL;
+	return find_cmd(name, environ);
+}
+
+static bool degrade_ok(const struct run_config *cfg, bool strict, unsigned wall)
+{
+	return !strict && (cfg->opts->degrade & wall);
+}
+
+int run_sandbox(const struct run_config *cfg)
+{
+	const struct policy *p = cfg->policy;
+	bool strict = cfg->opts->strict || (p->strict.set && p->strict.v);
+	struct run_state st = { .cfg = cfg, .sync_rd = -1, .alive_rd = -1, .handover = -1 };
+	char err[512];
+
+	/* Network: only lo, whatever else was asked. */
+	const char *egress = p->net.egress.set ? p->net.egress.v : "none";
+	if (strcmp(egress, "direct") == 0) {
+		can_warn("network: egress = \"direct\" is not supported yet; use \"none\"" SEE_CHECK);
+		return CAN_EXIT_WALL;
+	}
+	if (strcmp(egress, "proxy-only") == 0)
+		can_warn("network: egress = \"proxy-only\": the proxy is not built yet, so the command "
+			 "runs with no network at all (only lo)");
+
+	/* Landlock. */
+	st.ll_abi = landlock_abi();
+	if (st.ll_abi < 0) {
+		if (!degrade_ok(cfg, strict, WALL_LANDLOCK)) {
+			can_warn("landlock: not available: %s: %s; run with --allow-degraded=landlock "
+				 "to go on without it" SEE_CHECK, errno_name(-st.ll_abi),
+				 strerror(-st.ll_abi));
+			return CAN_EXIT_WALL;
+		}
+		can_warn("warning: landlock: not available (%s); running without it (degraded)",
+			 errno_name(-st.ll_abi));
+	} else {
+		st.use_landlock = true;
+		static const struct {
+			int abi;
+			unsigned wall;
+			const char *what;
+		} parts[] = {
+			{ 4, WALL_LANDLOCK_NET, "TCP connect rules" },
+			{ 6, WALL_LANDLOCK_SCOPE, "signal and abstract-socket scoping" },
+		};
+		for (size_t i = 0; i < ARRAY_LEN(parts); i++) {
+			if (st.ll_abi >= parts[i].abi)
+				continue;
+			/* The namespaces already cover these; only --strict makes them fatal. */
+			if (strict) {
+				can_warn("%s: Landlock ABI %d has no %s (needs %d) and --strict is on" SEE_CHECK,
+					 run_wall_name(parts[i].wall), st.ll_abi, parts[i].what,
+					 parts[i].abi);
+				return CAN_EXIT_WALL;
+			}
+			can_warn("warning: %s: Landlock ABI %d has no %s; the network and PID "
+				 "namespaces still apply", run_wall_name(parts[i].wall), st.ll_abi,
+				 parts[i].what);
+		}
+	}
+
+	/* Seccomp, built before anything starts so a bad [syscalls] is caught here. */
+	struct sc_options sco = { .mode = strict ? SC_MODE_STRICT
+						 : cfg->opts->monitor ? SC_MODE_MONITOR : SC_MODE_ENFORCE,
+				  .notify_nrs = cfg->on_listener ? cfg->notify_nrs : NULL,
+				  .n_notify = cfg->on_listener ? cfg->n_notify : 0 };
+	int r = run_glue_sc_build(p, &sco, &st.filter);
+	if (r == CAN_EXIT_USAGE)
+		return CAN_EXIT_USAGE;
+	if (r == 0) {
+		if (!degrade_ok(cfg, strict, WALL_SECCOMP)) {
+			can_warn("seccomp: the filter is not available in this build; run with "
+				 "--allow-degraded=seccomp to go on without it" SEE_CHECK);
+			return CAN_EXIT_WALL;
+		}
+		can_warn("warning: seccomp: not available in this build; running without a syscall "
+			 "filter (degraded)");
+	}
+
+	/* The mount plan. */
+	struct mount_plan_in mi = { .p = p, .cwd = cfg->cwd };
+	if (mount_plan_build(&mi, &st.plan, err, sizeof(err)) < 0) {
+		can_warn("filesystem: %s; fix the recipe" SEE_CHECK, err);
+		return CAN_EXIT_WALL;
+	}
+
+	/* cgroups. */
+	struct cgroup_run cg = { 0 };
+	bool use_cg = false;
+	if (cgroup_wanted(p)) {
+		if (cgroup_prepare(p, &cg, err, sizeof(err)) == 0) {
+			use_cg = true;
+		} else if (!degrade_ok(cfg, strict, WALL_CGROUPS)) {
+			can_warn("cgroups: [resources] limits need a delegated cgroup v2 subtree: %s; run "
+				 "with --allow-degraded=cgroups to go on without the limits" SEE_CHECK, err);
+			mount_plan_free(&st.plan);
+			return CAN_EXIT_WALL;
+		} else {
+			can_warn("warning: cgroups: %s; [resources] limits are NOT applied (degraded)", err);
+		}
+	}
+
+	st.env = run_env_build(p, environ);
+	st.host_cmd = host_which(cfg->opts->cmd[0]);
+	st.tty_fg = !cfg->opts->new_session && isatty(STDIN_FILENO) &&
+		    tcgetpgrp(STDIN_FILENO) == getpgrp();
+
+	int alive[2], sync[2] = { -1, -1 }, sv[2] = { -1, -1 };
+	if (pipe2(alive, O_CLOEXEC) < 0 || (use_cg && pipe2(sync, O_CLOEXEC) < 0))
+		can_die_errno(CAN_EXIT_WALL, "run: pipe");
+	bool want_handover = st.filter && cfg->on_listener && cfg->n_notify > 0;
+	if (want_handover) {
+		if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+			can_die_errno(CAN_EXIT_WALL, "run: socketpair");
+		int one = 1;
+		setsockopt(sv[0], SOL_SOCKET, SO_PASSCRED, &one, sizeof(one));
+		st.handover = sv[1];
+	}
+	st.alive_rd = alive[0];
+	st.sync_rd = sync[0];
+
+	sigset_t set, old;
+	init_signal_set(&set);
+	sigprocmask(SIG_BLOCK, &set, &old);
+	uid_t uid = getuid();
+	gid_t gid = getgid();
+	fflush(NULL);
+	long pid = syscall(SYS_clone, CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC |
+					      CLONE_NEWUTS | CLONE_NEWCGROUP | CLONE_NEWNET | SIGCHLD,
+			   NULL, NULL, NULL, NULL);
+	if (pid == 0) {
+		close(alive[1]);
+		if (sync[1] >= 0)
+			close(sync[1]);
+		if (sv[0] >= 0)
+			close(sv[0]);
+		sandbox_init(&st, uid, gid);
+	}
+	int e = errno;
+	close(alive[0]);
+	if (sync[0] >= 0)
+		close(sync[0]);
+	if (sv[1] >= 0)
+		close(sv[1]);
+	int rc;
+	if (pid < 0) {
+		errno = e;
+		can_warn_errno("namespaces: clone into new user, mount, PID, IPC, UTS, cgroup and "
+			       "network namespaces; check that unprivileged user namespaces are "
+			       "enabled" SEE_CHECK);
+		rc = CAN_EXIT_WALL;
+	} else {
+		if (use_cg) {
+			if (cgroup_attach(&cg, (pid_t)pid, err, sizeof(err)) < 0) {
+				can_warn("cgroups: %s" SEE_CHECK, err);
+				kill((pid_t)pid, SIGKILL);
+			} else if (write(sync[1], "g", 1) != 1) {
+				kill((pid_t)pid, SIGKILL);
+			}
+		}
+		rc = supervise((pid_t)pid, sv[0], cfg);
+	}
+	if (st.tty_fg) {
+		/* Take the terminal back from the command's process group. */
+		sigset_t ttou;
+		sigemptyset(&ttou);
+		sigaddset(&ttou, SIGTTOU);
+		sigprocmask(SIG_BLOCK, &ttou, NULL);
+		tcsetpgrp(STDIN_FILENO, getpgrp());
+	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	close(alive[1]);
+	if (sync[1] >= 0)
+		close(sync[1]);
+	if (sv[0] >= 0)
+		close(sv[0]);
+	if (use_cg)
+		cgroup_cleanup(&cg);
+	if (cfg->opts->monitor)
+		can_warn("monitor mode was on: refused calls were logged and allowed; the full report "
+			 "comes with the notification engine");
+	mount_plan_free(&st.plan);
+	run_env_free(st.env);
+	free(st.host_cmd);
+	if (st.filter)
+		run_glue_sc_free(st.filter);
+	return rc;
+}
