@@ -1,9 +1,8 @@
 /* See run_glue.h. TEMPORARY: until the `recipe` and `seccomp` branches are
  * merged, their functions are weak references here; when absent, the
- * policy comes from a built-in stand-in for base.toml and seccomp reports
- * "not available" (so `can run` fails closed unless
- * --allow-degraded=seccomp). Remove the weak pragmas and the stand-in when
- * they land. */
+ * policy comes from a built-in stand-in for base.toml, which
+ * comes with a stand-in syscall allow-list (for default.toml). Remove the
+ * weak pragmas and the stand-in when the recipe branch lands. */
 #include "run_glue.h"
 #include "recipe.h"
 #include "util.h"
@@ -17,9 +16,6 @@
 #pragma weak expand_env_from_process
 #pragma weak policy_init
 #pragma weak plist_add
-#pragma weak sc_build
-#pragma weak sc_install
-#pragma weak sc_free
 
 static void stand_in_add(struct plist *l, const char *s)
 {
@@ -56,6 +52,42 @@ static void stand_in_policy(struct policy *p)
 	}
 	stand_in_add(&p->fs.deny, "/etc/shadow");
 	stand_in_add(&p->proc.env_passthrough, "TERM");
+	static const char *const sys =
+		"read write open close stat fstat lstat poll lseek mmap mprotect munmap brk "
+		"rt_sigaction rt_sigprocmask rt_sigreturn ioctl pread64 pwrite64 readv writev access "
+		"pipe select sched_yield mremap msync mincore madvise shmget shmat shmctl dup dup2 "
+		"pause nanosleep getitimer alarm setitimer getpid sendfile socket connect accept "
+		"sendto recvfrom sendmsg recvmsg shutdown bind listen getsockname getpeername "
+		"socketpair setsockopt getsockopt clone fork vfork execve exit wait4 kill uname "
+		"semget semop semctl shmdt msgget msgsnd msgrcv msgctl fcntl flock fsync fdatasync "
+		"truncate ftruncate getdents getcwd chdir fchdir rename mkdir rmdir creat link unlink "
+		"symlink readlink chmod fchmod chown fchown lchown umask gettimeofday getrlimit "
+		"getrusage sysinfo times getuid getgid setuid setgid geteuid getegid setpgid getppid "
+		"getpgrp setsid setreuid setregid getgroups setgroups setresuid getresuid setresgid "
+		"getresgid getpgid setfsuid setfsgid getsid capget rt_sigpending rt_sigtimedwait "
+		"rt_sigqueueinfo rt_sigsuspend sigaltstack utime mknod personality statfs fstatfs "
+		"getpriority setpriority sched_setparam sched_getparam sched_setscheduler "
+		"sched_getscheduler sched_get_priority_max sched_get_priority_min "
+		"sched_rr_get_interval mlock munlock prctl arch_prctl setrlimit sync gettid readahead "
+		"setxattr getxattr lgetxattr fgetxattr listxattr llistxattr flistxattr tkill time "
+		"futex sched_setaffinity sched_getaffinity epoll_create getdents64 set_tid_address "
+		"restart_syscall semtimedop fadvise64 timer_create timer_settime timer_gettime "
+		"timer_getoverrun timer_delete clock_gettime clock_getres clock_nanosleep exit_group "
+		"epoll_wait epoll_ctl tgkill utimes waitid inotify_init inotify_add_watch "
+		"inotify_rm_watch openat mkdirat mknodat fchownat futimesat newfstatat unlinkat "
+		"renameat linkat symlinkat readlinkat fchmodat faccessat pselect6 ppoll set_robust_list "
+		"get_robust_list splice tee sync_file_range vmsplice utimensat epoll_pwait signalfd "
+		"timerfd_create eventfd fallocate timerfd_settime timerfd_gettime accept4 signalfd4 "
+		"eventfd2 epoll_create1 dup3 pipe2 inotify_init1 preadv pwritev rt_tgsigqueueinfo "
+		"recvmmsg prlimit64 syncfs sendmmsg getcpu renameat2 getrandom memfd_create execveat "
+		"membarrier copy_file_range preadv2 pwritev2 statx rseq pidfd_open close_range "
+		"faccessat2 epoll_pwait2 pidfd_send_signal";
+	{
+		char *copy = xstrdup(sys), *save = NULL;
+		for (char *w = strtok_r(copy, " ", &save); w; w = strtok_r(NULL, " ", &save))
+			stand_in_add(&p->sys.allow, w);
+		free(copy);
+	}
 	p->net.egress = (struct popt){ true, xstrdup("none"), { "<built-in base>", 0, 0 } };
 }
 
@@ -85,8 +117,6 @@ int run_glue_policy(const char *const *names, size_t n, const char *cmd_path, st
 int run_glue_sc_build(const struct policy *p, const struct sc_options *o, struct sc_filter **out)
 {
 	*out = NULL;
-	if (!sc_build || !sc_install)
-		return 0;
 	struct diags d = { 0 };
 	*out = sc_build(p, o, &d);
 	if (!*out) {
@@ -100,11 +130,10 @@ int run_glue_sc_build(const struct policy *p, const struct sc_options *o, struct
 
 int run_glue_sc_install(struct sc_filter *f)
 {
-	return sc_install ? sc_install(f) : -ENOSYS;
+	return sc_install(f);
 }
 
 void run_glue_sc_free(struct sc_filter *f)
 {
-	if (sc_free)
-		sc_free(f);
+	sc_free(f);
 }
