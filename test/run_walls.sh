@@ -1,0 +1,202 @@
+#!/usr/bin/env bash
+# can run: every wall attacked from inside, with a control showing the same
+# action works without the wall, and legitimate work that must still pass.
+if [ -f "${CAN_SRCDIR}/test/lib.sh" ]; then . "${CAN_SRCDIR}/test/lib.sh"; else . "${CAN_SRCDIR}/lib.sh"; fi
+t_drop_to_user
+
+H=$T_HOME
+TOP=$(mktemp -d /tmp/canrun.XXXXXX)
+trap 'rm -rf "$TOP"' EXIT
+mkdir -p "$H/.ssh" "$H/bin"
+echo "FAKE-PRIVATE-KEY" >"$H/.ssh/id_ed25519"
+echo "ORIG" >"$H/.bashrc"
+printf '#!/bin/sh\necho hello\n' >"$H/bin/hello-host-only"
+chmod +x "$H/bin/hello-host-only"
+P=$TOP/proj
+mkdir -p "$P"
+cd "$P" || exit 1
+
+run() { "$CAN" run "$@"; }
+# t_refused DESC CMD...: CMD fails, and not because a wall could not be built.
+t_refused() {
+	local desc=$1
+	shift
+	t_run "$@"
+	if [ "$T_RC" != 0 ] && [ "$T_RC" != 126 ] && [ "$T_RC" != 127 ]; then
+		t_ok "$desc"
+	else
+		t_fail "$desc (exit $T_RC)"
+		t_diag "stdout: $T_OUT" "stderr: $T_ERR"
+	fi
+}
+
+# --- basics and exit status ---
+t_expect "true runs" 0 run -- /bin/true
+t_expect "exit 3 propagates" 3 run -- sh -c 'exit 3'
+t_expect "kill -TERM self gives 143" 143 run -- sh -c 'kill -TERM $$'
+t_expect "command not found is 127" 127 run -- no-such-command-xyz
+t_grep "not found says so" "not found" "$T_ERR"
+PATH=$H/bin:$PATH t_expect "host-only command is 127" 127 run -- hello-host-only
+t_grep "the 127 message names the host path" "on the host it is $H/bin/hello-host-only" "$T_ERR"
+t_expect "control: host-only command runs on the host" 0 "$H/bin/hello-host-only"
+
+# --- filesystem ---
+t_expect "control: the fake key is readable on the host" 0 cat "$H/.ssh/id_ed25519"
+t_expect "~/.ssh/id_ed25519 is not readable inside" 1 run -- cat "$H/.ssh/id_ed25519"
+t_grep "... because it is not there" "No such file" "$T_ERR"
+t_expect "/etc/shadow is not readable inside" 1 run -- cat /etc/shadow
+t_grep "... because it is not there (not merely EACCES)" "No such file" "$T_ERR"
+t_refused "writing ~/.bashrc fails inside" run -- sh -c "echo EVIL >> $H/.bashrc"
+t_grep "~/.bashrc unchanged on the host" "^ORIG$" "$(cat "$H/.bashrc")"
+t_refused "writing outside the cwd and allow_write fails" run -- sh -c 'echo x > /etc/x'
+t_grep "... refused by Landlock (the tmpfs root would take it)" "Permission denied" "$T_ERR"
+t_refused "/usr is read-only" run -- sh -c 'echo x > /usr/x'
+t_grep "... by the read-only bind" "Read-only file system" "$T_ERR"
+t_expect "writing /tmp inside works" 0 run -- sh -c 'echo x > /tmp/x && cat /tmp/x'
+t_expect "/tmp inside is private" 0 run -- sh -c "test ! -e $TOP/test.sh || ! ls /tmp | grep -q ."
+
+# deny inside the cwd: run from $HOME, whose .ssh the baseline denies.
+(cd "$H" && t_run "$CAN" run -- cat .ssh/id_ed25519
+ if [ "$T_RC" != 0 ] && ! printf '%s' "$T_OUT" | grep -q FAKE; then t_ok "cwd=\$HOME: .ssh hidden inside the cwd"; else t_fail "cwd=\$HOME: .ssh readable ($T_OUT)"; fi
+ t_run "$CAN" run -- sh -c '[ -d .ssh ] && [ -z "$(ls -A .ssh)" ]'
+ if [ "$T_RC" = 0 ]; then t_ok "cwd=\$HOME: .ssh is an empty folder inside"; else t_fail "cwd=\$HOME: .ssh not empty: $T_ERR"; fi
+ t_run "$CAN" run -- cat .bashrc
+ t_grep "cwd=\$HOME: the rest of the cwd is readable" "^ORIG$" "$T_OUT"
+ t_run "$CAN" run -- sh -c 'echo x > .ssh/planted'
+ if [ "$T_RC" != 0 ] && [ ! -e "$H/.ssh/planted" ]; then t_ok "cwd=\$HOME: cannot write into the hidden .ssh"; else t_fail "wrote into .ssh"; fi
+) | sed -u "s/^\(not \)\{0,1\}ok [0-9]*/&/" >"$TOP/sub.tap"
+while read -r l; do case $l in ok*) t_ok "${l#ok * - }";; "not ok"*) t_fail "${l#not ok * - }";; *) echo "$l";; esac; done <"$TOP/sub.tap"
+
+# a symlink planted in the cwd
+ln -s "$H/.ssh" "$P/leak"
+ln -s "$H/.bashrc" "$P/rcfile"
+t_expect "control: the planted symlink works on the host" 0 cat "$P/leak/id_ed25519"
+t_expect "planted symlink to ~/.ssh reads nothing inside" 1 run -- cat leak/id_ed25519
+t_refused "planted symlink to ~/.bashrc cannot be written" run -- sh -c 'echo EVIL > rcfile'
+t_grep "~/.bashrc still unchanged" "^ORIG$" "$(cat "$H/.bashrc")"
+rm -f "$P/leak" "$P/rcfile"
+
+# --- processes ---
+sleep 300 &
+HP=$!
+t_expect "control: the host sleep can be signalled from the host" 0 kill -0 "$HP"
+t_expect "a host process cannot be signalled from inside" 1 run -- kill -0 "$HP"
+t_run run -- sh -c 'ls /proc | grep -E "^[0-9]+$" | tr "\n" " "'
+t_nogrep "host pids are not visible in /proc" "(^| )$HP( |$)" "$T_OUT"
+t_run run -- ps -e -o pid=
+t_grep "ps inside sees only the sandbox (pid 1 is init)" "^ *1$" "$(printf '%s\n' "$T_OUT" | head -1)"
+t_run run -- sh -c 'kill -9 -1; echo survived'
+t_expect "kill -9 -1 inside leaves the host sleep alive" 0 kill -0 "$HP"
+kill "$HP" 2>/dev/null
+wait "$HP" 2>/dev/null
+
+t_expect "unshare -U fails inside" 1 run -- unshare -U true
+t_expect "unshare -n fails inside" 1 run -- unshare -n true
+t_expect "mount fails inside" 32 run -- mount -t tmpfs none /tmp
+t_run run -- python3 -c '
+import ctypes, os
+libc = ctypes.CDLL(None, use_errno=True)
+r = libc.ptrace(16, os.getppid(), 0, 0)
+print(r, os.strerror(ctypes.get_errno()))'
+t_grep "ptrace(ATTACH) of the parent fails" "^-1 " "$T_OUT"
+t_run run -- grep -E '^Cap(Eff|Prm|Bnd|Inh|Amb):' /proc/self/status
+t_grep "capability sets are empty" "^(Cap...:[[:space:]]0+[[:space:]]*)+$" "$(printf '%s' "$T_OUT" | tr '\n' ' ')"
+t_grep "... all five were read" "CapBnd" "$T_OUT"
+t_run run -- grep -E '^NoNewPrivs:' /proc/self/status
+t_grep "no_new_privs is set" "1" "$T_OUT"
+
+# --- environment ---
+export AWS_SECRET_ACCESS_KEY=s3cr3t-host-value
+t_run run -- env
+t_nogrep "host secrets are not in the environment" "AWS_SECRET|s3cr3t" "$T_OUT"
+t_grep "HOME is set" "^HOME=$H$" "$T_OUT"
+t_grep "PATH has a default" "^PATH=/usr/local/bin:/usr/bin:/bin$" "$T_OUT"
+unset AWS_SECRET_ACCESS_KEY
+
+# --- network ---
+t_run run -- cat /proc/net/dev
+t_grep "lo is there" "^ *lo:" "$T_OUT"
+t_nogrep "no interface but lo" "^ *(eth|ens|enp|wl|veth|docker|br)[^ ]*:" "$T_OUT"
+t_grep "only one interface" "^1$" "$(printf '%s\n' "$T_OUT" | grep -c ':')"
+python3 - <<'PY' &
+import socket, time
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", 0)); s.listen(5)
+open("port", "w").write(str(s.getsockname()[1]))
+s.settimeout(20)
+try:
+    while True:
+        c, _ = s.accept(); c.close()
+except Exception:
+    pass
+PY
+SP=$!
+for _ in $(seq 50); do [ -s port ] && break; sleep 0.1; done
+PORT=$(cat port)
+CONNECT='import socket,sys
+s=socket.socket(); s.settimeout(3)
+try: s.connect(("127.0.0.1", int(sys.argv[1]))); print("connected")
+except Exception as e: print("refused", e); sys.exit(1)'
+t_expect "control: the host loopback server accepts from the host" 0 python3 -c "$CONNECT" "$PORT"
+t_expect "the host loopback server is unreachable inside" 1 run -- python3 -c "$CONNECT" "$PORT"
+kill "$SP" 2>/dev/null
+wait "$SP" 2>/dev/null
+rm -f port
+
+# --- legitimate work ---
+printf '3\n1\n2\n' >input.txt
+cat >sum.py <<'PY'
+import sys
+nums = [int(l) for l in open("input.txt")]
+open("result.txt", "w").write("sum=%d\n" % sum(nums))
+PY
+t_expect "python reads its input and writes into the cwd" 0 run -- python3 sum.py
+t_grep "... and the result is on the host" "^sum=6$" "$(cat result.txt 2>/dev/null)"
+echo 'const fs = require("fs"); fs.writeFileSync("node.txt", String(6 * 7));' >n.js
+t_expect "a node script runs" 0 run -- node n.js
+t_grep "... and its output is on the host" "^42$" "$(cat node.txt 2>/dev/null)"
+t_run run -- sh -c 'printf "b\na\nc\n" | sort | head -1'
+t_grep "a shell pipeline works" "^a$" "$T_OUT"
+git init -q repo && (cd repo && echo x >f && git add f && git -c user.email=a@b -c user.name=t commit -qm x)
+(cd repo && echo y >>f && t_run "$CAN" run -- git status --short && echo "$T_OUT" >../git.out)
+t_grep "git status works in a repository" "^ ?M f$" "$(cat git.out)"
+
+# --- signals and the terminal ---
+rm -f ready
+"$CAN" run -- sh -c 'trap "exit 5" TERM; touch ready; sleep 100 & wait' &
+CP=$!
+for _ in $(seq 100); do [ -e ready ] && break; sleep 0.1; done
+kill -TERM "$CP"
+wait "$CP"
+t_expect "TERM to can reaches the command (trap exits 5)" 5 sh -c "exit $?"
+if command -v script >/dev/null; then
+	script -qec "$CAN run -- sh -c 'read -r _ _ _ _ pg _ _ tpg _ </proc/self/stat; [ \$pg = \$tpg ] && echo FOREGROUND'" /dev/null >tty.out 2>&1 </dev/null
+	t_grep "on a terminal the command is in the foreground process group" "FOREGROUND" "$(cat tty.out)"
+	script -qec "$CAN run --new-session -- sh -c 'read -r _ _ _ _ pg _ _ tpg _ </proc/self/stat; echo tpgid=\$tpg'" /dev/null >tty.out 2>&1 </dev/null
+	t_grep "--new-session has no controlling terminal" "tpgid=-1" "$(cat tty.out)"
+else
+	t_skip "script(1) not installed"
+	t_skip "script(1) not installed"
+fi
+if command -v tmux >/dev/null; then
+	export TMUX_TMPDIR=$TOP
+	tmux new-session -d -s cantest -x 80 -y 20 "$CAN run -- sleep 100; echo rc=\$? >$TOP/ctrlc.out; sleep 5"
+	for _ in $(seq 100); do pgrep -u "$(id -u)" -x sleep -a 2>/dev/null | grep -q 'sleep 100' && break; sleep 0.1; done
+	sleep 0.3
+	tmux send-keys -t cantest C-c
+	for _ in $(seq 100); do [ -s "$TOP/ctrlc.out" ] && break; sleep 0.1; done
+	t_grep "Ctrl-C on the terminal ends the command (130)" "^rc=130$" "$(cat "$TOP/ctrlc.out" 2>/dev/null)"
+	tmux kill-server 2>/dev/null
+else
+	t_skip "tmux not installed"
+fi
+
+# --- command line and fail-closed ---
+t_expect "--port is refused for now" 2 run -p 8080:80 -- true
+t_expect "--events is refused for now" 2 run --events x -- true
+t_expect "unknown --allow-degraded name is a usage error" 2 run --allow-degraded=nope -- true
+t_expect "--strict with --allow-degraded is a usage error" 2 run --strict --allow-degraded -- true
+t_expect "no command is a usage error" 2 run
+t_run "$CAN" help run
+t_grep "help run starts with Usage:" "^Usage: can run" "$T_OUT"
+t_done
