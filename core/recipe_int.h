@@ -17,6 +17,9 @@ enum {
 	/* [syscalls] allow/deny (absolute lists) are accepted: only the
 	 * built-in default.toml and the round trip of `show` output. */
 	RL_ALLOW_ABSOLUTE_SYSCALLS = 1 << 0,
+	/* The text is an effective (merged) policy, as printed by `show`: the
+	 * absolute lists and their _extra lists may appear together. */
+	RL_EFFECTIVE = 1 << 1,
 };
 int recipe_load_buffer_flags(const char *name, const char *buf, size_t len, unsigned flags,
 			     struct policy *out, struct diags *d);

@@ -16,7 +16,7 @@ static const char *const scheme_v[] = { "http", "h2c", NULL };
 static const char *const scmode_v[] = { "allow-list", "deny-list", NULL };
 
 const struct section_doc schema_sections[] = {
-	{ "", "Top-level fields." },
+	{ "", "Fields outside any section. They must come before the first [section] header." },
 	{ "recipe", "Metadata section for recipe files." },
 	{ "filesystem", "What the sandbox sees of the host's files. `deny` always beats `allow` and "
 			"`allow_write`, whichever recipe either came from." },
@@ -310,7 +310,7 @@ size_t edit_distance(const char *a, const char *b)
 const char *did_you_mean(const char *word, const char *const *cands, size_t n)
 {
 	size_t len = strlen(word);
-	size_t limit = len < 4 ? 1 : len < 9 ? 2 : 3;
+	size_t limit = len < 5 ? 1 : len < 9 ? 2 : 3;
 	const char *best = NULL;
 	size_t bestd = (size_t)-1;
 	for (size_t i = 0; i < n; i++) {
