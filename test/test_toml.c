@@ -294,6 +294,79 @@ static void test_ten_megabytes_duplicate(void **state)
 	diags_free(&d);
 }
 
+/* Large tables use the hash index; lookups must agree with a scan, and a
+ * table extended by hand afterwards (index now stale) still finds keys. */
+static void test_index_and_fallback(void **state)
+{
+	(void)state;
+	char src[4096];
+	size_t len = 0;
+	for (int i = 0; i < 100; i++)
+		len += (size_t)sprintf(src + len, "k%d = %d\n", i, i);
+	struct diags d = { 0 };
+	struct toml_table *t = toml_parse("i.toml", src, len, &d);
+	assert_non_null(t);
+	assert_non_null(t->index);
+	for (int i = 0; i < 100; i++) {
+		char k[16];
+		sprintf(k, "k%d", i);
+		const struct toml_value *v = toml_get(t, k);
+		assert_non_null(v);
+		assert_int_equal(v->u.i, i);
+	}
+	assert_null(toml_get(t, "k100"));
+	assert_null(toml_get(t, ""));
+	/* Append one kv by hand, as code building a tree might. */
+	if (t->n == t->cap) {
+		t->cap *= 2;
+		t->kv = realloc(t->kv, t->cap * sizeof(*t->kv));
+	}
+	struct toml_value *v = calloc(1, sizeof(*v));
+	v->type = TOML_BOOL;
+	v->u.b = true;
+	t->kv[t->n++] = (struct toml_kv){ .key = strdup("extra"), .val = v };
+	assert_ptr_equal(toml_get(t, "extra"), v);
+	assert_non_null(toml_get(t, "k42"));
+	toml_free(t);
+}
+
+/* A table built with designated initializers (no index) works with the
+ * lookup helpers, and NULL arguments are answered with NULL. */
+static void test_hand_built(void **state)
+{
+	(void)state;
+	struct toml_value inner = { .type = TOML_INTEGER, .u.i = 7 };
+	struct toml_kv ikv = { .key = "port", .val = &inner };
+	struct toml_table sub = { .kv = &ikv, .n = 1, .cap = 1 };
+	struct toml_value subv = { .type = TOML_TABLE, .u.tab = &sub };
+	struct toml_kv kv = { .key = "server", .val = &subv };
+	struct toml_table root = { .kv = &kv, .n = 1, .cap = 1 };
+	assert_ptr_equal(toml_get(&root, "server"), &subv);
+	assert_ptr_equal(toml_get_path(&root, "server.port"), &inner);
+	assert_null(toml_get_path(&root, "server.port.x"));
+	assert_null(toml_get_path(&root, "server."));
+	assert_null(toml_get(NULL, "x"));
+	assert_null(toml_get(&root, NULL));
+	assert_null(toml_get_path(NULL, "x"));
+	assert_null(toml_get_path(&root, NULL));
+	toml_free(NULL);
+	toml_value_free(NULL);
+}
+
+/* The same document parsed twice gives the same tree, and keys made by
+ * different routes (bare, quoted, dotted, header) land in one table. */
+static void test_routes_to_one_table(void **state)
+{
+	(void)state;
+	const char *src = "[a]\nx = 1\n[a.\"b\"]\ny = 2\n[a.'c']\n[\"a\".d]\n";
+	char *one = toml_dump_parse(src, strlen(src));
+	char *two = toml_dump_parse(src, strlen(src));
+	assert_string_equal(one, "{a={x=1,b={y=2},c={},d={}}}");
+	assert_string_equal(one, two);
+	free(one);
+	free(two);
+}
+
 int main(void)
 {
 	struct CMUnitTest *tests = NULL;
@@ -306,6 +379,9 @@ int main(void)
 	add_test(&tests, &n, "buffer read exactly to len", test_exact_buffer);
 	add_test(&tests, &n, "10 MB recipe parses", test_ten_megabytes);
 	add_test(&tests, &n, "10 MB recipe with a duplicate key", test_ten_megabytes_duplicate);
+	add_test(&tests, &n, "hash index and stale-index fallback", test_index_and_fallback);
+	add_test(&tests, &n, "hand-built tables and NULL arguments", test_hand_built);
+	add_test(&tests, &n, "one table reached by several routes", test_routes_to_one_table);
 	int rc = _cmocka_run_group_tests("toml", tests, n, NULL, NULL);
 	free(tests);
 	return rc;
