@@ -60,6 +60,8 @@ static int set_attr(int fd, unsigned long long set, bool recursive)
 	return mount_setattr(fd, "", AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0), &a, sizeof(a));
 }
 
+static int mkpath(int root, const char *path, bool dir, char *err, size_t errlen);
+
 /* Phase 1 for one bind. Returns 0 (src filled, or tree -1 and link NULL
  * when an optional source is missing), -1 on error. */
 static int open_source(const struct mnt_op *op, struct src *s, char *err, size_t errlen)
@@ -67,6 +69,19 @@ static int open_source(const struct mnt_op *op, struct src *s, char *err, size_t
 	*s = (struct src){ .tree = -1 };
 	int fd = openat2_path(AT_FDCWD, op->src, O_PATH | O_NOFOLLOW,
 			      RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS);
+	if (fd < 0 && errno == ENOENT && op->create) {
+		/* An allow_write folder under $HOME that does not exist yet (a
+		 * cache a recipe names): made empty, without following symlinks. */
+		int host_root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		int made = host_root < 0 ? -1 : mkpath(host_root, op->src, true, err, errlen);
+		if (host_root >= 0)
+			close(host_root);
+		if (made < 0)
+			return -1;
+		close(made);
+		fd = openat2_path(AT_FDCWD, op->src, O_PATH | O_NOFOLLOW,
+				  RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS);
+	}
 	if (fd < 0) {
 		if (op->need == MNT_OPTIONAL && errno == ENOENT)
 			return 0;
@@ -219,9 +234,29 @@ static int bind_null(int root, int null_fd, const char *dst, char *err, size_t e
 	return r;
 }
 
-/* deny/mask: an empty read-only directory over a directory, a read-only
- * /dev/null over anything else; nothing when the path is absent inside or
- * is a symlink (which can only lead to what the plan shows). */
+/* The empty file deny binds over files: it lives in the new root until the
+ * covers are made, then is unlinked (the binds keep it). */
+#define EMPTY_FILE ".can-empty"
+
+static int bind_empty(int root, const char *dst, char *err, size_t errlen)
+{
+	int t = open_tree(root, EMPTY_FILE, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+	if (t < 0)
+		return ERRNO("bind an empty file over", dst);
+	if (set_attr(t, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
+		     false) < 0) {
+		close(t);
+		return ERRNO("make read-only", dst);
+	}
+	int r = attach(t, root, dst, false, err, errlen);
+	close(t);
+	return r;
+}
+
+/* deny: an empty read-only directory over a directory, an empty read-only
+ * file over anything else (writes fail with EROFS). mask: /dev/null over a
+ * file (reads are empty, writes vanish). Nothing when the path is absent
+ * inside or is a symlink (which can only lead to what the plan shows). */
 static int cover(int root, int null_fd, const char *dst, bool mask, char *err, size_t errlen)
 {
 	int fd = openat2_path(root, dst + 1, O_PATH | O_NOFOLLOW, RESOLVE_NO_SYMLINKS | RESOLVE_BENEATH);
@@ -241,8 +276,7 @@ static int cover(int root, int null_fd, const char *dst, bool mask, char *err, s
 					    MOUNT_ATTR_NOEXEC,
 				    dst, err, errlen);
 	}
-	(void)mask;
-	return bind_null(root, null_fd, dst, err, errlen);
+	return mask ? bind_null(root, null_fd, dst, err, errlen) : bind_empty(root, dst, err, errlen);
 }
 
 static int setup_dev(int root, const int *nodes, char *err, size_t errlen)
@@ -360,6 +394,12 @@ int mount_exec(const struct mount_plan *pl, char *err, size_t errlen)
 		ERRNO("open", "new root");
 		goto out;
 	}
+	int ef = openat(root, EMPTY_FILE, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0444);
+	if (ef < 0) {
+		ERRNO("create", "an empty file");
+		goto out;
+	}
+	close(ef);
 
 	for (size_t i = 0; i < pl->n; i++) {
 		const struct mnt_op *op = &pl->ops[i];
@@ -411,6 +451,11 @@ int mount_exec(const struct mount_plan *pl, char *err, size_t errlen)
 	for (size_t i = 0; i < n_extra; i++)
 		if (cover(root, null_fd, extra_hide[i], false, err, errlen) < 0)
 			goto out;
+
+	if (unlinkat(root, EMPTY_FILE, 0) < 0) {
+		ERRNO("unlink", "the empty file");
+		goto out;
+	}
 
 	/* /dev is complete: make its tmpfs read-only (pts and shm stay as they are). */
 	int dev = openat2_path(root, "dev", O_PATH | O_DIRECTORY, RESOLVE_NO_SYMLINKS);

@@ -77,7 +77,8 @@ static void push(struct mount_plan *pl, enum mnt_kind k, enum mnt_need need, con
 		pl->cap = pl->cap ? pl->cap * 2 : 16;
 		pl->ops = xrealloc(pl->ops, pl->cap * sizeof(*pl->ops));
 	}
-	pl->ops[pl->n++] = (struct mnt_op){ k, need, src ? xstrdup(src) : NULL, xstrdup(dst), exec };
+	pl->ops[pl->n++] = (struct mnt_op){ k, need, src ? xstrdup(src) : NULL, xstrdup(dst), exec,
+					    false };
 }
 
 void mount_plan_free(struct mount_plan *pl)
@@ -242,9 +243,22 @@ int mount_plan_build(const struct mount_plan_in *in, struct mount_plan *out, cha
 		push(out, MNT_TMPFS, MNT_REQUIRED, NULL, "/tmp", true);
 	push(out, MNT_DEV, MNT_REQUIRED, NULL, "/dev", false);
 	push(out, MNT_PROC, MNT_REQUIRED, NULL, "/proc", false);
-	for (size_t i = 0; i < nb; i++)
+	char *home = NULL;
+	if (in->home && in->home[0] == '/') {
+		home = xstrdup(in->home);
+		if (!mount_path_normalize(home) || strcmp(home, "/") == 0) {
+			free(home);
+			home = NULL;
+		}
+	}
+	for (size_t i = 0; i < nb; i++) {
 		push(out, bs[i].rw ? MNT_BIND_RW : MNT_BIND_RO, bs[i].need, bs[i].path, bs[i].path,
 		     true);
+		out->ops[out->n - 1].create = bs[i].rw && home && strcmp(bs[i].path, cwd) != 0 &&
+					      strcmp(bs[i].path, home) != 0 &&
+					      mount_path_under(bs[i].path, home);
+	}
+	free(home);
 
 	/* The project's own policy stays read-only inside, even in a writable cwd. */
 	static const char *const own[] = { "canister.toml", ".canister" };

@@ -33,6 +33,7 @@ struct mnt_op {
 	char *src;        /* host path (binds, hide, mask); NULL otherwise */
 	char *dst;        /* path inside the sandbox */
 	bool exec;        /* Landlock: execution allowed beneath dst */
+	bool create;      /* a missing source folder is created (allow_write under $HOME) */
 };
 
 struct mount_plan {
@@ -44,6 +45,9 @@ struct mount_plan {
 struct mount_plan_in {
 	const struct policy *p;
 	const char *cwd;  /* absolute, as getcwd() returns it; bound writable */
+	const char *home; /* the user's home: missing allow_write folders beneath it
+			   * are created (an empty cache folder a recipe asks for);
+			   * NULL = never create */
 };
 
 /* Fills *out. Returns 0, or -1 with a one-line reason in err (a policy the

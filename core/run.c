@@ -358,6 +358,10 @@ int run_sandbox(const struct run_config *cfg)
 		can_warn("network: egress = \"proxy-only\": the proxy is not built yet, so the command "
 			 "runs with no network at all (only lo)");
 
+	if (p->net.nports > 0)
+		can_warn("network: [network] ports: port forwarding is not supported yet; no port is "
+			 "forwarded");
+
 	/* Landlock. */
 	st.ll_abi = landlock_abi();
 	if (st.ll_abi < 0) {
@@ -414,7 +418,7 @@ int run_sandbox(const struct run_config *cfg)
 	}
 
 	/* The mount plan. */
-	struct mount_plan_in mi = { .p = p, .cwd = cfg->cwd };
+	struct mount_plan_in mi = { .p = p, .cwd = cfg->cwd, .home = getenv("HOME") };
 	if (mount_plan_build(&mi, &st.plan, err, sizeof(err)) < 0) {
 		can_warn("filesystem: %s; fix the recipe" SEE_CHECK, err);
 		return CAN_EXIT_WALL;

@@ -7,6 +7,7 @@ t_drop_to_user
 H=$T_HOME
 TOP=$(mktemp -d /tmp/canrun.XXXXXX)
 trap 'rm -rf "$TOP"' EXIT
+rm -rf "$H/.ssh/planted" "$H/.config"
 mkdir -p "$H/.ssh" "$H/bin"
 echo "FAKE-PRIVATE-KEY" >"$H/.ssh/id_ed25519"
 echo "ORIG" >"$H/.bashrc"
@@ -55,17 +56,43 @@ t_grep "... by the read-only bind" "Read-only file system" "$T_ERR"
 t_expect "writing /tmp inside works" 0 run -- sh -c 'echo x > /tmp/x && cat /tmp/x'
 t_expect "/tmp inside is private" 0 run -- sh -c "test ! -e $TOP/test.sh || ! ls /tmp | grep -q ."
 
-# deny inside the cwd: run from $HOME, whose .ssh the baseline denies.
-(cd "$H" && t_run "$CAN" run -- cat .ssh/id_ed25519
- if [ "$T_RC" != 0 ] && ! printf '%s' "$T_OUT" | grep -q FAKE; then t_ok "cwd=\$HOME: .ssh hidden inside the cwd"; else t_fail "cwd=\$HOME: .ssh readable ($T_OUT)"; fi
- t_run "$CAN" run -- sh -c '[ -d .ssh ] && [ -z "$(ls -A .ssh)" ]'
- if [ "$T_RC" = 0 ]; then t_ok "cwd=\$HOME: .ssh is an empty folder inside"; else t_fail "cwd=\$HOME: .ssh not empty: $T_ERR"; fi
- t_run "$CAN" run -- cat .bashrc
- t_grep "cwd=\$HOME: the rest of the cwd is readable" "^ORIG$" "$T_OUT"
- t_run "$CAN" run -- sh -c 'echo x > .ssh/planted'
- if [ "$T_RC" != 0 ] && [ ! -e "$H/.ssh/planted" ]; then t_ok "cwd=\$HOME: cannot write into the hidden .ssh"; else t_fail "wrote into .ssh"; fi
-) | sed -u "s/^\(not \)\{0,1\}ok [0-9]*/&/" >"$TOP/sub.tap"
-while read -r l; do case $l in ok*) t_ok "${l#ok * - }";; "not ok"*) t_fail "${l#not ok * - }";; *) echo "$l";; esac; done <"$TOP/sub.tap"
+# deny: inside the cwd, nested in an allowed tree, and through a symlink.
+mkdir -p "$H/.config/secret" "$H/.config/real"
+echo "TOKEN" >"$H/.config/secret/token"
+echo "REALTOKEN" >"$H/.config/real/token"
+ln -sfn "$H/.config/real" "$H/.config/alias"
+echo "app=1" >"$H/.config/app.conf"
+echo "SECRET=1" >"$P/.env"
+cat >"$TOP/deny.toml" <<'TOML'
+[recipe]
+name = "deny-test"
+[filesystem]
+allow = ["$HOME/.config"]
+deny = ["$HOME/.ssh", "$CWD/.env", "$HOME/.config/secret", "$HOME/.config/alias"]
+TOML
+R=(-r "$TOP/deny.toml")
+t_run run "${R[@]}" -- cat "$H/.config/app.conf"
+t_grep "allowed tree is readable" "^app=1$" "$T_OUT"
+t_expect "control: the nested secret is readable on the host" 0 cat "$H/.config/secret/token"
+t_refused "a denied folder nested in an allowed tree is hidden" run "${R[@]}" -- cat "$H/.config/secret/token"
+t_refused "a denied symlink hides where it leads" run "${R[@]}" -- cat "$H/.config/real/token"
+t_run run -- cat .env
+t_grep "control: without the deny, cwd/.env is readable inside" "SECRET" "$T_OUT"
+t_run run "${R[@]}" -- cat .env
+t_nogrep "denied cwd/.env reads nothing" "SECRET" "$T_OUT"
+t_refused "denied cwd/.env cannot be written" run "${R[@]}" -- sh -c 'echo EVIL > .env'
+t_grep "... it is a read-only empty file" "Read-only file system" "$T_ERR"
+t_grep "cwd/.env unchanged on the host" "^SECRET=1$" "$(cat "$P/.env")"
+(cd "$H" && t_run "$CAN" run "${R[@]}" -- cat .ssh/id_ed25519
+ if [ "$T_RC" != 0 ] && ! printf '%s' "$T_OUT" | grep -q FAKE; then echo "ok - cwd=\$HOME: .ssh hidden inside the cwd"; else echo "not ok - cwd=\$HOME: .ssh readable ($T_OUT)"; fi
+ t_run "$CAN" run "${R[@]}" -- sh -c '[ -d .ssh ] && [ -z "$(ls -A .ssh)" ]'
+ if [ "$T_RC" = 0 ]; then echo "ok - cwd=\$HOME: .ssh is an empty folder inside"; else echo "not ok - cwd=\$HOME: .ssh not empty: $T_ERR"; fi
+ t_run "$CAN" run "${R[@]}" -- cat .bashrc
+ if [ "$T_OUT" = ORIG ]; then echo "ok - cwd=\$HOME: the rest of the cwd is readable"; else echo "not ok - cwd=\$HOME: .bashrc: $T_OUT $T_ERR"; fi
+ t_run "$CAN" run "${R[@]}" -- sh -c 'echo x > .ssh/planted'
+ if [ "$T_RC" != 0 ] && [ ! -e "$H/.ssh/planted" ]; then echo "ok - cwd=\$HOME: cannot write into the hidden .ssh"; else echo "not ok - wrote into .ssh"; fi
+) >"$TOP/sub.tap"
+while read -r l; do case $l in "ok - "*) t_ok "${l#ok - }";; "not ok - "*) t_fail "${l#not ok - }";; *) echo "$l";; esac; done <"$TOP/sub.tap"
 
 # a symlink planted in the cwd
 ln -s "$H/.ssh" "$P/leak"
@@ -110,7 +137,7 @@ export AWS_SECRET_ACCESS_KEY=s3cr3t-host-value
 t_run run -- env
 t_nogrep "host secrets are not in the environment" "AWS_SECRET|s3cr3t" "$T_OUT"
 t_grep "HOME is set" "^HOME=$H$" "$T_OUT"
-t_grep "PATH has a default" "^PATH=/usr/local/bin:/usr/bin:/bin$" "$T_OUT"
+t_grep "PATH is passed through (base.toml)" "^PATH=$PATH$" "$T_OUT"
 unset AWS_SECRET_ACCESS_KEY
 
 # --- network ---
@@ -190,6 +217,33 @@ if command -v tmux >/dev/null; then
 else
 	t_skip "tmux not installed"
 fi
+
+# --- resources, network modes, strict ---
+printf '[recipe]\nname = "res"\n[resources]\nmemory_mb = 256\n' >"$TOP/res.toml"
+t_expect "[resources] without a delegated cgroup fails closed (126)" 126 run -r "$TOP/res.toml" -- true
+t_grep "... with one line naming the wall and what to do" "^can: cgroups: .*--allow-degraded=cgroups.*\(see 'can check'\)$" "$T_ERR"
+t_grep "... exactly one line" "^1$" "$(printf '%s\n' "$T_ERR" | wc -l)"
+t_expect "--allow-degraded=cgroups runs without the limits" 0 run --allow-degraded=cgroups -r "$TOP/res.toml" -- true
+t_grep "... and warns" "warning: cgroups:.*NOT applied" "$T_ERR"
+printf 'strict = true\n[recipe]\nname = "st"\n' >"$TOP/strict.toml"
+t_expect "strict = true in a recipe beats --allow-degraded" 126 run --allow-degraded=cgroups -r "$TOP/strict.toml" -r "$TOP/res.toml" -- true
+t_expect "--strict runs when no wall is degraded" 0 run --strict -- true
+printf '[recipe]\nname = "pids"\n[process]\nmax_pids = 6\n' >"$TOP/pids.toml"
+for _ in 1 2 3 4 5 6 7 8; do sleep 30 & done
+t_run run -r "$TOP/pids.toml" -- sh -c 'sleep 1 & sleep 1 & wait'
+t_expect "max_pids counts the sandbox only (8 host sleeps of this user do not count)" 0 sh -c "exit $T_RC"
+t_run run -r "$TOP/pids.toml" -- sh -c 'i=0; while [ $i -lt 12 ]; do sleep 1 & i=$((i+1)); done; wait'
+t_grep "max_pids stops a fork bomb inside" "fork|Resource temporarily unavailable" "$T_ERR"
+t_run run -- sh -c 'i=0; while [ $i -lt 12 ]; do sleep 1 & i=$((i+1)); done; wait'
+t_nogrep "control: without max_pids the same 12 forks work" "fork|Resource temporarily unavailable" "$T_ERR"
+kill $(jobs -p) 2>/dev/null
+wait 2>/dev/null
+printf '[recipe]\nname = "px"\n[network]\negress = "proxy-only"\n' >"$TOP/proxy.toml"
+t_run run -r "$TOP/proxy.toml" -- cat /proc/net/dev
+t_grep "proxy-only without the proxy says it runs with no network" "no network" "$T_ERR"
+t_grep "... and only lo is there" "^1$" "$(printf '%s\n' "$T_OUT" | grep -c ':')"
+printf '[recipe]\nname = "dx"\n[network]\negress = "direct"\n' >"$TOP/direct.toml"
+t_expect "egress = direct is refused (126), never silently the host network" 126 run -r "$TOP/direct.toml" -- true
 
 # --- command line and fail-closed ---
 t_expect "--port is refused for now" 2 run -p 8080:80 -- true

@@ -127,6 +127,20 @@ static void test_parents_before_children(void **state)
 	assert_int_equal(f->pl.ops[child].need, MNT_OPTIONAL);
 }
 
+static void test_create_only_under_home(void **state)
+{
+	struct fx *f = *state;
+	add(&f->p.fs.allow_write, "/home/u/.cache/node-gyp");
+	add(&f->p.fs.allow_write, "/var/cache/x");
+	add(&f->p.fs.allow, "/home/u/.config/ro");
+	struct mount_plan_in in = { .p = &f->p, .cwd = "/home/u/proj", .home = "/home/u/" };
+	assert_int_equal(mount_plan_build(&in, &f->pl, f->err, sizeof(f->err)), 0);
+	assert_true(f->pl.ops[find(&f->pl, MNT_BIND_RW, "/home/u/.cache/node-gyp")].create);
+	assert_false(f->pl.ops[find(&f->pl, MNT_BIND_RW, "/var/cache/x")].create);
+	assert_false(f->pl.ops[find(&f->pl, MNT_BIND_RO, "/home/u/.config/ro")].create);
+	assert_false(f->pl.ops[find(&f->pl, MNT_BIND_RW, "/home/u/proj")].create);
+}
+
 static void test_write_wins_over_read(void **state)
 {
 	struct fx *f = *state;
@@ -280,6 +294,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_fixed_order, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_parents_before_children, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_write_wins_over_read, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_create_only_under_home, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_deny_beats_allow, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_deny_inside_cwd, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_denied_cwd_is_refused, setup, teardown),
