@@ -336,13 +336,40 @@ static char *host_which(const char *name)
 	return find_cmd(name, environ);
 }
 
+static run_listener_handler default_handler;
+static void *default_ctx;
+static const int *default_nrs;
+static size_t default_n;
+
+void run_set_listener_handler(run_listener_handler fn, void *ctx)
+{
+	default_handler = fn;
+	default_ctx = ctx;
+}
+
+void run_set_notify_syscalls(const int *nrs, size_t n)
+{
+	default_nrs = nrs;
+	default_n = n;
+}
+
 static bool degrade_ok(const struct run_config *cfg, bool strict, unsigned wall)
 {
 	return !strict && (cfg->opts->degrade & wall);
 }
 
-int run_sandbox(const struct run_config *cfg)
+int run_sandbox(const struct run_config *cfg_in)
 {
+	struct run_config cfgv = *cfg_in;
+	if (!cfgv.on_listener) {
+		cfgv.on_listener = default_handler;
+		cfgv.listener_ctx = default_ctx;
+	}
+	if (!cfgv.notify_nrs) {
+		cfgv.notify_nrs = default_nrs;
+		cfgv.n_notify = default_n;
+	}
+	const struct run_config *cfg = &cfgv;
 	const struct policy *p = cfg->policy;
 	bool strict = cfg->opts->strict || (p->strict.set && p->strict.v);
 	struct run_state st = { .cfg = cfg, .sync_rd = -1, .alive_rd = -1, .handover = -1 };
@@ -403,7 +430,8 @@ int run_sandbox(const struct run_config *cfg)
 	struct sc_options sco = { .mode = strict ? SC_MODE_STRICT
 						 : cfg->opts->monitor ? SC_MODE_MONITOR : SC_MODE_ENFORCE,
 				  .notify_nrs = cfg->on_listener ? cfg->notify_nrs : NULL,
-				  .n_notify = cfg->on_listener ? cfg->n_notify : 0 };
+				  .n_notify = cfg->on_listener ? cfg->n_notify : 0,
+				  .monitor_via_notify = cfg->on_listener && cfg->monitor_via_notify };
 	int r = run_glue_sc_build(p, &sco, &st.filter);
 	if (r == CAN_EXIT_USAGE)
 		return CAN_EXIT_USAGE;
@@ -448,7 +476,7 @@ int run_sandbox(const struct run_config *cfg)
 	int alive[2], sync[2] = { -1, -1 }, sv[2] = { -1, -1 };
 	if (pipe2(alive, O_CLOEXEC) < 0 || (use_cg && pipe2(sync, O_CLOEXEC) < 0))
 		can_die_errno(CAN_EXIT_WALL, "run: pipe");
-	bool want_handover = st.filter && cfg->on_listener && cfg->n_notify > 0;
+	bool want_handover = st.filter && cfg->on_listener && sc_has_listener(st.filter);
 	if (want_handover) {
 		if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 			can_die_errno(CAN_EXIT_WALL, "run: socketpair");

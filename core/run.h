@@ -66,7 +66,17 @@ struct run_config {
 	size_t n_notify;
 	run_listener_handler on_listener;
 	void *listener_ctx;
+	/* Monitor mode: ask the filter to notify (not log) would-be refusals,
+	 * so the handler's supervisor can record them. Only with on_listener. */
+	bool monitor_via_notify;
 };
+
+/* Process-wide defaults for run_config.on_listener/listener_ctx and
+ * notify_nrs/n_notify, used when a config leaves them NULL: the
+ * notification engine registers itself here (e.g. from cmd_run) without
+ * run.c depending on it. The arrays must outlive the run. */
+void run_set_listener_handler(run_listener_handler fn, void *ctx);
+void run_set_notify_syscalls(const int *nrs, size_t n);
 
 /* Runs the command; returns can's exit status (the command's, or 126/127). */
 int run_sandbox(const struct run_config *cfg);
