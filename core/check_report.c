@@ -109,7 +109,7 @@ static void row_userns(struct ctx *c)
 		setf(r->run, sizeof(r->run), "every wall is built inside it");
 	} else {
 		userns_remedy(p, r->remedy, sizeof(r->remedy));
-		setf(r->run, sizeof(r->run), "can run refuses: every wall is built inside the user namespace");
+		setf(r->run, sizeof(r->run), "refuses: every wall is built inside the user namespace");
 	}
 }
 
@@ -118,21 +118,21 @@ static void row_ns(struct ctx *c, enum probe_ns which)
 	static const struct {
 		const char *id, *name, *need;
 	} info[PROBE_NS_COUNT] = {
-		[PROBE_NS_MOUNT] = { "ns_mount", "mount namespace", "the tmpfs root and the bind mounts" },
-		[PROBE_NS_PID] = { "ns_pid", "pid namespace", "the sandbox's init and its fresh /proc" },
+		[PROBE_NS_MOUNT] = { "ns_mount", "mount namespace", "a private tmpfs root and bind mounts" },
+		[PROBE_NS_PID] = { "ns_pid", "pid namespace", "its own init and a fresh /proc" },
 		[PROBE_NS_NET] = { "ns_net", "network namespace", "a network with only lo" },
 		[PROBE_NS_IPC] = { "ns_ipc", "ipc namespace", "private SysV IPC and POSIX queues" },
 		[PROBE_NS_UTS] = { "ns_uts", "uts namespace", "its own hostname" },
-		[PROBE_NS_CGROUP] = { "ns_cgroup", "cgroup namespace", "hiding the host's cgroup paths" },
+		[PROBE_NS_CGROUP] = { "ns_cgroup", "cgroup namespace", "a private view of cgroup paths" },
 	};
 	const struct probe_results *p = c->p;
 	const struct probe_res *res = &p->ns.ns[which];
 	struct check_row *r = res_row(c, info[which].id, info[which].name, true, res, "works", CHECK_UNAVAILABLE);
 	if (r->state == CHECK_OK) {
-		setf(r->run, sizeof(r->run), "used for %s", info[which].need);
+		setf(r->run, sizeof(r->run), "gives the sandbox %s", info[which].need);
 		return;
 	}
-	setf(r->run, sizeof(r->run), "can run refuses: it needs %s", info[which].need);
+	setf(r->run, sizeof(r->run), "refuses: the sandbox needs %s", info[which].need);
 	if (!res->tried && !p->ns.userns.ok)
 		setf(r->remedy, sizeof(r->remedy), "fix the user namespace first");
 	else if (p->sysctl.apparmor_restrict_userns == 1)
@@ -160,8 +160,8 @@ static void row_overlay(struct ctx *c)
 		setf(r->remedy, sizeof(r->remedy), "sudo modprobe overlay");
 	else
 		setf(r->remedy, sizeof(r->remedy), "Linux >= 5.11 mounts overlayfs inside a user namespace");
-	setf(r->run, sizeof(r->run), "optional: can run does not need it by default; writable layers "
-				     "that rely on it are unavailable");
+	setf(r->run, sizeof(r->run), "optional: not needed by default; writable layers that rely on it "
+				     "are unavailable");
 }
 
 static void row_seccomp(struct ctx *c)
@@ -175,7 +175,7 @@ static void row_seccomp(struct ctx *c)
 	}
 	setf(r->remedy, sizeof(r->remedy), "a kernel with CONFIG_SECCOMP_FILTER; inside a container, a "
 					   "seccomp profile that allows seccomp()");
-	setf(r->run, sizeof(r->run), "can run refuses: the syscall allow-list is a required wall");
+	setf(r->run, sizeof(r->run), "refuses: the syscall allow-list is a required wall");
 }
 
 /* The user-notification rows: id, name, result, minimum kernel, meaning. */
@@ -204,22 +204,22 @@ static void rows_notify(struct ctx *c)
 	const struct probe_seccomp *s = &c->p->seccomp;
 	row_notify(c, "seccomp_listener", "seccomp listener", &s->listener, true, "5.0",
 		   "the supervisor for argument-level checks",
-		   "can run refuses: argument-level checks (open, connect, execve) need the supervisor");
+		   "refuses: argument-level checks (open, connect, execve) need the supervisor");
 	row_notify(c, "notify_continue", "notify CONTINUE", &s->cont, true, "5.5",
 		   "lets calls proceed where no decision depends on the caller's memory",
-		   "can run refuses: the supervisor cannot let a checked call proceed");
+		   "refuses: the supervisor cannot let a checked call proceed");
 	row_notify(c, "notify_addfd", "notify ADDFD", &s->addfd, true, "5.9",
 		   "emulated opens hand their fd to the sandboxed process",
-		   "can run refuses: opens cannot be emulated race-free");
+		   "refuses: opens cannot be emulated race-free");
 	row_notify(c, "notify_addfd_send", "notify ADDFD_SEND", &s->addfd_send, true, "5.14",
 		   "installs the fd and answers the call in one step",
-		   "can run refuses: opens cannot be emulated race-free");
+		   "refuses: opens cannot be emulated race-free");
 	row_notify(c, "notify_wait_killable", "notify WAIT_KILLABLE", &s->wait_killable, false, "5.19",
 		   "signals do not interrupt a call the supervisor is answering",
-		   "a signal restarts a supervised call, which is then checked again; can run continues");
+		   "a signal restarts a supervised call, which is then checked again; continues");
 	row_notify(c, "notify_sync_wakeup", "notify SYNC_WAKE_UP", &s->sync_wakeup, false, "6.6",
 		   "fast notification round trips (about 5 us instead of 28 us)",
-		   "supervised calls are slower (about 28 us instead of 5 us each); can run continues");
+		   "supervised calls are slower (about 28 us instead of 5 us each); continues");
 }
 
 /* "fs, refer, truncate" for what an ABI has. */
@@ -260,7 +260,7 @@ static void row_landlock(struct ctx *c)
 		else
 			setf(r->detail, sizeof(r->detail), "%s", l->fs.step[0] ? l->fs.step : "no answer");
 		landlock_unavailable_remedy(l, r->remedy, sizeof(r->remedy));
-		setf(r->run, sizeof(r->run), "can run refuses unless --allow-degraded=landlock");
+		setf(r->run, sizeof(r->run), "refuses unless --allow-degraded=landlock");
 		return;
 	}
 	r->has_value = true;
@@ -276,7 +276,7 @@ static void row_landlock(struct ctx *c)
 		r->state = CHECK_DEGRADED;
 		setf(r->detail, sizeof(r->detail), "ABI %d; missing: %s", l->abi, missing);
 		setf(r->remedy, sizeof(r->remedy), "Linux >= 6.12 for ABI 6 (TCP rules: 6.7, ioctl_dev: 6.10)");
-		setf(r->run, sizeof(r->run), "can run uses what ABI %d has and warns; %s", l->abi,
+		setf(r->run, sizeof(r->run), "uses what ABI %d has and warns; %s", l->abi,
 		     l->abi < 4 ? "TCP is limited only by the network namespace" : "signals and abstract sockets are not scoped");
 	}
 }
@@ -289,7 +289,7 @@ static void row_landlock_enforce(struct ctx *c)
 		r->state = CHECK_UNAVAILABLE;
 		setf(r->detail, sizeof(r->detail), "not tried: no Landlock");
 		landlock_unavailable_remedy(l, r->remedy, sizeof(r->remedy));
-		setf(r->run, sizeof(r->run), "can run refuses unless --allow-degraded=landlock");
+		setf(r->run, sizeof(r->run), "refuses unless --allow-degraded=landlock");
 		return;
 	}
 	if (!l->fs.ok) {
@@ -297,7 +297,7 @@ static void row_landlock_enforce(struct ctx *c)
 		res_detail(r->detail, sizeof(r->detail), &l->fs);
 		setf(r->remedy, sizeof(r->remedy), "restrict_self needs no_new_privs; a container policy may "
 						   "refuse it (check dmesg)");
-		setf(r->run, sizeof(r->run), "can run refuses unless --allow-degraded=landlock");
+		setf(r->run, sizeof(r->run), "refuses unless --allow-degraded=landlock");
 		return;
 	}
 	const struct probe_res *bad = (l->net.tried && !l->net.ok) ? &l->net
@@ -306,7 +306,7 @@ static void row_landlock_enforce(struct ctx *c)
 		r->state = CHECK_DEGRADED;
 		res_detail(r->detail, sizeof(r->detail), bad);
 		setf(r->remedy, sizeof(r->remedy), "report this kernel: the ABI promises it");
-		setf(r->run, sizeof(r->run), "can run keeps the filesystem rules and warns");
+		setf(r->run, sizeof(r->run), "keeps the filesystem rules and warns");
 		return;
 	}
 	r->state = CHECK_OK;
@@ -416,7 +416,7 @@ static void row_apparmor(struct ctx *c)
 		setf(r->detail, sizeof(r->detail), "kernel.apparmor_restrict_unprivileged_userns=%d denies "
 						   "capabilities in new user namespaces", v);
 		userns_remedy(p, r->remedy, sizeof(r->remedy));
-		setf(r->run, sizeof(r->run), "the reason user namespaces fail: can run refuses");
+		setf(r->run, sizeof(r->run), "the reason user namespaces fail: refuses");
 		return;
 	}
 	setf(r->run, sizeof(r->run), "does not stand in the way");
@@ -441,7 +441,7 @@ static void row_sysctls(struct ctx *c)
 	if (userns_sysctl_off(s) && !p->ns.userns.ok) {
 		r->state = CHECK_UNAVAILABLE;
 		userns_remedy(p, r->remedy, sizeof(r->remedy));
-		setf(r->run, sizeof(r->run), "the reason user namespaces fail: can run refuses");
+		setf(r->run, sizeof(r->run), "the reason user namespaces fail: refuses");
 	} else {
 		r->state = CHECK_OK;
 		setf(r->run, sizeof(r->run), "does not stand in the way");
@@ -490,14 +490,14 @@ static void row_ptrace(struct ctx *c)
 							   "(then sysctl -w kernel.yama.ptrace_scope=1)");
 		else
 			setf(r->remedy, sizeof(r->remedy), "sudo sysctl -w kernel.yama.ptrace_scope=1");
-		setf(r->run, sizeof(r->run), "can run refuses: the supervisor cannot read a trapped call's arguments");
+		setf(r->run, sizeof(r->run), "refuses: the supervisor cannot read a trapped call's arguments");
 		return;
 	}
 	setf(r->detail, sizeof(r->detail), "%s; supervisor can read a child's memory", sv);
 	if (scope == 2) {
 		r->state = CHECK_DEGRADED;
 		setf(r->remedy, sizeof(r->remedy), "sudo sysctl -w kernel.yama.ptrace_scope=1 for session mode");
-		setf(r->run, sizeof(r->run), "can run works (it owns the sandbox's user namespace); session "
+		setf(r->run, sizeof(r->run), "works (it owns the sandbox's user namespace); session "
 					     "mode cannot read its processes' memory");
 	} else {
 		r->state = CHECK_OK;
@@ -514,7 +514,7 @@ static void row_pidfd(struct ctx *c)
 		r->state = CHECK_UNAVAILABLE;
 		res_detail(r->detail, sizeof(r->detail), bad);
 		setf(r->remedy, sizeof(r->remedy), "Linux >= 5.6 (pidfd_getfd); check ptrace scope");
-		setf(r->run, sizeof(r->run), "can run refuses: connect/sendto checks take the socket with pidfd_getfd");
+		setf(r->run, sizeof(r->run), "refuses: connect/sendto checks take the socket with pidfd_getfd");
 		return;
 	}
 	r->state = CHECK_OK;
@@ -530,7 +530,7 @@ static void row_openat2(struct ctx *c)
 		return;
 	}
 	setf(r->remedy, sizeof(r->remedy), "Linux >= 5.6");
-	setf(r->run, sizeof(r->run), "can run refuses: paths cannot be resolved safely");
+	setf(r->run, sizeof(r->run), "refuses: paths cannot be resolved safely");
 }
 
 size_t check_report_rows(const struct probe_results *p, struct check_row *rows, size_t max)
