@@ -175,16 +175,16 @@ static void row_seccomp(struct ctx *c)
 	}
 	setf(r->remedy, sizeof(r->remedy), "a kernel with CONFIG_SECCOMP_FILTER; inside a container, a "
 					   "seccomp profile that allows seccomp()");
-	setf(r->run, sizeof(r->run), "refuses: the syscall allow-list is a required wall");
+	setf(r->run, sizeof(r->run), "refuses unless --allow-degraded=seccomp (no syscall allow-list)");
 }
 
 /* The user-notification rows: id, name, result, minimum kernel, meaning. */
 static void row_notify(struct ctx *c, const char *id, const char *name, const struct probe_res *res,
-		       bool required, const char *kernel, const char *use, const char *without)
+		       bool degrades, const char *kernel, const char *use, const char *without)
 {
 	const struct probe_seccomp *s = &c->p->seccomp;
-	struct check_row *r = res_row(c, id, name, required, res, "works",
-				      required ? CHECK_UNAVAILABLE : CHECK_DEGRADED);
+	struct check_row *r = res_row(c, id, name, false, res, "works",
+				      degrades ? CHECK_DEGRADED : CHECK_UNAVAILABLE);
 	if (r->state == CHECK_OK) {
 		setf(r->run, sizeof(r->run), "%s", use);
 		return;
@@ -202,22 +202,25 @@ static void row_notify(struct ctx *c, const char *id, const char *name, const st
 static void rows_notify(struct ctx *c)
 {
 	const struct probe_seccomp *s = &c->p->seccomp;
-	row_notify(c, "seccomp_listener", "seccomp listener", &s->listener, true, "5.0",
+	/* The supervisor runs only when a recipe asks for it ([syscalls]
+	 * notifier = true) and in session mode, so these do not block the
+	 * default `can run`; a run that needs them fails closed. */
+	row_notify(c, "seccomp_listener", "seccomp listener", &s->listener, false, "5.0",
 		   "the supervisor for argument-level checks",
-		   "refuses: argument-level checks (open, connect, execve) need the supervisor");
-	row_notify(c, "notify_continue", "notify CONTINUE", &s->cont, true, "5.5",
+		   "runs with [syscalls] notifier = true, and session mode, are refused");
+	row_notify(c, "notify_continue", "notify CONTINUE", &s->cont, false, "5.5",
 		   "lets calls proceed where no decision depends on the caller's memory",
-		   "refuses: the supervisor cannot let a checked call proceed");
-	row_notify(c, "notify_addfd", "notify ADDFD", &s->addfd, true, "5.9",
+		   "runs with [syscalls] notifier = true are refused: checked calls cannot proceed");
+	row_notify(c, "notify_addfd", "notify ADDFD", &s->addfd, false, "5.9",
 		   "emulated opens hand their fd to the sandboxed process",
-		   "refuses: opens cannot be emulated race-free");
-	row_notify(c, "notify_addfd_send", "notify ADDFD_SEND", &s->addfd_send, true, "5.14",
+		   "runs with [syscalls] notifier = true are refused: opens cannot be emulated");
+	row_notify(c, "notify_addfd_send", "notify ADDFD_SEND", &s->addfd_send, false, "5.14",
 		   "installs the fd and answers the call in one step",
-		   "refuses: opens cannot be emulated race-free");
-	row_notify(c, "notify_wait_killable", "notify WAIT_KILLABLE", &s->wait_killable, false, "5.19",
+		   "runs with [syscalls] notifier = true are refused: opens cannot be emulated");
+	row_notify(c, "notify_wait_killable", "notify WAIT_KILLABLE", &s->wait_killable, true, "5.19",
 		   "signals do not interrupt a call the supervisor is answering",
 		   "a signal restarts a supervised call, which is then checked again; continues");
-	row_notify(c, "notify_sync_wakeup", "notify SYNC_WAKE_UP", &s->sync_wakeup, false, "6.6",
+	row_notify(c, "notify_sync_wakeup", "notify SYNC_WAKE_UP", &s->sync_wakeup, true, "6.6",
 		   "fast notification round trips (about 5 us instead of 28 us)",
 		   "supervised calls are slower (about 28 us instead of 5 us each); continues");
 }
@@ -276,8 +279,8 @@ static void row_landlock(struct ctx *c)
 		r->state = CHECK_DEGRADED;
 		setf(r->detail, sizeof(r->detail), "ABI %d; missing: %s", l->abi, missing);
 		setf(r->remedy, sizeof(r->remedy), "Linux >= 6.12 for ABI 6 (TCP rules: 6.7, ioctl_dev: 6.10)");
-		setf(r->run, sizeof(r->run), "uses what ABI %d has and warns; %s", l->abi,
-		     l->abi < 4 ? "TCP is limited only by the network namespace" : "signals and abstract sockets are not scoped");
+		setf(r->run, sizeof(r->run), "uses what ABI %d has and warns (%s, the namespaces still apply); "
+		     "--strict refuses", l->abi, l->abi < 4 ? "no TCP rules" : "no scoping");
 	}
 }
 
@@ -338,19 +341,19 @@ static void row_cgroup(struct ctx *c)
 {
 	const struct cgroup_delegation *cg = &c->p->cgroup;
 	struct check_row *r = add(c, "cgroup_v2", "cgroup v2", false);
-	setf(r->run, sizeof(r->run), "[resources] memory_mb, cpu_percent and max_pids use it");
+	setf(r->run, sizeof(r->run), "[resources] memory_mb and cpu_percent use it");
 	if (!cg->v2_mounted) {
 		r->state = CHECK_UNAVAILABLE;
 		setf(r->detail, sizeof(r->detail), "no cgroup2 mount%s", cg->v1_mounted ? " (v1 only)" : "");
 		setf(r->remedy, sizeof(r->remedy), "boot with systemd.unified_cgroup_hierarchy=1");
-		setf(r->run, sizeof(r->run), "[resources] limits are refused unless --allow-degraded=cgroups");
+		setf(r->run, sizeof(r->run), "[resources] memory_mb/cpu_percent refused unless --allow-degraded=cgroups");
 	} else if (cg->v1_mounted && hybrid_has_v1(cg)) {
 		r->state = CHECK_DEGRADED;
 		setf(r->detail, sizeof(r->detail), "hybrid: cgroup2 at %s, controllers %s on v1",
 		     cg->mount, cg->v1_controllers);
 		setf(r->remedy, sizeof(r->remedy), "boot with systemd.unified_cgroup_hierarchy=1 "
 						   "(cgroup_no_v1=all) to move the controllers to v2");
-		setf(r->run, sizeof(r->run), "[resources] limits are refused unless --allow-degraded=cgroups");
+		setf(r->run, sizeof(r->run), "[resources] memory_mb/cpu_percent refused unless --allow-degraded=cgroups");
 	} else {
 		r->state = CHECK_OK;
 		setf(r->detail, sizeof(r->detail), "cgroup2 at %s", cg->mount);
@@ -361,7 +364,7 @@ static void row_delegation(struct ctx *c)
 {
 	const struct cgroup_delegation *cg = &c->p->cgroup;
 	struct check_row *r = add(c, "cgroup_delegation", "cgroup delegation", false);
-	setf(r->run, sizeof(r->run), "[resources] limits are refused unless --allow-degraded=cgroups");
+	setf(r->run, sizeof(r->run), "[resources] memory_mb/cpu_percent refused unless --allow-degraded=cgroups");
 	if (!cg->v2_mounted) {
 		r->state = CHECK_UNAVAILABLE;
 		setf(r->detail, sizeof(r->detail), "not tried: no cgroup2");
@@ -474,7 +477,7 @@ static void row_ptrace(struct ctx *c)
 {
 	const struct probe_results *p = c->p;
 	int scope = p->sysctl.ptrace_scope;
-	struct check_row *r = add(c, "ptrace_scope", "ptrace scope", true);
+	struct check_row *r = add(c, "ptrace_scope", "ptrace scope", false);
 	char sv[48];
 	if (scope < 0)
 		setf(sv, sizeof(sv), "no Yama");
@@ -490,7 +493,8 @@ static void row_ptrace(struct ctx *c)
 							   "(then sysctl -w kernel.yama.ptrace_scope=1)");
 		else
 			setf(r->remedy, sizeof(r->remedy), "sudo sysctl -w kernel.yama.ptrace_scope=1");
-		setf(r->run, sizeof(r->run), "refuses: the supervisor cannot read a trapped call's arguments");
+		setf(r->run, sizeof(r->run), "runs with [syscalls] notifier = true, and session mode, are refused: "
+					     "the supervisor cannot read a trapped call's arguments");
 		return;
 	}
 	setf(r->detail, sizeof(r->detail), "%s; supervisor can read a child's memory", sv);
@@ -508,13 +512,14 @@ static void row_ptrace(struct ctx *c)
 static void row_pidfd(struct ctx *c)
 {
 	const struct probe_results *p = c->p;
-	struct check_row *r = add(c, "pidfd", "pidfd_open/getfd", true);
+	struct check_row *r = add(c, "pidfd", "pidfd_open/getfd", false);
 	const struct probe_res *bad = !p->pidfd_open.ok ? &p->pidfd_open : !p->pidfd_getfd.ok ? &p->pidfd_getfd : NULL;
 	if (bad) {
 		r->state = CHECK_UNAVAILABLE;
 		res_detail(r->detail, sizeof(r->detail), bad);
 		setf(r->remedy, sizeof(r->remedy), "Linux >= 5.6 (pidfd_getfd); check ptrace scope");
-		setf(r->run, sizeof(r->run), "refuses: connect/sendto checks take the socket with pidfd_getfd");
+		setf(r->run, sizeof(r->run), "runs with [syscalls] notifier = true are refused: connect checks "
+					     "take the socket with pidfd_getfd");
 		return;
 	}
 	r->state = CHECK_OK;
