@@ -15,13 +15,12 @@ struct ctx {
 	const struct probe_results *p;
 	struct check_row *rows;
 	size_t n, max;
+	struct check_row scratch; /* rows beyond max are built here and dropped */
 };
-
-static struct check_row scratch_row;
 
 static struct check_row *add(struct ctx *c, const char *id, const char *name, bool required)
 {
-	struct check_row *r = c->n < c->max ? &c->rows[c->n++] : &scratch_row;
+	struct check_row *r = c->n < c->max ? &c->rows[c->n++] : &c->scratch;
 	memset(r, 0, sizeof(*r));
 	snprintf(r->id, sizeof(r->id), "%s", id);
 	snprintf(r->name, sizeof(r->name), "%s", name);
@@ -381,7 +380,11 @@ static void row_delegation(struct ctx *c)
 			setf(r->detail, sizeof(r->detail), "%s: cgroup.%s not writable", cg->dir,
 			     cg->procs_writable ? "subtree_control" : "procs");
 		}
-		setf(r->remedy, sizeof(r->remedy), "systemd-run --user --scope -p Delegate=yes can run ...");
+		if (cg->v1_mounted && hybrid_has_v1(cg))
+			setf(r->remedy, sizeof(r->remedy), "systemd-run --user --scope -p Delegate=yes can run ... "
+							   "(this hybrid host also needs systemd.unified_cgroup_hierarchy=1)");
+		else
+			setf(r->remedy, sizeof(r->remedy), "systemd-run --user --scope -p Delegate=yes can run ...");
 		return;
 	}
 	if (!cg->has_memory || !cg->has_cpu || !cg->has_pids) {
@@ -458,8 +461,8 @@ static void row_tool(struct ctx *c, const char *id, const struct probe_tool *t, 
 		r->state = CHECK_UNAVAILABLE;
 		setf(r->detail, sizeof(r->detail), "not found in PATH");
 		setf(r->remedy, sizeof(r->remedy), "sudo apt-get install %s", package);
-		setf(r->run, sizeof(r->run), "only egress = \"direct\" needs pasta or slirp4netns; the default "
-					     "proxy mode does not");
+		setf(r->run, sizeof(r->run), "only egress = \"direct\" needs pasta or slirp4netns; \"none\" and "
+					     "\"proxy-only\" do not");
 	} else if (!t->version[0] || t->err) {
 		r->state = CHECK_DEGRADED;
 		setf(r->detail, sizeof(r->detail), "%s: --version failed%s%s", t->path, t->version[0] ? ": " : "",
@@ -540,7 +543,7 @@ static void row_openat2(struct ctx *c)
 
 size_t check_report_rows(const struct probe_results *p, struct check_row *rows, size_t max)
 {
-	struct ctx c = { p, rows, 0, max };
+	struct ctx c = { .p = p, .rows = rows, .n = 0, .max = max };
 	row_kernel(&c);
 	row_userns(&c);
 	for (int i = 0; i < PROBE_NS_COUNT; i++)

@@ -146,6 +146,12 @@ static void test_all_good(void **state)
 		row(&r, ids[i]);
 	assert_true(row(&r, "landlock_abi")->has_value);
 	assert_int_equal(row(&r, "landlock_abi")->value, 7);
+	/* A short array is filled, never overrun. */
+	struct check_row few[4];
+	memset(few, 0x5a, sizeof(few));
+	assert_int_equal(check_report_rows(&p, few, 3), 3);
+	assert_string_equal(few[0].id, "kernel");
+	assert_int_equal(((unsigned char *)&few[3])[0], 0x5a);
 }
 
 static void test_userns_sysctl_off(void **state)
