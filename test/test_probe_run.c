@@ -108,7 +108,7 @@ static void test_parallel_mix(void **state)
 	(void)state;
 	struct toy a, b, c, d;
 	struct probe_job jobs[] = { job(&a, toy_ok), job(&b, toy_hang), job(&c, toy_crash), job(&d, toy_short) };
-	probe_run_jobs(jobs, 4, 300);
+	probe_run_jobs(jobs, 4, 1000);
 	assert_int_equal(a.value, 42);
 	assert_true(a.res.ok);
 	assert_int_equal(b.value, -1);
