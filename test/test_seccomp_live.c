@@ -1,0 +1,453 @@
+/* The seccomp filter loaded for real: a child installs the filter built
+ * from a default-like allow-list (test/seccomp_fixture_allow.txt) and runs
+ * an attack with try_syscall; a control runs the same attack without the
+ * filter to show it reaches the kernel. Then legitimate programs (a shell
+ * pipeline, Python, Node) run under the same filter, and the notification
+ * paths (notify_nrs, monitor_via_notify) are exercised with a supervisor. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "kernel_compat.h"
+#include "seccomp_filter.h"
+#include "seccomp_policy.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static char try_path[4096];
+static char fixture[4096];
+
+/* ---- running a command under a filter ---- */
+
+struct outcome {
+	char out[4096]; /* stdout, trailing newline removed */
+	int status;     /* from waitpid */
+};
+
+static void load_fixture(struct policy *p)
+{
+	memset(p, 0, sizeof(*p));
+	if (tp_add_file(&p->sys.allow, fixture) < 0)
+		fail_msg("cannot read %s", fixture);
+}
+
+static struct sc_filter *build(const struct policy *p, const struct sc_options *o)
+{
+	struct diags d = { 0 };
+	struct sc_filter *f = sc_build(p, o, &d);
+	if (!f)
+		diags_print(&d, stderr);
+	assert_non_null(f);
+	diags_free(&d);
+	return f;
+}
+
+/* Runs argv with f installed (f NULL: no filter); collects stdout. */
+static void run_under(struct sc_filter *f, char *const argv[], struct outcome *oc)
+{
+	int pfd[2];
+	assert_int_equal(pipe2(pfd, O_CLOEXEC), 0);
+	fflush(NULL);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		dup2(pfd[1], 1);
+		if (f) {
+			int r = sc_install(f);
+			if (r < 0) {
+				dprintf(2, "sc_install: %s\n", strerror(-r));
+				_exit(120);
+			}
+		}
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	close(pfd[1]);
+	size_t n = 0;
+	ssize_t k;
+	while ((k = read(pfd[0], oc->out + n, sizeof(oc->out) - 1 - n)) > 0)
+		n += (size_t)k;
+	close(pfd[0]);
+	oc->out[n] = 0;
+	while (n > 0 && oc->out[n - 1] == '\n')
+		oc->out[--n] = 0;
+	assert_int_equal(waitpid(pid, &oc->status, 0), pid);
+}
+
+/* "SIGSYS" when killed by a signal of that name, else the printed word. */
+static const char *result(const struct outcome *oc)
+{
+	if (WIFSIGNALED(oc->status))
+		return WTERMSIG(oc->status) == SIGSYS ? "SIGSYS" : "other-signal";
+	if (!WIFEXITED(oc->status) || WEXITSTATUS(oc->status) != 0)
+		return "bad-exit";
+	return oc->out;
+}
+
+/* ---- attacks ---- */
+
+struct attack {
+	const char *name;
+	const char *filtered; /* expected under the filter */
+	const char *control;  /* expected without it, as root */
+};
+
+static const struct attack attacks[] = {
+	{ "ioctl-tiocsti", "EPERM", "ENOTTY" },
+	{ "ioctl-tiocsti-high", "EPERM", "ENOTTY" },
+	{ "ioctl-tioclinux", "EPERM", "ENOTTY" },
+	{ "io_uring_setup", "EPERM", "EFAULT" },
+	{ "x32-getpid", "SIGSYS", "ENOSYS" },
+	{ "i386-getpid", "SIGSYS", "ok" },
+	{ "unshare-user", "EPERM", "ok" },
+	{ "clone-newuser", "EPERM", "EINVAL" },
+	{ "clone-newuser-high", "EPERM", "EINVAL" },
+	{ "clone3", "ENOSYS", "EINVAL" },
+	{ "seccomp-listener", "EPERM", "EFAULT" },
+	{ "ptrace-peek-parent", "EPERM", "ESRCH" },
+	{ "ptrace-traceme", "EPERM", "ok" },
+	{ "process_vm_readv", "EPERM", "EFAULT" },
+	{ "process_vm_writev", "EPERM", "EFAULT" },
+	{ "pidfd_getfd", "EPERM", "EBADF" },
+	{ "keyctl", "EPERM", "EOPNOTSUPP" },
+	{ "add_key", "EPERM", "EFAULT" },
+	{ "request_key", "EPERM", "EFAULT" },
+	{ "bpf", "EPERM", "EINVAL" },
+	{ "userfaultfd", "EPERM", "EINVAL" },
+	{ "perf_event_open", "EPERM", "EFAULT" },
+	{ "open_by_handle_at", "EPERM", "EFAULT" },
+	{ "name_to_handle_at", "EPERM", "EFAULT" },
+	{ "mount", "EPERM", "EFAULT" },
+	{ "umount2", "EPERM", "EINVAL" },
+	{ "fsopen", "EPERM", "EFAULT" },
+	{ "chroot", "EPERM", "EFAULT" },
+	{ "setns", "EPERM", "EBADF" },
+	{ "kill-all", "EPERM", "ok" },
+	{ "kill-all-high", "EPERM", "ok" },
+	{ "kill-parent", "EPERM", "ok" },
+	{ "tgkill-parent", "EPERM", "ok" },
+	{ "pidfd_open-parent", "EPERM", "ok" },
+	{ "personality-norandom", "EPERM", "ok" },
+	/* what must keep working under the filter */
+	{ "getpid", "ok", "ok" },
+	{ "ioctl-tcgets", "ENOTTY", "ENOTTY" },
+	{ "clone-plain", "EINVAL", "EINVAL" },
+	{ "seccomp-filter", "EFAULT", "EFAULT" },
+	{ "kill-self", "ok", "ok" },
+	{ "personality-query", "ok", "ok" },
+};
+
+static void test_attacks(void **state)
+{
+	struct policy p;
+	load_fixture(&p);
+	/* try_syscall's parent is this process: the one to protect. */
+	struct sc_options o = { .protect_pid = getpid() };
+	struct sc_filter *f = build(&p, &o);
+	int failures = 0;
+	bool root = geteuid() == 0;
+	for (size_t i = 0; i < ARRAY_LEN(attacks); i++) {
+		const struct attack *a = &attacks[i];
+		char *argv[] = { try_path, (char *)a->name, NULL };
+		struct outcome with, without;
+		run_under(f, argv, &with);
+		run_under(NULL, argv, &without);
+		const char *rw = result(&with), *rc = result(&without);
+		bool ok = strcmp(rw, a->filtered) == 0;
+		/* Unprivileged, some controls fail in the kernel for lack of
+		 * rights (EPERM): then only the filtered result is checked. */
+		bool control_ok = strcmp(rc, a->control) == 0 || (!root && strcmp(rc, "EPERM") == 0);
+		printf("# %-22s filtered %-8s control %s\n", a->name, rw, rc);
+		if (!ok || !control_ok) {
+			printf("# ^ FAILED: wanted filtered %s, control %s\n", a->filtered, a->control);
+			failures++;
+		}
+	}
+	assert_int_equal(failures, 0);
+	sc_free(f);
+	tp_free(&p);
+}
+
+/* The same attacks under --strict die of SIGSYS, except clone3 (ENOSYS). */
+static void test_attacks_strict(void **state)
+{
+	struct policy p;
+	load_fixture(&p);
+	struct sc_options o = { .mode = SC_MODE_STRICT, .protect_pid = getpid() };
+	struct sc_filter *f = build(&p, &o);
+	int failures = 0;
+	for (size_t i = 0; i < ARRAY_LEN(attacks); i++) {
+		const struct attack *a = &attacks[i];
+		const char *want = a->filtered;
+		if (!strcmp(want, "EPERM"))
+			want = "SIGSYS";
+		char *argv[] = { try_path, (char *)a->name, NULL };
+		struct outcome with;
+		run_under(f, argv, &with);
+		if (strcmp(result(&with), want) != 0) {
+			printf("# strict %s: got %s, wanted %s\n", a->name, result(&with), want);
+			failures++;
+		}
+	}
+	assert_int_equal(failures, 0);
+	sc_free(f);
+	tp_free(&p);
+}
+
+/* An unlisted call per mode: EPERM, SIGSYS, or allowed (monitor). */
+static void test_modes_on_unlisted_call(void **state)
+{
+	struct policy p;
+	memset(&p, 0, sizeof(p));
+	load_fixture(&p);
+	tp_add(&p.sys.deny_extra, "getpid", 1);
+	char *argv[] = { try_path, "getpid", NULL };
+	const struct { enum sc_mode m; const char *want; } cases[] = {
+		{ SC_MODE_ENFORCE, "EPERM" },
+		{ SC_MODE_STRICT, "SIGSYS" },
+		{ SC_MODE_MONITOR, "ok" },
+	};
+	for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+		struct sc_options o = { .mode = cases[i].m };
+		struct sc_filter *f = build(&p, &o);
+		struct outcome oc;
+		run_under(f, argv, &oc);
+		assert_string_equal(result(&oc), cases[i].want);
+		sc_free(f);
+	}
+	tp_free(&p);
+}
+
+/* ---- notification ---- */
+
+/* Supervises `child` (which runs under a filter with a listener): answers
+ * each notification with the error `reply` (CONTINUE when answer_continue), records
+ * the syscall numbers into seen[], and returns when the child is gone. */
+static size_t supervise(int listener, bool answer_continue, long reply, int *seen, size_t max)
+{
+	size_t n = 0;
+	for (;;) {
+		struct pollfd pf = { .fd = listener, .events = POLLIN };
+		if (poll(&pf, 1, 20000) <= 0)
+			break;
+		if (pf.revents & (POLLHUP | POLLERR) && !(pf.revents & POLLIN))
+			break;
+		struct seccomp_notif req;
+		struct seccomp_notif_resp resp;
+		memset(&req, 0, sizeof(req));
+		if (ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, &req) < 0) {
+			if (errno == EINTR || errno == ENOENT)
+				continue;
+			break;
+		}
+		if (n < max) {
+			bool dup = false;
+			for (size_t i = 0; i < n; i++)
+				dup |= seen[i] == req.data.nr;
+			if (!dup)
+				seen[n++] = req.data.nr;
+		}
+		memset(&resp, 0, sizeof(resp));
+		resp.id = req.id;
+		if (answer_continue)
+			resp.flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+		else
+			resp.error = (int32_t)reply;
+		(void)ioctl(listener, SECCOMP_IOCTL_NOTIF_SEND, &resp);
+	}
+	return n;
+}
+
+/* Runs argv in a grandchild under f; the child between them supervises
+ * the listener and writes the notified syscall numbers to `report`. */
+static void run_supervised(struct sc_filter *f, bool answer_continue, long reply,
+			   char *const argv[], struct outcome *oc, int *seen, size_t *nseen)
+{
+	int rep[2], out[2];
+	assert_int_equal(pipe2(rep, O_CLOEXEC), 0);
+	assert_int_equal(pipe2(out, O_CLOEXEC), 0);
+	fflush(NULL);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		int listener = sc_install(f);
+		if (listener <= 0)
+			_exit(120);
+		pid_t g = fork();
+		if (g == 0) {
+			close(listener);
+			dup2(out[1], 1);
+			execvp(argv[0], argv);
+			_exit(127);
+		}
+		close(out[1]);
+		int s[64];
+		size_t n = supervise(listener, answer_continue, reply, s, 64);
+		int st = 0;
+		waitpid(g, &st, 0);
+		if (write(rep[1], &st, sizeof(st)) < 0 || write(rep[1], s, n * sizeof(int)) < 0)
+			_exit(121);
+		_exit(0);
+	}
+	close(rep[1]);
+	close(out[1]);
+	ssize_t k = read(out[0], oc->out, sizeof(oc->out) - 1);
+	oc->out[k > 0 ? k : 0] = 0;
+	for (char *nl = strchr(oc->out, '\n'); nl; nl = NULL)
+		*nl = 0;
+	close(out[0]);
+	int buf[65];
+	k = read(rep[0], buf, sizeof(buf));
+	close(rep[0]);
+	int st;
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	assert_true(k >= (ssize_t)sizeof(int));
+	oc->status = buf[0];
+	*nseen = (size_t)k / sizeof(int) - 1;
+	memcpy(seen, buf + 1, *nseen * sizeof(int));
+}
+
+/* A notify syscall goes to the supervisor, whose answer the caller gets:
+ * the supervisor answers EXDEV, which getpid() never returns by itself. */
+static void test_notify_answered_by_supervisor(void **state)
+{
+	struct policy p;
+	load_fixture(&p);
+	int nrs[] = { __NR_getpid };
+	struct sc_options o = { .notify_nrs = nrs, .n_notify = 1 };
+	struct sc_filter *f = build(&p, &o);
+	char *argv[] = { try_path, "getpid", NULL };
+	struct outcome oc;
+	int seen[64];
+	size_t n;
+	run_supervised(f, false, -EXDEV, argv, &oc, seen, &n);
+	assert_string_equal(result(&oc), "EXDEV");
+	assert_int_equal(n, 1);
+	assert_int_equal(seen[0], __NR_getpid);
+	sc_free(f);
+	tp_free(&p);
+}
+
+/* monitor_via_notify: a call the policy refuses reaches the supervisor,
+ * which records it and lets it run; fixed refusals still refuse. */
+static void test_monitor_via_notify_records(void **state)
+{
+	struct policy p;
+	load_fixture(&p);
+	tp_add(&p.sys.deny_extra, "getpid", 1);
+	struct sc_options o = { .mode = SC_MODE_MONITOR, .monitor_via_notify = true };
+	struct sc_filter *f = build(&p, &o);
+	int seen[64];
+	size_t n;
+	struct outcome oc;
+	char *argv[] = { try_path, "getpid", NULL };
+	run_supervised(f, true, 0, argv, &oc, seen, &n);
+	assert_string_equal(result(&oc), "ok");
+	assert_int_equal(n, 1);
+	assert_int_equal(seen[0], __NR_getpid);
+	char *argv2[] = { try_path, "ptrace-traceme", NULL };
+	run_supervised(f, true, 0, argv2, &oc, seen, &n);
+	assert_string_equal(result(&oc), "EPERM");
+	assert_int_equal(n, 0);
+	sc_free(f);
+	tp_free(&p);
+}
+
+/* ---- legitimate work ---- */
+
+static const char *names_of(const int *nrs, size_t n, char *buf, size_t len)
+{
+	buf[0] = 0;
+	for (size_t i = 0; i < n; i++) {
+		char *s = sc_syscall_name(nrs[i]);
+		size_t l = strlen(buf);
+		snprintf(buf + l, len - l, "%s%s", i ? " " : "", s ? s : "?");
+		free(s);
+	}
+	return buf;
+}
+
+static void legit(const char *want, char *const argv[])
+{
+	struct policy p;
+	load_fixture(&p);
+	/* First under monitor_via_notify, to name what the fixture lacks. */
+	struct sc_options mo = { .mode = SC_MODE_MONITOR, .monitor_via_notify = true };
+	struct sc_filter *mf = build(&p, &mo);
+	struct outcome oc;
+	int seen[64];
+	size_t n;
+	char names[1024];
+	run_supervised(mf, true, 0, argv, &oc, seen, &n);
+	printf("# %s: beyond the fixture list: %s\n", argv[0],
+	       n ? names_of(seen, n, names, sizeof(names)) : "(nothing)");
+	sc_free(mf);
+	/* Then enforced. */
+	struct sc_options o = { .protect_pid = getpid() };
+	struct sc_filter *f = build(&p, &o);
+	run_under(f, argv, &oc);
+	if (!WIFEXITED(oc.status) || WEXITSTATUS(oc.status) != 0)
+		printf("# %s: status %#x, stdout '%s'\n", argv[0], oc.status, oc.out);
+	assert_true(WIFEXITED(oc.status));
+	assert_int_equal(WEXITSTATUS(oc.status), 0);
+	assert_string_equal(oc.out, want);
+	sc_free(f);
+	tp_free(&p);
+}
+
+static void test_shell_pipeline(void **state)
+{
+	char *argv[] = { "/bin/sh", "-c", "echo hi | cat", NULL };
+	legit("hi", argv);
+}
+
+static bool have(const char *prog)
+{
+	char cmd[256];
+	snprintf(cmd, sizeof(cmd), "command -v %s >/dev/null 2>&1", prog);
+	return system(cmd) == 0;
+}
+
+static void test_python(void **state)
+{
+	if (!have("python3"))
+		skip();
+	char *argv[] = { "python3", "-c", "import json,os; print(json.dumps(os.listdir('/')!=[]))", NULL };
+	legit("true", argv);
+}
+
+static void test_node(void **state)
+{
+	if (!have("node"))
+		skip();
+	char *argv[] = { "node", "-e", "require('fs').readdirSync('/'); console.log(1)", NULL };
+	legit("1", argv);
+}
+
+int main(void)
+{
+	const char *bin = getenv("CAN_TESTBIN"), *src = getenv("CAN_SRCDIR");
+	snprintf(try_path, sizeof(try_path), "%s/try_syscall", bin ? bin : ".");
+	snprintf(fixture, sizeof(fixture), "%s/test/seccomp_fixture_allow.txt", src ? src : "..");
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_attacks),
+		cmocka_unit_test(test_attacks_strict),
+		cmocka_unit_test(test_modes_on_unlisted_call),
+		cmocka_unit_test(test_notify_answered_by_supervisor),
+		cmocka_unit_test(test_monitor_via_notify_records),
+		cmocka_unit_test(test_shell_pipeline),
+		cmocka_unit_test(test_python),
+		cmocka_unit_test(test_node),
+	};
+	return cmocka_run_group_tests_name("seccomp_live", tests, NULL, NULL);
+}
