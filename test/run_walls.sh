@@ -215,23 +215,23 @@ if command -v tmux >/dev/null; then
 	t_grep "Ctrl-C on the terminal ends the command (130)" "^rc=130$" "$(cat "$TOP/ctrlc.out" 2>/dev/null)"
 	tmux kill-server 2>/dev/null
 	# An interactive bash: job control, Ctrl-C at its prompt, exit status.
-	pane() { tmux capture-pane -p -t ib 2>/dev/null; }
+	pane() { tmux -L canib capture-pane -p -t ib 2>/dev/null; }
 	wait_pane() { for _ in $(seq 100); do pane | grep -Eq -- "$1" && return 0; sleep 0.1; done; return 1; }
-	tmux new-session -d -s ib -x 100 -y 30 "env TERM=xterm $CAN run -- bash --norc -i; echo CANRC=\$?; sleep 10"
-	wait_pane '\$ $'
-	tmux send-keys -t ib 'sleep 50 &' Enter
+	tmux -L canib new-session -d -s ib -x 100 -y 30 "env TERM=xterm $CAN run -- bash --norc -i; echo CANRC=\$?; sleep 120"
+	wait_pane '\$ ?$'
+	tmux -L canib send-keys -t ib 'sleep 50 &' Enter
 	wait_pane '^\[1\] [0-9]+'
-	tmux send-keys -t ib 'jobs' Enter
+	tmux -L canib send-keys -t ib 'jobs' Enter
 	wait_pane 'Running +sleep 50'
-	tmux send-keys -t ib 'sleep 60' Enter
+	tmux -L canib send-keys -t ib 'sleep 60' Enter
 	for _ in $(seq 100); do pgrep -u "$(id -u)" -x sleep -a 2>/dev/null | grep -q 'sleep 60' && break; sleep 0.1; done
-	tmux send-keys -t ib C-c
-	tmux send-keys -t ib 'echo after=$?' Enter
+	tmux -L canib send-keys -t ib C-c
+	tmux -L canib send-keys -t ib 'echo after=$?' Enter
 	wait_pane '^after=[0-9]+'
-	tmux send-keys -t ib 'exit 4' Enter
+	tmux -L canib send-keys -t ib 'exit 4' Enter
 	wait_pane 'CANRC='
 	out=$(pane)
-	tmux kill-server 2>/dev/null
+	tmux -L canib kill-server 2>/dev/null
 	t_grep "interactive bash inside: background job listed by jobs" "Running +sleep 50" "$out"
 	t_nogrep "... with job control (no 'no job control' warning)" "no job control|cannot set terminal process group" "$out"
 	t_grep "... Ctrl-C interrupts the foreground job only (130), bash goes on" "^after=130$" "$out"
