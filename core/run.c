@@ -51,11 +51,13 @@ struct run_state {
 	char *host_cmd;       /* where the command is on the host, for the 127 hint */
 	int ll_abi;           /* < 0: no Landlock */
 	bool use_landlock;
+	struct sc_options sco;  /* the filter is built by the command, in parallel with init's mounts */
 	struct sc_filter *filter;
 	bool tty_fg;          /* stdin is our terminal and we are in its foreground */
 	int sync_rd;          /* init waits for one byte (cgroup attach) or -1 */
 	int alive_rd;         /* EOF when the host-side can dies */
 	int handover;         /* command's end of the listener socket, or -1 */
+	int go_rd;            /* the command waits here until init has built the root */
 };
 
 /* One line, then 126. Used only in the sandbox's processes. */
@@ -181,6 +183,15 @@ static _Noreturn void command(struct run_state *st)
 	}
 	sigprocmask(SIG_SETMASK, &all, NULL);
 
+	/* Build the seccomp filter (about a millisecond of libseccomp) while
+	 * init builds the root on the other CPU; then wait for init. */
+	if (run_glue_sc_build(cfg->policy, &st->sco, &st->filter) != 1)
+		_exit(CAN_EXIT_USAGE);
+	char go;
+	if (read(st->go_rd, &go, 1) != 1)
+		_exit(CAN_EXIT_WALL); /* init failed and said why */
+	close(st->go_rd);
+
 	if (chdir(cfg->cwd) < 0) {
 		snprintf(err, sizeof(err), "chdir %s: %s: %s", cfg->cwd, errno_name(errno),
 			 strerror(errno));
@@ -204,7 +215,7 @@ static _Noreturn void command(struct run_state *st)
 		wall_fail("capabilities", err, "report this: dropping capabilities should not fail");
 	if (harden_rlimits(cfg->policy, err, sizeof(err)) < 0)
 		wall_fail("rlimits", err, "lower [process] max_pids");
-	if (st->filter) {
+	{
 		int fd = run_glue_sc_install(st->filter);
 		if (fd < 0) {
 			snprintf(err, sizeof(err), "install the filter: %s: %s", errno_name(-fd),
@@ -242,22 +253,35 @@ static _Noreturn void sandbox_init(struct run_state *st, uid_t uid, gid_t gid)
 			_exit(CAN_EXIT_WALL);
 		close(st->sync_rd);
 	}
+	/* The command starts now and builds its seccomp filter while init
+	 * builds the root; pivot_root moves it along (same mount namespace). */
+	int go[2];
+	if (pipe2(go, O_CLOEXEC) < 0) {
+		snprintf(err, sizeof(err), "pipe: %s: %s", errno_name(errno), strerror(errno));
+		wall_fail("process", err, "lower the number of open files");
+	}
+	pid_t cmd = fork();
+	if (cmd < 0) {
+		snprintf(err, sizeof(err), "fork: %s: %s", errno_name(errno), strerror(errno));
+		wall_fail("process", err, "lower the load or max_pids");
+	}
+	if (cmd == 0) {
+		close(go[1]);
+		st->go_rd = go[0];
+		command(st);
+	}
+	close(go[0]);
+	if (st->handover >= 0)
+		close(st->handover);
 	if (sethostname("can", 3) < 0)
 		wall_fail("namespaces", "set the sandbox's host name", "report this");
 	if (net_lo_up(err, sizeof(err)) < 0)
 		wall_fail("network", err, "check that libnl-route-3 works here");
 	if (mount_exec(&st->plan, err, sizeof(err)) < 0)
 		wall_fail("filesystem", err, "fix the path in the recipe, or its permissions");
-
-	pid_t cmd = fork();
-	if (cmd < 0) {
-		snprintf(err, sizeof(err), "fork: %s: %s", errno_name(errno), strerror(errno));
-		wall_fail("process", err, "lower the load or max_pids");
-	}
-	if (cmd == 0)
-		command(st);
-	if (st->handover >= 0)
-		close(st->handover);
+	if (write(go[1], "g", 1) != 1)
+		wall_fail("process", "start the command", "report this");
+	close(go[1]);
 	/* init needs no privilege from here on. */
 	prctl(PR_SET_DUMPABLE, 0);
 	harden_no_new_privs(err, sizeof(err));
@@ -426,24 +450,13 @@ int run_sandbox(const struct run_config *cfg_in)
 		}
 	}
 
-	/* Seccomp, built before anything starts so a bad [syscalls] is caught here. */
-	struct sc_options sco = { .mode = strict ? SC_MODE_STRICT
+	/* Seccomp: the options here; the command builds the filter (see command()). */
+	st.sco = (struct sc_options){ .mode = strict ? SC_MODE_STRICT
 						 : cfg->opts->monitor ? SC_MODE_MONITOR : SC_MODE_ENFORCE,
 				  .notify_nrs = cfg->on_listener ? cfg->notify_nrs : NULL,
 				  .n_notify = cfg->on_listener ? cfg->n_notify : 0,
-				  .monitor_via_notify = cfg->on_listener && cfg->monitor_via_notify };
-	int r = run_glue_sc_build(p, &sco, &st.filter);
-	if (r == CAN_EXIT_USAGE)
-		return CAN_EXIT_USAGE;
-	if (r == 0) {
-		if (!degrade_ok(cfg, strict, WALL_SECCOMP)) {
-			can_warn("seccomp: the filter is not available in this build; run with "
-				 "--allow-degraded=seccomp to go on without it" SEE_CHECK);
-			return CAN_EXIT_WALL;
-		}
-		can_warn("warning: seccomp: not available in this build; running without a syscall "
-			 "filter (degraded)");
-	}
+				  .monitor_via_notify = cfg->on_listener && (cfg->monitor_via_notify ||
+									   cfg->opts->monitor) };
 
 	/* The mount plan. */
 	struct mount_plan_in mi = { .p = p, .cwd = cfg->cwd, .home = getenv("HOME") };
@@ -476,7 +489,9 @@ int run_sandbox(const struct run_config *cfg_in)
 	int alive[2], sync[2] = { -1, -1 }, sv[2] = { -1, -1 };
 	if (pipe2(alive, O_CLOEXEC) < 0 || (use_cg && pipe2(sync, O_CLOEXEC) < 0))
 		can_die_errno(CAN_EXIT_WALL, "run: pipe");
-	bool want_handover = st.filter && cfg->on_listener && sc_has_listener(st.filter);
+	/* A listener exists when syscalls are notified (or monitor goes through
+	 * the supervisor); only then is there a handover. */
+	bool want_handover = cfg->on_listener && (st.sco.n_notify > 0 || st.sco.monitor_via_notify);
 	if (want_handover) {
 		if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 			can_die_errno(CAN_EXIT_WALL, "run: socketpair");
@@ -550,7 +565,5 @@ int run_sandbox(const struct run_config *cfg_in)
 	mount_plan_free(&st.plan);
 	run_env_free(st.env);
 	free(st.host_cmd);
-	if (st.filter)
-		run_glue_sc_free(st.filter);
 	return rc;
 }
