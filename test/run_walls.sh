@@ -241,6 +241,21 @@ else
 	for _ in 1 2 3 4; do t_skip "tmux not installed"; done
 fi
 
+# --- the supervisor dies: the sandbox goes with it ---
+rm -f ready
+"$CAN" run -- sh -c 'touch ready; exec sleep 171' &
+CP=$!
+for _ in $(seq 100); do [ -e ready ] && break; sleep 0.1; done
+t_ok_if() { if eval "$2"; then t_ok "$1"; else t_fail "$1"; fi; }
+t_ok_if "control: the sandboxed sleep runs" "pgrep -u $(id -u) -f '^sleep 171' >/dev/null"
+kill -9 "$CP"
+wait "$CP" 2>/dev/null
+for _ in $(seq 100); do pgrep -u "$(id -u)" -f '^sleep 171' >/dev/null || break; sleep 0.1; done
+t_ok_if "killing can with SIGKILL kills the sandbox" "! pgrep -u $(id -u) -f '^sleep 171' >/dev/null"
+
+(cd "$H/.ssh" && t_run "$CAN" run -r "$TOP/deny.toml" -- true && echo "$T_RC $T_ERR" >"$TOP/denied.out")
+t_grep "a denied working directory fails closed (126)" "^126 can: filesystem: the working directory .* is denied" "$(cat "$TOP/denied.out")"
+
 # --- resources, network modes, strict ---
 printf '[recipe]\nname = "res"\n[resources]\nmemory_mb = 256\n' >"$TOP/res.toml"
 t_expect "[resources] without a delegated cgroup fails closed (126)" 126 run -r "$TOP/res.toml" -- true
