@@ -7,7 +7,8 @@
 #   firejail --noprofile --net=none     (when installed and usable by this user)
 # in one hyperfine run; prints medians and the ratio to bwrap.
 # Usage: CAN=path/to/can bench/startup.sh [RUNS]   (run as a normal user;
-# as root it drops to the user "nobody").
+# as root it drops to the user cantest when it exists (the test user), else
+# nobody).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 CAN=${CAN:-$here/../_build/core/can}
@@ -19,9 +20,14 @@ if [ "$(id -u)" = 0 ]; then
 	cp "$0" "$tmp/startup.sh"
 	cp "$here/../recipes/base.toml" "$tmp/base.toml"
 	chmod -R a+rX "$tmp"
+	user=nobody
+	id cantest >/dev/null 2>&1 && user=cantest
+	chown -R "$user" "$tmp"
 	cd "$tmp"
-	exec setpriv --reuid=nobody --regid=nogroup --clear-groups env -i PATH=/usr/bin:/bin \
-		HOME=/tmp CAN="$tmp/can" BASE_TOML="$tmp/base.toml" bash "$tmp/startup.sh" "$RUNS"
+	home=$(getent passwd "$user" | cut -d: -f6)
+	exec setpriv --reuid="$user" --regid="$(id -g "$user")" --init-groups env -i \
+		PATH=/usr/bin:/bin HOME="$home" BENCH_TMP="$tmp" CAN="$tmp/can" BASE_TOML="$tmp/base.toml" \
+		bash "$tmp/startup.sh" "$RUNS"
 fi
 command -v hyperfine >/dev/null || { echo "hyperfine is not installed" >&2; exit 1; }
 BASE_TOML=${BASE_TOML:-$here/../recipes/base.toml}
@@ -55,3 +61,5 @@ for name, x in r.items():
     print("%-10s %12.2f %12.2f %9.2fx" % (name, x["median"] * 1e3, x["mean"] * 1e3, x["median"] / bw))
 PY
 rm -f "$json"
+[ -n "${BENCH_TMP:-}" ] && rm -rf "$BENCH_TMP"
+exit 0
