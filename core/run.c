@@ -58,6 +58,7 @@ struct run_state {
 	int alive_rd;         /* EOF when the host-side can dies */
 	int handover;         /* command's end of the listener socket, or -1 */
 	int go_rd;            /* the command waits here until init has built the root */
+	bool may_skip_landlock, may_skip_seccomp; /* --allow-degraded, not strict */
 };
 
 /* One line, then 126. Used only in the sandbox's processes. */
@@ -185,12 +186,20 @@ static _Noreturn void command(struct run_state *st)
 
 	/* Build the seccomp filter (about a millisecond of libseccomp) while
 	 * init builds the root on the other CPU; then wait for init. */
-	if (run_glue_sc_build(cfg->policy, &st->sco, &st->filter) != 1)
-		_exit(CAN_EXIT_USAGE);
+	char scerr[512];
+	bool sc_built = run_glue_sc_build(cfg->policy, &st->sco, &st->filter, scerr,
+					  sizeof(scerr)) == 1;
 	char go;
 	if (read(st->go_rd, &go, 1) != 1)
 		_exit(CAN_EXIT_WALL); /* init failed and said why */
 	close(st->go_rd);
+	if (!sc_built && strncmp(scerr, "seccomp: ", 9) == 0)
+		memmove(scerr, scerr + 9, strlen(scerr + 9) + 1);
+	if (!sc_built && !st->may_skip_seccomp)
+		wall_fail("seccomp", scerr, "run with --allow-degraded=seccomp to go on without it");
+	if (!sc_built)
+		fprintf(stderr, "can: warning: seccomp: %s; running without a syscall filter "
+			"(degraded)\n", scerr);
 
 	if (chdir(cfg->cwd) < 0) {
 		snprintf(err, sizeof(err), "chdir %s: %s: %s", cfg->cwd, errno_name(errno),
@@ -207,17 +216,23 @@ static _Noreturn void command(struct run_state *st)
 		struct ll_result res;
 		if (landlock_apply(&st->plan, st->ll_abi, 0, &res, err, sizeof(err)) < 0) {
 			snprintf(msg, sizeof(msg), "%s", err);
-			wall_fail("landlock", msg,
-				  "run with --allow-degraded=landlock to go on without it");
+			if (!st->may_skip_landlock)
+				wall_fail("landlock", msg,
+					  "run with --allow-degraded=landlock to go on without it");
+			fprintf(stderr, "can: warning: landlock: %s; running without it (degraded)\n",
+				msg);
 		}
 	}
 	if (harden_drop_caps(err, sizeof(err)) < 0)
 		wall_fail("capabilities", err, "report this: dropping capabilities should not fail");
 	if (harden_rlimits(cfg->policy, err, sizeof(err)) < 0)
 		wall_fail("rlimits", err, "lower [process] max_pids");
-	{
+	if (st->filter) {
 		int fd = run_glue_sc_install(st->filter);
-		if (fd < 0) {
+		if (fd < 0 && st->may_skip_seccomp) {
+			fprintf(stderr, "can: warning: seccomp: install the filter: %s: %s; running "
+				"without a syscall filter (degraded)\n", errno_name(-fd), strerror(-fd));
+		} else if (fd < 0) {
 			snprintf(err, sizeof(err), "install the filter: %s: %s", errno_name(-fd),
 				 strerror(-fd));
 			wall_fail("seccomp", err, "run with --allow-degraded=seccomp to go on without it");
@@ -279,8 +294,11 @@ static _Noreturn void sandbox_init(struct run_state *st, uid_t uid, gid_t gid)
 		wall_fail("network", err, "check that libnl-route-3 works here");
 	if (mount_exec(&st->plan, err, sizeof(err)) < 0)
 		wall_fail("filesystem", err, "fix the path in the recipe, or its permissions");
-	if (write(go[1], "g", 1) != 1)
-		wall_fail("process", "start the command", "report this");
+	/* If the command already ended (it said why), init_loop reaps it. */
+	signal(SIGPIPE, SIG_IGN);
+	if (write(go[1], "g", 1) != 1) {
+		/* nothing: the command's status is the answer */
+	}
 	close(go[1]);
 	/* init needs no privilege from here on. */
 	prctl(PR_SET_DUMPABLE, 0);
@@ -398,6 +416,9 @@ int run_sandbox(const struct run_config *cfg_in)
 	bool strict = cfg->opts->strict || (p->strict.set && p->strict.v);
 	struct run_state st = { .cfg = cfg, .sync_rd = -1, .alive_rd = -1, .handover = -1 };
 	char err[512];
+
+	st.may_skip_landlock = degrade_ok(cfg, strict, WALL_LANDLOCK);
+	st.may_skip_seccomp = degrade_ok(cfg, strict, WALL_SECCOMP);
 
 	/* Network: only lo, whatever else was asked. */
 	const char *egress = p->net.egress.set ? p->net.egress.v : "none";
@@ -528,9 +549,9 @@ int run_sandbox(const struct run_config *cfg_in)
 	int rc;
 	if (pid < 0) {
 		errno = e;
-		can_warn_errno("namespaces: clone into new user, mount, PID, IPC, UTS, cgroup and "
-			       "network namespaces; check that unprivileged user namespaces are "
-			       "enabled" SEE_CHECK);
+		can_warn("namespaces: clone into new user, mount, PID, IPC, UTS, cgroup and network "
+			 "namespaces: %s: %s; check that unprivileged user namespaces are enabled"
+			 SEE_CHECK, errno_name(e), strerror(e));
 		rc = CAN_EXIT_WALL;
 	} else {
 		if (use_cg) {

@@ -24,18 +24,15 @@ int run_glue_policy(const char *const *names, size_t n, const char *cmd_path, st
 	return 0;
 }
 
-int run_glue_sc_build(const struct policy *p, const struct sc_options *o, struct sc_filter **out)
+int run_glue_sc_build(const struct policy *p, const struct sc_options *o, struct sc_filter **out,
+		      char *err, size_t errlen)
 {
-	*out = NULL;
 	struct diags d = { 0 };
 	*out = sc_build(p, o, &d);
-	if (!*out) {
-		diags_print(&d, stderr);
-		diags_free(&d);
-		return CAN_EXIT_USAGE;
-	}
+	if (!*out)
+		snprintf(err, errlen, "%s", d.n ? d.v[0].msg : "cannot build the filter");
 	diags_free(&d);
-	return 1;
+	return *out ? 1 : 0;
 }
 
 int run_glue_sc_install(struct sc_filter *f)

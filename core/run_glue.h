@@ -13,9 +13,10 @@
  * CAN_EXIT_USAGE after printing the diagnostics. */
 int run_glue_policy(const char *const *names, size_t n, const char *cmd_path, struct policy *out);
 
-/* Builds the filter. Returns 1 with *out set, 0 when this build has no
- * seccomp support, CAN_EXIT_USAGE after printing diagnostics. */
-int run_glue_sc_build(const struct policy *p, const struct sc_options *o, struct sc_filter **out);
+/* Builds the filter. Returns 1 with *out set, or 0 with the first
+ * diagnostic in err (nothing printed). */
+int run_glue_sc_build(const struct policy *p, const struct sc_options *o, struct sc_filter **out,
+		      char *err, size_t errlen);
 
 /* sc_install / sc_free through the same weak references. */
 int run_glue_sc_install(struct sc_filter *f);
