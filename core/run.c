@@ -101,8 +101,10 @@ fail:
 /* PATH lookup inside the sandbox. NULL when not found. */
 static char *find_cmd(const char *name, char *const *env)
 {
-	if (strchr(name, '/'))
-		return xstrdup(name);
+	if (strchr(name, '/')) {
+		struct stat st;
+		return stat(name, &st) == 0 ? xstrdup(name) : NULL;
+	}
 	const char *path = "/usr/local/bin:/usr/bin:/bin";
 	for (char *const *e = env; *e; e++)
 		if (strncmp(*e, "PATH=", 5) == 0)
@@ -374,7 +376,7 @@ static int supervise(pid_t init, int sock, const struct run_config *cfg)
 static char *host_which(const char *name)
 {
 	if (strchr(name, '/'))
-		return NULL;
+		return realpath(name, NULL);
 	return find_cmd(name, environ);
 }
 

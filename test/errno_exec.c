@@ -14,7 +14,7 @@ static int errno_of(const char *s)
 		const char *name;
 		int v;
 	} t[] = { { "EPERM", EPERM }, { "ENOSYS", ENOSYS }, { "EINVAL", EINVAL },
-		  { "EACCES", EACCES }, { "EOPNOTSUPP", EOPNOTSUPP }, { "ENOSPC", ENOSPC } };
+		  { "EACCES", EACCES }, { "EAFNOSUPPORT", EAFNOSUPPORT }, { "EOPNOTSUPP", EOPNOTSUPP }, { "ENOSPC", ENOSPC } };
 	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
 		if (strcmp(s, t[i].name) == 0)
 			return t[i].v;

@@ -28,6 +28,7 @@ refuse clone EPERM namespaces "clone .*: EPERM"
 refuse open_tree EPERM filesystem "bind /usr: EPERM"
 refuse seccomp EINVAL seccomp "(cannot build|install) the filter"
 refuse sethostname EPERM namespaces "set the sandbox's host name"
+refuse socket EAFNOSUPPORT network "netlink"
 
 rm -f ran
 t_expect "--allow-degraded=landlock runs without Landlock" 0 "$EX" landlock_create_ruleset ENOSYS "$CAN" run --allow-degraded=landlock -- sh -c "$MARK"

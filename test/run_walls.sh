@@ -40,6 +40,8 @@ t_grep "not found says so" "not found" "$T_ERR"
 PATH=$H/bin:$PATH t_expect "host-only command is 127" 127 run -- hello-host-only
 t_grep "the 127 message names the host path" "on the host it is $H/bin/hello-host-only" "$T_ERR"
 t_expect "control: host-only command runs on the host" 0 "$H/bin/hello-host-only"
+t_expect "a host-only command given by path is 127 too" 127 run -- "$H/bin/hello-host-only"
+t_grep "... naming where it is on the host" "not found inside the sandbox; on the host it is $H/bin/hello-host-only" "$T_ERR"
 
 # --- filesystem ---
 t_expect "control: the fake key is readable on the host" 0 cat "$H/.ssh/id_ed25519"
