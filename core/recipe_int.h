@@ -11,6 +11,10 @@
 /* Recipes larger than this are refused before parsing: a recipe is a page
  * of TOML, and a bound keeps hostile input cheap. */
 #define RECIPE_MAX_BYTES (1024 * 1024)
+/* Entries in one list, env table, ports array or [[host]] array of one
+ * file: far above any real recipe, and it keeps merging (linear lookups)
+ * cheap on hostile input. */
+#define RECIPE_MAX_ENTRIES 4096
 
 /* Loader flags. */
 enum {

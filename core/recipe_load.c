@@ -253,6 +253,15 @@ static const char *check_elem(const struct field *f, const char *s, char *buf, s
 
 /* --- values --- */
 
+static bool too_many(struct loader *L, struct srcpos at, const char *key, const char *wh, size_t n)
+{
+	if (n <= RECIPE_MAX_ENTRIES)
+		return false;
+	ERR(L, at, "'%s' %s: %zu entries, more than the %d a recipe may have", key, wh, n,
+	    RECIPE_MAX_ENTRIES);
+	return true;
+}
+
 static bool string_ok(struct loader *L, const struct toml_value *v, const char *what,
 		      const char *wh)
 {
@@ -270,6 +279,8 @@ static void load_list(struct loader *L, const struct field *f, const struct toml
 		ERR(L, v->at, "'%s' %s: expected array of strings, found %s", f->key, wh, found(v));
 		return;
 	}
+	if (too_many(L, v->at, f->key, wh, v->u.arr.n))
+		return;
 	for (size_t i = 0; i < v->u.arr.n; i++) {
 		const struct toml_value *e = v->u.arr.v[i];
 		if (e->type != TOML_STRING) {
@@ -298,6 +309,8 @@ static void load_env(struct loader *L, const struct field *f, const struct toml_
 		return;
 	}
 	const struct toml_table *t = v->u.tab;
+	if (too_many(L, v->at, f->key, wh, t->n))
+		return;
 	for (size_t i = 0; i < t->n; i++) {
 		const struct toml_kv *kv = &t->kv[i];
 		if (!env_name_ok(kv->key)) {
@@ -347,6 +360,8 @@ static void load_ports(struct loader *L, const struct toml_value *v)
 		return;
 	}
 	static const char *const keys[] = { "host", "sandbox", "protocol" };
+	if (too_many(L, v->at, "ports", "in [network]", v->u.arr.n))
+		return;
 	for (size_t i = 0; i < v->u.arr.n; i++) {
 		const struct toml_value *e = v->u.arr.v[i];
 		if (e->type != TOML_TABLE) {
@@ -594,6 +609,8 @@ static void load_hosts(struct loader *L, const struct toml_kv *kv)
 				   "found %s", found(v));
 		return;
 	}
+	if (too_many(L, kv->key_at, "host", "at top level", v->u.arr.n))
+		return;
 	for (size_t i = 0; i < v->u.arr.n; i++) {
 		const struct toml_value *e = v->u.arr.v[i];
 		if (e->type != TOML_TABLE) {
