@@ -582,6 +582,16 @@ static void unknown_key(struct loader *L, const char *section, const struct toml
 	}
 	const char *sug = did_you_mean(kv->key, cands, nc);
 	if (!sug) {
+		/* A real key written in the wrong section. */
+		for (size_t i = 0; i < schema_nfields; i++) {
+			const struct field *f = &schema_fields[i];
+			if (strcmp(f->key, kv->key) != 0 || !strcmp(f->section, section))
+				continue;
+			char fw[64];
+			ERR(L, kv->key_at, "%s; '%s' belongs %s", shown, kv->key,
+			    f->section[0] ? where(f->section, fw, sizeof(fw)) : "at top level");
+			return;
+		}
 		ERR(L, kv->key_at, "%s", shown);
 		return;
 	}

@@ -28,6 +28,10 @@ static const struct ecase cases[] = {
 	  E "1:9: error: unknown key 'egres' in [network]; did you mean 'egress'?\n" },
 	{ "host_as_table", "[host]\ndomain = \"a.example\"\n",
 	  E "1:2: error: 'host' must be written as [[host]] blocks (an array of tables), found table\n" },
+	{ "key_in_wrong_section", "[resources]\nmax_pids = 10\n",
+	  E "2:1: error: unknown key 'max_pids' in [resources]; 'max_pids' belongs in [process]\n" },
+	{ "host_key_outside_host", "[network]\nmethods = [\"GET\"]\n",
+	  E "2:1: error: unknown key 'methods' in [network]; 'methods' belongs in [[host]]\n" },
 	/* older spellings */
 	{ "legacy_deny_all", "[network]\ndeny_all = true\n",
 	  E "2:1: error: unknown key 'deny_all' in [network]: an older spelling; today write egress = \"none\"\n" },
