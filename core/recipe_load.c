@@ -676,7 +676,9 @@ static void load_section(struct loader *L, const char *section, const struct tom
 	}
 	/* allow and allow_extra in one file: allow is the complete list, so an
 	 * extra beside it says two different things at once. */
-	if (strcmp(section, "syscalls") == 0 && !(L->flags & RL_EFFECTIVE))
+	/* (Elsewhere the absolute lists are already an error of their own.) */
+	if (strcmp(section, "syscalls") == 0 && (L->flags & RL_ALLOW_ABSOLUTE_SYSCALLS) &&
+	    !(L->flags & RL_EFFECTIVE))
 		for (size_t i = 0; i < 2; i++) {
 			const char *abs = i ? "deny" : "allow";
 			char extra[16];

@@ -140,6 +140,8 @@ static const struct ecase cases[] = {
 	  E "2:1: error: 'allow' in [syscalls] is only valid in the built-in default.toml; use 'allow_extra' to add to it\n" },
 	{ "absolute_deny_refused", "[syscalls]\ndeny = [\"ptrace\"]\n",
 	  E "2:1: error: 'deny' in [syscalls] is only valid in the built-in default.toml; use 'deny_extra' to add to it\n" },
+	{ "absolute_with_extra_one_error", "[syscalls]\nallow = [\"read\"]\nallow_extra = [\"write\"]\n",
+	  E "2:1: error: 'allow' in [syscalls] is only valid in the built-in default.toml; use 'allow_extra' to add to it\n" },
 	/* every error, not just the first */
 	{ "all_errors_reported",
 	  "strict = \"yes\"\n[filesystem]\nallow = [\"rel\"]\n[network]\negress = \"all\"\n[bogus]\n",
