@@ -38,6 +38,12 @@ extern const char *const expand_var_names[];
  * else why not (static string). */
 const char *path_problem(const char *s);
 
+/* Value checks (recipe_check.c): NULL when fine, else why not (in buf). */
+struct field;
+const char *recipe_check_elem(const struct field *f, const char *s, char *buf, size_t n);
+const char *recipe_check_domain(const char *s, char *buf, size_t n);
+bool recipe_env_name_ok(const char *s);
+
 /* Built-in recipes compiled from recipes/ (builtin_recipes.c, generated). */
 struct builtin_recipe {
 	const char *name; /* "base" */
