@@ -439,6 +439,9 @@ int main(void)
 	const char *bin = getenv("CAN_TESTBIN"), *src = getenv("CAN_SRCDIR");
 	snprintf(try_path, sizeof(try_path), "%s/try_syscall", bin ? bin : ".");
 	snprintf(fixture, sizeof(fixture), "%s/test/seccomp_fixture_allow.txt", src ? src : "..");
+	/* seccomp_live_user.sh copies the fixture next to the binaries. */
+	if (access(fixture, R_OK) != 0)
+		snprintf(fixture, sizeof(fixture), "%s/seccomp_fixture_allow.txt", bin ? bin : ".");
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_attacks),
 		cmocka_unit_test(test_attacks_strict),
