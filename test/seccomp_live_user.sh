@@ -8,8 +8,10 @@ if [ -f "${CAN_SRCDIR}/test/lib.sh" ]; then
 else
 	source "${CAN_SRCDIR}/lib.sh"
 fi
-t_drop_to_user "$CAN_TESTBIN/test_seccomp_live" "$CAN_TESTBIN/try_syscall" \
-	"$CAN_SRCDIR/test/seccomp_fixture_allow.txt"
+files=("$CAN_TESTBIN/test_seccomp_live" "$CAN_TESTBIN/try_syscall"
+	"$CAN_SRCDIR/test/seccomp_fixture_allow.txt")
+[ -f "$CAN_SRCDIR/recipes/default.toml" ] && files+=("$CAN_SRCDIR/recipes/default.toml")
+t_drop_to_user "${files[@]}"
 
 if [ "$(id -u)" != 0 ]; then
 	t_ok "running as unprivileged uid $(id -u)"
