@@ -140,3 +140,41 @@ struct port_rule *policy_add_port(struct policy *p)
 	memset(r, 0, sizeof(*r));
 	return r;
 }
+
+/* --- decisions on a merged policy: deny beats allow wherever either came from --- */
+
+static bool under(const char *path, const char *entry)
+{
+	size_t n = strlen(entry);
+	while (n > 1 && entry[n - 1] == '/')
+		n--;
+	if (n == 1 && entry[0] == '/')
+		return path[0] == '/';
+	return strncmp(path, entry, n) == 0 && (path[n] == '\0' || path[n] == '/');
+}
+
+static bool under_any(const char *path, const struct plist *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (under(path, l->v[i].s))
+			return true;
+	return false;
+}
+
+enum fs_access policy_fs_access(const struct policy *p, const char *path)
+{
+	if (under_any(path, &p->fs.deny) || under_any(path, &p->fs.mask))
+		return FS_DENIED;
+	if (under_any(path, &p->fs.allow_write))
+		return FS_WRITE;
+	if (under_any(path, &p->fs.allow))
+		return FS_READ;
+	return FS_NONE;
+}
+
+bool policy_syscall_allowed(const struct policy *p, const char *name)
+{
+	if (plist_has(&p->sys.deny, name) || plist_has(&p->sys.deny_extra, name))
+		return false;
+	return plist_has(&p->sys.allow, name) || plist_has(&p->sys.allow_extra, name);
+}

@@ -11,6 +11,10 @@
 /* Recipes larger than this are refused before parsing: a recipe is a page
  * of TOML, and a bound keeps hostile input cheap. */
 #define RECIPE_MAX_BYTES (1024 * 1024)
+/* Entries in one list, env table, ports array or [[host]] array of one
+ * file: far above any real recipe, and it keeps merging (linear lookups)
+ * cheap on hostile input. */
+#define RECIPE_MAX_ENTRIES 4096
 
 /* Loader flags. */
 enum {
@@ -33,6 +37,12 @@ extern const char *const expand_var_names[];
 /* "relative path" and ".." checks on an expanded path: NULL when fine,
  * else why not (static string). */
 const char *path_problem(const char *s);
+
+/* Value checks (recipe_check.c): NULL when fine, else why not (in buf). */
+struct field;
+const char *recipe_check_elem(const struct field *f, const char *s, char *buf, size_t n);
+const char *recipe_check_domain(const char *s, char *buf, size_t n);
+bool recipe_env_name_ok(const char *s);
 
 /* Built-in recipes compiled from recipes/ (builtin_recipes.c, generated). */
 struct builtin_recipe {

@@ -7,11 +7,8 @@
 #include "toml.h"
 #include "util.h"
 
-#include <arpa/inet.h>
-#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <seccomp.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -51,207 +48,16 @@ static const char *found(const struct toml_value *v)
 	return toml_type_name(v->type);
 }
 
-/* --- element checks: NULL when fine, else a message (static or in buf) --- */
-
-static const char *const http_methods[] = { "GET", "HEAD", "POST", "PUT", "DELETE", "PATCH",
-					    "OPTIONS", "CONNECT", "TRACE" };
-
-static const char *check_syscall(const char *s, char *buf, size_t n)
-{
-	if (seccomp_syscall_resolve_name(s) != __NR_SCMP_ERROR)
-		return NULL;
-	/* The names libseccomp knows for this architecture, for a suggestion. */
-	static const char *names[1024];
-	static size_t nnames;
-	if (!nnames)
-		for (int nr = 0; nr < 1024; nr++) {
-			char *name = seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE, nr);
-			if (name && nnames < ARRAY_LEN(names))
-				names[nnames++] = name; /* kept for the life of the process */
-			else
-				free(name);
-		}
-	const char *sug = did_you_mean(s, names, nnames);
-	if (sug)
-		snprintf(buf, n, "unknown syscall '%s'; did you mean '%s'?", s, sug);
-	else
-		snprintf(buf, n, "unknown syscall '%s' (not known to libseccomp)", s);
-	return buf;
-}
-
-static const char *check_ip(const char *s, char *buf, size_t n)
-{
-	char addr[64];
-	const char *slash = strchr(s, '/');
-	size_t alen = slash ? (size_t)(slash - s) : strlen(s);
-	if (alen == 0 || alen >= sizeof(addr))
-		goto bad;
-	memcpy(addr, s, alen);
-	addr[alen] = '\0';
-	unsigned char bin[16];
-	int maxbits;
-	if (inet_pton(AF_INET, addr, bin) == 1)
-		maxbits = 32;
-	else if (inet_pton(AF_INET6, addr, bin) == 1)
-		maxbits = 128;
-	else
-		goto bad;
-	if (slash) {
-		const char *q = slash + 1;
-		if (!*q || strlen(q) > 3)
-			goto bad;
-		for (const char *c = q; *c; c++)
-			if (!isdigit((unsigned char)*c))
-				goto bad;
-		if (atoi(q) > maxbits)
-			goto bad;
-	}
-	return NULL;
-bad:
-	snprintf(buf, n, "'%s' is not an IP address or CIDR range (e.g. 10.0.0.0/8, ::1)", s);
-	return buf;
-}
-
-static bool env_name_ok(const char *s)
-{
-	if (!(isalpha((unsigned char)s[0]) || s[0] == '_'))
-		return false;
-	for (const char *c = s; *c; c++)
-		if (!(isalnum((unsigned char)*c) || *c == '_'))
-			return false;
-	return true;
-}
-
-static bool label_ok(const char *s, size_t len)
-{
-	if (len == 0 || len > 63 || s[0] == '-' || s[len - 1] == '-')
-		return false;
-	for (size_t i = 0; i < len; i++)
-		if (!(islower((unsigned char)s[i]) || isdigit((unsigned char)s[i]) || s[i] == '-'))
-			return false;
-	return true;
-}
-
-/* Exact host name or "*.suffix"; lower case; not an IP address. */
-static const char *check_domain(const char *s, char *buf, size_t n)
-{
-	const char *name = s;
-	if (s[0] == '*') {
-		if (s[1] != '.') {
-			snprintf(buf, n, "domain '%s': a wildcard must be a whole first label, as in "
-					 "'*.example.com'", s);
-			return buf;
-		}
-		name = s + 2;
-	}
-	unsigned char bin[16];
-	if (inet_pton(AF_INET, name, bin) == 1 || inet_pton(AF_INET6, name, bin) == 1) {
-		snprintf(buf, n, "domain '%s' is an IP address; put addresses in [network] allow_ips", s);
-		return buf;
-	}
-	bool upper = false;
-	for (const char *c = s; *c; c++)
-		upper |= isupper((unsigned char)*c);
-	if (upper) {
-		char low[256];
-		size_t i = 0;
-		for (; s[i] && i < sizeof(low) - 1; i++)
-			low[i] = (char)tolower((unsigned char)s[i]);
-		low[i] = '\0';
-		snprintf(buf, n, "domain '%s' must be lower case; did you mean '%s'?", s, low);
-		return buf;
-	}
-	size_t len = strlen(name);
-	bool ok = len > 0 && len <= 253;
-	for (const char *l = name; ok;) {
-		const char *dot = strchr(l, '.');
-		size_t ll = dot ? (size_t)(dot - l) : strlen(l);
-		ok = label_ok(l, ll);
-		if (!dot)
-			break;
-		l = dot + 1;
-	}
-	if (!ok) {
-		snprintf(buf, n, "domain '%s' is not a valid host name (letters, digits and '-' in "
-				 "dot-separated labels, or '*.' followed by one)", s);
-		return buf;
-	}
-	return NULL;
-}
-
-static bool token_char(char c)
-{
-	return isalnum((unsigned char)c) || strchr("!#$&-^_.+", c);
-}
-
-static const char *check_elem(const struct field *f, const char *s, char *buf, size_t n)
-{
-	switch (f->type) {
-	case FT_PATHS: {
-		char *err = NULL;
-		char *x = expand_string(s, NULL, &err);
-		if (!x) {
-			snprintf(buf, n, "%s", err);
-			free(err);
-			return buf;
-		}
-		const char *why = path_problem(x);
-		free(x);
-		if (why) {
-			snprintf(buf, n, "'%s' %s", s, why);
-			return buf;
-		}
-		return NULL;
-	}
-	case FT_SYSCALLS:
-		return check_syscall(s, buf, n);
-	case FT_IPS:
-		return check_ip(s, buf, n);
-	case FT_ENVNAMES:
-		if (env_name_ok(s))
-			return NULL;
-		snprintf(buf, n, "'%s' is not an environment variable name", s);
-		return buf;
-	case FT_METHODS:
-		for (size_t i = 0; i < ARRAY_LEN(http_methods); i++)
-			if (strcmp(s, http_methods[i]) == 0)
-				return NULL;
-		for (size_t i = 0; i < ARRAY_LEN(http_methods); i++)
-			if (strcasecmp(s, http_methods[i]) == 0) {
-				snprintf(buf, n, "unknown HTTP method '%s'; did you mean '%s'?", s,
-					 http_methods[i]);
-				return buf;
-			}
-		snprintf(buf, n, "unknown HTTP method '%s'; expected one of GET, HEAD, POST, PUT, "
-				 "DELETE, PATCH, OPTIONS, CONNECT, TRACE", s);
-		return buf;
-	case FT_GLOBS:
-		if (s[0] != '/') {
-			snprintf(buf, n, "path glob '%s' must start with '/'", s);
-			return buf;
-		}
-		for (const char *c = s; *c; c++)
-			if ((unsigned char)*c <= ' ' || *c == 0x7f) {
-				snprintf(buf, n, "path glob '%s' contains a space or control character", s);
-				return buf;
-			}
-		return NULL;
-	case FT_MEDIATYPES: {
-		const char *slash = strchr(s, '/');
-		bool ok = slash && slash != s && slash[1];
-		for (const char *c = s; ok && *c; c++)
-			ok = c == slash || token_char(*c) || *c == '*';
-		if (ok)
-			return NULL;
-		snprintf(buf, n, "'%s' is not a content type (type/subtype, e.g. application/json)", s);
-		return buf;
-	}
-	default:
-		return NULL;
-	}
-}
-
 /* --- values --- */
+
+static bool too_many(struct loader *L, struct srcpos at, const char *key, const char *wh, size_t n)
+{
+	if (n <= RECIPE_MAX_ENTRIES)
+		return false;
+	ERR(L, at, "'%s' %s: %zu entries, more than the %d a recipe may have", key, wh, n,
+	    RECIPE_MAX_ENTRIES);
+	return true;
+}
 
 static bool string_ok(struct loader *L, const struct toml_value *v, const char *what,
 		      const char *wh)
@@ -270,6 +76,8 @@ static void load_list(struct loader *L, const struct field *f, const struct toml
 		ERR(L, v->at, "'%s' %s: expected array of strings, found %s", f->key, wh, found(v));
 		return;
 	}
+	if (too_many(L, v->at, f->key, wh, v->u.arr.n))
+		return;
 	for (size_t i = 0; i < v->u.arr.n; i++) {
 		const struct toml_value *e = v->u.arr.v[i];
 		if (e->type != TOML_STRING) {
@@ -280,7 +88,7 @@ static void load_list(struct loader *L, const struct field *f, const struct toml
 		if (!string_ok(L, e, f->key, wh))
 			continue;
 		char buf[512];
-		const char *why = check_elem(f, e->u.str.s, buf, sizeof(buf));
+		const char *why = recipe_check_elem(f, e->u.str.s, buf, sizeof(buf));
 		if (why) {
 			ERR(L, e->at, "'%s' %s: %s", f->key, wh, why);
 			continue;
@@ -298,9 +106,11 @@ static void load_env(struct loader *L, const struct field *f, const struct toml_
 		return;
 	}
 	const struct toml_table *t = v->u.tab;
+	if (too_many(L, v->at, f->key, wh, t->n))
+		return;
 	for (size_t i = 0; i < t->n; i++) {
 		const struct toml_kv *kv = &t->kv[i];
-		if (!env_name_ok(kv->key)) {
+		if (!recipe_env_name_ok(kv->key)) {
 			ERR(L, kv->key_at, "'%s' %s: '%s' is not an environment variable name", f->key,
 			    wh, kv->key);
 			continue;
@@ -347,6 +157,8 @@ static void load_ports(struct loader *L, const struct toml_value *v)
 		return;
 	}
 	static const char *const keys[] = { "host", "sandbox", "protocol" };
+	if (too_many(L, v->at, "ports", "in [network]", v->u.arr.n))
+		return;
 	for (size_t i = 0; i < v->u.arr.n; i++) {
 		const struct toml_value *e = v->u.arr.v[i];
 		if (e->type != TOML_TABLE) {
@@ -481,7 +293,7 @@ static void load_field(struct loader *L, const struct field *f, const struct tom
 		}
 		if (f->type == FT_DOMAIN) {
 			char buf[512];
-			const char *why = check_domain(s, buf, sizeof(buf));
+			const char *why = recipe_check_domain(s, buf, sizeof(buf));
 			if (why) {
 				ERR(L, v->at, "'%s' %s: %s", f->key, wh, why);
 				return;
@@ -567,6 +379,16 @@ static void unknown_key(struct loader *L, const char *section, const struct toml
 	}
 	const char *sug = did_you_mean(kv->key, cands, nc);
 	if (!sug) {
+		/* A real key written in the wrong section. */
+		for (size_t i = 0; i < schema_nfields; i++) {
+			const struct field *f = &schema_fields[i];
+			if (strcmp(f->key, kv->key) != 0 || !strcmp(f->section, section))
+				continue;
+			char fw[64];
+			ERR(L, kv->key_at, "%s; '%s' belongs %s", shown, kv->key,
+			    f->section[0] ? where(f->section, fw, sizeof(fw)) : "at top level");
+			return;
+		}
 		ERR(L, kv->key_at, "%s", shown);
 		return;
 	}
@@ -594,6 +416,8 @@ static void load_hosts(struct loader *L, const struct toml_kv *kv)
 				   "found %s", found(v));
 		return;
 	}
+	if (too_many(L, kv->key_at, "host", "at top level", v->u.arr.n))
+		return;
 	for (size_t i = 0; i < v->u.arr.n; i++) {
 		const struct toml_value *e = v->u.arr.v[i];
 		if (e->type != TOML_TABLE) {
@@ -649,7 +473,9 @@ static void load_section(struct loader *L, const char *section, const struct tom
 	}
 	/* allow and allow_extra in one file: allow is the complete list, so an
 	 * extra beside it says two different things at once. */
-	if (strcmp(section, "syscalls") == 0 && !(L->flags & RL_EFFECTIVE))
+	/* (Elsewhere the absolute lists are already an error of their own.) */
+	if (strcmp(section, "syscalls") == 0 && (L->flags & RL_ALLOW_ABSOLUTE_SYSCALLS) &&
+	    !(L->flags & RL_EFFECTIVE))
 		for (size_t i = 0; i < 2; i++) {
 			const char *abs = i ? "deny" : "allow";
 			char extra[16];

@@ -5,6 +5,7 @@
 #include "schema.h"
 #include "util.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static void toml_str(FILE *out, const char *s)
@@ -65,8 +66,13 @@ static bool field_set(const struct field *f, const void *base)
 
 static void print_float(FILE *out, double x)
 {
+	/* The shortest form that reads back as the same double. */
 	char buf[64];
-	snprintf(buf, sizeof(buf), "%.17g", x);
+	for (int prec = 1; prec <= 17; prec++) {
+		snprintf(buf, sizeof(buf), "%.*g", prec, x);
+		if (strtod(buf, NULL) == x)
+			break;
+	}
 	if (!strpbrk(buf, ".eEn")) /* TOML floats need a '.' or an exponent */
 		strcat(buf, ".0");
 	fputs(buf, out);

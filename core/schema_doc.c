@@ -59,7 +59,17 @@ void schema_print_reference(FILE *out)
 	      "`~/.config`, `~/.cache`, `~/.local/share`, `~/.local/state` and\n"
 	      "`/run/user/UID` when unset), and `~` at the start means `$HOME`. `$$` is a\n"
 	      "literal `$`. Variables expand after merging; an unknown variable is an error.\n"
-	      "Paths must be absolute after expansion and may not contain `..`.\n", out);
+	      "Paths must be absolute after expansion and may not contain `..`.\n\n"
+	      "## Where recipes are found\n\n"
+	      "`-r NAME` looks for `NAME.toml` in `${XDG_CONFIG_HOME:-~/.config}/canister/recipes`,\n"
+	      "then in each folder of `$CAN_RECIPE_PATH` (colon-separated) when it is set, or\n"
+	      "else in the installed recipes folder, then among the recipes built into `can`\n"
+	      "(every shipped recipe except `example.toml`). `-r` with a `/` is a file path.\n"
+	      "`base` and `default` are always the built-in ones and always load first: a\n"
+	      "`base.toml` or `default.toml` in any folder is ignored, and only the built-in\n"
+	      "default may use `[syscalls] allow` and `deny`. `can run` also adds every recipe\n"
+	      "whose `[recipe] match_prefix` is a prefix of the command's resolved path.\n"
+	      "See docs/adr/0020-builtin-recipes-and-lookup.md.\n", out);
 	for (size_t s = 0; s < schema_nsections; s++) {
 		const char *sec = schema_sections[s].name;
 		fprintf(out, "\n## %s\n\n%s\n\n", heading(sec), schema_sections[s].doc);

@@ -237,6 +237,9 @@ static int join(const struct sock_filter *hard, size_t nh, const struct sock_fil
 
 struct sc_filter *sc_build(const struct policy *p, const struct sc_options *o, struct diags *d)
 {
+	static const struct sc_options defaults = { .mode = SC_MODE_ENFORCE };
+	if (!o)
+		o = &defaults;
 	size_t errors = d->n;
 	bool deny_mode = p->sys.seccomp_mode.set && p->sys.seccomp_mode.v &&
 			 strcmp(p->sys.seccomp_mode.v, "deny-list") == 0;

@@ -43,8 +43,11 @@ struct sc_filter *sc_build(const struct policy *p, const struct sc_options *o, s
 /* The filter as classic BPF (caller frees *insns). Returns 0 or -errno. */
 int sc_export(const struct sc_filter *f, void **insns, size_t *n_insns);
 /* Loads the filter on the calling process (sets no_new_privs first).
- * Returns the listener fd when n_notify > 0, 0 when there is none,
- * -errno on failure. */
+ * Returns the listener fd when n_notify > 0 (or monitor_via_notify in
+ * SC_MODE_MONITOR: see sc_has_listener), 0 when there is none, -errno on
+ * failure. The listener is asked for with WAIT_KILLABLE_RECV, and without it
+ * on kernels before 5.19. Call from a single-threaded process: other threads
+ * are not synchronised. */
 int sc_install(struct sc_filter *f);
 void sc_free(struct sc_filter *f);
 

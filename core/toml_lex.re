@@ -461,7 +461,12 @@ static _Noreturn void bad_word(struct toml_lexer *lx, const unsigned char *s, co
 	const unsigned char *p = s + (*s == '+' || *s == '-');
 	bool digit = p < e && *p >= '0' && *p <= '9';
 	bool colon = memchr(s, ':', (size_t)(e - s)) != NULL;
-	bool dash_date = e - s >= 5 && digit && s[4] == '-';
+	/* A '-' inside a run that starts with a digit (not an exponent's sign)
+	 * means a date was meant: 10000-01-01, 1987-7-05. */
+	bool dash_date = false;
+	for (const unsigned char *q = s + 1; digit && q < e; q++)
+		if (*q == '-' && q[-1] != 'e' && q[-1] != 'E' && *s >= '0' && *s <= '9')
+			dash_date = true;
 	if (colon || dash_date)
 		toml_fail(lx, lx->at, "invalid date-time '%.*s%s'", n, (const char *)s, more);
 	if (digit && p + 1 < e && p[0] == '0' && ((p[1] >= '0' && p[1] <= '9') || p[1] == '_'))

@@ -533,6 +533,10 @@ struct toml_table *toml_parse(const char *file, const char *buf, size_t len, str
 	copy[good] = '\0';
 	lx->buf = lx->cur = lx->tok = lx->line_start = copy;
 	lx->lim = copy + good;
+	/* A UTF-8 byte order mark at the very start is not content; columns
+	 * count from the byte after it, as editors show them. */
+	if (good >= 3 && memcmp(copy, "\xef\xbb\xbf", 3) == 0)
+		lx->cur = lx->tok = lx->line_start = copy + 3;
 	lx->line = 1;
 	lx->file = srcfile_intern(file);
 	lx->bad_kind = kind;

@@ -49,6 +49,48 @@ static inline int tp_add_file(struct plist *l, const char *path)
 	return n;
 }
 
+/* Reads the quoted names of the `allow = [...]` and `deny = [...]` arrays of
+ * recipes/default.toml with a deliberately dumb scanner, so the live tests
+ * can check the shipped list before the recipe loader is merged. Returns
+ * the number of names, -1 when the file is missing. */
+static inline int tp_add_default_toml(struct policy *p, const char *path)
+{
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return -1;
+	char line[1024];
+	struct plist *in = NULL;
+	int n = 0, lineno = 0;
+	while (fgets(line, sizeof(line), f)) {
+		lineno++;
+		char *hash = strchr(line, '#');
+		if (hash)
+			*hash = 0;
+		char *s = line;
+		while (*s == ' ' || *s == '\t')
+			s++;
+		if (!in && strncmp(s, "allow = [", 9) == 0)
+			in = &p->sys.allow;
+		else if (!in && strncmp(s, "deny = [", 8) == 0)
+			in = &p->sys.deny;
+		if (!in)
+			continue;
+		for (char *q = strchr(s, '"'); q; q = strchr(q, '"')) {
+			char *end = strchr(q + 1, '"');
+			if (!end)
+				break;
+			*end = 0;
+			tp_add(in, q + 1, lineno);
+			n++;
+			q = end + 1;
+		}
+		if (strchr(s, ']'))
+			in = NULL;
+	}
+	fclose(f);
+	return n;
+}
+
 static inline void tp_free_list(struct plist *l)
 {
 	for (size_t i = 0; i < l->n; i++)

@@ -28,6 +28,10 @@ static const struct ecase cases[] = {
 	  E "1:9: error: unknown key 'egres' in [network]; did you mean 'egress'?\n" },
 	{ "host_as_table", "[host]\ndomain = \"a.example\"\n",
 	  E "1:2: error: 'host' must be written as [[host]] blocks (an array of tables), found table\n" },
+	{ "key_in_wrong_section", "[resources]\nmax_pids = 10\n",
+	  E "2:1: error: unknown key 'max_pids' in [resources]; 'max_pids' belongs in [process]\n" },
+	{ "host_key_outside_host", "[network]\nmethods = [\"GET\"]\n",
+	  E "2:1: error: unknown key 'methods' in [network]; 'methods' belongs in [[host]]\n" },
 	/* older spellings */
 	{ "legacy_deny_all", "[network]\ndeny_all = true\n",
 	  E "2:1: error: unknown key 'deny_all' in [network]: an older spelling; today write egress = \"none\"\n" },
@@ -136,6 +140,8 @@ static const struct ecase cases[] = {
 	  E "2:1: error: 'allow' in [syscalls] is only valid in the built-in default.toml; use 'allow_extra' to add to it\n" },
 	{ "absolute_deny_refused", "[syscalls]\ndeny = [\"ptrace\"]\n",
 	  E "2:1: error: 'deny' in [syscalls] is only valid in the built-in default.toml; use 'deny_extra' to add to it\n" },
+	{ "absolute_with_extra_one_error", "[syscalls]\nallow = [\"read\"]\nallow_extra = [\"write\"]\n",
+	  E "2:1: error: 'allow' in [syscalls] is only valid in the built-in default.toml; use 'allow_extra' to add to it\n" },
 	/* every error, not just the first */
 	{ "all_errors_reported",
 	  "strict = \"yes\"\n[filesystem]\nallow = [\"rel\"]\n[network]\negress = \"all\"\n[bogus]\n",

@@ -378,7 +378,8 @@ static void test_extra_and_deny(void **state)
 {
 	struct fx x;
 	fx_init(&x);
-	tp_add_words(&x.p.sys.allow_extra, "socket connect mseal");
+	/* read is in allow already: a name twice is fine */
+	tp_add_words(&x.p.sys.allow_extra, "socket connect mseal read");
 	tp_add_words(&x.p.sys.deny_extra, "getppid connect");
 	tp_add_words(&x.p.sys.deny, "mmap");
 	fx_build(&x);
@@ -537,6 +538,26 @@ static void test_bad_seccomp_mode(void **state)
 	tp_free(&p);
 }
 
+static void test_null_options_mean_enforce(void **state)
+{
+	struct policy p;
+	memset(&p, 0, sizeof(p));
+	tp_add_words(&p.sys.allow, "read");
+	struct diags d = { 0 };
+	struct sc_filter *f = sc_build(&p, NULL, &d);
+	assert_non_null(f);
+	struct sock_filter *prog;
+	size_t n;
+	assert_int_equal(sc_export(f, (void **)&prog, &n), 0);
+	struct seccomp_data sd = bpf_data(__NR_getpid, 0, 0, 0);
+	assert_int_equal(bpf_eval(prog, n, &sd, NULL), EPERM_);
+	sd = bpf_data(__NR_read, 0, 0, 0);
+	assert_int_equal(bpf_eval(prog, n, &sd, NULL), ALLOW);
+	free(prog);
+	sc_free(f);
+	tp_free(&p);
+}
+
 static void test_names(void **state)
 {
 	assert_int_equal(sc_syscall_nr("read"), 0);
@@ -586,6 +607,7 @@ int main(void)
 		cmocka_unit_test(test_fixed_refusal_cannot_be_allowed),
 		cmocka_unit_test(test_empty_allow_list_is_an_error),
 		cmocka_unit_test(test_bad_seccomp_mode),
+		cmocka_unit_test(test_null_options_mean_enforce),
 		cmocka_unit_test(test_names),
 	};
 	return cmocka_run_group_tests_name("seccomp_build", tests, NULL, NULL);

@@ -14,6 +14,8 @@ static const struct tcase valid[] = {
 	{ "whitespace around =", "a=1\n b\t=\t2 \n", "{a=1,b=2}" },
 	{ "comment after value", "a = 1 # one\n", "{a=1}" },
 	{ "comment with UTF-8 and tab", "# é \t ☃\na = 1", "{a=1}" },
+	{ "UTF-8 byte order mark at the start", "\xef\xbb\xbf" "a = 1", "{a=1}" },
+	{ "byte order mark alone", "\xef\xbb\xbf", "{}" },
 	{ "document order kept", "z = 1\na = 2\nm = 3", "{z=1,a=2,m=3}" },
 
 	/* Keys */

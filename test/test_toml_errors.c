@@ -26,6 +26,9 @@ static const struct tcase errors[] = {
 	{ "invalid UTF-8 after a syntax error is not reported first", "a = = 1 \xff",
 	  "ERR 1:5: expected a value after '=', found '='" },
 
+	{ "columns count from after a byte order mark", "\xef\xbb\xbf" "a = ?", "ERR 1:5: expected a value after '=', found '?'" },
+	{ "byte order mark after the start", "a = 1\n\xef\xbb\xbf", "ERR 2:1: expected a key or a [table] header, found '\xef\xbb\xbf'" },
+
 	/* Keys and statements */
 	{ "missing =", "foo bar = 1", "ERR 1:5: expected '=' after key 'foo', found 'bar'" },
 	{ "missing = at end of line", "foo\n", "ERR 1:4: expected '=' after key 'foo', found end of line" },
@@ -112,6 +115,8 @@ static const struct tcase errors[] = {
 	{ "second 61", "a = 07:00:61", "ERR 1:5: invalid date-time '07:00:61': second must be 00 to 60" },
 	{ "offset hour 24", "a = 1979-05-27T07:00:00+24:00", "ERR 1:5: invalid date-time '1979-05-27T07:00:00+24:00': offset hour must be 00 to 23" },
 	{ "time without seconds (TOML 1.1 only)", "a = 07:32", "ERR 1:5: invalid date-time '07:32'" },
+	{ "five-digit year", "a = 10000-01-01", "ERR 1:5: invalid date-time '10000-01-01'" },
+	{ "negative exponent is still a number", "a = 1e-_1", "ERR 1:5: invalid number '1e-_1'" },
 	{ "single-digit month", "a = 1979-5-27", "ERR 1:5: invalid date-time '1979-5-27'" },
 	{ "fraction without digits", "a = 07:32:00.", "ERR 1:5: invalid date-time '07:32:00.'" },
 	{ "datetime with trailing garbage", "a = 1979-05-27T07:32:00Zx", "ERR 1:5: invalid date-time '1979-05-27T07:32:00Zx'" },
