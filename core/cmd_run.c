@@ -66,6 +66,7 @@ int cmd_run(int argc, char **argv)
 	}
 	struct run_config cfg = { .policy = &p, .opts = &o, .cwd = cwd };
 	rc = run_sandbox(&cfg);
+	policy_free(&p);
 	run_opts_free(&o);
 	return rc;
 }
