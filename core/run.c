@@ -24,6 +24,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/close_range.h>
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
@@ -246,6 +247,11 @@ static _Noreturn void command(struct run_state *st)
 			hand_over(st->handover, fd);
 		}
 	}
+	/* Only stdin, stdout and stderr cross into the command: an inherited
+	 * directory fd would be a way out of the mount namespace. */
+	if (syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
+		for (int fd = 3; fd < 1024; fd++)
+			fcntl(fd, F_SETFD, FD_CLOEXEC);
 	execve(path, cfg->opts->cmd, st->env);
 	int e = errno;
 	if (e == ENOENT)

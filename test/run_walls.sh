@@ -134,6 +134,10 @@ t_grep "... all five were read" "CapBnd" "$T_OUT"
 t_run run -- grep -E '^NoNewPrivs:' /proc/self/status
 t_grep "no_new_privs is set" "1" "$T_OUT"
 
+t_run run -- sh -c 'ls /proc/$$/fd | tr "\n" " "' 7<"$H" 8<"$TOP/deny.toml"
+t_grep "control: the fd listing works" "^0 1 2 " "$T_OUT"
+t_nogrep "fds inherited from the host (a directory fd would escape) are closed" "(^| )(7|8)( |$)" "$T_OUT"
+
 # --- environment ---
 export AWS_SECRET_ACCESS_KEY=s3cr3t-host-value
 t_run run -- env
