@@ -131,6 +131,14 @@ t_grep "ptrace(ATTACH) of the parent fails" "^-1 " "$T_OUT"
 t_run run -- grep -E '^Cap(Eff|Prm|Bnd|Inh|Amb):' /proc/self/status
 t_grep "capability sets are empty" "^(Cap...:[[:space:]]0+[[:space:]]*)+$" "$(printf '%s' "$T_OUT" | tr '\n' ' ')"
 t_grep "... all five were read" "CapBnd" "$T_OUT"
+if [ -u /usr/bin/su ]; then
+	t_run run -- sh -c 'test -u /usr/bin/su && echo SETUID; su -c "id -u" root </dev/null; echo "su rc=$?"'
+	t_grep "control: su is visible inside with its setuid bit" "^SETUID$" "$T_OUT"
+	t_grep "... but it gains nothing (nosuid + no_new_privs)" "^su rc=[1-9]" "$T_OUT"
+	t_nogrep "... it never becomes root" "^0$" "$T_OUT"
+else
+	for _ in 1 2 3; do t_skip "no setuid su here"; done
+fi
 t_run run -- grep -E '^NoNewPrivs:' /proc/self/status
 t_grep "no_new_privs is set" "1" "$T_OUT"
 
@@ -288,6 +296,9 @@ t_grep "proxy-only without the proxy says it runs with no network" "no network" 
 t_grep "... and only lo is there" "^1$" "$(printf '%s\n' "$T_OUT" | grep -c ':')"
 printf '[recipe]\nname = "dx"\n[network]\negress = "direct"\n' >"$TOP/direct.toml"
 t_expect "egress = direct is refused (126), never silently the host network" 126 run -r "$TOP/direct.toml" -- true
+
+t_expect "-m runs the command" 0 run -m -- true
+t_grep "... and says at exit that monitor mode was on" "monitor mode was on" "$T_ERR"
 
 # --- command line and fail-closed ---
 t_expect "--port is refused for now" 2 run -p 8080:80 -- true
