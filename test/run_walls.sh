@@ -304,6 +304,22 @@ t_grep "... and says at exit that monitor mode was on" "monitor mode was on" "$T
 t_expect "--port is refused for now" 2 run -p 8080:80 -- true
 t_expect "--events is refused for now" 2 run --events x -- true
 t_expect "unknown --allow-degraded name is a usage error" 2 run --allow-degraded=nope -- true
+# The baseline alone (no -r) hides credentials when the cwd is $HOME.
+mkdir -p "$H/.aws" && echo "FAKE-AWS-KEY" >"$H/.aws/credentials"
+t_expect "control: ~/.aws/credentials is readable on the host" 0 cat "$H/.aws/credentials"
+t_run sh -c "cd '$H' && '$CAN' run -- cat .ssh/id_ed25519 .aws/credentials"
+if [ "$T_RC" != 0 ] && ! printf '%s' "$T_OUT" | grep -q FAKE; then
+	t_ok "base alone, cwd=\$HOME: ~/.ssh and ~/.aws are hidden"
+else
+	t_fail "base alone, cwd=\$HOME: credentials readable (rc $T_RC: $T_OUT)"
+fi
+t_run sh -c "cd '$H' && '$CAN' run -- sh -c 'echo kept > base-note.txt'"
+if [ "$T_RC" = 0 ] && [ "$(cat "$H/base-note.txt" 2>/dev/null)" = kept ]; then
+	t_ok "base alone, cwd=\$HOME: the rest of the cwd stays writable"
+else
+	t_fail "base alone, cwd=\$HOME: cwd write failed (rc $T_RC: $T_ERR)"
+fi
+rm -f "$H/base-note.txt"
 t_expect "--strict with --allow-degraded is a usage error" 2 run --strict --allow-degraded -- true
 t_expect "no command is a usage error" 2 run
 t_run "$CAN" help run

@@ -88,7 +88,9 @@ static void base_has_no_secrets_and_no_home(void **state)
 	assert_int_equal(policy_fs_access(&p, "/etc/gshadow"), FS_DENIED);
 	assert_int_equal(policy_fs_access(&p, "/etc/ssh/ssh_host_ed25519_key"), FS_DENIED);
 	assert_int_equal(policy_fs_access(&p, "/home/u"), FS_NONE);
-	assert_int_equal(policy_fs_access(&p, "/home/u/.ssh/id_ed25519"), FS_NONE);
+	assert_int_equal(policy_fs_access(&p, "/home/u/.ssh/id_ed25519"), FS_DENIED);
+	assert_int_equal(policy_fs_access(&p, "/home/u/.aws/credentials"), FS_DENIED);
+	assert_int_equal(policy_fs_access(&p, "/home/u/.gnupg"), FS_DENIED);
 	assert_int_equal(policy_fs_access(&p, "/root"), FS_NONE);
 	assert_int_equal(policy_fs_access(&p, "/etc"), FS_NONE); /* only pieces of /etc */
 	assert_int_equal(policy_fs_access(&p, "/etc/passwd"), FS_READ);
@@ -111,8 +113,8 @@ static void npm_and_pip_go_through_the_proxy(void **state)
 		assert_true(p.nhosts >= 1);
 		assert_string_equal(p.hosts[0].domain.s, hosts[i]);
 		assert_int_equal(policy_fs_access(&p, cache[i]), FS_WRITE);
-		assert_int_equal(policy_fs_access(&p, "/home/u/.ssh"), FS_NONE);
-		assert_int_equal(policy_fs_access(&p, "/home/u/.npmrc"), FS_NONE);
+		assert_int_equal(policy_fs_access(&p, "/home/u/.ssh"), FS_DENIED);
+		assert_int_equal(policy_fs_access(&p, "/home/u/.npmrc"), FS_DENIED);
 		policy_free(&p);
 	}
 }
