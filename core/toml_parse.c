@@ -9,6 +9,7 @@
 #include "toml_internal.h"
 #include "util.h"
 
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -522,6 +523,12 @@ static void document(struct parser *p)
 
 struct toml_table *toml_parse(const char *file, const char *buf, size_t len, struct diags *d)
 {
+	/* Lines and columns are ints; no recipe comes near this. */
+	if (len > (size_t)INT_MAX) {
+		diags_add(d, (struct srcpos){ .file = srcfile_intern(file), .line = 1, .col = 1 },
+			  "input too large (%zu bytes; the limit is 2 GiB)", len);
+		return NULL;
+	}
 	struct parser *p = xcalloc(1, sizeof(*p));
 	struct toml_lexer *lx = &p->lx;
 	int kind;

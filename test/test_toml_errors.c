@@ -5,6 +5,8 @@
 
 #include "toml.h"
 
+#include <limits.h>
+
 #define NUL_CASE(name, lit, want) { name, lit, want, sizeof(lit) - 1 }
 
 static const struct tcase errors[] = {
@@ -376,6 +378,19 @@ static void test_diag_appended(void **state)
 	diags_free(&d);
 }
 
+/* Over 2 GiB is refused before a byte is read (positions are ints). */
+static void test_too_large(void **state)
+{
+	(void)state;
+	struct diags d = { 0 };
+	static const char one[1] = { 'a' };
+	assert_null(toml_parse("huge.toml", one, (size_t)INT_MAX + 1, &d));
+	assert_int_equal(d.n, 1);
+	assert_int_equal(d.v[0].at.line, 1);
+	assert_string_equal(d.v[0].msg, "input too large (2147483648 bytes; the limit is 2 GiB)");
+	diags_free(&d);
+}
+
 int main(void)
 {
 	struct CMUnitTest *tests = NULL;
@@ -388,6 +403,7 @@ int main(void)
 	add_test(&tests, &n, "every truncation of a sample", test_every_truncation);
 	add_test(&tests, &n, "every single-byte corruption of a sample", test_every_byte_flip);
 	add_test(&tests, &n, "diagnostic format", test_diag_format);
+	add_test(&tests, &n, "input over 2 GiB refused without reading", test_too_large);
 	add_test(&tests, &n, "diagnostic appended to a list", test_diag_appended);
 	int rc = _cmocka_run_group_tests("toml_errors", tests, n, NULL, NULL);
 	free(tests);
