@@ -31,6 +31,14 @@ static const struct tcase errors[] = {
 	{ "columns count from after a byte order mark", "\xef\xbb\xbf" "a = ?", "ERR 1:5: expected a value after '=', found '?'" },
 	{ "byte order mark after the start", "a = 1\n\xef\xbb\xbf", "ERR 2:1: expected a key or a [table] header, found '\xef\xbb\xbf'" },
 
+	/* Line counting across everything that can hold a newline */
+	{ "lines after a multi-line basic string with CRLF", "a = \"\"\"\nx\r\ny\"\"\"\nb = ?", "ERR 4:5: expected a value after '=', found '?'" },
+	{ "lines after a line-ending backslash", "a = \"\"\"x\\\n\n\r\n  y\"\"\"\nb = ?", "ERR 5:5: expected a value after '=', found '?'" },
+	{ "lines after a multi-line literal", "a = '''\n\n'''\nb = ?", "ERR 4:5: expected a value after '=', found '?'" },
+	{ "lines inside an array", "a = [\n1,\r\n# c\n2,\n?]", "ERR 5:1: expected a value or ']' in array, found '?'" },
+	{ "column after a tab counts one byte", "\ta =\t?", "ERR 1:6: expected a value after '=', found '?'" },
+	{ "column counts UTF-8 bytes", "a = 'é' ?", "ERR 1:10: expected a newline after the value, found '?'" },
+
 	/* Keys and statements */
 	{ "missing =", "foo bar = 1", "ERR 1:5: expected '=' after key 'foo', found 'bar'" },
 	{ "missing = at end of line", "foo\n", "ERR 1:4: expected '=' after key 'foo', found end of line" },
