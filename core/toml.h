@@ -56,7 +56,8 @@ struct toml_table {
 	struct srcpos at;   /* the [header], the inline table's '{', or 1:1 for the root */
 	bool is_inline;     /* {...}: closed, nothing may be added later */
 	bool defined;       /* an explicit [header] was seen (a second one is an error) */
-	bool implicit;      /* created only as a parent of a dotted key or header */
+	bool implicit;      /* created only as a parent in a [header] ("a" of [a.b]);
+			     * a later [a] may still define it */
 	/* Added by the parser (lang): */
 	bool dotted;        /* created by a dotted key (a.b = 1): a later [a] is an error */
 	struct toml_index *index; /* private key index for large tables; NULL when small */

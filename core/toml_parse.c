@@ -9,6 +9,7 @@
 #include "toml_internal.h"
 #include "util.h"
 
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +19,8 @@ struct keyseg {
 	char *s;
 	size_t len;
 	struct srcpos at;
+	bool owned; /* false once the string has moved into the tree (s still
+		     * points at it there, for messages) */
 };
 
 struct parser {
@@ -124,7 +127,8 @@ static const char *key_name(struct parser *p, size_t upto)
 static void clear_keys(struct parser *p)
 {
 	for (size_t i = 0; i < p->nkeys; i++)
-		free(p->keys[i].s);
+		if (p->keys[i].owned)
+			free(p->keys[i].s);
 	p->nkeys = 0;
 }
 
@@ -147,7 +151,8 @@ static enum toml_tok parse_key(struct parser *p, enum toml_tok t, const char *wh
 			p->capkeys = p->capkeys ? p->capkeys * 2 : 8;
 			p->keys = xrealloc(p->keys, p->capkeys * sizeof(*p->keys));
 		}
-		p->keys[p->nkeys++] = (struct keyseg){ .s = xstrndup(lx->str, lx->len), .len = lx->len, .at = lx->at };
+		p->keys[p->nkeys++] = (struct keyseg){
+			.s = xstrndup(lx->str, lx->len), .len = lx->len, .at = lx->at, .owned = true };
 		t = toml_lex_key(lx);
 		if (t != T_DOT)
 			return t;
@@ -175,9 +180,8 @@ static struct toml_value *new_table(struct srcpos at)
 /* Adds key segment i of p->keys to t (the key string moves into the tree). */
 static struct toml_kv *add_key(struct parser *p, struct toml_table *t, size_t i, struct toml_value *v)
 {
-	char *k = p->keys[i].s;
-	p->keys[i].s = NULL;
-	return toml_table_add(t, k, p->keys[i].at, v);
+	p->keys[i].owned = false;
+	return toml_table_add(t, p->keys[i].s, p->keys[i].at, v);
 }
 
 static const char *kind_of(const struct toml_value *v)
@@ -522,6 +526,12 @@ static void document(struct parser *p)
 
 struct toml_table *toml_parse(const char *file, const char *buf, size_t len, struct diags *d)
 {
+	/* Lines and columns are ints; no recipe comes near this. */
+	if (len > (size_t)INT_MAX) {
+		diags_add(d, (struct srcpos){ .file = srcfile_intern(file), .line = 1, .col = 1 },
+			  "input too large (%zu bytes; the limit is 2 GiB)", len);
+		return NULL;
+	}
 	struct parser *p = xcalloc(1, sizeof(*p));
 	struct toml_lexer *lx = &p->lx;
 	int kind;

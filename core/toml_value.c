@@ -90,7 +90,7 @@ struct toml_kv *toml_table_find(const struct toml_table *t, const char *key)
 struct toml_kv *toml_table_add(struct toml_table *t, char *key, struct srcpos key_at, struct toml_value *val)
 {
 	if (t->n == t->cap) {
-		t->cap = t->cap ? t->cap * 2 : 4;
+		t->cap = t->cap ? t->cap * 2 : 2;
 		t->kv = xrealloc(t->kv, t->cap * sizeof(*t->kv));
 	}
 	size_t i = t->n++;

@@ -114,6 +114,8 @@ static const struct tcase valid[] = {
 	{ "inline table with dotted keys", "a = { b.c = 1, b.d = 2, e = 3 }", "{a={b={c=1,d=2},e=3}}" },
 	{ "nested inline tables", "a = { b = { c = { d = 1 } } }", "{a={b={c={d=1}}}}" },
 	{ "inline table with array with newlines", "a = { b = [\n1,\n2] }", "{a={b=[1,2]}}" },
+	{ "multi-line string inside inline table", "a = { b = \"\"\"x\ny\"\"\", c = 1 }\nd = 2",
+	  "{a={b=\"x\\u000Ay\",c=1},d=2}" },
 	{ "inline table inside [table]", "[t]\na = { x = 1 }", "{t={a={x=1}}}" },
 
 	/* Tables */

@@ -5,6 +5,8 @@
 
 #include "toml.h"
 
+#include <limits.h>
+
 #define NUL_CASE(name, lit, want) { name, lit, want, sizeof(lit) - 1 }
 
 static const struct tcase errors[] = {
@@ -28,6 +30,14 @@ static const struct tcase errors[] = {
 
 	{ "columns count from after a byte order mark", "\xef\xbb\xbf" "a = ?", "ERR 1:5: expected a value after '=', found '?'" },
 	{ "byte order mark after the start", "a = 1\n\xef\xbb\xbf", "ERR 2:1: expected a key or a [table] header, found '\xef\xbb\xbf'" },
+
+	/* Line counting across everything that can hold a newline */
+	{ "lines after a multi-line basic string with CRLF", "a = \"\"\"\nx\r\ny\"\"\"\nb = ?", "ERR 4:5: expected a value after '=', found '?'" },
+	{ "lines after a line-ending backslash", "a = \"\"\"x\\\n\n\r\n  y\"\"\"\nb = ?", "ERR 5:5: expected a value after '=', found '?'" },
+	{ "lines after a multi-line literal", "a = '''\n\n'''\nb = ?", "ERR 4:5: expected a value after '=', found '?'" },
+	{ "lines inside an array", "a = [\n1,\r\n# c\n2,\n?]", "ERR 5:1: expected a value or ']' in array, found '?'" },
+	{ "column after a tab counts one byte", "\ta =\t?", "ERR 1:6: expected a value after '=', found '?'" },
+	{ "column counts UTF-8 bytes", "a = 'é' ?", "ERR 1:10: expected a newline after the value, found '?'" },
 
 	/* Keys and statements */
 	{ "missing =", "foo bar = 1", "ERR 1:5: expected '=' after key 'foo', found 'bar'" },
@@ -376,6 +386,19 @@ static void test_diag_appended(void **state)
 	diags_free(&d);
 }
 
+/* Over 2 GiB is refused before a byte is read (positions are ints). */
+static void test_too_large(void **state)
+{
+	(void)state;
+	struct diags d = { 0 };
+	static const char one[1] = { 'a' };
+	assert_null(toml_parse("huge.toml", one, (size_t)INT_MAX + 1, &d));
+	assert_int_equal(d.n, 1);
+	assert_int_equal(d.v[0].at.line, 1);
+	assert_string_equal(d.v[0].msg, "input too large (2147483648 bytes; the limit is 2 GiB)");
+	diags_free(&d);
+}
+
 int main(void)
 {
 	struct CMUnitTest *tests = NULL;
@@ -388,6 +411,7 @@ int main(void)
 	add_test(&tests, &n, "every truncation of a sample", test_every_truncation);
 	add_test(&tests, &n, "every single-byte corruption of a sample", test_every_byte_flip);
 	add_test(&tests, &n, "diagnostic format", test_diag_format);
+	add_test(&tests, &n, "input over 2 GiB refused without reading", test_too_large);
 	add_test(&tests, &n, "diagnostic appended to a list", test_diag_appended);
 	int rc = _cmocka_run_group_tests("toml_errors", tests, n, NULL, NULL);
 	free(tests);

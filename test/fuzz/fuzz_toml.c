@@ -26,6 +26,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (size_t i = 0; i < t->n; i++)
 			if (toml_get(t, t->kv[i].key) == NULL)
 				abort();
+		(void)toml_get_path(t, "a.b.c");
 		toml_free(t);
 	}
 	diags_free(&d);
