@@ -1,0 +1,640 @@
+/* The notification engine: the listener, the worker threads, the order of
+ * work for each notification, the answers, and the exec verification.
+ *
+ * Order for every notification (DESIGN section 6):
+ *   1. RECV; look up the rules for the pid (NULL: nothing restricts it,
+ *      CONTINUE without reading its memory);
+ *   2. check a pending exec verification for that process;
+ *   3. the handler copies the arguments once, resolves, decides with a pure
+ *      function, checks SECCOMP_IOCTL_NOTIF_ID_VALID, then performs the
+ *      call or refuses it;
+ *   4. answer (SEND or ADDFD with SECCOMP_ADDFD_FLAG_SEND), then record
+ *      the event.
+ * Workers block in SECCOMP_IOCTL_NOTIF_RECV (not poll: the synchronous
+ * wake-up only applies to RECV waiters). Stopping interrupts them with a
+ * signal (NOTIFY_STOP_SIGNAL, handler installed by notify_engine_start). */
+#include "notify_int.h"
+#include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#define NOTIFY_STOP_SIGNAL (SIGRTMIN + 5)
+
+struct exec_watch {
+	pid_t tid, tgid;
+	int pidfd;                   /* the process, to kill it and to see it exit */
+	dev_t dev, idev, pdev;       /* expected binary, its interpreter, the exe before */
+	ino_t ino, iino, pino;
+	bool has_interp;
+	struct timespec since;
+};
+
+struct notify_engine {
+	int listener;
+	struct notify_config cfg;
+	struct seccomp_notif_sizes sizes;
+	bool sync;
+	atomic_bool stopping;
+	pthread_mutex_t lock;        /* threads[], watch[] */
+	pthread_cond_t watch_cond;
+	pthread_t *threads;
+	int nthreads, capthreads;
+	atomic_int idle;
+	struct exec_watch *watch;
+	size_t nwatch, capwatch;
+	atomic_int nwatch_active;
+	pthread_t watchdog;
+	bool watchdog_started;
+	atomic_uint_fast64_t received, continued, emulated, refused, monitored;
+	atomic_uint_fast64_t exec_checked, exec_killed, failed_replies, invalid;
+};
+
+static void stop_handler(int sig) { (void)sig; }
+
+enum notify_mode notify_req_mode(const struct notify_req *q) { return q->eng->cfg.mode; }
+
+bool notify_req_valid(struct notify_req *q)
+{
+	uint64_t id = q->n->id;
+	if (ioctl(q->listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &id) == 0)
+		return true;
+	/* The caller died or was interrupted: acting now could act for a
+	 * process that reused its pid. Nothing to answer. */
+	q->answer = ANSWER_DONE;
+	atomic_fetch_add(&q->eng->invalid, 1);
+	return false;
+}
+
+bool notify_req_permit(struct notify_req *q, struct notify_decision d)
+{
+	q->dec = d;
+	if (d.verdict == NOTIFY_ALLOW)
+		return true;
+	q->record = true;
+	if (q->eng->cfg.mode == NOTIFY_MONITOR)
+		return true;
+	q->answer = ANSWER_ERROR;
+	q->err = d.err ? d.err : EACCES;
+	return false;
+}
+
+void notify_req_error(struct notify_req *q, int err)
+{
+	q->answer = ANSWER_ERROR;
+	q->err = err ? err : EIO;
+}
+
+void notify_req_value(struct notify_req *q, int64_t val)
+{
+	q->answer = ANSWER_VALUE;
+	q->val = val;
+}
+
+int notify_req_pidfd(struct notify_req *q)
+{
+	if (q->pidfd >= 0)
+		return q->pidfd;
+	/* A thread's own pidfd: its fd table may not be the leader's. */
+	long fd = syscall(SYS_pidfd_open, q->pid, PIDFD_THREAD);
+	if (fd < 0 && errno == EINVAL)
+		fd = syscall(SYS_pidfd_open, q->pid, 0);
+	if (fd < 0)
+		return -errno;
+	q->pidfd = (int)fd;
+	return q->pidfd;
+}
+
+static void *worker_main(void *arg);
+
+/* Starts one more worker (lock held). */
+static int spawn_worker(struct notify_engine *e)
+{
+	if (e->nthreads == e->capthreads) {
+		e->capthreads = e->capthreads ? e->capthreads * 2 : 8;
+		e->threads = xrealloc(e->threads, (size_t)e->capthreads * sizeof(*e->threads));
+	}
+	int r = pthread_create(&e->threads[e->nthreads], NULL, worker_main, e);
+	if (r == 0)
+		e->nthreads++;
+	return -r;
+}
+
+void notify_req_may_block(struct notify_req *q)
+{
+	struct notify_engine *e = q->eng;
+	if (atomic_load(&e->idle) > 0 || atomic_load(&e->stopping))
+		return;
+	pthread_mutex_lock(&e->lock);
+	if (e->nthreads < e->cfg.max_workers)
+		spawn_worker(e);
+	pthread_mutex_unlock(&e->lock);
+}
+
+static bool stat_exe(pid_t pid, struct stat *st)
+{
+	char p[64];
+	snprintf(p, sizeof(p), "/proc/%d/exe", (int)pid);
+	return stat(p, st) == 0;
+}
+
+static pid_t read_tgid(pid_t tid)
+{
+	char p[64], line[128];
+	snprintf(p, sizeof(p), "/proc/%d/status", (int)tid);
+	FILE *f = fopen(p, "re");
+	pid_t tgid = tid;
+	if (!f)
+		return tid;
+	while (fgets(line, sizeof(line), f))
+		if (strncmp(line, "Tgid:", 5) == 0) {
+			tgid = (pid_t)strtol(line + 5, NULL, 10);
+			break;
+		}
+	fclose(f);
+	return tgid;
+}
+
+void notify_exec_expect(struct notify_req *q, const struct stat *bin, const struct stat *interp)
+{
+	struct notify_engine *e = q->eng;
+	struct exec_watch w = { .tid = q->pid, .tgid = read_tgid(q->pid), .pidfd = -1 };
+	struct stat prev;
+	w.dev = bin->st_dev, w.ino = bin->st_ino;
+	if (interp) {
+		w.has_interp = true;
+		w.idev = interp->st_dev, w.iino = interp->st_ino;
+	}
+	if (stat_exe(q->pid, &prev))
+		w.pdev = prev.st_dev, w.pino = prev.st_ino;
+	long fd = syscall(SYS_pidfd_open, w.tgid, 0);
+	w.pidfd = fd < 0 ? -1 : (int)fd;
+	clock_gettime(CLOCK_MONOTONIC, &w.since);
+	pthread_mutex_lock(&e->lock);
+	size_t i;
+	for (i = 0; i < e->nwatch; i++)
+		if (e->watch[i].tgid == w.tgid)
+			break;
+	if (i < e->nwatch) {
+		if (e->watch[i].pidfd >= 0)
+			close(e->watch[i].pidfd);
+	} else {
+		if (e->nwatch == e->capwatch) {
+			e->capwatch = e->capwatch ? e->capwatch * 2 : 16;
+			e->watch = xrealloc(e->watch, e->capwatch * sizeof(*e->watch));
+		}
+		e->nwatch++;
+	}
+	e->watch[i] = w;
+	atomic_store(&e->nwatch_active, (int)e->nwatch);
+	pthread_cond_signal(&e->watch_cond);
+	pthread_mutex_unlock(&e->lock);
+}
+
+static void record(struct notify_engine *e, struct notify_req *q);
+
+/* Verdict on one watch: 1 settled (ok, or the exec failed), 0 pending,
+ * -1 mismatch (killed). Lock held. */
+static int verify_watch(struct notify_engine *e, struct exec_watch *w, pid_t caller, bool caller_in_exec)
+{
+	struct stat st;
+	if (w->pidfd >= 0) {
+		struct pollfd p = { w->pidfd, POLLIN, 0 };
+		if (poll(&p, 1, 0) == 1)
+			return 1; /* exited */
+	}
+	if (!stat_exe(w->tgid, &st))
+		return 1; /* gone */
+	atomic_fetch_add(&e->exec_checked, 1);
+	if ((st.st_dev == w->dev && st.st_ino == w->ino) ||
+	    (w->has_interp && st.st_dev == w->idev && st.st_ino == w->iino))
+		return 1;
+	if (st.st_dev == w->pdev && st.st_ino == w->pino) {
+		/* Still the old program. If the thread that called execve is
+		 * making another call, the execve returned: it failed. */
+		return caller == w->tid && !caller_in_exec ? 1 : 0;
+	}
+	if (!e->cfg.no_exec_kill) {
+		if (w->pidfd >= 0)
+			syscall(SYS_pidfd_send_signal, w->pidfd, SIGKILL, NULL, 0);
+		else
+			kill(w->tgid, SIGKILL);
+	}
+	atomic_fetch_add(&e->exec_killed, 1);
+	if (e->cfg.events) {
+		struct notify_decision d = { NOTIFY_REFUSE, 0, "exec verification", NULL, { 0 } };
+		struct notify_event ev = {
+			.pid = w->tgid, .syscall = "execve",
+			.detail = "the program running is not the one the execve was allowed for: killed",
+			.verdict = NOTIFY_REFUSE, .decision = &d,
+		};
+		char exe[PATH_MAX], p[64];
+		snprintf(p, sizeof(p), "/proc/%d/exe", (int)w->tgid);
+		ssize_t n = readlink(p, exe, sizeof(exe) - 1);
+		if (n > 0) {
+			exe[n] = '\0';
+			ev.exe = exe;
+			ev.path = exe;
+		}
+		notify_events_write(e->cfg.events, &ev);
+	}
+	return -1;
+}
+
+static void drop_watch(struct notify_engine *e, size_t i)
+{
+	if (e->watch[i].pidfd >= 0)
+		close(e->watch[i].pidfd);
+	e->watch[i] = e->watch[--e->nwatch];
+	atomic_store(&e->nwatch_active, (int)e->nwatch);
+}
+
+static void check_watch(struct notify_engine *e, pid_t pid, bool in_exec)
+{
+	if (atomic_load(&e->nwatch_active) == 0)
+		return;
+	pthread_mutex_lock(&e->lock);
+	for (size_t i = 0; i < e->nwatch; i++) {
+		struct exec_watch *w = &e->watch[i];
+		if (w->tid != pid && w->tgid != pid)
+			continue;
+		if (verify_watch(e, w, pid, in_exec) != 0)
+			drop_watch(e, i);
+		break;
+	}
+	pthread_mutex_unlock(&e->lock);
+}
+
+/* Checks pending execs every millisecond: a program that makes no trapped
+ * call after a swapped execve is still found (within about a millisecond
+ * plus scheduling). */
+static void *watchdog_main(void *arg)
+{
+	struct notify_engine *e = arg;
+	pthread_mutex_lock(&e->lock);
+	while (!atomic_load(&e->stopping)) {
+		if (e->nwatch == 0) {
+			pthread_cond_wait(&e->watch_cond, &e->lock);
+			continue;
+		}
+		for (size_t i = 0; i < e->nwatch;) {
+			if (verify_watch(e, &e->watch[i], 0, false) != 0)
+				drop_watch(e, i);
+			else
+				i++;
+		}
+		pthread_mutex_unlock(&e->lock);
+		struct timespec ts = { 0, 1000 * 1000 };
+		nanosleep(&ts, NULL);
+		pthread_mutex_lock(&e->lock);
+	}
+	pthread_mutex_unlock(&e->lock);
+	return NULL;
+}
+
+static bool is_open(int nr)
+{
+	return nr == SYS_open || nr == SYS_openat || nr == SYS_openat2 || nr == SYS_creat;
+}
+
+static bool is_exec(int nr) { return nr == SYS_execve || nr == SYS_execveat; }
+
+static bool is_net(int nr)
+{
+	return nr == SYS_connect || nr == SYS_bind || nr == SYS_sendto || nr == SYS_sendmsg;
+}
+
+#ifndef SYS_fchmodat2
+#define SYS_fchmodat2 452
+#endif
+
+static const int handled[] = {
+	SYS_open, SYS_openat, SYS_openat2, SYS_creat,
+	SYS_execve, SYS_execveat,
+	SYS_connect, SYS_bind, SYS_sendto, SYS_sendmsg,
+	SYS_unlink, SYS_unlinkat, SYS_rmdir, SYS_mkdir, SYS_mkdirat,
+	SYS_rename, SYS_renameat, SYS_renameat2, SYS_symlink, SYS_symlinkat,
+	SYS_link, SYS_linkat, SYS_chmod, SYS_fchmodat, SYS_fchmodat2, SYS_truncate,
+};
+
+const int *notify_handled_syscalls(size_t *n)
+{
+	*n = ARRAY_LEN(handled);
+	return handled;
+}
+
+static bool is_pathop(int nr)
+{
+	for (size_t i = 10; i < ARRAY_LEN(handled); i++)
+		if (handled[i] == nr)
+			return true;
+	return false;
+}
+
+static void dispatch(struct notify_req *q)
+{
+	const struct notify_rules *r = q->rules;
+	int nr = q->n->data.nr;
+	if (!r) {
+		q->answer = ANSWER_CONTINUE;
+		return;
+	}
+	/* A rule set that does not restrict what this call touches: no
+	 * decision depends on the target's memory, so CONTINUE is exact. */
+	if (is_open(nr)) {
+		if (!r->restrict_fs)
+			q->answer = ANSWER_CONTINUE;
+		else
+			notify_handle_open(q);
+	} else if (is_exec(nr)) {
+		if (!r->restrict_fs && !r->restrict_exec)
+			q->answer = ANSWER_CONTINUE;
+		else
+			notify_handle_exec(q);
+	} else if (is_net(nr)) {
+		if (!r->restrict_net && !r->restrict_fs)
+			q->answer = ANSWER_CONTINUE;
+		else if (nr == SYS_sendto && q->n->data.args[4] == 0)
+			q->answer = ANSWER_CONTINUE; /* no address: a register, not memory */
+		else
+			notify_handle_net(q);
+	} else if (is_pathop(nr)) {
+		if (!r->restrict_fs)
+			q->answer = ANSWER_CONTINUE;
+		else
+			notify_handle_pathop(q);
+	} else {
+		/* Trapped but not handled here: refuse rather than guess. */
+		q->syscall = "unhandled";
+		q->record = true;
+		q->dec = (struct notify_decision){ NOTIFY_REFUSE, ENOSYS, "not handled by the notification engine",
+		                                   NULL, { 0 } };
+		notify_req_error(q, ENOSYS);
+	}
+}
+
+static void respond(struct notify_engine *e, struct notify_req *q, struct seccomp_notif_resp *resp)
+{
+	memset(resp, 0, e->sizes.seccomp_notif_resp);
+	resp->id = q->n->id;
+	switch (q->answer) {
+	case ANSWER_DONE:
+		return;
+	case ANSWER_ADDFD: {
+		struct seccomp_notif_addfd a = {
+			.id = q->n->id,
+			.flags = SECCOMP_ADDFD_FLAG_SEND,
+			.srcfd = (uint32_t)q->fd,
+			.newfd = 0,
+			.newfd_flags = q->cloexec ? O_CLOEXEC : 0,
+		};
+		int r = ioctl(q->listener, SECCOMP_IOCTL_NOTIF_ADDFD, &a);
+		int err = errno;
+		close(q->fd);
+		q->fd = -1;
+		if (r >= 0) {
+			atomic_fetch_add(&e->emulated, 1);
+			return;
+		}
+		if (err == ENOENT) {
+			atomic_fetch_add(&e->failed_replies, 1);
+			return;
+		}
+		/* Installing failed (EMFILE in the target...): that is the
+		 * call's result; the notification is still unanswered. */
+		resp->error = -err;
+		break;
+	}
+	case ANSWER_CONTINUE:
+		resp->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+		atomic_fetch_add(&e->continued, 1);
+		break;
+	case ANSWER_ERROR:
+		resp->error = -q->err;
+		if (q->record && q->dec.verdict == NOTIFY_REFUSE)
+			atomic_fetch_add(&e->refused, 1);
+		else
+			atomic_fetch_add(&e->emulated, 1);
+		break;
+	case ANSWER_VALUE:
+		resp->val = q->val;
+		atomic_fetch_add(&e->emulated, 1);
+		break;
+	}
+	if (ioctl(q->listener, SECCOMP_IOCTL_NOTIF_SEND, resp) < 0)
+		atomic_fetch_add(&e->failed_replies, 1);
+}
+
+static void record(struct notify_engine *e, struct notify_req *q)
+{
+	if (!q->record || q->dec.verdict != NOTIFY_REFUSE)
+		return;
+	if (e->cfg.mode == NOTIFY_MONITOR)
+		atomic_fetch_add(&e->monitored, 1);
+	if (!e->cfg.events)
+		return;
+	char exe[PATH_MAX], p[64];
+	snprintf(p, sizeof(p), "/proc/%d/exe", (int)q->pid);
+	ssize_t n = readlink(p, exe, sizeof(exe) - 1);
+	exe[n > 0 ? n : 0] = '\0';
+	struct notify_event ev = {
+		.pid = q->pid,
+		.exe = n > 0 ? exe : NULL,
+		.syscall = q->syscall,
+		.path = q->path[0] ? q->path : NULL,
+		.path2 = q->path2[0] ? q->path2 : NULL,
+		.addr = q->addr[0] ? q->addr : NULL,
+		.flags = q->flags[0] ? q->flags : NULL,
+		.detail = q->detail,
+		.verdict = NOTIFY_REFUSE,
+		.monitor = e->cfg.mode == NOTIFY_MONITOR,
+		.err = e->cfg.mode == NOTIFY_MONITOR ? 0 : q->dec.err,
+		.decision = &q->dec,
+	};
+	notify_events_write(e->cfg.events, &ev);
+}
+
+static void handle(struct notify_engine *e, const struct seccomp_notif *n, struct seccomp_notif_resp *resp,
+                   struct notify_req *q)
+{
+	memset(q, 0, offsetof(struct notify_req, path));
+	q->path[0] = q->path2[0] = q->addr[0] = q->flags[0] = '\0';
+	q->eng = e;
+	q->n = n;
+	q->listener = e->listener;
+	q->pid = (pid_t)n->pid;
+	q->pidfd = -1;
+	q->fd = -1;
+	q->syscall = "?";
+	atomic_fetch_add(&e->received, 1);
+	check_watch(e, q->pid, is_exec(n->data.nr));
+	q->rules = e->cfg.rules_for ? e->cfg.rules_for(q->pid, e->cfg.ctx) : NULL;
+	dispatch(q);
+	if (q->answer == ANSWER_ERROR && q->err == 0)
+		q->err = EIO;
+	respond(e, q, resp);
+	if (q->fd >= 0)
+		close(q->fd);
+	if (q->pidfd >= 0)
+		close(q->pidfd);
+	record(e, q);
+}
+
+static void *worker_main(void *arg)
+{
+	struct notify_engine *e = arg;
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, NOTIFY_STOP_SIGNAL);
+	pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+	/* A private fs_struct: umask() for a target's O_CREAT/mkdir affects
+	 * this thread only. */
+	if (unshare(CLONE_FS) < 0)
+		can_warn_errno("notify: unshare(CLONE_FS) for a worker");
+	struct seccomp_notif *n = xcalloc(1, e->sizes.seccomp_notif);
+	struct seccomp_notif_resp *resp = xcalloc(1, e->sizes.seccomp_notif_resp);
+	struct notify_req *q = xmalloc(sizeof(*q));
+	while (!atomic_load(&e->stopping)) {
+		memset(n, 0, e->sizes.seccomp_notif);
+		atomic_fetch_add(&e->idle, 1);
+		int r = ioctl(e->listener, SECCOMP_IOCTL_NOTIF_RECV, n);
+		int err = errno;
+		atomic_fetch_sub(&e->idle, 1);
+		if (r < 0) {
+			if (err == EINTR || err == ENOENT)
+				continue;
+			if (!atomic_load(&e->stopping))
+				can_warn("notify: SECCOMP_IOCTL_NOTIF_RECV: %s: %s", errno_name(err), strerror(err));
+			break;
+		}
+		handle(e, n, resp, q);
+	}
+	free(q);
+	free(n);
+	free(resp);
+	return NULL;
+}
+
+struct notify_engine *notify_engine_start(int listener, const struct notify_config *cfg)
+{
+	struct notify_engine *e = xcalloc(1, sizeof(*e));
+	e->listener = listener;
+	e->cfg = *cfg;
+	if (e->cfg.workers <= 0)
+		e->cfg.workers = 2;
+	if (e->cfg.max_workers < e->cfg.workers)
+		e->cfg.max_workers = e->cfg.workers > 16 ? e->cfg.workers : 16;
+	if (syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &e->sizes) < 0) {
+		int err = errno;
+		free(e);
+		errno = err;
+		return NULL;
+	}
+	/* The structs may grow in newer kernels: allocate what it says. */
+	if (e->sizes.seccomp_notif < sizeof(struct seccomp_notif))
+		e->sizes.seccomp_notif = sizeof(struct seccomp_notif);
+	if (e->sizes.seccomp_notif_resp < sizeof(struct seccomp_notif_resp))
+		e->sizes.seccomp_notif_resp = sizeof(struct seccomp_notif_resp);
+	fcntl(listener, F_SETFD, FD_CLOEXEC);
+	if (!cfg->no_sync_wakeup) {
+		/* Linux 6.6+: wake the worker on the target's CPU and the target
+		 * on the worker's, a round trip without a migration. ENOTTY or
+		 * EINVAL on older kernels: run without it. */
+		e->sync = ioctl(listener, SECCOMP_IOCTL_NOTIF_SET_FLAGS, SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP) == 0;
+	}
+	if (!cfg->no_dumpable_change)
+		prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	struct sigaction sa = { .sa_handler = stop_handler };
+	sigemptyset(&sa.sa_mask);
+	sigaction(NOTIFY_STOP_SIGNAL, &sa, NULL); /* no SA_RESTART: RECV returns EINTR */
+	pthread_mutex_init(&e->lock, NULL);
+	pthread_cond_init(&e->watch_cond, NULL);
+	pthread_mutex_lock(&e->lock);
+	int r = 0;
+	for (int i = 0; i < e->cfg.workers && r == 0; i++)
+		r = spawn_worker(e);
+	if (r == 0)
+		r = -pthread_create(&e->watchdog, NULL, watchdog_main, e);
+	e->watchdog_started = r == 0;
+	pthread_mutex_unlock(&e->lock);
+	if (r < 0) {
+		notify_engine_stop(e);
+		errno = -r;
+		return NULL;
+	}
+	return e;
+}
+
+void notify_engine_stop(struct notify_engine *e)
+{
+	if (!e)
+		return;
+	atomic_store(&e->stopping, true);
+	pthread_mutex_lock(&e->lock);
+	pthread_cond_broadcast(&e->watch_cond);
+	pthread_mutex_unlock(&e->lock);
+	/* Workers blocked in RECV (or in an emulated call) get EINTR; repeat
+	 * until each has seen the flag. The thread list only grows while
+	 * workers run, so read its length under the lock each time. */
+	for (int i = 0;; i++) {
+		pthread_mutex_lock(&e->lock);
+		int n = e->nthreads;
+		pthread_t t = i < n ? e->threads[i] : 0;
+		pthread_mutex_unlock(&e->lock);
+		if (i >= n)
+			break;
+		for (;;) {
+			pthread_kill(t, NOTIFY_STOP_SIGNAL);
+			struct timespec ts;
+			clock_gettime(CLOCK_REALTIME, &ts);
+			ts.tv_nsec += 5 * 1000 * 1000;
+			if (ts.tv_nsec >= 1000000000L) {
+				ts.tv_sec++;
+				ts.tv_nsec -= 1000000000L;
+			}
+			if (pthread_timedjoin_np(t, NULL, &ts) == 0)
+				break;
+		}
+	}
+	if (e->watchdog_started)
+		pthread_join(e->watchdog, NULL);
+	for (size_t i = 0; i < e->nwatch; i++)
+		if (e->watch[i].pidfd >= 0)
+			close(e->watch[i].pidfd);
+	free(e->watch);
+	free(e->threads);
+	close(e->listener);
+	pthread_mutex_destroy(&e->lock);
+	pthread_cond_destroy(&e->watch_cond);
+	free(e);
+}
+
+void notify_engine_stats(struct notify_engine *e, struct notify_stats *o)
+{
+	o->received = atomic_load(&e->received);
+	o->continued = atomic_load(&e->continued);
+	o->emulated = atomic_load(&e->emulated);
+	o->refused = atomic_load(&e->refused);
+	o->monitored = atomic_load(&e->monitored);
+	o->exec_checked = atomic_load(&e->exec_checked);
+	o->exec_killed = atomic_load(&e->exec_killed);
+	o->failed_replies = atomic_load(&e->failed_replies);
+	o->invalid = atomic_load(&e->invalid);
+	pthread_mutex_lock(&e->lock);
+	o->workers = e->nthreads;
+	pthread_mutex_unlock(&e->lock);
+}
+
+bool notify_engine_sync_wakeup(const struct notify_engine *e) { return e->sync; }
