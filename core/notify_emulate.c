@@ -145,8 +145,9 @@ unresolvable:
 
 int notify_resolve(struct notify_req *q, int dirfd, const char *path, int oflags, uint64_t resolve)
 {
+	/* openat2 refuses O_NOCTTY with O_PATH (EINVAL). */
 	struct open_how how = {
-		.flags = (uint64_t)(oflags | O_CLOEXEC | O_NOCTTY),
+		.flags = (uint64_t)(oflags | O_CLOEXEC | ((oflags & O_PATH) ? 0 : O_NOCTTY)),
 		.resolve = resolve | RESOLVE_NO_MAGICLINKS,
 	};
 	bool own_scope = resolve & (RESOLVE_BENEATH | RESOLVE_IN_ROOT);
@@ -401,8 +402,23 @@ static void do_open(struct notify_req *q, int dirfd, const char *path, int flags
 		return;
 	}
 	if (flags & O_PATH) {
+		/* SECCOMP_IOCTL_NOTIF_ADDFD refuses O_PATH files (fget), and
+		 * CONTINUE would let the path be swapped. A folder or regular
+		 * file the rules let the target read is handed over opened
+		 * O_RDONLY instead: it serves every O_PATH use (fstat, *at,
+		 * fchdir, fexecve). Anything else is refused (docs/notify.md). */
+		int fd = -EACCES;
+		if ((S_ISDIR(st.st_mode) || S_ISREG(st.st_mode)) &&
+		    notify_decide_open(q->rules, q->path, O_RDONLY).verdict == NOTIFY_ALLOW)
+			fd = reopen(q, opath, O_RDONLY | O_NONBLOCK | (flags & (O_DIRECTORY | O_CLOEXEC)), 0);
+		close(opath);
+		if (fd < 0) {
+			q->detail = "O_PATH cannot be handed over (ADDFD refuses O_PATH files) and this file cannot be opened for reading";
+			notify_req_error(q, -fd);
+			return;
+		}
 		q->answer = ANSWER_ADDFD;
-		q->fd = opath;
+		q->fd = fd;
 		q->cloexec = flags & O_CLOEXEC;
 		return;
 	}

@@ -400,14 +400,15 @@ static void respond(struct notify_engine *e, struct notify_req *q, struct seccom
 			.newfd = 0,
 			.newfd_flags = q->cloexec ? O_CLOEXEC : 0,
 		};
+		/* Counted first: the target may run (and exit) before the
+		 * ioctl returns here. */
+		atomic_fetch_add(&e->emulated, 1);
 		int r = ioctl(q->listener, SECCOMP_IOCTL_NOTIF_ADDFD, &a);
 		int err = errno;
 		close(q->fd);
 		q->fd = -1;
-		if (r >= 0) {
-			atomic_fetch_add(&e->emulated, 1);
+		if (r >= 0)
 			return;
-		}
 		if (err == ENOENT) {
 			atomic_fetch_add(&e->failed_replies, 1);
 			return;
@@ -513,8 +514,17 @@ static void *worker_main(void *arg)
 		int err = errno;
 		atomic_fetch_sub(&e->idle, 1);
 		if (r < 0) {
-			if (err == EINTR || err == ENOENT)
+			if (err == EINTR)
 				continue;
+			if (err == ENOENT) {
+				/* Another worker took it, or every filtered process
+				 * is gone (then RECV fails at once, forever: the
+				 * listener reports POLLHUP and the worker ends). */
+				struct pollfd p = { e->listener, POLLIN, 0 };
+				if (poll(&p, 1, -1) == 1 && (p.revents & POLLHUP) && !(p.revents & POLLIN))
+					break;
+				continue;
+			}
 			if (!atomic_load(&e->stopping))
 				can_warn("notify: SECCOMP_IOCTL_NOTIF_RECV: %s: %s", errno_name(err), strerror(err));
 			break;
