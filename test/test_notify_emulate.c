@@ -187,23 +187,23 @@ struct rcase {
 };
 
 static const struct rcase refuse_cases[] = {
-	{ "open a denied file", { "open", "openat", "secret/key", "0", "0", "022" }, "ret=err errno=EACCES" },
-	{ "open a denied file through a symlink", { "open", "openat", "tosecret", "0", "0", "022" }, "ret=err errno=EACCES" },
-	{ "open a denied file through dir/..", { "open", "openat", "rodir/../secret/key", "0", "0", "022" }, "ret=err errno=EACCES" },
-	{ "create in a read-only folder", { "open", "openat", "rodir/new", "0101", "0644", "022" }, "ret=err errno=EACCES" },
-	{ "open for writing in a read-only folder", { "open", "openat", "rodir/f", "1", "0", "022" }, "ret=err errno=EACCES" },
-	{ "open a file outside every rule", { "open", "openat", "/var", "0", "0", "022" }, "ret=err errno=EACCES" },
-	{ "unlink a denied file", { "pathop", "unlink", "secret/key" }, "ret=-1 errno=EACCES" },
-	{ "mkdir in a read-only folder", { "pathop", "mkdir", "rodir/x", "0777", "022" }, "ret=-1 errno=EACCES" },
-	{ "rename a denied file out", { "pathop", "rename", "secret/key", "stolen" }, "ret=-1 errno=EACCES" },
-	{ "rename over a read-only file", { "pathop", "rename", "file", "rodir/f" }, "ret=-1 errno=EACCES" },
-	{ "link a denied file into an allowed folder", { "pathop", "link", "secret/key", "stolen" }, "ret=-1 errno=EACCES" },
-	{ "symlink into a read-only folder", { "pathop", "symlink", "x", "rodir/l" }, "ret=-1 errno=EACCES" },
-	{ "chmod a read-only file", { "pathop", "chmod", "rodir/f", "0777" }, "ret=-1 errno=EACCES" },
-	{ "truncate a denied file", { "pathop", "truncate", "secret/key", "0" }, "ret=-1 errno=EACCES" },
+	{ "open a denied file", { "open", "openat", "secret/key", "0", "0", "022" }, "ret=err errno=EACCES", false },
+	{ "open a denied file through a symlink", { "open", "openat", "tosecret", "0", "0", "022" }, "ret=err errno=EACCES", false },
+	{ "open a denied file through dir/..", { "open", "openat", "rodir/../secret/key", "0", "0", "022" }, "ret=err errno=EACCES", false },
+	{ "create in a read-only folder", { "open", "openat", "rodir/new", "0101", "0644", "022" }, "ret=err errno=EACCES", false },
+	{ "open for writing in a read-only folder", { "open", "openat", "rodir/f", "1", "0", "022" }, "ret=err errno=EACCES", false },
+	{ "open a file outside every rule", { "open", "openat", "/var", "0", "0", "022" }, "ret=err errno=EACCES", false },
+	{ "unlink a denied file", { "pathop", "unlink", "secret/key" }, "ret=-1 errno=EACCES", false },
+	{ "mkdir in a read-only folder", { "pathop", "mkdir", "rodir/x", "0777", "022" }, "ret=-1 errno=EACCES", false },
+	{ "rename a denied file out", { "pathop", "rename", "secret/key", "stolen" }, "ret=-1 errno=EACCES", false },
+	{ "rename over a read-only file", { "pathop", "rename", "file", "rodir/f" }, "ret=-1 errno=EACCES", false },
+	{ "link a denied file into an allowed folder", { "pathop", "link", "secret/key", "stolen" }, "ret=-1 errno=EACCES", false },
+	{ "symlink into a read-only folder", { "pathop", "symlink", "x", "rodir/l" }, "ret=-1 errno=EACCES", false },
+	{ "chmod a read-only file", { "pathop", "chmod", "rodir/f", "0777" }, "ret=-1 errno=EACCES", false },
+	{ "truncate a denied file", { "pathop", "truncate", "secret/key", "0" }, "ret=-1 errno=EACCES", false },
 	/* A documented difference: ADDFD cannot pass O_PATH files. */
 	{ "O_PATH|O_NOFOLLOW on a symlink (cannot be handed over)", { "open", "openat", "link", "010400000", "0", "022" }, "ret=err errno=EACCES", true },
-	{ "exec a file no allow_execve names", { "exec", "/usr/bin/id" }, "ret=err errno=EACCES" },
+	{ "exec a file no allow_execve names", { "exec", "/usr/bin/id" }, "ret=err errno=EACCES", false },
 };
 
 static void refuse_one(void **state)
