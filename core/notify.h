@@ -82,6 +82,8 @@ struct notify_config {
 struct notify_stats {
 	uint64_t received, continued, emulated, refused, monitored;
 	uint64_t exec_checked, exec_killed, failed_replies, invalid;
+	/* From an allowed execve to the kill of a mismatching program. */
+	uint64_t exec_kill_sum_ns, exec_kill_max_ns;
 	int workers;
 };
 

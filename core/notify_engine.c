@@ -60,6 +60,7 @@ struct notify_engine {
 	bool watchdog_started;
 	atomic_uint_fast64_t received, continued, emulated, refused, monitored;
 	atomic_uint_fast64_t exec_checked, exec_killed, failed_replies, invalid;
+	atomic_uint_fast64_t exec_kill_sum_ns, exec_kill_max_ns;
 };
 
 static void stop_handler(int sig) { (void)sig; }
@@ -233,6 +234,12 @@ static int verify_watch(struct notify_engine *e, struct exec_watch *w, pid_t cal
 			kill(w->tgid, SIGKILL);
 	}
 	atomic_fetch_add(&e->exec_killed, 1);
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	uint64_t ns = (uint64_t)((now.tv_sec - w->since.tv_sec) * 1000000000LL + (now.tv_nsec - w->since.tv_nsec));
+	atomic_fetch_add(&e->exec_kill_sum_ns, ns);
+	if (ns > atomic_load(&e->exec_kill_max_ns))
+		atomic_store(&e->exec_kill_max_ns, ns); /* a lock is held: no lost maximum */
 	if (e->cfg.events) {
 		struct notify_decision d = { NOTIFY_REFUSE, 0, "exec verification", NULL, { 0 } };
 		struct notify_event ev = {
@@ -400,9 +407,6 @@ static void respond(struct notify_engine *e, struct notify_req *q, struct seccom
 			.newfd = 0,
 			.newfd_flags = q->cloexec ? O_CLOEXEC : 0,
 		};
-		/* Counted first: the target may run (and exit) before the
-		 * ioctl returns here. */
-		atomic_fetch_add(&e->emulated, 1);
 		int r = ioctl(q->listener, SECCOMP_IOCTL_NOTIF_ADDFD, &a);
 		int err = errno;
 		close(q->fd);
@@ -420,18 +424,12 @@ static void respond(struct notify_engine *e, struct notify_req *q, struct seccom
 	}
 	case ANSWER_CONTINUE:
 		resp->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
-		atomic_fetch_add(&e->continued, 1);
 		break;
 	case ANSWER_ERROR:
 		resp->error = -q->err;
-		if (q->record && q->dec.verdict == NOTIFY_REFUSE)
-			atomic_fetch_add(&e->refused, 1);
-		else
-			atomic_fetch_add(&e->emulated, 1);
 		break;
 	case ANSWER_VALUE:
 		resp->val = q->val;
-		atomic_fetch_add(&e->emulated, 1);
 		break;
 	}
 	if (ioctl(q->listener, SECCOMP_IOCTL_NOTIF_SEND, resp) < 0)
@@ -440,19 +438,13 @@ static void respond(struct notify_engine *e, struct notify_req *q, struct seccom
 
 static void record(struct notify_engine *e, struct notify_req *q)
 {
-	if (!q->record || q->dec.verdict != NOTIFY_REFUSE)
+	if (!q->record || q->dec.verdict != NOTIFY_REFUSE || !e->cfg.events)
 		return;
-	if (e->cfg.mode == NOTIFY_MONITOR)
-		atomic_fetch_add(&e->monitored, 1);
 	if (!e->cfg.events)
 		return;
-	char exe[PATH_MAX], p[64];
-	snprintf(p, sizeof(p), "/proc/%d/exe", (int)q->pid);
-	ssize_t n = readlink(p, exe, sizeof(exe) - 1);
-	exe[n > 0 ? n : 0] = '\0';
 	struct notify_event ev = {
 		.pid = q->pid,
-		.exe = n > 0 ? exe : NULL,
+		.exe = q->exe[0] ? q->exe : NULL,
 		.syscall = q->syscall,
 		.path = q->path[0] ? q->path : NULL,
 		.path2 = q->path2[0] ? q->path2 : NULL,
@@ -471,7 +463,8 @@ static void handle(struct notify_engine *e, const struct seccomp_notif *n, struc
                    struct notify_req *q)
 {
 	memset(q, 0, offsetof(struct notify_req, path));
-	q->path[0] = q->path2[0] = q->addr[0] = q->flags[0] = '\0';
+	q->path[0] = q->path2[0] = q->addr[0] = q->flags[0] = q->exe[0] = '\0';
+	q->detail = NULL; /* after the buffers: not covered by the memset */
 	q->eng = e;
 	q->n = n;
 	q->listener = e->listener;
@@ -485,6 +478,22 @@ static void handle(struct notify_engine *e, const struct seccomp_notif *n, struc
 	dispatch(q);
 	if (q->answer == ANSWER_ERROR && q->err == 0)
 		q->err = EIO;
+	/* Counted before answering: the target may run (and exit, and the
+	 * caller read the stats) before the ioctl returns here. */
+	bool refusal = q->record && q->dec.verdict == NOTIFY_REFUSE;
+	if (refusal)
+		atomic_fetch_add(e->cfg.mode == NOTIFY_MONITOR ? &e->monitored : &e->refused, 1);
+	if (q->answer == ANSWER_CONTINUE)
+		atomic_fetch_add(&e->continued, 1);
+	else if (q->answer != ANSWER_DONE && !(refusal && e->cfg.mode == NOTIFY_ENFORCE))
+		atomic_fetch_add(&e->emulated, 1);
+	if (refusal && e->cfg.events) {
+		/* Before answering: afterwards the process may be gone. */
+		char p[64];
+		snprintf(p, sizeof(p), "/proc/%d/exe", (int)q->pid);
+		ssize_t len = readlink(p, q->exe, sizeof(q->exe) - 1);
+		q->exe[len > 0 ? len : 0] = '\0';
+	}
 	respond(e, q, resp);
 	if (q->fd >= 0)
 		close(q->fd);
@@ -642,6 +651,8 @@ void notify_engine_stats(struct notify_engine *e, struct notify_stats *o)
 	o->exec_killed = atomic_load(&e->exec_killed);
 	o->failed_replies = atomic_load(&e->failed_replies);
 	o->invalid = atomic_load(&e->invalid);
+	o->exec_kill_sum_ns = atomic_load(&e->exec_kill_sum_ns);
+	o->exec_kill_max_ns = atomic_load(&e->exec_kill_max_ns);
 	pthread_mutex_lock(&e->lock);
 	o->workers = e->nthreads;
 	pthread_mutex_unlock(&e->lock);

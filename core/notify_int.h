@@ -62,6 +62,7 @@ struct notify_req {
 	char path2[PATH_MAX];
 	char addr[160];
 	char flags[160];
+	char exe[PATH_MAX];
 	const char *detail;
 };
 

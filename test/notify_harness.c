@@ -106,6 +106,9 @@ int nh_run(const char *cwd, const struct notify_rules *rules, const struct notif
 			argv[n++] = args[i];
 		argv[n] = NULL;
 		dup2(out[1], 1);
+		/* LeakSanitizer in the target cannot work under a filter whose
+		 * supervisor may be gone; the test binaries keep it. */
+		setenv("ASAN_OPTIONS", "detect_leaks=0", 1);
 		if (chdir(cwd) < 0)
 			_exit(98);
 		execv(target, (char *const *)argv);

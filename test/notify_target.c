@@ -348,23 +348,23 @@ static double now_mono(void)
 
 /* payload: what a swapped execve runs. Reports its start on fd 3, then
  * makes no trapped call for up to a second. */
-static int sc_payload(void)
+static int sc_payload(int ms)
 {
 	double t = now_mono();
 	if (write(3, &t, sizeof(t)) != sizeof(t))
 		return 3;
-	for (int i = 0; i < 1000; i++) {
+	for (int i = 0; i < ms; i++) {
 		struct timespec ts = { 0, 1000 * 1000 };
 		nanosleep(&ts, NULL);
 	}
 	return 42;
 }
 
-/* race_exec ALLOWED REFUSED N */
+/* race_exec ALLOWED REFUSED N [PAYLOAD_MS] */
 static int sc_race_exec(char **a)
 {
 	int n = parse_int(a[2]);
-	int allowed = 0, denied = 0, other = 0, ran = 0, killed = 0, survived = 0;
+	int allowed = 0, denied = 0, other = 0, ran = 0, killed = 0, survived = 0, early = 0;
 	double alive_max = 0, alive_sum = 0;
 	for (int i = 0; i < n; i++) {
 		int p[2];
@@ -385,7 +385,7 @@ static int sc_race_exec(char **a)
 				dup2(p[1], 3);
 			pthread_t t;
 			pthread_create(&t, NULL, swapper, &s);
-			char *argv[] = { "payload", "-1", "payload", NULL };
+			char *argv[] = { "payload", "-1", "payload", (char *)(a[3] ? a[3] : "1000"), NULL };
 			char *envp[] = { NULL };
 			syscall(SYS_execve, buf, argv, envp);
 			_exit(errno == EACCES ? 10 : 11);
@@ -407,6 +407,8 @@ static int sc_race_exec(char **a)
 				killed++;
 			else
 				survived++;
+		} else if (WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL) {
+			early++; /* killed before its main() */
 		} else if (WIFEXITED(st) && WEXITSTATUS(st) == 0) {
 			allowed++;
 		} else if (WIFEXITED(st) && WEXITSTATUS(st) == 10) {
@@ -415,9 +417,10 @@ static int sc_race_exec(char **a)
 			other++;
 		}
 	}
-	printf("tries=%d allowed=%d refused=%d other=%d refused_ran=%d killed=%d survived=%d "
-	       "alive_max_us=%.0f alive_mean_us=%.0f\n",
-	       n, allowed, denied, other, ran, killed, survived, alive_max * 1e6, ran ? alive_sum / ran * 1e6 : 0);
+	printf("tries=%d allowed=%d refused=%d other=%d killed_before_main=%d refused_ran=%d killed=%d "
+	       "survived=%d alive_max_us=%.0f alive_mean_us=%.0f\n",
+	       n, allowed, denied, other, early, ran, killed, survived, alive_max * 1e6,
+	       ran ? alive_sum / ran * 1e6 : 0);
 	return 0;
 }
 
@@ -429,11 +432,12 @@ static void *fifo_reader(void *arg)
 	return (void *)(intptr_t)(fd >= 0);
 }
 
-/* fifo FIFO FILE N: one thread blocks opening a FIFO, the other keeps
- * opening FILE; then it opens the FIFO for writing to release the first. */
+/* fifo FIFO FILE N [ALARM]: one thread blocks opening a FIFO, the other
+ * keeps opening FILE; then it opens the FIFO for writing to release the
+ * first. */
 static int sc_fifo(char **a)
 {
-	alarm(20);
+	alarm(a[3] ? (unsigned)atoi(a[3]) : 20);
 	pthread_t t;
 	pthread_create(&t, NULL, fifo_reader, a[0]);
 	struct timespec ts = { 0, 200 * 1000 * 1000 };
@@ -469,16 +473,18 @@ static int sc_twice(char **a)
 	return 0;
 }
 
-/* selfprot SUPERVISOR_PID: what the target can do to its supervisor. */
+/* selfprot SUPERVISOR_PID ADDRESS: what the target can do to its
+ * supervisor (ADDRESS: something mapped in the supervisor). */
 static int sc_selfprot(char **a)
 {
 	pid_t sup = (pid_t)parse_int(a[0]);
+	void *addr = (void *)(uintptr_t)strtoull(a[1], NULL, 0);
 	long r = ptrace(PTRACE_SEIZE, sup, 0, 0);
 	printf("ptrace=%s\n", r < 0 ? ename(errno) : "ok");
 	if (r == 0)
 		ptrace(PTRACE_DETACH, sup, 0, 0);
 	char buf[16];
-	struct iovec l = { buf, sizeof(buf) }, rem = { (void *)&sc_selfprot, sizeof(buf) };
+	struct iovec l = { buf, sizeof(buf) }, rem = { addr, sizeof(buf) };
 	r = process_vm_readv(sup, &l, 1, &rem, 1, 0);
 	printf("process_vm_readv=%s\n", r < 0 ? ename(errno) : "ok");
 	long pfd = syscall(SYS_pidfd_open, sup, 0);
@@ -519,7 +525,7 @@ static int sc_exec(char **a)
 int main(int argc, char **argv)
 {
 	if (argc >= 3 && strcmp(argv[2], "payload") == 0)
-		return sc_payload();
+		return sc_payload(argc > 3 ? atoi(argv[3]) : 1000);
 	if (argc < 3) {
 		fprintf(stderr, "usage: notify_target SOCKFD SCENARIO ARGS...\n");
 		return 2;
@@ -549,7 +555,7 @@ int main(int argc, char **argv)
 		return sc_twice(a);
 	if (strcmp(sc, "exec") == 0 && na >= 1)
 		return sc_exec(a);
-	if (strcmp(sc, "selfprot") == 0 && na >= 1)
+	if (strcmp(sc, "selfprot") == 0 && na >= 2)
 		return sc_selfprot(a);
 	fprintf(stderr, "notify_target: unknown scenario or missing arguments: %s\n", sc);
 	return 2;
