@@ -72,6 +72,13 @@ struct notify_config {
 	enum notify_mode mode;
 	struct notify_events *events; /* may be NULL */
 	bool no_sync_wakeup;      /* do not set SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP (bench) */
+	/* The root every target shares (can run: the sandbox's root, opened
+	 * once through /proc/<init>/root; session mode: "/"), used instead of
+	 * opening /proc/PID/root for every absolute path. Only valid when the
+	 * filter keeps targets from changing their root (chroot, pivot_root,
+	 * setns/unshare of the mount namespace are refused). Not closed. */
+	bool use_shared_root;
+	int shared_root_fd;
 	bool no_dumpable_change;  /* leave PR_SET_DUMPABLE alone (tests that ptrace us) */
 	/* Kill (SIGKILL) a process whose executable does not match what its
 	 * last allowed execve resolved to. Default on; tests may count

@@ -73,6 +73,48 @@ int notify_normalize_path(const char *in, char *out, size_t size)
 	return 0;
 }
 
+int notify_lexical_path(const char *in, char *out, size_t size)
+{
+	if (!in || in[0] != '/' || size < 2)
+		return -1;
+	size_t o = 1;
+	out[0] = '/';
+	out[1] = '\0';
+	for (const char *p = in; *p;) {
+		while (*p == '/')
+			p++;
+		if (!*p)
+			break;
+		const char *e = strchrnul(p, '/');
+		size_t len = (size_t)(e - p);
+		if (len == 1 && p[0] == '.') {
+			p = e;
+			continue;
+		}
+		if (len == 2 && p[0] == '.' && p[1] == '.') {
+			while (o > 1 && out[o - 1] != '/')
+				o--;
+			if (o > 1)
+				o--;
+			out[o] = '\0';
+			p = e;
+			continue;
+		}
+		if (o > 1) {
+			if (o + 1 >= size)
+				return -1;
+			out[o++] = '/';
+		}
+		if (o + len >= size)
+			return -1;
+		memcpy(out + o, p, len);
+		o += len;
+		out[o] = '\0';
+		p = e;
+	}
+	return 0;
+}
+
 bool notify_path_covers(const char *rule, const char *path)
 {
 	if (strcmp(rule, "/") == 0)

@@ -90,6 +90,10 @@ int notify_parse_net(const char *text, struct notify_net_rule *out);
  * "//" and "/./", drops a trailing '/'. Returns -1 for relative paths or
  * any ".." component. */
 int notify_normalize_path(const char *in, char *out, size_t size);
+/* The path an absolute path names when no symlink is on the way: "."
+ * dropped, ".." removes the previous component (and stays at "/"), as
+ * the kernel walks it. -1 when out is too small or in is relative. */
+int notify_lexical_path(const char *in, char *out, size_t size);
 /* Whether rule path covers path (component-wise prefix). */
 bool notify_path_covers(const char *rule, const char *path);
 

@@ -34,6 +34,17 @@ static int sys_openat2(int dirfd, const char *path, struct open_how *how)
 	return r < 0 ? -errno : (int)r;
 }
 
+int notify_real_path(struct notify_req *q, int fd, char *out, size_t size)
+{
+	if (fd >= 0 && fd == q->canon_fd) {
+		if (strlen(q->canon) >= size)
+			return -ENAMETOOLONG;
+		strcpy(out, q->canon);
+		return 0;
+	}
+	return notify_fd_path(fd, out, size);
+}
+
 int notify_fd_path(int fd, char *out, size_t size)
 {
 	char link[64];
@@ -94,12 +105,21 @@ static int target_dir(pid_t pid, int dirfd)
 	return fd;
 }
 
-static int target_root(pid_t pid)
+int notify_root_get(struct notify_req *q)
 {
+	const struct notify_config *c = notify_req_config(q);
+	if (c->use_shared_root)
+		return c->shared_root_fd;
 	char p[64];
-	snprintf(p, sizeof(p), "/proc/%d/root", (int)pid);
+	snprintf(p, sizeof(p), "/proc/%d/root", (int)q->pid);
 	int fd = open(p, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	return fd < 0 ? -errno : fd;
+}
+
+void notify_root_put(struct notify_req *q, int fd)
+{
+	if (fd >= 0 && !notify_req_config(q)->use_shared_root)
+		close(fd);
 }
 
 /* A relative path that leaves its directory: resolve the directory's own
@@ -108,7 +128,7 @@ static int target_root(pid_t pid)
 static int resolve_via_root(struct notify_req *q, int dfd, const char *path, struct open_how *how)
 {
 	char dpath[PATH_MAX];
-	int root = target_root(q->pid);
+	int root = notify_root_get(q);
 	if (root < 0)
 		return root;
 	int r = notify_fd_path(dfd, dpath, sizeof(dpath));
@@ -128,17 +148,17 @@ static int resolve_via_root(struct notify_req *q, int dfd, const char *path, str
 	char *full = xasprintf("%s/%s", dpath, path);
 	if (strlen(full) >= PATH_MAX) {
 		free(full);
-		close(root);
+		notify_root_put(q, root);
 		return -ENAMETOOLONG;
 	}
 	struct open_how h = *how;
 	h.resolve = (h.resolve & ~(uint64_t)RESOLVE_BENEATH) | RESOLVE_IN_ROOT;
 	r = sys_openat2(root, full, &h);
 	free(full);
-	close(root);
+	notify_root_put(q, root);
 	return r;
 unresolvable:
-	close(root);
+	notify_root_put(q, root);
 	q->detail = "the directory of a relative path is not reachable from the target's root";
 	return -EACCES;
 }
@@ -151,15 +171,30 @@ int notify_resolve(struct notify_req *q, int dirfd, const char *path, int oflags
 		.resolve = resolve | RESOLVE_NO_MAGICLINKS,
 	};
 	bool own_scope = resolve & (RESOLVE_BENEATH | RESOLVE_IN_ROOT);
+	q->canon_fd = -1;
 	if (path[0] == '\0')
 		return -ENOENT;
 	if (path[0] == '/' && !own_scope) {
-		int root = target_root(q->pid);
+		int root = notify_root_get(q);
 		if (root < 0)
 			return root;
 		how.resolve |= RESOLVE_IN_ROOT;
-		int r = sys_openat2(root, path, &how);
-		close(root);
+		int r = -ELOOP;
+		if (!(resolve & RESOLVE_NO_SYMLINKS) &&
+		    notify_lexical_path(path, q->canon, sizeof(q->canon)) == 0) {
+			/* Without a symlink on the way the real path is the
+			 * lexical one: no readlink needed. A symlink (ELOOP)
+			 * takes the ordinary walk below. */
+			struct open_how h = how;
+			h.resolve |= RESOLVE_NO_SYMLINKS;
+			r = sys_openat2(root, path, &h);
+			q->canon_fd = r;
+		}
+		if (r == -ELOOP) {
+			q->canon_fd = -1;
+			r = sys_openat2(root, path, &how);
+		}
+		notify_root_put(q, root);
 		return r;
 	}
 	int dfd = target_dir(q->pid, dirfd);
@@ -254,7 +289,11 @@ static bool magic_rewrite(const struct notify_req *q, const char *path, char *ou
  * fact that the target already holds it. */
 static struct notify_decision decide_fd(struct notify_req *q, int fd, int flags)
 {
-	int r = notify_fd_path(fd, q->path, sizeof(q->path));
+	int r = 0;
+	if (fd >= 0 && fd == q->canon_fd)
+		snprintf(q->path, sizeof(q->path), "%s", q->canon);
+	else
+		r = notify_fd_path(fd, q->path, sizeof(q->path));
 	if (r < 0) {
 		struct notify_decision d = { NOTIFY_REFUSE, -r, "unreadable path of the opened file", NULL, { 0 } };
 		return d;
@@ -306,7 +345,7 @@ static void open_create(struct notify_req *q, int dirfd, const char *path, int f
 		return;
 	}
 	char parent[PATH_MAX];
-	int r = notify_fd_path(pfd, parent, sizeof(parent));
+	int r = notify_real_path(q, pfd, parent, sizeof(parent));
 	if (r == 0 && strcmp(last, ".") != 0 && strcmp(last, "..") != 0)
 		r = notify_join_path(q->path, sizeof(q->path), parent, last);
 	else if (r == 0)
@@ -577,7 +616,7 @@ void notify_handle_exec(struct notify_req *q)
 	struct stat bin, interp;
 	bool has_interp = false;
 	char ipath[PATH_MAX];
-	if (fstat(fd, &bin) < 0 || notify_fd_path(fd, q->path, sizeof(q->path)) < 0) {
+	if (fstat(fd, &bin) < 0 || notify_real_path(q, fd, q->path, sizeof(q->path)) < 0) {
 		notify_req_error(q, EACCES);
 		close(fd);
 		return;

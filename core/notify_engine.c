@@ -66,6 +66,7 @@ struct notify_engine {
 static void stop_handler(int sig) { (void)sig; }
 
 enum notify_mode notify_req_mode(const struct notify_req *q) { return q->eng->cfg.mode; }
+const struct notify_config *notify_req_config(const struct notify_req *q) { return &q->eng->cfg; }
 
 bool notify_req_valid(struct notify_req *q)
 {
@@ -465,6 +466,7 @@ static void handle(struct notify_engine *e, const struct seccomp_notif *n, struc
 	memset(q, 0, offsetof(struct notify_req, path));
 	q->path[0] = q->path2[0] = q->addr[0] = q->flags[0] = q->exe[0] = '\0';
 	q->detail = NULL; /* after the buffers: not covered by the memset */
+	q->canon_fd = -1;
 	q->eng = e;
 	q->n = n;
 	q->listener = e->listener;

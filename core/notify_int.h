@@ -63,11 +63,16 @@ struct notify_req {
 	char addr[160];
 	char flags[160];
 	char exe[PATH_MAX];
+	/* The real path of canon_fd when resolution proved it lexically
+	 * (no symlink on the way), saving a readlink of /proc/self/fd. */
+	int canon_fd;
+	char canon[PATH_MAX];
 	const char *detail;
 };
 
 /* Engine helpers used by the handlers (notify_engine.c). */
 enum notify_mode notify_req_mode(const struct notify_req *q);
+const struct notify_config *notify_req_config(const struct notify_req *q);
 /* After reading memory and opening /proc entries: is the notification
  * still live (so the pid still names the process that made the call)? */
 bool notify_req_valid(struct notify_req *q);
@@ -100,6 +105,12 @@ int notify_resolve_parent(struct notify_req *q, int dirfd, const char *path, con
                           char *lastbuf, size_t lastsize);
 /* out = parent + "/" + last (no doubled '/' after "/"); -ENAMETOOLONG. */
 int notify_join_path(char *out, size_t size, const char *parent, const char *last);
+/* The target's root: an fd to give back with notify_root_put. */
+int notify_root_get(struct notify_req *q);
+void notify_root_put(struct notify_req *q, int fd);
+/* The real path of an fd notify_resolve just returned (lexical when it
+ * proved it, else notify_fd_path). */
+int notify_real_path(struct notify_req *q, int fd, char *out, size_t size);
 /* The path of one of our fds ("/proc/self/fd/N" readlink) into out. */
 int notify_fd_path(int fd, char *out, size_t size);
 /* The target's umask (from /proc/PID/status), 022 if unreadable. */

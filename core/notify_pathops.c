@@ -56,7 +56,7 @@ static int name_for_write(struct notify_req *q, int dirfd, const char *path, str
 		return -1;
 	}
 	char parent[PATH_MAX];
-	if (notify_fd_path(t->pfd, parent, sizeof(parent)) < 0) {
+	if (notify_real_path(q, t->pfd, parent, sizeof(parent)) < 0) {
 		close(t->pfd);
 		notify_req_error(q, EACCES);
 		return -1;
@@ -98,7 +98,7 @@ static int object_for_write(struct notify_req *q, int dirfd, const char *path, b
 		notify_req_error(q, -fd);
 		return -1;
 	}
-	if (notify_fd_path(fd, q->path, sizeof(q->path)) < 0) {
+	if (notify_real_path(q, fd, q->path, sizeof(q->path)) < 0) {
 		close(fd);
 		notify_req_error(q, EACCES);
 		return -1;

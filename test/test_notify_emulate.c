@@ -140,6 +140,18 @@ static void expand(const struct ecase *c, const char *dir, const char **out, cha
 }
 
 static struct notify_config enforce_cfg = { .workers = 2, .mode = NOTIFY_ENFORCE };
+/* The same with the shared root (as session mode would run it). */
+static struct notify_config shared_cfg = { .workers = 2, .mode = NOTIFY_ENFORCE, .use_shared_root = true };
+static bool compare_shared;
+
+static void compare_one(void **state);
+
+static void compare_one_shared(void **state)
+{
+	compare_shared = true;
+	compare_one(state);
+	compare_shared = false;
+}
 
 static void compare_one(void **state)
 {
@@ -156,7 +168,7 @@ static void compare_one(void **state)
 	for (size_t i = 0; owned[i] || args[i]; i++)
 		free(owned[i]);
 	expand(c, d2, args, owned);
-	assert_int_equal(nh_run(d2, &r, &enforce_cfg, args, &eng), 0);
+	assert_int_equal(nh_run(d2, &r, compare_shared ? &shared_cfg : &enforce_cfg, args, &eng), 0);
 	for (size_t i = 0; owned[i] || args[i]; i++)
 		free(owned[i]);
 
@@ -409,11 +421,15 @@ int main(int argc, char **argv)
 	(void)argc;
 	nh_init(argv[0]);
 	size_t nc = ARRAY_LEN(compare_cases), nr = ARRAY_LEN(refuse_cases);
-	struct CMUnitTest *t = xcalloc(nc + nr + 4, sizeof(*t));
+	struct CMUnitTest *t = xcalloc(2 * nc + nr + 4, sizeof(*t));
+	shared_cfg.shared_root_fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	size_t n = 0;
 	for (size_t i = 0; i < nc; i++)
 		t[n++] = (struct CMUnitTest){ xasprintf("same as the kernel: %s", compare_cases[i].name), compare_one,
 		                              NULL, NULL, (void *)&compare_cases[i] };
+	for (size_t i = 0; i < nc; i++)
+		t[n++] = (struct CMUnitTest){ xasprintf("same as the kernel (shared root): %s", compare_cases[i].name),
+		                              compare_one_shared, NULL, NULL, (void *)&compare_cases[i] };
 	for (size_t i = 0; i < nr; i++)
 		t[n++] = (struct CMUnitTest){ xasprintf("refused: %s", refuse_cases[i].name), refuse_one, NULL, NULL,
 		                              (void *)&refuse_cases[i] };
