@@ -523,7 +523,7 @@ static void *worker_main(void *arg)
 		atomic_fetch_add(&e->idle, 1);
 		int r = ioctl(e->listener, SECCOMP_IOCTL_NOTIF_RECV, n);
 		int err = errno;
-		atomic_fetch_sub(&e->idle, 1);
+		int was_idle = atomic_fetch_sub(&e->idle, 1);
 		if (r < 0) {
 			if (err == EINTR)
 				continue;
@@ -539,6 +539,15 @@ static void *worker_main(void *arg)
 			if (!atomic_load(&e->stopping))
 				can_warn("notify: SECCOMP_IOCTL_NOTIF_RECV: %s: %s", errno_name(err), strerror(err));
 			break;
+		}
+		if (was_idle == 1 && !atomic_load(&e->stopping)) {
+			/* This was the last idle worker and the call may block
+			 * (a FIFO, a slow disk, a blocking connect): keep one
+			 * ready for the others. */
+			pthread_mutex_lock(&e->lock);
+			if (e->nthreads < e->cfg.max_workers)
+				spawn_worker(e);
+			pthread_mutex_unlock(&e->lock);
 		}
 		handle(e, n, resp, q);
 	}
