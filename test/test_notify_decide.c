@@ -45,6 +45,34 @@ static void test_normalize(void **s)
 	assert_int_equal(notify_normalize_path("/abcdef", out, 4), -1);
 }
 
+static void test_lexical(void **s)
+{
+	(void)s;
+	char out[PATH_MAX];
+	assert_int_equal(notify_lexical_path("/a/b/../c", out, sizeof(out)), 0);
+	assert_string_equal(out, "/a/c");
+	assert_int_equal(notify_lexical_path("/../../x", out, sizeof(out)), 0);
+	assert_string_equal(out, "/x");
+	assert_int_equal(notify_lexical_path("/a/./b//c/", out, sizeof(out)), 0);
+	assert_string_equal(out, "/a/b/c");
+	assert_int_equal(notify_lexical_path("/a/..", out, sizeof(out)), 0);
+	assert_string_equal(out, "/");
+	assert_int_equal(notify_lexical_path("/", out, sizeof(out)), 0);
+	assert_string_equal(out, "/");
+	assert_int_equal(notify_lexical_path("/a/b/c/../../d", out, sizeof(out)), 0);
+	assert_string_equal(out, "/a/d");
+	assert_int_equal(notify_lexical_path("/a/..b/...", out, sizeof(out)), 0);
+	assert_string_equal(out, "/a/..b/...");
+	assert_int_equal(notify_lexical_path("rel", out, sizeof(out)), -1);
+	assert_int_equal(notify_lexical_path("/abcdef", out, 5), -1);
+	/* a deny on /home/u/.ssh is not dodged through a detour */
+	struct notify_rules r;
+	fs_rules(&r);
+	assert_int_equal(notify_lexical_path("/home/u/proj/../proj/.env/../.env/x", out, sizeof(out)), 0);
+	assert_int_equal(notify_decide_open(&r, out, O_RDONLY).verdict, NOTIFY_REFUSE);
+	notify_rules_free(&r);
+}
+
 static void test_covers(void **s)
 {
 	(void)s;
@@ -326,6 +354,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_normalize),
 		cmocka_unit_test(test_covers),
+		cmocka_unit_test(test_lexical),
 		cmocka_unit_test(test_open_access),
 		cmocka_unit_test(test_decide_open),
 		cmocka_unit_test(test_decide_write),
