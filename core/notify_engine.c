@@ -335,6 +335,8 @@ static const int handled[] = {
 	SYS_unlink, SYS_unlinkat, SYS_rmdir, SYS_mkdir, SYS_mkdirat,
 	SYS_rename, SYS_renameat, SYS_renameat2, SYS_symlink, SYS_symlinkat,
 	SYS_link, SYS_linkat, SYS_chmod, SYS_fchmodat, SYS_fchmodat2, SYS_truncate,
+	SYS_chown, SYS_lchown, SYS_fchownat, SYS_utimensat, SYS_mknod, SYS_mknodat,
+	SYS_setxattr, SYS_lsetxattr, SYS_removexattr, SYS_lremovexattr,
 };
 
 const int *notify_handled_syscalls(size_t *n)

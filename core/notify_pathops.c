@@ -1,5 +1,6 @@
 /* Emulated path changes: unlink*, rmdir, mkdir*, rename*, symlink*, link*,
- * chmod/fchmodat/fchmodat2, truncate.
+ * chmod/fchmodat/fchmodat2, truncate, chown/lchown/fchownat, utimensat,
+ * mknod/mknodat, setxattr/lsetxattr/removexattr/lremovexattr.
  *
  * Each is performed by the supervisor on the resolved parent directory
  * (an fd resolved as the target sees it, notify_emulate.c), with the final
@@ -7,7 +8,8 @@
  * plus that component, and the call acts on that same directory, so
  * swapping the string or renaming a symlink into the path afterwards has
  * no effect. Not emulated yet (answered ENOSYS if a filter traps them):
- * the chown family, utimensat, mknod/mknodat, the setxattr family. */
+ * utime/utimes/futimesat (the old forms of utimensat), setxattrat and
+ * removexattrat (6.13). */
 #include "notify_int.h"
 #include "util.h"
 
@@ -16,7 +18,10 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <stdlib.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #ifndef SYS_fchmodat2
@@ -281,6 +286,118 @@ static void do_truncate(struct notify_req *q, uint64_t paddr, int64_t length)
 	close(fd);
 }
 
+static void do_chown(struct notify_req *q, int dirfd, uint64_t paddr, uid_t uid, gid_t gid, int flags)
+{
+	char path[PATH_MAX];
+	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)) {
+		notify_req_error(q, EINVAL);
+		return;
+	}
+	ssize_t len = notify_mem_read_string(q->pid, paddr, path, sizeof(path));
+	if (len < 0 || (len == 0 && !(flags & AT_EMPTY_PATH))) {
+		notify_req_error(q, len < 0 ? (int)-len : ENOENT);
+		return;
+	}
+	int fd = object_for_write(q, dirfd, path, flags & AT_SYMLINK_NOFOLLOW, flags & AT_EMPTY_PATH);
+	if (fd < 0)
+		return;
+	/* On the O_PATH fd itself: a symlink (lchown) stays a symlink. */
+	if (notify_req_valid(q))
+		answer(q, fchownat(fd, "", uid, gid, AT_EMPTY_PATH));
+	close(fd);
+}
+
+static void do_utimens(struct notify_req *q, int dirfd, uint64_t paddr, uint64_t taddr, int flags)
+{
+	char path[PATH_MAX];
+	struct timespec ts[2];
+	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)) {
+		notify_req_error(q, EINVAL);
+		return;
+	}
+	if (paddr == 0) {
+		/* utimensat(fd, NULL, ...): the fd's own file, no path. */
+		q->answer = ANSWER_CONTINUE;
+		return;
+	}
+	ssize_t len = notify_mem_read_string(q->pid, paddr, path, sizeof(path));
+	int r = len < 0 ? (int)len : taddr ? notify_mem_read(q->pid, taddr, ts, sizeof(ts)) : 0;
+	if (r < 0) {
+		notify_req_error(q, -r);
+		return;
+	}
+	if (len == 0 && !(flags & AT_EMPTY_PATH)) {
+		notify_req_error(q, ENOENT);
+		return;
+	}
+	int fd = object_for_write(q, dirfd, path, flags & AT_SYMLINK_NOFOLLOW, flags & AT_EMPTY_PATH);
+	if (fd < 0)
+		return;
+	if (notify_req_valid(q))
+		answer(q, utimensat(fd, "", taddr ? ts : NULL, AT_EMPTY_PATH));
+	close(fd);
+}
+
+static void do_mknod(struct notify_req *q, int dirfd, uint64_t paddr, mode_t mode, dev_t dev)
+{
+	char path[PATH_MAX];
+	struct target_name t;
+	if (copy_path(q, paddr, path) < 0 || name_for_write(q, dirfd, path, &t, q->path) < 0)
+		return;
+	if (notify_req_valid(q)) {
+		mode_t old = umask(notify_target_umask(q->pid));
+		long r = mknodat(t.pfd, t.last, mode, dev);
+		int e = errno;
+		umask(old);
+		errno = e;
+		answer(q, r);
+	}
+	close(t.pfd);
+}
+
+/* setxattr/lsetxattr (value != NULL or set) and removexattr/lremovexattr. */
+static void do_xattr(struct notify_req *q, uint64_t paddr, uint64_t naddr, uint64_t vaddr, size_t size,
+                     int xflags, bool nofollow, bool set)
+{
+	char path[PATH_MAX], name[256];
+	if (copy_path(q, paddr, path) < 0)
+		return;
+	ssize_t nl = notify_mem_read_string(q->pid, naddr, name, sizeof(name));
+	if (nl < 0 || nl == 0) {
+		notify_req_error(q, nl == -ENAMETOOLONG ? ERANGE : nl < 0 ? (int)-nl : ERANGE);
+		return;
+	}
+	if (set && size > 65536) {
+		notify_req_error(q, E2BIG);
+		return;
+	}
+	char *value = NULL;
+	if (set && size) {
+		value = xmalloc(size);
+		int r = notify_mem_read(q->pid, vaddr, value, size);
+		if (r < 0) {
+			free(value);
+			notify_req_error(q, -r);
+			return;
+		}
+	}
+	int fd = object_for_write(q, AT_FDCWD, path, nofollow, false);
+	if (fd >= 0) {
+		struct stat st;
+		if (fstat(fd, &st) == 0 && S_ISLNK(st.st_mode)) {
+			/* Only trusted.* and security.* may sit on a symlink, and
+			 * they need privileges neither side has here. */
+			notify_req_error(q, EPERM);
+		} else if (notify_req_valid(q)) {
+			char p[64];
+			snprintf(p, sizeof(p), "/proc/self/fd/%d", fd);
+			answer(q, set ? setxattr(p, name, value, size, xflags) : removexattr(p, name));
+		}
+		close(fd);
+	}
+	free(value);
+}
+
 void notify_handle_pathop(struct notify_req *q)
 {
 	const struct seccomp_data *d = &q->n->data;
@@ -314,6 +431,31 @@ void notify_handle_pathop(struct notify_req *q)
 		do_chmod(q, (int)a[0], a[1], (mode_t)a[2], (int)a[3]);
 		break;
 	case SYS_truncate: q->syscall = "truncate"; do_truncate(q, a[0], (int64_t)a[1]); break;
+	case SYS_chown: q->syscall = "chown"; do_chown(q, AT_FDCWD, a[0], (uid_t)a[1], (gid_t)a[2], 0); break;
+	case SYS_lchown:
+		q->syscall = "lchown";
+		do_chown(q, AT_FDCWD, a[0], (uid_t)a[1], (gid_t)a[2], AT_SYMLINK_NOFOLLOW);
+		break;
+	case SYS_fchownat:
+		q->syscall = "fchownat";
+		do_chown(q, (int)a[0], a[1], (uid_t)a[2], (gid_t)a[3], (int)a[4]);
+		break;
+	case SYS_utimensat:
+		q->syscall = "utimensat";
+		do_utimens(q, (int)a[0], a[1], a[2], (int)a[3]);
+		break;
+	case SYS_mknod: q->syscall = "mknod"; do_mknod(q, AT_FDCWD, a[0], (mode_t)a[1], (dev_t)a[2]); break;
+	case SYS_mknodat: q->syscall = "mknodat"; do_mknod(q, (int)a[0], a[1], (mode_t)a[2], (dev_t)a[3]); break;
+	case SYS_setxattr:
+		q->syscall = "setxattr";
+		do_xattr(q, a[0], a[1], a[2], (size_t)a[3], (int)a[4], false, true);
+		break;
+	case SYS_lsetxattr:
+		q->syscall = "lsetxattr";
+		do_xattr(q, a[0], a[1], a[2], (size_t)a[3], (int)a[4], true, true);
+		break;
+	case SYS_removexattr: q->syscall = "removexattr"; do_xattr(q, a[0], a[1], 0, 0, 0, false, false); break;
+	case SYS_lremovexattr: q->syscall = "lremovexattr"; do_xattr(q, a[0], a[1], 0, 0, 0, true, false); break;
 	default:
 		q->syscall = "unknown";
 		notify_req_error(q, ENOSYS);

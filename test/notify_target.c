@@ -37,6 +37,7 @@
 #include <sys/uio.h>
 #include <sys/un.h>
 #include <sys/wait.h>
+#include <sys/xattr.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -183,6 +184,29 @@ static int sc_pathop(char **a)
 		r = syscall(SYS_fchmodat, AT_FDCWD, a[1], (mode_t)strtol(a[2], NULL, 8));
 	else if (strcmp(op, "truncate") == 0)
 		r = syscall(SYS_truncate, a[1], (off_t)parse_int(a[2]));
+	else if (strcmp(op, "chown") == 0)
+		r = syscall(SYS_chown, a[1], (uid_t)parse_int(a[2]), (gid_t)parse_int(a[3]));
+	else if (strcmp(op, "lchown") == 0)
+		r = syscall(SYS_lchown, a[1], (uid_t)parse_int(a[2]), (gid_t)parse_int(a[3]));
+	else if (strcmp(op, "fchownat") == 0)
+		r = syscall(SYS_fchownat, AT_FDCWD, a[1], (uid_t)parse_int(a[2]), (gid_t)parse_int(a[3]), AT_SYMLINK_NOFOLLOW);
+	else if (strcmp(op, "utimensat") == 0) {
+		struct timespec ts[2] = { { parse_int(a[2]), 0 }, { parse_int(a[2]) + 1, 500 } };
+		r = syscall(SYS_utimensat, AT_FDCWD, a[1], ts, a[3] ? AT_SYMLINK_NOFOLLOW : 0);
+		struct stat st;
+		if (lstat(a[1], &st) == 0)
+			printf("atime=%lld mtime=%lld.%ld ", (long long)st.st_atime, (long long)st.st_mtime, st.st_mtim.tv_nsec);
+	} else if (strcmp(op, "mknod") == 0) {
+		umask((mode_t)strtol(a[3], NULL, 8));
+		r = syscall(SYS_mknod, a[1], (mode_t)strtol(a[2], NULL, 8), 0);
+	} else if (strcmp(op, "setxattr") == 0 || strcmp(op, "lsetxattr") == 0) {
+		r = syscall(strcmp(op, "setxattr") == 0 ? SYS_setxattr : SYS_lsetxattr, a[1], a[2], a[3], strlen(a[3]), 0);
+		char v[64];
+		ssize_t n = getxattr(a[1], a[2], v, sizeof(v));
+		printf("xattr=%.*s ", n > 0 ? (int)n : 0, v);
+	} else if (strcmp(op, "removexattr") == 0) {
+		r = syscall(SYS_removexattr, a[1], a[2]);
+	}
 	else {
 		fprintf(stderr, "unknown pathop %s\n", op);
 		return 2;
