@@ -321,7 +321,7 @@ static bool is_exec(int nr) { return nr == SYS_execve || nr == SYS_execveat; }
 
 static bool is_net(int nr)
 {
-	return nr == SYS_connect || nr == SYS_bind || nr == SYS_sendto || nr == SYS_sendmsg;
+	return nr == SYS_connect || nr == SYS_bind || nr == SYS_sendto || nr == SYS_sendmsg || nr == SYS_sendmmsg;
 }
 
 #ifndef SYS_fchmodat2
@@ -331,7 +331,7 @@ static bool is_net(int nr)
 static const int handled[] = {
 	SYS_open, SYS_openat, SYS_openat2, SYS_creat,
 	SYS_execve, SYS_execveat,
-	SYS_connect, SYS_bind, SYS_sendto, SYS_sendmsg,
+	SYS_connect, SYS_bind, SYS_sendto, SYS_sendmsg, SYS_sendmmsg,
 	SYS_unlink, SYS_unlinkat, SYS_rmdir, SYS_mkdir, SYS_mkdirat,
 	SYS_rename, SYS_renameat, SYS_renameat2, SYS_symlink, SYS_symlinkat,
 	SYS_link, SYS_linkat, SYS_chmod, SYS_fchmodat, SYS_fchmodat2, SYS_truncate,
@@ -347,7 +347,7 @@ const int *notify_handled_syscalls(size_t *n)
 
 static bool is_pathop(int nr)
 {
-	for (size_t i = 10; i < ARRAY_LEN(handled); i++)
+	for (size_t i = 11; i < ARRAY_LEN(handled); i++)
 		if (handled[i] == nr)
 			return true;
 	return false;

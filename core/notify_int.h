@@ -30,6 +30,8 @@
  * (-EFAULT, -ENAMETOOLONG, -ESRCH). */
 int notify_mem_read(pid_t pid, uint64_t addr, void *buf, size_t len);
 ssize_t notify_mem_read_string(pid_t pid, uint64_t addr, char *buf, size_t size);
+/* Writes a result back (sendmmsg's msg_len): not a decision, just output. */
+int notify_mem_write(pid_t pid, uint64_t addr, const void *buf, size_t len);
 
 /* What a handler asks the engine to answer. */
 enum notify_answer {

@@ -53,6 +53,16 @@ int notify_mem_read(pid_t pid, uint64_t addr, void *buf, size_t len)
 	return 0;
 }
 
+int notify_mem_write(pid_t pid, uint64_t addr, const void *buf, size_t len)
+{
+	struct iovec local = { (void *)buf, len };
+	struct iovec remote = { (void *)(uintptr_t)addr, len };
+	ssize_t n = process_vm_writev(pid, &local, 1, &remote, 1, 0);
+	if (n == (ssize_t)len)
+		return 0;
+	return n < 0 && errno == ESRCH ? -ESRCH : -EFAULT;
+}
+
 ssize_t notify_mem_read_string(pid_t pid, uint64_t addr, char *buf, size_t size)
 {
 	size_t done = 0, ps = page_size();

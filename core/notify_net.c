@@ -291,54 +291,50 @@ static int translate_rights(struct notify_req *q, char *ctl, size_t ctllen, int 
 	return 0;
 }
 
-static void do_sendmsg(struct notify_req *q)
+/* send_one's "the answer is already set" (refused, or the target is gone). */
+#define ANSWERED (-100000)
+
+/* One message: its address copied and decided, its data and control
+ * copied (SCM_RIGHTS translated), then sent on our copy of the socket
+ * (*sock, fetched on first use). Returns bytes sent, -errno, or ANSWERED. */
+static ssize_t send_one(struct notify_req *q, int target_fd, int *sock, const struct msghdr *m, int flags)
 {
-	const __u64 *a = q->n->data.args;
-	int flags = (int)a[2];
-	struct msghdr m;
 	struct sockaddr_storage ss;
 	struct iovec *iov = NULL;
 	char *buf = NULL, *ctl = NULL;
-	int fds[256], hold = -1, sock = -1;
+	int fds[256], hold = -1;
 	size_t nfds = 0, n;
-	int r = notify_mem_read(q->pid, a[1], &m, sizeof(m));
-	if (r < 0) {
-		notify_req_error(q, -r);
-		return;
-	}
-	socklen_t len = m.msg_name ? m.msg_namelen : 0;
-	r = copy_addr(q, (uint64_t)(uintptr_t)m.msg_name, len, &ss);
-	if (r < 0 || m.msg_iovlen > 1024 || m.msg_controllen > CONTROL_MAX) {
-		notify_req_error(q, r < 0 ? -r : m.msg_iovlen > 1024 ? EMSGSIZE : ENOBUFS);
-		return;
-	}
+	ssize_t ret = ANSWERED;
+	socklen_t len = m->msg_name ? m->msg_namelen : 0;
+	int r = copy_addr(q, (uint64_t)(uintptr_t)m->msg_name, len, &ss);
+	if (r < 0 || m->msg_iovlen > 1024 || m->msg_controllen > CONTROL_MAX)
+		return r < 0 ? r : m->msg_iovlen > 1024 ? -EMSGSIZE : -ENOBUFS;
 	notify_format_sockaddr(len ? (struct sockaddr *)&ss : NULL, len, q->addr, sizeof(q->addr));
 	const char *unix_path = NULL;
 	if (len && unix_rewrite(q, &ss, &len, false, &hold, &unix_path) < 0)
-		return;
+		return ANSWERED;
 	if (!notify_req_permit(q, notify_decide_net(q->rules, NOTIFY_NET_SEND, len ? (struct sockaddr *)&ss : NULL,
 	                                            len, unix_path)))
 		goto out;
-	sock = fetch_socket(q, (int)a[0]);
-	if (sock < 0) {
-		notify_req_error(q, -sock);
+	if (*sock < 0 && (*sock = fetch_socket(q, target_fd)) < 0) {
+		ret = *sock;
 		goto out;
 	}
-	iov = xcalloc(m.msg_iovlen ? m.msg_iovlen : 1, sizeof(*iov));
-	if (m.msg_iovlen && (r = notify_mem_read(q->pid, (uint64_t)(uintptr_t)m.msg_iov, iov,
-	                                         m.msg_iovlen * sizeof(*iov))) < 0) {
-		notify_req_error(q, -r);
+	iov = xcalloc(m->msg_iovlen ? m->msg_iovlen : 1, sizeof(*iov));
+	if (m->msg_iovlen && (r = notify_mem_read(q->pid, (uint64_t)(uintptr_t)m->msg_iov, iov,
+	                                          m->msg_iovlen * sizeof(*iov))) < 0) {
+		ret = r;
 		goto out;
 	}
-	if ((r = copy_data(q, sock, iov, m.msg_iovlen, &buf, &n)) < 0) {
-		notify_req_error(q, -r);
+	if ((r = copy_data(q, *sock, iov, m->msg_iovlen, &buf, &n)) < 0) {
+		ret = r;
 		goto out;
 	}
-	if (m.msg_controllen) {
-		ctl = xmalloc(m.msg_controllen);
-		if ((r = notify_mem_read(q->pid, (uint64_t)(uintptr_t)m.msg_control, ctl, m.msg_controllen)) < 0 ||
-		    (r = translate_rights(q, ctl, m.msg_controllen, fds, &nfds, ARRAY_LEN(fds))) < 0) {
-			notify_req_error(q, -r);
+	if (m->msg_controllen) {
+		ctl = xmalloc(m->msg_controllen);
+		if ((r = notify_mem_read(q->pid, (uint64_t)(uintptr_t)m->msg_control, ctl, m->msg_controllen)) < 0 ||
+		    (r = translate_rights(q, ctl, m->msg_controllen, fds, &nfds, ARRAY_LEN(fds))) < 0) {
+			ret = r;
 			goto out;
 		}
 	}
@@ -348,21 +344,88 @@ static void do_sendmsg(struct notify_req *q)
 	struct msghdr mine = {
 		.msg_name = len ? &ss : NULL, .msg_namelen = len,
 		.msg_iov = &one, .msg_iovlen = 1,
-		.msg_control = ctl, .msg_controllen = m.msg_controllen,
+		.msg_control = ctl, .msg_controllen = m->msg_controllen,
 	};
-	if (is_blocking(sock, flags))
+	if (is_blocking(*sock, flags))
 		notify_req_may_block(q);
-	send_answer(q, sendmsg(sock, &mine, flags | MSG_NOSIGNAL), flags);
+	ret = sendmsg(*sock, &mine, flags | MSG_NOSIGNAL);
+	if (ret < 0)
+		ret = -errno;
 out:
 	for (size_t i = 0; i < nfds; i++)
 		close(fds[i]);
 	free(iov);
 	free(buf);
 	free(ctl);
-	if (sock >= 0)
-		close(sock);
 	if (hold >= 0)
 		close(hold);
+	return ret;
+}
+
+static void do_sendmsg(struct notify_req *q)
+{
+	const __u64 *a = q->n->data.args;
+	struct msghdr m;
+	int sock = -1;
+	int r = notify_mem_read(q->pid, a[1], &m, sizeof(m));
+	if (r < 0) {
+		notify_req_error(q, -r);
+		return;
+	}
+	ssize_t s = send_one(q, (int)a[0], &sock, &m, (int)a[2]);
+	if (s != ANSWERED) {
+		errno = s < 0 ? (int)-s : 0;
+		send_answer(q, s < 0 ? -1 : s, (int)a[2]);
+	}
+	if (sock >= 0)
+		close(sock);
+}
+
+/* sendmmsg: the messages in order, each decided on its own address; stops
+ * at the first refusal or error like the kernel (an error on the first
+ * message is the call's error, later ones end it with the count sent).
+ * Each msg_len is written back into the target's vector. */
+static void do_sendmmsg(struct notify_req *q)
+{
+	const __u64 *a = q->n->data.args;
+	int flags = (int)a[3];
+	unsigned vlen = (unsigned)a[2] > 1024 ? 1024 : (unsigned)a[2];
+	int sock = -1;
+	if (vlen == 0) {
+		notify_req_value(q, 0);
+		return;
+	}
+	struct mmsghdr *v = xcalloc(vlen, sizeof(*v));
+	int r = notify_mem_read(q->pid, a[1], v, vlen * sizeof(*v));
+	if (r < 0) {
+		notify_req_error(q, -r);
+		free(v);
+		return;
+	}
+	unsigned sent = 0;
+	for (; sent < vlen; sent++) {
+		ssize_t s = send_one(q, (int)a[0], &sock, &v[sent].msg_hdr, flags);
+		if (s == ANSWERED || s < 0) {
+			if (sent == 0) {
+				if (s != ANSWERED) {
+					errno = (int)-s;
+					send_answer(q, -1, flags);
+				}
+				goto out;
+			}
+			break;
+		}
+		unsigned len32 = (unsigned)s;
+		uint64_t at = a[1] + sent * sizeof(*v) + offsetof(struct mmsghdr, msg_len);
+		if (notify_mem_write(q->pid, at, &len32, sizeof(len32)) < 0)
+			break;
+	}
+	/* A later refusal is recorded, and the call reports what went out. */
+	notify_req_value(q, sent);
+out:
+	free(v);
+	if (sock >= 0)
+		close(sock);
 }
 
 void notify_handle_net(struct notify_req *q)
@@ -372,6 +435,7 @@ void notify_handle_net(struct notify_req *q)
 	case SYS_bind: q->syscall = "bind"; do_connect_bind(q, true); break;
 	case SYS_sendto: q->syscall = "sendto"; do_sendto(q); break;
 	case SYS_sendmsg: q->syscall = "sendmsg"; do_sendmsg(q); break;
+	case SYS_sendmmsg: q->syscall = "sendmmsg"; do_sendmmsg(q); break;
 	default: q->syscall = "unknown"; notify_req_error(q, ENOSYS); break;
 	}
 }

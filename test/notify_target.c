@@ -245,6 +245,21 @@ static int sc_net(char **a)
 		printf("ret=%ld errno=%s\n", r, ename(r < 0 ? errno : 0));
 		return 0;
 	}
+	if (strcmp(op, "sendmmsg") == 0) {
+		/* sendmmsg HOST PORT1 PORT2: "one" to PORT1, "two!" to PORT2 */
+		struct sockaddr_in s1, s2;
+		inet_addr_port(&s1, a[1], parse_int(a[2]));
+		inet_addr_port(&s2, a[1], parse_int(a[3]));
+		struct iovec i1 = { "one", 3 }, i2 = { "two!", 4 };
+		struct mmsghdr v[2] = {
+			{ .msg_hdr = { .msg_name = &s1, .msg_namelen = sizeof(s1), .msg_iov = &i1, .msg_iovlen = 1 } },
+			{ .msg_hdr = { .msg_name = &s2, .msg_namelen = sizeof(s2), .msg_iov = &i2, .msg_iovlen = 1 } },
+		};
+		int s = socket(AF_INET, SOCK_DGRAM, 0);
+		r = sendmmsg(s, v, 2, 0);
+		printf("ret=%ld errno=%s len=%u,%u\n", r, ename(r < 0 ? errno : 0), v[0].msg_len, v[1].msg_len);
+		return 0;
+	}
 	if (strcmp(op, "bind_unix") == 0 || strcmp(op, "connect_unix") == 0) {
 		umask(022);
 		struct sockaddr_un un = { .sun_family = AF_UNIX };

@@ -379,6 +379,45 @@ static void udp_case(const char *op)
 	notify_rules_free(&r);
 }
 
+/* sendmmsg: each message decided on its own address; the kernel's
+ * partial-count rule when a later one is refused. */
+static void test_net_sendmmsg(void **state)
+{
+	(void)state;
+	int p1, p2;
+	int s1 = bind_udp(&p1), s2 = bind_udp(&p2);
+	char *d = nh_mkdir("mmsg");
+	struct notify_rules r;
+	net_rules(&r, d, p1);
+	char a1[16], a2[16];
+	snprintf(a1, sizeof(a1), "%d", p1);
+	snprintf(a2, sizeof(a2), "%d", p2);
+	struct nh_result bare, eng;
+	const char *both1[] = { "net", "sendmmsg", "127.0.0.1", a1, a1, NULL };
+	assert_int_equal(nh_run(d, NULL, NULL, both1, &bare), 0);
+	assert_int_equal(nh_run(d, &r, &enforce_cfg, both1, &eng), 0);
+	assert_string_equal(bare.out, "ret=2 errno=0 len=3,4\n");
+	assert_string_equal(eng.out, bare.out);
+	char buf[16];
+	for (int i = 0; i < 4; i++)
+		assert_true(recv(s1, buf, sizeof(buf), MSG_DONTWAIT) > 0);
+	/* the second one refused: one sent, as the kernel reports a later error */
+	const char *second[] = { "net", "sendmmsg", "127.0.0.1", a1, a2, NULL };
+	assert_int_equal(nh_run(d, &r, &enforce_cfg, second, &eng), 0);
+	assert_string_equal(eng.out, "ret=1 errno=0 len=3,0\n");
+	assert_int_equal(eng.stats.refused, 1);
+	assert_int_equal(recv(s1, buf, sizeof(buf), MSG_DONTWAIT), 3);
+	assert_int_equal(recv(s2, buf, sizeof(buf), MSG_DONTWAIT), -1);
+	/* the first refused: the call fails */
+	const char *first[] = { "net", "sendmmsg", "127.0.0.1", a2, a1, NULL };
+	assert_int_equal(nh_run(d, &r, &enforce_cfg, first, &eng), 0);
+	assert_string_equal(eng.out, "ret=-1 errno=EACCES len=0,0\n");
+	assert_int_equal(recv(s1, buf, sizeof(buf), MSG_DONTWAIT), -1);
+	close(s1), close(s2);
+	notify_rules_free(&r);
+	free(d);
+}
+
 static void test_net_sendto(void **state) { (void)state; udp_case("sendto"); }
 static void test_net_sendmsg(void **state) { (void)state; udp_case("sendmsg"); }
 
@@ -437,7 +476,7 @@ int main(int argc, char **argv)
 	(void)argc;
 	nh_init(argv[0]);
 	size_t nc = ARRAY_LEN(compare_cases), nr = ARRAY_LEN(refuse_cases);
-	struct CMUnitTest *t = xcalloc(2 * nc + nr + 4, sizeof(*t));
+	struct CMUnitTest *t = xcalloc(2 * nc + nr + 5, sizeof(*t));
 	shared_cfg.shared_root_fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	size_t n = 0;
 	for (size_t i = 0; i < nc; i++)
@@ -452,6 +491,7 @@ int main(int argc, char **argv)
 	t[n++] = (struct CMUnitTest){ "connect: the allowed port connects, another gets EACCES", test_net_tcp, NULL, NULL, NULL };
 	t[n++] = (struct CMUnitTest){ "sendto: data arrives at the allowed port only", test_net_sendto, NULL, NULL, NULL };
 	t[n++] = (struct CMUnitTest){ "sendmsg: data arrives at the allowed port only", test_net_sendmsg, NULL, NULL, NULL };
+	t[n++] = (struct CMUnitTest){ "sendmmsg: each message decided; a later refusal ends the call with the count sent", test_net_sendmmsg, NULL, NULL, NULL };
 	t[n++] = (struct CMUnitTest){ "connect to a unix socket by path, and refused when denied", test_net_unix_connect, NULL, NULL, NULL };
 	return _cmocka_run_group_tests("notify_emulate", t, n, NULL, NULL);
 }
