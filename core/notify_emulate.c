@@ -1,20 +1,17 @@
-/* Emulated opens and the exec check.
+/* Emulated opens: open, openat, openat2, creat.
  *
  * An open is performed by the supervisor, never CONTINUEd: the path was
  * copied once, so a second thread of the target swapping it afterwards
- * changes nothing. Resolution follows the target's view:
- *   - absolute paths: openat2(/proc/PID/root, path, RESOLVE_IN_ROOT), so
- *     ".." and absolute symlinks stay inside the target's root;
- *   - relative paths: openat2(/proc/PID/cwd or /proc/PID/fd/N, path,
- *     RESOLVE_BENEATH); when that refuses (EXDEV: ".." above the directory,
- *     an absolute symlink), the directory's path is verified against the
- *     target's root and the whole path is resolved IN_ROOT;
- *   - RESOLVE_NO_MAGICLINKS always: a /proc/<pid>/fd link followed by the
- *     supervisor would be the supervisor's.
- * The object is first opened O_PATH (no side effects), its real path is
- * read back (/proc/self/fd/N) and decided on, and only then reopened with
- * the caller's flags through that same fd, so the decision is about the
- * inode that is handed over, not about a string. */
+ * changes nothing. Two routes (ADR 0060):
+ *   - lexical_open, the common case: the path made absolute from the
+ *     target's cwd, reduced lexically, decided, and opened once with
+ *     RESOLVE_NO_SYMLINKS, so what is opened is exactly what was decided;
+ *   - otherwise (a symlink on the way, O_PATH, O_TMPFILE, the target's own
+ *     RESOLVE_BENEATH/IN_ROOT): resolved O_PATH as the target sees it
+ *     (notify_resolve.c), its real path read back and decided, and only
+ *     then reopened with the caller's flags through that same fd, so the
+ *     decision is about the inode handed over, not about a string.
+ * The result is injected with SECCOMP_IOCTL_NOTIF_ADDFD|SEND. */
 #include "notify_int.h"
 #include "util.h"
 
@@ -27,231 +24,6 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
-
-static int sys_openat2(int dirfd, const char *path, struct open_how *how)
-{
-	long r = syscall(SYS_openat2, dirfd, path, how, sizeof(*how));
-	return r < 0 ? -errno : (int)r;
-}
-
-int notify_real_path(struct notify_req *q, int fd, char *out, size_t size)
-{
-	if (fd >= 0 && fd == q->canon_fd) {
-		if (strlen(q->canon) >= size)
-			return -ENAMETOOLONG;
-		strcpy(out, q->canon);
-		return 0;
-	}
-	return notify_fd_path(fd, out, size);
-}
-
-int notify_fd_path(int fd, char *out, size_t size)
-{
-	char link[64];
-	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
-	ssize_t n = readlink(link, out, size - 1);
-	if (n < 0)
-		return -errno;
-	if ((size_t)n >= size - 1)
-		return -ENAMETOOLONG;
-	out[n] = '\0';
-	return 0;
-}
-
-int notify_join_path(char *out, size_t size, const char *parent, const char *last)
-{
-	size_t a = strlen(parent), b = strlen(last);
-	bool slash = !(a == 1 && parent[0] == '/');
-	if (a + slash + b + 1 > size)
-		return -ENAMETOOLONG;
-	memcpy(out, parent, a);
-	if (slash)
-		out[a++] = '/';
-	memcpy(out + a, last, b + 1);
-	return 0;
-}
-
-mode_t notify_target_umask(pid_t pid)
-{
-	char p[64], line[256];
-	snprintf(p, sizeof(p), "/proc/%d/status", (int)pid);
-	FILE *f = fopen(p, "re");
-	mode_t m = 022;
-	if (!f)
-		return m;
-	while (fgets(line, sizeof(line), f)) {
-		if (strncmp(line, "Umask:", 6) == 0) {
-			m = (mode_t)strtoul(line + 6, NULL, 8) & 0777;
-			break;
-		}
-	}
-	fclose(f);
-	return m;
-}
-
-/* Our O_PATH fd for the target's directory (AT_FDCWD = its cwd) or root. */
-static int target_dir(pid_t pid, int dirfd)
-{
-	char p[64];
-	if (dirfd == AT_FDCWD)
-		snprintf(p, sizeof(p), "/proc/%d/cwd", (int)pid);
-	else if (dirfd >= 0)
-		snprintf(p, sizeof(p), "/proc/%d/fd/%d", (int)pid, dirfd);
-	else
-		return -EBADF;
-	int fd = open(p, O_PATH | O_CLOEXEC);
-	if (fd < 0)
-		return errno == ENOENT && dirfd != AT_FDCWD ? -EBADF : -errno;
-	return fd;
-}
-
-int notify_root_get(struct notify_req *q)
-{
-	const struct notify_config *c = notify_req_config(q);
-	if (c->use_shared_root)
-		return c->shared_root_fd;
-	char p[64];
-	snprintf(p, sizeof(p), "/proc/%d/root", (int)q->pid);
-	int fd = open(p, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	return fd < 0 ? -errno : fd;
-}
-
-void notify_root_put(struct notify_req *q, int fd)
-{
-	if (fd >= 0 && !notify_req_config(q)->use_shared_root)
-		close(fd);
-}
-
-/* A relative path that leaves its directory: resolve the directory's own
- * path inside the target's root, check it is the same directory, and
- * resolve the joined path IN_ROOT. */
-static int resolve_via_root(struct notify_req *q, int dfd, const char *path, struct open_how *how)
-{
-	char dpath[PATH_MAX];
-	int root = notify_root_get(q);
-	if (root < 0)
-		return root;
-	int r = notify_fd_path(dfd, dpath, sizeof(dpath));
-	if (r < 0 || dpath[0] != '/')
-		goto unresolvable;
-	struct open_how dh = { .flags = O_PATH | O_CLOEXEC,
-	                       .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
-	int check = sys_openat2(root, dpath, &dh);
-	if (check < 0)
-		goto unresolvable;
-	struct stat a, b;
-	bool same = fstat(check, &a) == 0 && fstat(dfd, &b) == 0 && a.st_dev == b.st_dev &&
-	            a.st_ino == b.st_ino;
-	close(check);
-	if (!same)
-		goto unresolvable;
-	char *full = xasprintf("%s/%s", dpath, path);
-	if (strlen(full) >= PATH_MAX) {
-		free(full);
-		notify_root_put(q, root);
-		return -ENAMETOOLONG;
-	}
-	struct open_how h = *how;
-	h.resolve = (h.resolve & ~(uint64_t)RESOLVE_BENEATH) | RESOLVE_IN_ROOT;
-	r = sys_openat2(root, full, &h);
-	free(full);
-	notify_root_put(q, root);
-	return r;
-unresolvable:
-	notify_root_put(q, root);
-	q->detail = "the directory of a relative path is not reachable from the target's root";
-	return -EACCES;
-}
-
-int notify_resolve(struct notify_req *q, int dirfd, const char *path, int oflags, uint64_t resolve)
-{
-	/* openat2 refuses O_NOCTTY with O_PATH (EINVAL). */
-	struct open_how how = {
-		.flags = (uint64_t)(oflags | O_CLOEXEC | ((oflags & O_PATH) ? 0 : O_NOCTTY)),
-		.resolve = resolve | RESOLVE_NO_MAGICLINKS,
-	};
-	bool own_scope = resolve & (RESOLVE_BENEATH | RESOLVE_IN_ROOT);
-	q->canon_fd = -1;
-	if (path[0] == '\0')
-		return -ENOENT;
-	if (path[0] == '/' && !own_scope) {
-		int root = notify_root_get(q);
-		if (root < 0)
-			return root;
-		how.resolve |= RESOLVE_IN_ROOT;
-		int r = -ELOOP;
-		if (!(resolve & RESOLVE_NO_SYMLINKS) &&
-		    notify_lexical_path(path, q->canon, sizeof(q->canon)) == 0) {
-			/* Without a symlink on the way the real path is the
-			 * lexical one: no readlink needed. A symlink (ELOOP)
-			 * takes the ordinary walk below. */
-			struct open_how h = how;
-			h.resolve |= RESOLVE_NO_SYMLINKS;
-			r = sys_openat2(root, path, &h);
-			q->canon_fd = r;
-		}
-		if (r == -ELOOP) {
-			q->canon_fd = -1;
-			r = sys_openat2(root, path, &how);
-		}
-		notify_root_put(q, root);
-		return r;
-	}
-	int dfd = target_dir(q->pid, dirfd);
-	if (dfd < 0)
-		return dfd;
-	if (own_scope) {
-		/* The target asked for openat2's scoping itself: it is
-		 * relative to its dirfd, exactly as the kernel would do it. */
-		int r = sys_openat2(dfd, path, &how);
-		close(dfd);
-		return r;
-	}
-	how.resolve |= RESOLVE_BENEATH;
-	int r = sys_openat2(dfd, path, &how);
-	if (r == -EXDEV)
-		r = resolve_via_root(q, dfd, path, &how);
-	close(dfd);
-	return r;
-}
-
-int notify_resolve_parent(struct notify_req *q, int dirfd, const char *path, const char **last,
-                          char *lastbuf, size_t lastsize)
-{
-	size_t len = strlen(path);
-	while (len > 1 && path[len - 1] == '/')
-		len--;
-	const char *slash = memrchr(path, '/', len);
-	const char *name = slash ? slash + 1 : path;
-	size_t nlen = len - (size_t)(name - path);
-	if (nlen + 1 > lastsize)
-		return -ENAMETOOLONG;
-	memcpy(lastbuf, name, nlen);
-	lastbuf[nlen] = '\0';
-	*last = lastbuf;
-	char parent[PATH_MAX];
-	if (!slash) {
-		strcpy(parent, ".");
-	} else if (slash == path) {
-		strcpy(parent, "/");
-	} else {
-		memcpy(parent, path, (size_t)(slash - path));
-		parent[slash - path] = '\0';
-	}
-	if (parent[0] == '.' && parent[1] == '\0') {
-		/* The directory itself: no resolution at all. */
-		int dfd = target_dir(q->pid, dirfd);
-		if (dfd < 0)
-			return dfd;
-		struct stat st;
-		if (fstat(dfd, &st) < 0 || !S_ISDIR(st.st_mode)) {
-			close(dfd);
-			return -ENOTDIR;
-		}
-		return dfd;
-	}
-	return notify_resolve(q, dirfd, parent, O_PATH | O_DIRECTORY, 0);
-}
 
 /* /proc/self/..., /dev/fd/N, /dev/std*: names whose meaning depends on who
  * asks. The supervisor cannot follow them for the target (they would name
@@ -430,7 +202,7 @@ static bool lexical_open(struct notify_req *q, int dirfd, const char *path, int 
 		 * elsewhere and the file exists (a create is decided on its
 		 * folder by the general route). */
 		struct open_how h = { .flags = O_PATH | O_CLOEXEC, .resolve = res };
-		int fd = (flags & O_CREAT) ? -ELOOP : sys_openat2(root, abs, &h);
+		int fd = (flags & O_CREAT) ? -ELOOP : notify_openat2(root, abs, &h);
 		notify_root_put(q, root);
 		if (fd == -ELOOP)
 			return false;
@@ -451,7 +223,7 @@ static bool lexical_open(struct notify_req *q, int dirfd, const char *path, int 
 	mode_t old = 0;
 	if (flags & O_CREAT)
 		old = umask(notify_target_umask(q->pid));
-	int fd = sys_openat2(root, abs, &how);
+	int fd = notify_openat2(root, abs, &how);
 	if (flags & O_CREAT)
 		umask(old);
 	notify_root_put(q, root);
@@ -644,90 +416,4 @@ void notify_handle_open(struct notify_req *q)
 		return;
 	}
 	do_open(q, dirfd, path, flags, mode, resolve);
-}
-
-/* "#!/bin/sh -e" at the start of an executable: its interpreter's path. */
-static bool read_interpreter(int opath, char *out, size_t size)
-{
-	char p[64], buf[256];
-	snprintf(p, sizeof(p), "/proc/self/fd/%d", opath);
-	int fd = open(p, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-	if (fd < 0)
-		return false;
-	ssize_t n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n < 3 || buf[0] != '#' || buf[1] != '!')
-		return false;
-	buf[n] = '\0';
-	char *s = buf + 2;
-	while (*s == ' ' || *s == '\t')
-		s++;
-	size_t len = strcspn(s, " \t\n");
-	if (len == 0 || len >= size || s[len] == '\0')
-		return false;
-	memcpy(out, s, len);
-	out[len] = '\0';
-	return true;
-}
-
-void notify_handle_exec(struct notify_req *q)
-{
-	const struct seccomp_data *d = &q->n->data;
-	char path[PATH_MAX];
-	int dirfd = AT_FDCWD, flags = 0;
-	uint64_t paddr;
-	if (d->nr == SYS_execve) {
-		q->syscall = "execve";
-		paddr = d->args[0];
-	} else {
-		q->syscall = "execveat";
-		dirfd = (int)d->args[0], paddr = d->args[1], flags = (int)d->args[4];
-	}
-	ssize_t n = notify_mem_read_string(q->pid, paddr, path, sizeof(path));
-	if (n < 0) {
-		notify_req_error(q, (int)-n);
-		return;
-	}
-	snprintf(q->path, sizeof(q->path), "%s", path);
-	int fd;
-	if (path[0] == '\0' && (flags & AT_EMPTY_PATH)) {
-		/* fexecve, memfds: the file behind the target's fd. */
-		fd = target_dir(q->pid, dirfd);
-	} else {
-		int of = O_PATH | ((flags & AT_SYMLINK_NOFOLLOW) ? O_NOFOLLOW : 0);
-		fd = notify_resolve(q, dirfd, path, of, 0);
-	}
-	if (fd < 0) {
-		notify_req_error(q, -fd);
-		return;
-	}
-	struct stat bin, interp;
-	bool has_interp = false;
-	char ipath[PATH_MAX];
-	if (fstat(fd, &bin) < 0 || notify_real_path(q, fd, q->path, sizeof(q->path)) < 0) {
-		notify_req_error(q, EACCES);
-		close(fd);
-		return;
-	}
-	struct notify_decision dec = notify_decide_exec(q->rules, q->path);
-	if (dec.verdict == NOTIFY_ALLOW && read_interpreter(fd, ipath, sizeof(ipath))) {
-		/* The kernel will run the interpreter: it needs the same right,
-		 * and it is what /proc/PID/exe will show afterwards. */
-		int ifd = notify_resolve(q, AT_FDCWD, ipath, O_PATH, 0);
-		if (ifd >= 0 && fstat(ifd, &interp) == 0 &&
-		    notify_fd_path(ifd, q->path2, sizeof(q->path2)) == 0) {
-			has_interp = true;
-			dec = notify_decide_exec(q->rules, q->path2);
-		}
-		if (ifd >= 0)
-			close(ifd);
-	}
-	close(fd);
-	if (!notify_req_permit(q, dec) || !notify_req_valid(q))
-		return;
-	if (q->rules->restrict_exec || q->rules->restrict_fs)
-		notify_exec_expect(q, &bin, has_interp ? &interp : NULL);
-	/* execve cannot be emulated: the kernel reads the path again.
-	 * notify_exec_expect arranged the check of what actually ran. */
-	q->answer = ANSWER_CONTINUE;
 }

@@ -33,36 +33,6 @@
 
 #define NOTIFY_STOP_SIGNAL (SIGRTMIN + 5)
 
-struct exec_watch {
-	pid_t tid, tgid;
-	int pidfd;                   /* the process, to kill it and to see it exit */
-	dev_t dev, idev, pdev;       /* expected binary, its interpreter, the exe before */
-	ino_t ino, iino, pino;
-	bool has_interp;
-	struct timespec since;
-};
-
-struct notify_engine {
-	int listener;
-	struct notify_config cfg;
-	struct seccomp_notif_sizes sizes;
-	bool sync;
-	atomic_bool stopping;
-	pthread_mutex_t lock;        /* threads[], watch[] */
-	pthread_cond_t watch_cond;
-	pthread_t *threads;
-	int nthreads, capthreads;
-	atomic_int idle;
-	struct exec_watch *watch;
-	size_t nwatch, capwatch;
-	atomic_int nwatch_active;
-	pthread_t watchdog;
-	bool watchdog_started;
-	atomic_uint_fast64_t received, continued, emulated, refused, monitored;
-	atomic_uint_fast64_t exec_checked, exec_killed, failed_replies, invalid;
-	atomic_uint_fast64_t exec_kill_sum_ns, exec_kill_max_ns;
-};
-
 static void stop_handler(int sig) { (void)sig; }
 
 enum notify_mode notify_req_mode(const struct notify_req *q) { return q->eng->cfg.mode; }
@@ -143,173 +113,6 @@ void notify_req_may_block(struct notify_req *q)
 	if (e->nthreads < e->cfg.max_workers)
 		spawn_worker(e);
 	pthread_mutex_unlock(&e->lock);
-}
-
-static bool stat_exe(pid_t pid, struct stat *st)
-{
-	char p[64];
-	snprintf(p, sizeof(p), "/proc/%d/exe", (int)pid);
-	return stat(p, st) == 0;
-}
-
-static pid_t read_tgid(pid_t tid)
-{
-	char p[64], line[128];
-	snprintf(p, sizeof(p), "/proc/%d/status", (int)tid);
-	FILE *f = fopen(p, "re");
-	pid_t tgid = tid;
-	if (!f)
-		return tid;
-	while (fgets(line, sizeof(line), f))
-		if (strncmp(line, "Tgid:", 5) == 0) {
-			tgid = (pid_t)strtol(line + 5, NULL, 10);
-			break;
-		}
-	fclose(f);
-	return tgid;
-}
-
-void notify_exec_expect(struct notify_req *q, const struct stat *bin, const struct stat *interp)
-{
-	struct notify_engine *e = q->eng;
-	struct exec_watch w = { .tid = q->pid, .tgid = read_tgid(q->pid), .pidfd = -1 };
-	struct stat prev;
-	w.dev = bin->st_dev, w.ino = bin->st_ino;
-	if (interp) {
-		w.has_interp = true;
-		w.idev = interp->st_dev, w.iino = interp->st_ino;
-	}
-	if (stat_exe(q->pid, &prev))
-		w.pdev = prev.st_dev, w.pino = prev.st_ino;
-	long fd = syscall(SYS_pidfd_open, w.tgid, 0);
-	w.pidfd = fd < 0 ? -1 : (int)fd;
-	clock_gettime(CLOCK_MONOTONIC, &w.since);
-	pthread_mutex_lock(&e->lock);
-	size_t i;
-	for (i = 0; i < e->nwatch; i++)
-		if (e->watch[i].tgid == w.tgid)
-			break;
-	if (i < e->nwatch) {
-		if (e->watch[i].pidfd >= 0)
-			close(e->watch[i].pidfd);
-	} else {
-		if (e->nwatch == e->capwatch) {
-			e->capwatch = e->capwatch ? e->capwatch * 2 : 16;
-			e->watch = xrealloc(e->watch, e->capwatch * sizeof(*e->watch));
-		}
-		e->nwatch++;
-	}
-	e->watch[i] = w;
-	atomic_store(&e->nwatch_active, (int)e->nwatch);
-	pthread_cond_signal(&e->watch_cond);
-	pthread_mutex_unlock(&e->lock);
-}
-
-static void record(struct notify_engine *e, struct notify_req *q);
-
-/* Verdict on one watch: 1 settled (ok, or the exec failed), 0 pending,
- * -1 mismatch (killed). Lock held. */
-static int verify_watch(struct notify_engine *e, struct exec_watch *w, pid_t caller, bool caller_in_exec)
-{
-	struct stat st;
-	if (w->pidfd >= 0) {
-		struct pollfd p = { w->pidfd, POLLIN, 0 };
-		if (poll(&p, 1, 0) == 1)
-			return 1; /* exited */
-	}
-	if (!stat_exe(w->tgid, &st))
-		return 1; /* gone */
-	atomic_fetch_add(&e->exec_checked, 1);
-	if ((st.st_dev == w->dev && st.st_ino == w->ino) ||
-	    (w->has_interp && st.st_dev == w->idev && st.st_ino == w->iino))
-		return 1;
-	if (st.st_dev == w->pdev && st.st_ino == w->pino) {
-		/* Still the old program. If the thread that called execve is
-		 * making another call, the execve returned: it failed. */
-		return caller == w->tid && !caller_in_exec ? 1 : 0;
-	}
-	if (!e->cfg.no_exec_kill) {
-		if (w->pidfd >= 0)
-			syscall(SYS_pidfd_send_signal, w->pidfd, SIGKILL, NULL, 0);
-		else
-			kill(w->tgid, SIGKILL);
-	}
-	atomic_fetch_add(&e->exec_killed, 1);
-	struct timespec now;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	uint64_t ns = (uint64_t)((now.tv_sec - w->since.tv_sec) * 1000000000LL + (now.tv_nsec - w->since.tv_nsec));
-	atomic_fetch_add(&e->exec_kill_sum_ns, ns);
-	if (ns > atomic_load(&e->exec_kill_max_ns))
-		atomic_store(&e->exec_kill_max_ns, ns); /* a lock is held: no lost maximum */
-	if (e->cfg.events) {
-		struct notify_decision d = { NOTIFY_REFUSE, 0, "exec verification", NULL, { 0 } };
-		struct notify_event ev = {
-			.pid = w->tgid, .syscall = "execve",
-			.detail = "the program running is not the one the execve was allowed for: killed",
-			.verdict = NOTIFY_REFUSE, .decision = &d,
-		};
-		char exe[PATH_MAX], p[64];
-		snprintf(p, sizeof(p), "/proc/%d/exe", (int)w->tgid);
-		ssize_t n = readlink(p, exe, sizeof(exe) - 1);
-		if (n > 0) {
-			exe[n] = '\0';
-			ev.exe = exe;
-			ev.path = exe;
-		}
-		notify_events_write(e->cfg.events, &ev);
-	}
-	return -1;
-}
-
-static void drop_watch(struct notify_engine *e, size_t i)
-{
-	if (e->watch[i].pidfd >= 0)
-		close(e->watch[i].pidfd);
-	e->watch[i] = e->watch[--e->nwatch];
-	atomic_store(&e->nwatch_active, (int)e->nwatch);
-}
-
-static void check_watch(struct notify_engine *e, pid_t pid, bool in_exec)
-{
-	if (atomic_load(&e->nwatch_active) == 0)
-		return;
-	pthread_mutex_lock(&e->lock);
-	for (size_t i = 0; i < e->nwatch; i++) {
-		struct exec_watch *w = &e->watch[i];
-		if (w->tid != pid && w->tgid != pid)
-			continue;
-		if (verify_watch(e, w, pid, in_exec) != 0)
-			drop_watch(e, i);
-		break;
-	}
-	pthread_mutex_unlock(&e->lock);
-}
-
-/* Checks pending execs every millisecond: a program that makes no trapped
- * call after a swapped execve is still found (within about a millisecond
- * plus scheduling). */
-static void *watchdog_main(void *arg)
-{
-	struct notify_engine *e = arg;
-	pthread_mutex_lock(&e->lock);
-	while (!atomic_load(&e->stopping)) {
-		if (e->nwatch == 0) {
-			pthread_cond_wait(&e->watch_cond, &e->lock);
-			continue;
-		}
-		for (size_t i = 0; i < e->nwatch;) {
-			if (verify_watch(e, &e->watch[i], 0, false) != 0)
-				drop_watch(e, i);
-			else
-				i++;
-		}
-		pthread_mutex_unlock(&e->lock);
-		struct timespec ts = { 0, 1000 * 1000 };
-		nanosleep(&ts, NULL);
-		pthread_mutex_lock(&e->lock);
-	}
-	pthread_mutex_unlock(&e->lock);
-	return NULL;
 }
 
 static bool is_open(int nr)
@@ -477,7 +280,7 @@ static void handle(struct notify_engine *e, const struct seccomp_notif *n, struc
 	q->fd = -1;
 	q->syscall = "?";
 	atomic_fetch_add(&e->received, 1);
-	check_watch(e, q->pid, is_exec(n->data.nr));
+	notify_exec_check(e, q->pid, is_exec(n->data.nr));
 	q->rules = e->cfg.rules_for ? e->cfg.rules_for(q->pid, e->cfg.ctx) : NULL;
 	dispatch(q);
 	if (q->answer == ANSWER_ERROR && q->err == 0)
@@ -598,7 +401,7 @@ struct notify_engine *notify_engine_start(int listener, const struct notify_conf
 	for (int i = 0; i < e->cfg.workers && r == 0; i++)
 		r = spawn_worker(e);
 	if (r == 0)
-		r = -pthread_create(&e->watchdog, NULL, watchdog_main, e);
+		r = -pthread_create(&e->watchdog, NULL, notify_exec_watchdog, e);
 	e->watchdog_started = r == 0;
 	pthread_mutex_unlock(&e->lock);
 	if (r < 0) {

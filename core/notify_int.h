@@ -5,6 +5,7 @@
 #include "notify.h"
 
 #include <limits.h>
+#include <linux/openat2.h>
 #include <linux/seccomp.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -32,6 +33,42 @@ int notify_mem_read(pid_t pid, uint64_t addr, void *buf, size_t len);
 ssize_t notify_mem_read_string(pid_t pid, uint64_t addr, char *buf, size_t size);
 /* Writes a result back (sendmmsg's msg_len): not a decision, just output. */
 int notify_mem_write(pid_t pid, uint64_t addr, const void *buf, size_t len);
+
+/* The engine's state (notify_engine.c; the exec watch is notify_exec.c). */
+struct exec_watch {
+	pid_t tid, tgid;
+	int pidfd;                   /* the process, to kill it and to see it exit */
+	dev_t dev, idev, pdev;       /* expected binary, its interpreter, the exe before */
+	ino_t ino, iino, pino;
+	bool has_interp;
+	struct timespec since;
+};
+
+struct notify_engine {
+	int listener;
+	struct notify_config cfg;
+	struct seccomp_notif_sizes sizes;
+	bool sync;
+	atomic_bool stopping;
+	pthread_mutex_t lock;        /* threads[], watch[] */
+	pthread_cond_t watch_cond;
+	pthread_t *threads;
+	int nthreads, capthreads;
+	atomic_int idle;
+	struct exec_watch *watch;
+	size_t nwatch, capwatch;
+	atomic_int nwatch_active;
+	pthread_t watchdog;
+	bool watchdog_started;
+	atomic_uint_fast64_t received, continued, emulated, refused, monitored;
+	atomic_uint_fast64_t exec_checked, exec_killed, failed_replies, invalid;
+	atomic_uint_fast64_t exec_kill_sum_ns, exec_kill_max_ns;
+};
+
+/* Exec verification (notify_exec.c): at each notification from pid, and
+ * the watchdog thread's body. */
+void notify_exec_check(struct notify_engine *e, pid_t pid, bool in_exec);
+void *notify_exec_watchdog(void *arg);
 
 /* What a handler asks the engine to answer. */
 enum notify_answer {
@@ -92,11 +129,11 @@ void notify_exec_expect(struct notify_req *q, const struct stat *bin, const stru
 
 /* The handlers. Each fills q's answer and event fields. */
 void notify_handle_open(struct notify_req *q);       /* notify_emulate.c */
-void notify_handle_exec(struct notify_req *q);       /* notify_emulate.c */
+void notify_handle_exec(struct notify_req *q);       /* notify_exec.c */
 void notify_handle_pathop(struct notify_req *q);     /* notify_pathops.c */
 void notify_handle_net(struct notify_req *q);        /* notify_net.c */
 
-/* Resolution as the target would see it (notify_emulate.c): an fd of our
+/* Resolution as the target would see it (notify_resolve.c): an fd of our
  * own for path relative to the target's dirfd (AT_FDCWD = its cwd) and
  * root. oflags are openat2 flags (O_PATH etc.), resolve extra RESOLVE_*.
  * Returns an fd or -errno. */
@@ -107,6 +144,10 @@ int notify_resolve_parent(struct notify_req *q, int dirfd, const char *path, con
                           char *lastbuf, size_t lastsize);
 /* out = parent + "/" + last (no doubled '/' after "/"); -ENAMETOOLONG. */
 int notify_join_path(char *out, size_t size, const char *parent, const char *last);
+/* openat2(2); an fd or -errno. */
+int notify_openat2(int dirfd, const char *path, struct open_how *how);
+/* Our O_PATH fd of the target's dirfd (AT_FDCWD: its cwd), or -errno. */
+int notify_target_dir(pid_t pid, int dirfd);
 /* The target's root: an fd to give back with notify_root_put. */
 int notify_root_get(struct notify_req *q);
 void notify_root_put(struct notify_req *q, int fd);
