@@ -61,11 +61,7 @@ static bool magic_rewrite(const struct notify_req *q, const char *path, char *ou
  * fact that the target already holds it. */
 static struct notify_decision decide_fd(struct notify_req *q, int fd, int flags)
 {
-	int r = 0;
-	if (fd >= 0 && fd == q->canon_fd)
-		snprintf(q->path, sizeof(q->path), "%s", q->canon);
-	else
-		r = notify_fd_path(fd, q->path, sizeof(q->path));
+	int r = notify_real_path(q, fd, q->path, sizeof(q->path));
 	if (r < 0) {
 		struct notify_decision d = { NOTIFY_REFUSE, -r, "unreadable path of the opened file", NULL, { 0 } };
 		return d;
@@ -188,7 +184,7 @@ static bool lexical_open(struct notify_req *q, int dirfd, const char *path, int 
 			return false;
 		abs = full;
 	}
-	if (notify_lexical_path(abs, q->canon, sizeof(q->canon)) < 0)
+	if (notify_lexical_path(abs, q->canon, sizeof(q->canon)) < 0 || notify_names_supervisor(q->canon))
 		return false;
 	int root = notify_root_get(q);
 	if (root < 0)

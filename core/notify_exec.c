@@ -88,7 +88,7 @@ void notify_handle_exec(struct notify_req *q)
 		 * and it is what /proc/PID/exe will show afterwards. */
 		int ifd = notify_resolve(q, AT_FDCWD, ipath, O_PATH, 0);
 		if (ifd >= 0 && fstat(ifd, &interp) == 0 &&
-		    notify_fd_path(ifd, q->path2, sizeof(q->path2)) == 0) {
+		    notify_real_path(q, ifd, q->path2, sizeof(q->path2)) == 0) {
 			has_interp = true;
 			dec = notify_decide_exec(q->rules, q->path2);
 		}

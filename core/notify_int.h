@@ -151,8 +151,11 @@ int notify_target_dir(pid_t pid, int dirfd);
 /* The target's root: an fd to give back with notify_root_put. */
 int notify_root_get(struct notify_req *q);
 void notify_root_put(struct notify_req *q, int fd);
+/* Whether a real path is the supervisor's own /proc/<pid or tid>. */
+bool notify_names_supervisor(const char *path);
 /* The real path of an fd notify_resolve just returned (lexical when it
- * proved it, else notify_fd_path). */
+ * proved it, else notify_fd_path); -EACCES for the supervisor's own
+ * /proc entries. */
 int notify_real_path(struct notify_req *q, int fd, char *out, size_t size);
 /* The path of one of our fds ("/proc/self/fd/N" readlink) into out. */
 int notify_fd_path(int fd, char *out, size_t size);

@@ -85,7 +85,7 @@ static int unix_rewrite(struct notify_req *q, struct sockaddr_storage *ss, sockl
 			return -1;
 		}
 		char parent[PATH_MAX];
-		if (notify_fd_path(fd, parent, sizeof(parent)) < 0 ||
+		if (notify_real_path(q, fd, parent, sizeof(parent)) < 0 ||
 		    notify_join_path(q->path, sizeof(q->path), parent, last) < 0)
 			q->path[0] = '\0';
 		if ((size_t)snprintf(via, sizeof(via), "/proc/self/fd/%d/%s", fd, last) >= sizeof(un->sun_path)) {
@@ -99,8 +99,8 @@ static int unix_rewrite(struct notify_req *q, struct sockaddr_storage *ss, sockl
 			notify_req_error(q, -fd == ELOOP ? ELOOP : -fd == ENOENT ? ENOENT : -fd);
 			return -1;
 		}
-		if (notify_fd_path(fd, q->path, sizeof(q->path)) < 0)
-			q->path[0] = '\0';
+		if (notify_real_path(q, fd, q->path, sizeof(q->path)) < 0)
+			q->path[0] = '\0'; /* undecidable: refused below */
 		snprintf(via, sizeof(via), "/proc/self/fd/%d", fd);
 	}
 	*unix_path = q->path[0] == '/' ? q->path : NULL;

@@ -28,15 +28,44 @@ int notify_openat2(int dirfd, const char *path, struct open_how *how)
 	return r < 0 ? -errno : (int)r;
 }
 
+bool notify_names_supervisor(const char *path)
+{
+	if (strncmp(path, "/proc/", 6) != 0)
+		return false;
+	const char *p = path + 6;
+	if (strncmp(p, "self", 4) == 0 || strncmp(p, "thread-self", 11) == 0)
+		return true;
+	char *end;
+	long n = strtol(p, &end, 10);
+	if (end == p || (*end && *end != '/'))
+		return false;
+	if (n == (long)getpid())
+		return true;
+	/* a worker thread's /proc/<tid>, reachable though not listed */
+	char t[64];
+	struct stat st;
+	snprintf(t, sizeof(t), "/proc/self/task/%ld", n);
+	return stat(t, &st) == 0;
+}
+
 int notify_real_path(struct notify_req *q, int fd, char *out, size_t size)
 {
+	int r = 0;
 	if (fd >= 0 && fd == q->canon_fd) {
 		if (strlen(q->canon) >= size)
 			return -ENAMETOOLONG;
 		strcpy(out, q->canon);
-		return 0;
+	} else {
+		r = notify_fd_path(fd, out, size);
 	}
-	return notify_fd_path(fd, out, size);
+	if (r == 0 && notify_names_supervisor(out)) {
+		/* "self" followed by the supervisor is the supervisor: its
+		 * files opened by itself would pass checks the target's own
+		 * open of them fails (non-dumpable). */
+		q->detail = "the path leads into the supervisor's own /proc entries";
+		return -EACCES;
+	}
+	return r;
 }
 
 int notify_fd_path(int fd, char *out, size_t size)

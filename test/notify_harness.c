@@ -175,10 +175,17 @@ static void snap(const char *root, const char *rel, char ***v, size_t *n)
 			if (S_ISLNK(st.st_mode)) {
 				ssize_t l = readlink(full, link, sizeof(link) - 1);
 				link[l > 0 ? l : 0] = '\0';
+				/* absolute links into the folder compare as %D/... */
+				size_t rl = strlen(root);
+				if (strncmp(link, root, rl) == 0 && (link[rl] == '/' || !link[rl])) {
+					memmove(link + 2, link + rl, strlen(link + rl) + 1);
+					memcpy(link, "%D", 2);
+				}
 			}
 			*v = xrealloc(*v, (*n + 1) * sizeof(**v));
 			(*v)[(*n)++] = xasprintf("%s type=%o mode=%o size=%lld nlink=%lu%s%s", r, st.st_mode & S_IFMT,
-			                         st.st_mode & 07777, S_ISDIR(st.st_mode) ? 0LL : (long long)st.st_size,
+			                         st.st_mode & 07777,
+			                         S_ISDIR(st.st_mode) || S_ISLNK(st.st_mode) ? 0LL : (long long)st.st_size,
 			                         (unsigned long)(S_ISDIR(st.st_mode) ? 0 : st.st_nlink),
 			                         *link ? " -> " : "", link);
 			if (S_ISDIR(st.st_mode))

@@ -128,6 +128,17 @@ static int sc_open(char **a)
 	else if (strcmp(a[0], "openat2") == 0) {
 		struct open_how how = { .flags = (uint64_t)flags, .mode = (flags & O_CREAT) ? mode : 0 };
 		fd = syscall(SYS_openat2, AT_FDCWD, a[1], &how, sizeof(how));
+	} else if (strncmp(a[0], "dir:", 4) == 0) {
+		/* openat relative to a real dirfd (opened first, trapped too) */
+		int dfd = open(a[0] + 4, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (dfd < 0) {
+			printf("dirfd=%s\n", ename(errno));
+			return 0;
+		}
+		fd = syscall(SYS_openat, dfd, a[1], flags, mode);
+		int e = errno;
+		close(dfd);
+		errno = e;
 	} else
 		fd = syscall(SYS_openat, AT_FDCWD, a[1], flags, mode);
 	int e = fd < 0 ? errno : 0;

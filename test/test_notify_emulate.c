@@ -58,6 +58,16 @@ static const struct ecase compare_cases[] = {
 	{ "openat a file as a folder: ENOTDIR", { "open", "openat", "file/x", "0", "0", "022" } },
 	{ "openat FIFO O_NONBLOCK", { "open", "openat", "fifo", "04000", "0", "022" } },
 	{ "openat O_TMPFILE", { "open", "openat", ".", "020200002", "0600", "022" } },
+	{ "openat from a dirfd", { "open", "dir:dir", "inner", "0", "0", "022" } },
+	{ "openat from a dirfd, ../file", { "open", "dir:dir", "../file", "0", "0", "022" } },
+	{ "openat from a dirfd, ../link (a symlink above the dirfd)", { "open", "dir:dir", "../link", "0", "0", "022" } },
+	{ "openat from a dirfd, O_CREAT", { "open", "dir:dir", "made", "0101", "0600", "022" } },
+	{ "openat through an absolute symlink", { "open", "openat", "abslink", "0", "0", "022" } },
+	{ "openat through a symlink to a folder", { "open", "openat", "dirlink/inner", "0", "0", "022" } },
+	{ "openat O_CREAT through a symlinked folder", { "open", "openat", "dirlink/made", "0101", "0640", "022" } },
+	{ "openat /dev/stdout (a pipe)", { "open", "openat", "/dev/stdout", "1", "0", "022" } },
+	{ "openat /proc/self/fd/1", { "open", "openat", "/proc/self/fd/1", "1", "0", "022" } },
+	{ "openat /proc/self/status", { "open", "openat", "/proc/self/status", "0", "0", "022" } },
 	{ "openat2 O_RDONLY", { "open", "openat2", "file", "0", "0", "022" } },
 	{ "openat2 O_CREAT 0640 umask 0", { "open", "openat2", "new", "0101", "0640", "0" } },
 	{ "open O_CREAT 0666 umask 027", { "open", "open", "new", "0101", "0666", "027" } },
@@ -138,6 +148,9 @@ static char *fixture(const char *name)
 	p = xasprintf("%s/link", d), assert_int_equal(symlink("file", p), 0), free(p);
 	p = xasprintf("%s/dangling", d), assert_int_equal(symlink("nowhere", p), 0), free(p);
 	p = xasprintf("%s/fifo", d), assert_int_equal(mkfifo(p, 0644), 0), free(p);
+	p = xasprintf("%s/dirlink", d), assert_int_equal(symlink("dir", p), 0), free(p);
+	char *t = xasprintf("%s/file", d);
+	p = xasprintf("%s/abslink", d), assert_int_equal(symlink(t, p), 0), free(p), free(t);
 	return d;
 }
 
@@ -229,6 +242,9 @@ static const struct rcase refuse_cases[] = {
 	{ "symlink into a read-only folder", { "pathop", "symlink", "x", "rodir/l" }, "ret=-1 errno=EACCES", false },
 	{ "chmod a read-only file", { "pathop", "chmod", "rodir/f", "0777" }, "ret=-1 errno=EACCES", false },
 	{ "truncate a denied file", { "pathop", "truncate", "secret/key", "0" }, "ret=-1 errno=EACCES", false },
+	/* "self" walked by the supervisor would be the supervisor's. */
+	{ "/proc/self/../self/status is not the supervisor's", { "open", "openat", "/proc/self/../self/status", "0", "0", "022" }, "ret=err errno=EACCES", true },
+	{ "/proc/<supervisor>/status by number", { "open", "openat", "%S/status", "0", "0", "022" }, "ret=err errno=EACCES", true },
 	/* A documented difference: ADDFD cannot pass O_PATH files. */
 	{ "O_PATH|O_NOFOLLOW on a symlink (cannot be handed over)", { "open", "openat", "link", "010400000", "0", "022" }, "ret=err errno=EACCES", true },
 	{ "exec a file no allow_execve names", { "exec", "/usr/bin/id" }, "ret=err errno=EACCES", false },
@@ -274,7 +290,18 @@ static void refuse_one(void **state)
 	notify_rules_add_path(&r, "exec", "/usr/bin/true", NOTIFY_EXEC, "process.allow_execve", at);
 
 	struct nh_result res;
-	assert_int_equal(nh_run(d, &r, &enforce_cfg, c->args, &res), 0);
+	const char *args[10];
+	char *owned[10] = { 0 };
+	for (size_t i = 0; i < 10; i++) {
+		args[i] = c->args[i];
+		if (c->args[i] && strncmp(c->args[i], "%S", 2) == 0)
+			args[i] = owned[i] = xasprintf("/proc/%d%s", (int)getpid(), c->args[i] + 2);
+		if (!c->args[i])
+			break;
+	}
+	assert_int_equal(nh_run(d, &r, &enforce_cfg, args, &res), 0);
+	for (size_t i = 0; i < 10; i++)
+		free(owned[i]);
 	if (strncmp(res.out, c->want, strlen(c->want)) != 0)
 		print_message("# got: %s", res.out);
 	assert_true(strncmp(res.out, c->want, strlen(c->want)) == 0);
