@@ -216,6 +216,21 @@ char *nh_snapshot(const char *dir)
 	return s;
 }
 
+void nh_diag(const char *label, const char *text)
+{
+	fflush(stdout);
+	fflush(stderr);
+	const char *p = text;
+	do {
+		const char *nl = strchr(p, '\n');
+		int len = nl ? (int)(nl - p) : (int)strlen(p);
+		if (len || !nl)
+			printf("# %s: %.*s\n", label, len, p);
+		p = nl ? nl + 1 : NULL;
+	} while (p && *p);
+	fflush(stdout);
+}
+
 void nh_rules_for_dir(struct notify_rules *r, const char *dir)
 {
 	static const char *ro[] = { "/usr", "/lib", "/lib64", "/etc", "/bin", "/proc", "/dev/null" };

@@ -31,6 +31,9 @@ int nh_run(const char *cwd, const struct notify_rules *rules, const struct notif
 /* A listing of folder (names, types, modes, sizes, link texts), sorted,
  * for comparing the results of a bare and an engine run. */
 char *nh_snapshot(const char *dir);
+/* Prints text as TAP diagnostics: every line "# label: ...", flushed, so
+ * that it never splits a test line. */
+void nh_diag(const char *label, const char *text);
 /* Rules for a test: read /usr /lib /lib64 /etc /bin /proc, read+write dir. */
 void nh_rules_for_dir(struct notify_rules *r, const char *dir);
 

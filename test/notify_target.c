@@ -205,7 +205,7 @@ static int sc_pathop(char **a)
 		struct timespec ts[2] = { { parse_int(a[2]), 0 }, { parse_int(a[2]) + 1, 500 } };
 		r = syscall(SYS_utimensat, AT_FDCWD, a[1], ts, a[3] ? AT_SYMLINK_NOFOLLOW : 0);
 		struct stat st;
-		if (lstat(a[1], &st) == 0)
+		if ((a[3] ? lstat(a[1], &st) : stat(a[1], &st)) == 0)
 			printf("atime=%lld mtime=%lld.%ld ", (long long)st.st_atime, (long long)st.st_mtime, st.st_mtim.tv_nsec);
 	} else if (strcmp(op, "mknod") == 0) {
 		umask((mode_t)strtol(a[3], NULL, 8));

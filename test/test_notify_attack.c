@@ -76,7 +76,9 @@ static void race_rounds(const char *label, const char *d, const struct notify_ru
 	for (int i = 0; i < 6; i++) {
 		struct nh_result res;
 		assert_int_equal(nh_run(d, r, cfg, args, &res), 0);
-		print_message("# %s, round %d: %s", label, i + 1, res.out);
+		char *l = xasprintf("%s, round %d", label, i + 1);
+		nh_diag(l, res.out);
+		free(l);
 		assert_true(field(res.out, "tries") > 0);
 		s->rounds++;
 		s->tries += field(res.out, "tries");
@@ -181,7 +183,8 @@ static void test_race_exec(void **state)
 	const char *args[] = { "race_exec", "/usr/bin/true", payload, EXEC_TRIES, "1000", NULL };
 	struct race_sum sum;
 	race_rounds("race execve under the engine", d, &r, &enforce_cfg, args, GOAL_EXEC_KILL, &sum);
-	print_message("# execve race, %ld tries in %ld rounds: refused at the decision %ld, swapped after it "
+	fflush(stdout);
+	printf("# execve race, %ld tries in %ld rounds: refused at the decision %ld, swapped after it "
 	              "and killed %llu (%ld before main, %ld after), survived %ld; from the allowed execve to the "
 	              "kill: mean %.0f us, max %.0f us\n",
 	              sum.tries, sum.rounds, sum.refused, (unsigned long long)sum.exec_killed, sum.killed_before_main,
@@ -224,7 +227,8 @@ static void test_fifo(void **state)
 	(void)state;
 	struct nh_result res;
 	fifo_case(4, "20", &res);
-	print_message("# fifo: %s# workers at the end: %d\n", res.out, res.stats.workers);
+	nh_diag("fifo", res.out);
+	printf("# workers at the end: %d\n", res.stats.workers);
 	assert_string_equal(res.out, "served=200\nwriter=1 reader=1\n");
 	assert_true(WIFEXITED(res.status) && WEXITSTATUS(res.status) == 0);
 	assert_true(res.stats.workers >= 2);
@@ -333,7 +337,7 @@ static void test_self_protection(void **state)
 	(void)state;
 	struct nh_result res;
 	selfprot_run(&enforce_cfg, &res);
-	print_message("# target against a non-dumpable supervisor:\n# %s", res.out);
+	nh_diag("target against a non-dumpable supervisor", res.out);
 	assert_int_equal(prctl(PR_GET_DUMPABLE), 0);
 	/* Refused because the supervisor is not dumpable: */
 	assert_non_null(strstr(res.out, "ptrace=EPERM\n"));
@@ -353,7 +357,7 @@ static void test_self_protection(void **state)
 	prctl(PR_SET_DUMPABLE, 1);
 	selfprot_run(&dump, &res);
 	prctl(PR_SET_DUMPABLE, 0);
-	print_message("# control, dumpable supervisor:\n# %s", res.out);
+	nh_diag("control, dumpable supervisor", res.out);
 	assert_non_null(strstr(res.out, "ptrace=ok\n"));
 	assert_non_null(strstr(res.out, "process_vm_readv=ok\n"));
 	assert_non_null(strstr(res.out, "pidfd_getfd=ok\n"));
@@ -388,7 +392,7 @@ static void test_monitor_and_events(void **state)
 	close(fd);
 	assert_true(n > 0);
 	buf[n] = '\0';
-	print_message("# events:\n# %s", buf);
+	nh_diag("event", buf);
 	char *first = buf, *second = strchr(buf, '\n');
 	assert_non_null(second);
 	*second++ = '\0';

@@ -202,8 +202,12 @@ static void compare_one(void **state)
 		free(owned[i]);
 
 	char *s1 = nh_snapshot(d1), *s2 = nh_snapshot(d2);
-	if (strcmp(bare.out, eng.out) != 0 || strcmp(s1, s2) != 0)
-		print_message("# bare:   %s# engine: %s# bare folder:\n%s# engine folder:\n%s", bare.out, eng.out, s1, s2);
+	if (strcmp(bare.out, eng.out) != 0 || strcmp(s1, s2) != 0) {
+		nh_diag("bare", bare.out);
+		nh_diag("engine", eng.out);
+		nh_diag("bare folder", s1);
+		nh_diag("engine folder", s2);
+	}
 	assert_true(WIFEXITED(eng.status) && WEXITSTATUS(eng.status) == 0);
 	assert_string_equal(bare.out, eng.out);
 	assert_string_equal(s1, s2);
@@ -303,7 +307,7 @@ static void refuse_one(void **state)
 	for (size_t i = 0; i < 10; i++)
 		free(owned[i]);
 	if (strncmp(res.out, c->want, strlen(c->want)) != 0)
-		print_message("# got: %s", res.out);
+		nh_diag("got", res.out);
 	assert_true(strncmp(res.out, c->want, strlen(c->want)) == 0);
 	if (!c->not_a_rule)
 		assert_true(res.stats.refused >= 1);
