@@ -3,6 +3,7 @@
 #include "util.h"
 
 #include <dirent.h>
+#include <ftw.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -18,6 +19,21 @@
 
 static char target[PATH_MAX];
 static char base[PATH_MAX];
+static pid_t owner;
+
+static int remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st, (void)flag, (void)ftw;
+	remove(path);
+	return 0;
+}
+
+/* The temporary folders go when the test ends (not in forked children). */
+static void cleanup(void)
+{
+	if (getpid() == owner && base[0])
+		nftw(base, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+}
 
 void nh_init(const char *argv0)
 {
@@ -40,6 +56,8 @@ void nh_init(const char *argv0)
 		perror("mkdtemp");
 		exit(1);
 	}
+	owner = getpid();
+	atexit(cleanup);
 	signal(SIGPIPE, SIG_IGN);
 }
 

@@ -192,12 +192,21 @@ static void test_threads(void **s)
 	free(file);
 }
 
+static void cleanup(void)
+{
+	char *cmd = xasprintf("rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "could not remove %s\n", dir);
+	free(cmd);
+}
+
 int main(void)
 {
 	if (!mkdtemp(dir)) {
 		perror("mkdtemp");
 		return 1;
 	}
+	atexit(cleanup);
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_format_fields),
 		cmocka_unit_test(test_parse_back),
