@@ -509,6 +509,16 @@ static int sc_fifo(char **a)
 	return 0;
 }
 
+/* block FIFO: open it for reading, which blocks until a writer comes. */
+static int sc_block(char **a)
+{
+	printf("blocking\n");
+	fflush(stdout);
+	int fd = open(a[0], O_RDONLY | O_CLOEXEC);
+	printf("opened=%d\n", fd >= 0);
+	return 0;
+}
+
 /* twice FILE: open, wait for a byte on stdin, open again. */
 static int sc_twice(char **a)
 {
@@ -601,6 +611,8 @@ int main(int argc, char **argv)
 		return sc_race_exec(a);
 	if (strcmp(sc, "fifo") == 0 && na >= 3)
 		return sc_fifo(a);
+	if (strcmp(sc, "block") == 0 && na >= 1)
+		return sc_block(a);
 	if (strcmp(sc, "twice") == 0 && na >= 1)
 		return sc_twice(a);
 	if (strcmp(sc, "exec") == 0 && na >= 1)

@@ -316,6 +316,73 @@ static void test_supervisor_dies(void **state)
 	free(file), free(d);
 }
 
+/* The target dies while the supervisor performs its call (an open of a
+ * FIFO that blocks): when the open completes, the notification is gone
+ * (ID_VALID or ADDFD says so), the file is handed to no one (not to
+ * whatever has that pid now), and the engine goes on. */
+static void test_target_dies_during_call(void **state)
+{
+	(void)state;
+	char *d = nh_mkdir("dies-during");
+	char *fifo = xasprintf("%s/fifo", d);
+	assert_int_equal(mkfifo(fifo, 0644), 0);
+	struct notify_rules r;
+	nh_rules_for_dir(&r, d);
+	int sv[2], out[2];
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), 0);
+	assert_int_equal(pipe2(out, O_CLOEXEC), 0);
+	pid_t target = fork();
+	if (target == 0) {
+		fcntl(sv[1], F_SETFD, 0);
+		dup2(out[1], 1);
+		setenv("ASAN_OPTIONS", "detect_leaks=0", 1);
+		char fd[16];
+		snprintf(fd, sizeof(fd), "%d", sv[1]);
+		execl(nh_target(), "notify_target", fd, "block", fifo, (char *)NULL);
+		_exit(97);
+	}
+	close(sv[1]), close(out[1]);
+	int l = recv_fd(sv[0]);
+	assert_true(l >= 0);
+	struct notify_config c = { .workers = 2, .rules_for = fixed, .ctx = &r };
+	struct notify_engine *e = notify_engine_start(l, &c);
+	assert_non_null(e);
+	assert_int_equal(write(sv[0], "A", 1), 1);
+	char buf[64];
+	assert_true(read(out[0], buf, sizeof(buf)) > 0); /* "blocking" */
+	/* wait until a worker is inside the FIFO open (a second was started) */
+	struct notify_stats st;
+	for (int i = 0; i < 200; i++) {
+		notify_engine_stats(e, &st);
+		if (st.received >= 1)
+			break;
+		usleep(10000);
+	}
+	usleep(100000);
+	kill(target, SIGKILL);
+	int status;
+	assert_int_equal(waitpid(target, &status, 0), target);
+	/* release the supervisor's open */
+	int w = open(fifo, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+	assert_true(w >= 0);
+	for (int i = 0; i < 200; i++) {
+		notify_engine_stats(e, &st);
+		if (st.invalid + st.failed_replies >= 1)
+			break;
+		usleep(10000);
+	}
+	close(w);
+	printf("# target killed during its open: invalid %llu, failed replies %llu\n",
+	       (unsigned long long)st.invalid, (unsigned long long)st.failed_replies);
+	/* Either ID_VALID caught it, or (the check came before the blocking
+	 * open) ADDFD found the notification gone: the file went to no one. */
+	assert_int_equal(st.invalid + st.failed_replies, 1);
+	notify_engine_stop(e);
+	close(sv[0]), close(out[0]);
+	notify_rules_free(&r);
+	free(fifo), free(d);
+}
+
 static int self_marker = 12345;
 
 static void selfprot_run(struct notify_config *cfg, struct nh_result *res)
@@ -430,6 +497,11 @@ static void test_unrestricted_continue(void **state)
 	assert_non_null(strstr(res.out, "ret=ok"));
 	assert_true(res.stats.continued >= 1);
 	assert_int_equal(res.stats.emulated, 0);
+	/* rules_for returning NULL: the same */
+	assert_int_equal(nh_run(d, NULL, &enforce_cfg, args, &res), 0);
+	assert_non_null(strstr(res.out, "ret=ok"));
+	assert_true(res.stats.continued >= 1);
+	assert_int_equal(res.stats.emulated, 0);
 	(void)no_rules;
 	free(file), free(d);
 }
@@ -444,6 +516,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_race_exec),
 		cmocka_unit_test(test_fifo),
 		cmocka_unit_test(test_supervisor_dies),
+		cmocka_unit_test(test_target_dies_during_call),
 		cmocka_unit_test(test_self_protection),
 		cmocka_unit_test(test_monitor_and_events),
 		cmocka_unit_test(test_unrestricted_continue),
