@@ -10,6 +10,8 @@
  *   emulated   trapped, resolved, decided, opened by the supervisor and
  *              injected with ADDFD (rules restrict the filesystem)
  *   refused    trapped, decided, answered EACCES
+ *   relative   emulated, a path relative to the cwd
+ *   symlink    emulated, a path through a symlink (the general route)
  * Printed in microseconds and as ratios to "continue". Nothing here is
  * asserted: run `make -C bench notify`.
  *
@@ -38,7 +40,7 @@
 
 #define SECCOMP_IOCTL_NOTIF_SET_FLAGS_BENCH SECCOMP_IOW(4, __u64)
 
-enum kind { K_UNTRAPPED, K_CONTINUE, K_EMULATED, K_REFUSED, K_N };
+enum kind { K_UNTRAPPED, K_CONTINUE, K_EMULATED, K_REFUSED, K_RELATIVE, K_SYMLINK, K_N };
 
 static const struct notify_rules *phase_rules;
 static int shared_root = -1;
@@ -167,6 +169,8 @@ static void target(int sock, int cpu, int n, const char *allowed, const char *de
 		switch (k) {
 		case K_UNTRAPPED: m = time_opens(n, root, allowed + 1); break;
 		case K_REFUSED: m = time_opens(n, AT_FDCWD, denied); break;
+		case K_RELATIVE: m = time_opens(n, AT_FDCWD, "allowed"); break;      /* cwd is the folder */
+		case K_SYMLINK: m = time_opens(n, AT_FDCWD, "link/allowed"); break;  /* link -> . */
 		default: m = time_opens(n, AT_FDCWD, allowed); break;
 		}
 		if (write(sock, &m, sizeof(m)) != sizeof(m))
@@ -270,6 +274,9 @@ int main(int argc, char **argv)
 	char *allowed = xasprintf("%s/allowed", dir), *denied = xasprintf("%s/denied", dir);
 	close(open(allowed, O_WRONLY | O_CREAT, 0644));
 	close(open(denied, O_WRONLY | O_CREAT, 0644));
+	char *link = xasprintf("%s/link", dir);
+	if (symlink(".", link) < 0 || chdir(dir) < 0)
+		can_die_errno(1, "bench folder");
 	struct srcpos at = { "bench", 1, 1 };
 	notify_rules_init(&fs_rules);
 	notify_rules_add_path(&fs_rules, "allow", dir, NOTIFY_READ, "filesystem.allow", at);
@@ -285,8 +292,8 @@ int main(int argc, char **argv)
 		{ "unpinned", -1, -1, false },
 		{ "same, pid root", 0, 0, true },
 	};
-	printf("%-14s %-5s %10s %10s %10s %10s   %9s %9s\n", "placement", "sync", "untrapped", "continue",
-	       "emulated", "refused", "emu/cont", "ref/cont");
+	printf("%-14s %-5s %10s %10s %10s %10s %10s %10s   %9s %9s\n", "placement", "sync", "untrapped", "continue",
+	       "emulated", "refused", "relative", "symlink", "emu/cont", "ref/cont");
 	for (size_t i = 0; i < ARRAY_LEN(settings); i++) {
 		if (settings[i].target_cpu >= ncpu)
 			continue;
@@ -294,9 +301,10 @@ int main(int argc, char **argv)
 			double t[K_N];
 			bool set;
 			run(&settings[i], sync, n, allowed, denied, t, &set);
-			printf("%-14s %-5s %8.2fus %8.2fus %8.2fus %8.2fus   %8.2fx %8.2fx\n", settings[i].name,
-			       sync ? (set ? "on" : "n/a") : "off", t[K_UNTRAPPED], t[K_CONTINUE], t[K_EMULATED],
-			       t[K_REFUSED], t[K_EMULATED] / t[K_CONTINUE], t[K_REFUSED] / t[K_CONTINUE]);
+			printf("%-14s %-5s %8.2fus %8.2fus %8.2fus %8.2fus %8.2fus %8.2fus   %8.2fx %8.2fx\n",
+			       settings[i].name, sync ? (set ? "on" : "n/a") : "off", t[K_UNTRAPPED], t[K_CONTINUE],
+			       t[K_EMULATED], t[K_REFUSED], t[K_RELATIVE], t[K_SYMLINK], t[K_EMULATED] / t[K_CONTINUE],
+			       t[K_REFUSED] / t[K_CONTINUE]);
 			fflush(stdout);
 		}
 	}
@@ -304,7 +312,8 @@ int main(int argc, char **argv)
 	printf("\n\"same, pid root\": same CPU, resolving through /proc/PID/root on every call instead of a shared root fd\n");
 	printf("same CPU, sync on: a bare RECV + open + ADDFD|SEND loop (no engine): %.2f us\n", floor);
 	printf("ratios: emulated openat / CONTINUE floor (goal: within 2x); see docs/notify.md\n");
-	unlink(allowed), unlink(denied), rmdir(dir);
+	unlink(allowed), unlink(denied), unlink(link), rmdir(dir);
+	free(link);
 	free(allowed), free(denied);
 	notify_rules_free(&fs_rules);
 	return 0;

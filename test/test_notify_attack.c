@@ -475,12 +475,6 @@ static void test_monitor_and_events(void **state)
 	free(secret), free(evfile), free(d);
 }
 
-static const struct notify_rules *no_rules(pid_t pid, void *ctx)
-{
-	(void)pid, (void)ctx;
-	return NULL;
-}
-
 /* A process no layer restricts: its calls are CONTINUEd without reading
  * its memory (the harness's fixed rules are replaced). */
 static void test_unrestricted_continue(void **state)
@@ -502,7 +496,6 @@ static void test_unrestricted_continue(void **state)
 	assert_non_null(strstr(res.out, "ret=ok"));
 	assert_true(res.stats.continued >= 1);
 	assert_int_equal(res.stats.emulated, 0);
-	(void)no_rules;
 	free(file), free(d);
 }
 
