@@ -96,6 +96,9 @@ static int reopen(struct notify_req *q, int opath, int flags, mode_t mode)
 	return fd < 0 ? -errno : fd;
 }
 
+static void do_open(struct notify_req *q, int dirfd, const char *path, int flags, mode_t mode,
+                    uint64_t resolve);
+
 /* Creates the final component in its resolved parent. */
 static void open_create(struct notify_req *q, int dirfd, const char *path, int flags, mode_t mode,
                         uint64_t resolve)
@@ -121,6 +124,29 @@ static void open_create(struct notify_req *q, int dirfd, const char *path, int f
 	if (r < 0) {
 		close(pfd);
 		notify_req_error(q, -r);
+		return;
+	}
+	struct stat lst;
+	if (!(flags & (O_EXCL | O_NOFOLLOW)) && fstatat(pfd, last, &lst, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    S_ISLNK(lst.st_mode)) {
+		/* A dangling symlink: the kernel creates what it points to.
+		 * Follow its text as the target would and start over, so the
+		 * decision is about the file that will be created. */
+		char text[PATH_MAX], next[PATH_MAX];
+		ssize_t n = readlinkat(pfd, last, text, sizeof(text) - 1);
+		close(pfd);
+		if (n <= 0 || ++q->follows > 40) {
+			notify_req_error(q, n <= 0 ? ENOENT : ELOOP);
+			return;
+		}
+		text[n] = '\0';
+		if (text[0] == '/')
+			snprintf(next, sizeof(next), "%s", text);
+		else if (notify_join_path(next, sizeof(next), parent, text) < 0) {
+			notify_req_error(q, ENAMETOOLONG);
+			return;
+		}
+		do_open(q, AT_FDCWD, next, flags, mode, resolve);
 		return;
 	}
 	if (!notify_req_permit(q, notify_decide_open(q->rules, q->path, flags))) {

@@ -93,6 +93,7 @@ struct notify_req {
 	int64_t val;
 	int fd;                    /* ANSWER_ADDFD: ours, closed by the engine */
 	bool cloexec;              /* ANSWER_ADDFD: O_CLOEXEC in the target */
+	int follows;               /* dangling symlinks followed for an O_CREAT */
 	/* What the event says. */
 	bool record;               /* a decision worth an event was taken */
 	struct notify_decision dec;

@@ -68,6 +68,9 @@ static const struct ecase compare_cases[] = {
 	{ "openat /dev/stdout (a pipe)", { "open", "openat", "/dev/stdout", "1", "0", "022" } },
 	{ "openat /proc/self/fd/1", { "open", "openat", "/proc/self/fd/1", "1", "0", "022" } },
 	{ "openat /proc/self/status", { "open", "openat", "/proc/self/status", "0", "0", "022" } },
+	{ "openat O_CREAT on a dangling symlink creates its target", { "open", "openat", "dangling", "0101", "0640", "022" } },
+	{ "openat O_CREAT|O_EXCL on a dangling symlink: EEXIST", { "open", "openat", "dangling", "0301", "0640", "022" } },
+	{ "openat O_CREAT|O_NOFOLLOW on a dangling symlink: ELOOP", { "open", "openat", "dangling", "0400101", "0640", "022" } },
 	{ "openat2 O_RDONLY", { "open", "openat2", "file", "0", "0", "022" } },
 	{ "openat2 O_CREAT 0640 umask 0", { "open", "openat2", "new", "0101", "0640", "0" } },
 	{ "open O_CREAT 0666 umask 027", { "open", "open", "new", "0101", "0666", "027" } },
@@ -238,6 +241,7 @@ static const struct rcase refuse_cases[] = {
 	{ "create in a read-only folder", { "open", "openat", "rodir/new", "0101", "0644", "022" }, "ret=err errno=EACCES", false },
 	{ "open for writing in a read-only folder", { "open", "openat", "rodir/f", "1", "0", "022" }, "ret=err errno=EACCES", false },
 	{ "open a file outside every rule", { "open", "openat", "/var", "0", "0", "022" }, "ret=err errno=EACCES", false },
+	{ "create through a dangling symlink into a denied folder", { "open", "openat", "tosecretnew", "0101", "0644", "022" }, "ret=err errno=EACCES", false },
 	{ "unlink a denied file", { "pathop", "unlink", "secret/key" }, "ret=-1 errno=EACCES", false },
 	{ "mkdir in a read-only folder", { "pathop", "mkdir", "rodir/x", "0777", "022" }, "ret=-1 errno=EACCES", false },
 	{ "rename a denied file out", { "pathop", "rename", "secret/key", "stolen" }, "ret=-1 errno=EACCES", false },
@@ -271,6 +275,9 @@ static void refuse_one(void **state)
 	assert_int_equal(symlink(t, p), 0);
 	free(t);
 	free(p);
+	p = xasprintf("%s/tosecretnew", d);
+	assert_int_equal(symlink("secret/new", p), 0);
+	free(p);
 	char *before = nh_snapshot(d);
 
 	struct notify_rules r;
@@ -281,7 +288,8 @@ static void refuse_one(void **state)
 	static const char *ro[] = { "/usr", "/lib", "/lib64", "/etc", "/bin", "/proc" };
 	for (size_t i = 0; i < ARRAY_LEN(ro); i++)
 		notify_rules_add_path(&r, "allow", ro[i], NOTIFY_READ | NOTIFY_EXEC, "filesystem.allow", at);
-	static const char *rw[] = { "file", "ro", "dir", "empty", "link", "dangling", "fifo", "tosecret", "stolen", "new" };
+	static const char *rw[] = { "file", "ro", "dir", "empty", "link", "dangling", "fifo", "tosecret", "stolen", "new",
+	                            "tosecretnew" };
 	for (size_t i = 0; i < ARRAY_LEN(rw); i++) {
 		p = xasprintf("%s/%s", d, rw[i]);
 		notify_rules_add_path(&r, "allow", p, NOTIFY_READ | NOTIFY_WRITE, "filesystem.allow_write", at);
