@@ -186,7 +186,14 @@ static int verify_watch(struct notify_engine *e, struct exec_watch *w, pid_t cal
 		 * making another call, the execve returned: it failed. */
 		return caller == w->tid && !caller_in_exec ? 1 : 0;
 	}
-	if (!e->cfg.no_exec_kill) {
+	/* What runs instead, read before the kill takes it away. */
+	char exe[PATH_MAX], p[64];
+	snprintf(p, sizeof(p), "/proc/%d/exe", (int)w->tgid);
+	ssize_t n = readlink(p, exe, sizeof(exe) - 1);
+	exe[n > 0 ? n : 0] = '\0';
+	/* Under monitor the mismatch is recorded, not enforced. */
+	bool kill_it = !e->cfg.no_exec_kill && e->cfg.mode == NOTIFY_ENFORCE;
+	if (kill_it) {
 		if (w->pidfd >= 0)
 			syscall(SYS_pidfd_send_signal, w->pidfd, SIGKILL, NULL, 0);
 		else
@@ -203,17 +210,11 @@ static int verify_watch(struct notify_engine *e, struct exec_watch *w, pid_t cal
 		struct notify_decision d = { NOTIFY_REFUSE, 0, "exec verification", NULL, { 0 } };
 		struct notify_event ev = {
 			.pid = w->tgid, .syscall = "execve",
-			.detail = "the program running is not the one the execve was allowed for: killed",
-			.verdict = NOTIFY_REFUSE, .decision = &d,
+			.exe = exe[0] ? exe : NULL, .path = exe[0] ? exe : NULL,
+			.detail = kill_it ? "the program running is not the one the execve was allowed for: killed"
+			                  : "the program running is not the one the execve was allowed for",
+			.verdict = NOTIFY_REFUSE, .monitor = !kill_it, .decision = &d,
 		};
-		char exe[PATH_MAX], p[64];
-		snprintf(p, sizeof(p), "/proc/%d/exe", (int)w->tgid);
-		ssize_t n = readlink(p, exe, sizeof(exe) - 1);
-		if (n > 0) {
-			exe[n] = '\0';
-			ev.exe = exe;
-			ev.path = exe;
-		}
 		notify_events_write(e->cfg.events, &ev);
 	}
 	return -1;

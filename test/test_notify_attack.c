@@ -182,7 +182,24 @@ static void test_race_exec(void **state)
 	notify_rules_add_path(&r, "exec", "/usr/bin/true", NOTIFY_EXEC, "process.allow_execve", at);
 	const char *args[] = { "race_exec", "/usr/bin/true", payload, EXEC_TRIES, "1000", NULL };
 	struct race_sum sum;
-	race_rounds("race execve under the engine", d, &r, &enforce_cfg, args, GOAL_EXEC_KILL, &sum);
+	char *evfile = xasprintf("%s/events.jsonl", d);
+	struct notify_config cfg = enforce_cfg;
+	cfg.events = notify_events_open(evfile);
+	assert_non_null(cfg.events);
+	race_rounds("race execve under the engine", d, &r, &cfg, args, GOAL_EXEC_KILL, &sum);
+	notify_events_close(cfg.events);
+	/* Every kill is an event naming the program that really ran. */
+	FILE *f = fopen(evfile, "r");
+	char line[8192];
+	long kill_events = 0;
+	while (f && fgets(line, sizeof(line), f))
+		if (strstr(line, "\"rule\":\"exec verification\"") && strstr(line, "killed\"") &&
+		    strstr(line, "/payload\""))
+			kill_events++;
+	if (f)
+		fclose(f);
+	assert_int_equal(kill_events, (long)sum.exec_killed);
+	free(evfile);
 	fflush(stdout);
 	printf("# execve race, %ld tries in %ld rounds: refused at the decision %ld, swapped after it "
 	              "and killed %llu (%ld before main, %ld after), survived %ld; from the allowed execve to the "
