@@ -95,7 +95,7 @@ static void race_rounds(const char *label, const char *d, const struct notify_ru
 			s->kill_max_ns = res.stats.exec_kill_max_ns;
 		bool done = goal == GOAL_BOTH ? s->allowed > 0 && s->refused > 0
 		          : goal == GOAL_LEAK ? s->leaked > 0
-		          : goal == GOAL_EXEC_KILL ? s->refused > 0 && s->exec_killed > 0
+		          : goal == GOAL_EXEC_KILL ? s->exec_killed > 0
 		          : s->survived > 0;
 		if (done)
 			break;
@@ -207,8 +207,8 @@ static void test_race_exec(void **state)
 	              sum.tries, sum.rounds, sum.refused, (unsigned long long)sum.exec_killed, sum.killed_before_main,
 	              sum.killed, sum.survived, sum.exec_killed ? sum.kill_sum_ns / 1e3 / (double)sum.exec_killed : 0.0,
 	              sum.kill_max_ns / 1e3);
-	assert_true(sum.refused > 0);
-	/* The swap won the race some of the time (else this proves nothing). */
+	/* The swap won the race some of the time (else this proves nothing;
+	 * refusals at the decision itself are tested in test_notify_emulate). */
 	assert_true(sum.exec_killed > 0);
 	assert_int_equal((long)sum.exec_killed, sum.killed_before_main + sum.killed);
 	/* Whatever got past the decision was killed, none ran its course. */
