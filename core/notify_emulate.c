@@ -263,6 +263,28 @@ static bool lexical_open(struct notify_req *q, int dirfd, const char *path, int 
 	return true;
 }
 
+/* An O_PATH open, decided: SECCOMP_IOCTL_NOTIF_ADDFD refuses O_PATH files
+ * (fget), and CONTINUE would let the path be swapped. A folder or regular
+ * file the rules let the target read is handed over opened O_RDONLY
+ * instead: it serves every O_PATH use (fstat, *at, fchdir, fexecve).
+ * Anything else is refused (docs/notify.md). Closes opath. */
+static void hand_over_opath(struct notify_req *q, int opath, const struct stat *st, int flags)
+{
+	int fd = -EACCES;
+	if ((S_ISDIR(st->st_mode) || S_ISREG(st->st_mode)) &&
+	    (q->path[0] != '/' || notify_decide_open(q->rules, q->path, O_RDONLY).verdict == NOTIFY_ALLOW))
+		fd = reopen(q, opath, O_RDONLY | O_NONBLOCK | (flags & (O_DIRECTORY | O_CLOEXEC)), 0);
+	close(opath);
+	if (fd < 0) {
+		q->detail = "O_PATH cannot be handed over (ADDFD refuses O_PATH files) and this file cannot be opened for reading";
+		notify_req_error(q, -fd);
+		return;
+	}
+	q->answer = ANSWER_ADDFD;
+	q->fd = fd;
+	q->cloexec = flags & O_CLOEXEC;
+}
+
 static void do_open(struct notify_req *q, int dirfd, const char *path, int flags, mode_t mode,
                     uint64_t resolve)
 {
@@ -270,15 +292,29 @@ static void do_open(struct notify_req *q, int dirfd, const char *path, int flags
 	snprintf(q->path, sizeof(q->path), "%s", path);
 	char magic[PATH_MAX];
 	if (path[0] == '/' && magic_rewrite(q, path, magic, sizeof(magic)) && !(flags & O_CREAT)) {
-		/* Opened like the kernel would: through the magic link, here the
-		 * target's own. */
-		int fd = open(magic, (flags & ~O_NOFOLLOW) | O_CLOEXEC | O_NOCTTY);
-		if (fd < 0) {
+		/* Through the magic link, the target's own this time, O_PATH
+		 * first (no effect before the decision: a pipe's open, an
+		 * O_TRUNC), then reopened with the caller's flags. */
+		int opath = open(magic, O_PATH | O_CLOEXEC);
+		struct stat st;
+		if (opath < 0 || fstat(opath, &st) < 0) {
 			notify_req_error(q, errno);
+			if (opath >= 0)
+				close(opath);
 			return;
 		}
-		if (!notify_req_permit(q, decide_fd(q, fd, flags)) || !notify_req_valid(q)) {
-			close(fd);
+		if (!notify_req_permit(q, decide_fd(q, opath, flags)) || !notify_req_valid(q)) {
+			close(opath);
+			return;
+		}
+		if (flags & O_PATH) {
+			hand_over_opath(q, opath, &st, flags);
+			return;
+		}
+		int fd = reopen(q, opath, flags & ~O_NOFOLLOW, 0);
+		close(opath);
+		if (fd < 0) {
+			notify_req_error(q, -fd);
 			return;
 		}
 		q->answer = ANSWER_ADDFD;
@@ -323,24 +359,7 @@ static void do_open(struct notify_req *q, int dirfd, const char *path, int flags
 		return;
 	}
 	if (flags & O_PATH) {
-		/* SECCOMP_IOCTL_NOTIF_ADDFD refuses O_PATH files (fget), and
-		 * CONTINUE would let the path be swapped. A folder or regular
-		 * file the rules let the target read is handed over opened
-		 * O_RDONLY instead: it serves every O_PATH use (fstat, *at,
-		 * fchdir, fexecve). Anything else is refused (docs/notify.md). */
-		int fd = -EACCES;
-		if ((S_ISDIR(st.st_mode) || S_ISREG(st.st_mode)) &&
-		    notify_decide_open(q->rules, q->path, O_RDONLY).verdict == NOTIFY_ALLOW)
-			fd = reopen(q, opath, O_RDONLY | O_NONBLOCK | (flags & (O_DIRECTORY | O_CLOEXEC)), 0);
-		close(opath);
-		if (fd < 0) {
-			q->detail = "O_PATH cannot be handed over (ADDFD refuses O_PATH files) and this file cannot be opened for reading";
-			notify_req_error(q, -fd);
-			return;
-		}
-		q->answer = ANSWER_ADDFD;
-		q->fd = fd;
-		q->cloexec = flags & O_CLOEXEC;
+		hand_over_opath(q, opath, &st, flags);
 		return;
 	}
 	if (S_ISLNK(st.st_mode)) {

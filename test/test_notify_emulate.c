@@ -67,6 +67,7 @@ static const struct ecase compare_cases[] = {
 	{ "openat O_CREAT through a symlinked folder", { "open", "openat", "dirlink/made", "0101", "0640", "022" } },
 	{ "openat /dev/stdout (a pipe)", { "open", "openat", "/dev/stdout", "1", "0", "022" } },
 	{ "openat /proc/self/fd/1", { "open", "openat", "/proc/self/fd/1", "1", "0", "022" } },
+	{ "openat /dev/fd/1 O_WRONLY|O_TRUNC (a pipe)", { "open", "openat", "/dev/fd/1", "01001", "0", "022" } },
 	{ "openat /proc/self/status", { "open", "openat", "/proc/self/status", "0", "0", "022" } },
 	{ "openat O_CREAT on a dangling symlink creates its target", { "open", "openat", "dangling", "0101", "0640", "022" } },
 	{ "openat O_CREAT|O_EXCL on a dangling symlink: EEXIST", { "open", "openat", "dangling", "0301", "0640", "022" } },
