@@ -178,6 +178,47 @@ static void open_create(struct notify_req *q, int dirfd, const char *path, int f
 	q->cloexec = flags & O_CLOEXEC;
 }
 
+/* A symlink on the way of an existing file: resolve it (O_PATH, following,
+ * in the target's root), read its real path back, decide on that, and
+ * open the real path by name with RESOLVE_NO_SYMLINKS, so the object
+ * opened is the one at the decided path (no reopen through /proc). False
+ * sends the call to the general route (O_NOFOLLOW, a create, the file
+ * gone or changed meanwhile, a path the target's root does not show). */
+static bool resolved_open(struct notify_req *q, int root, const char *abs, int flags, uint64_t resolve)
+{
+	if (flags & (O_NOFOLLOW | O_CREAT))
+		return false;
+	uint64_t extra = resolve & (RESOLVE_NO_XDEV | RESOLVE_CACHED);
+	struct open_how h = { .flags = (uint64_t)(O_PATH | O_CLOEXEC | (flags & O_DIRECTORY)),
+	                      .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS | extra };
+	int p = notify_openat2(root, abs, &h);
+	if (p < 0)
+		return false;
+	int r = notify_fd_path(p, q->path, sizeof(q->path));
+	close(p);
+	if (r < 0 || q->path[0] != '/' || notify_names_supervisor(q->path))
+		return false;
+	if (!notify_req_permit(q, notify_decide_open(q->rules, q->path, flags)))
+		return true; /* decided on the real file: final */
+	if (!notify_req_valid(q))
+		return true;
+	struct open_how how = { .flags = (uint64_t)(flags | O_CLOEXEC | O_NOCTTY),
+	                        .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS | extra };
+	int fd = notify_openat2(root, q->path, &how);
+	if (fd == -ELOOP || fd == -ENOENT) {
+		q->record = false;
+		return false;
+	}
+	if (fd < 0) {
+		notify_req_error(q, -fd);
+		return true;
+	}
+	q->answer = ANSWER_ADDFD;
+	q->fd = fd;
+	q->cloexec = flags & O_CLOEXEC;
+	return true;
+}
+
 /* The common case, decided before anything is opened and performed in one
  * open: the path made absolute (the target's cwd or dirfd as the kernel
  * reports it, /proc/PID/cwd), reduced lexically, decided, then opened
@@ -225,9 +266,12 @@ static bool lexical_open(struct notify_req *q, int dirfd, const char *path, int 
 		 * folder by the general route). */
 		struct open_how h = { .flags = O_PATH | O_CLOEXEC, .resolve = res };
 		int fd = (flags & O_CREAT) ? -ELOOP : notify_openat2(root, abs, &h);
+		if (fd == -ELOOP) {
+			bool done = resolved_open(q, root, abs, flags, resolve);
+			notify_root_put(q, root);
+			return done;
+		}
 		notify_root_put(q, root);
-		if (fd == -ELOOP)
-			return false;
 		if (fd >= 0) {
 			close(fd);
 			notify_req_permit(q, d);
@@ -248,11 +292,13 @@ static bool lexical_open(struct notify_req *q, int dirfd, const char *path, int 
 	int fd = notify_openat2(root, abs, &how);
 	if (flags & O_CREAT)
 		umask(old);
-	notify_root_put(q, root);
 	if (fd == -ELOOP) {
 		q->record = false;
-		return false;
+		bool done = resolved_open(q, root, abs, flags, resolve);
+		notify_root_put(q, root);
+		return done;
 	}
+	notify_root_put(q, root);
 	if (fd < 0) {
 		notify_req_error(q, -fd);
 		return true;
