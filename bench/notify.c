@@ -224,6 +224,7 @@ struct setting {
 	const char *name;
 	int sup_cpu, target_cpu;
 	bool per_pid_root; /* open /proc/PID/root per call (can run without a shared root) */
+	bool follow_cpu;   /* notify_config.follow_cpu */
 };
 
 static void run(const struct setting *s, bool sync, int n, const char *allowed, const char *denied,
@@ -245,7 +246,8 @@ static void run(const struct setting *s, bool sync, int n, const char *allowed, 
 		unpin();
 	int l = recv_fd(sv[0]);
 	struct notify_config cfg = { .rules_for = rules_for, .workers = 1, .max_workers = 1, .no_sync_wakeup = !sync,
-	                             .use_shared_root = !s->per_pid_root, .shared_root_fd = shared_root };
+	                             .use_shared_root = !s->per_pid_root, .shared_root_fd = shared_root,
+	                             .follow_cpu = s->follow_cpu };
 	struct notify_engine *e = notify_engine_start(l, &cfg);
 	if (!e)
 		can_die_errno(1, "notify_engine_start");
@@ -287,12 +289,13 @@ int main(int argc, char **argv)
 	double bare = time_opens(n, AT_FDCWD, allowed);
 	printf("notify bench: %d calls per kind, median; %d CPUs; openat with no filter: %.2f us\n\n", n, ncpu, bare);
 	const struct setting settings[] = {
-		{ "same CPU", 0, 0, false },
-		{ "two CPUs", 0, 1, false },
-		{ "unpinned", -1, -1, false },
-		{ "same, pid root", 0, 0, true },
+		{ "same CPU", 0, 0, false, false },
+		{ "two CPUs", 0, 1, false, false },
+		{ "unpinned", -1, -1, false, false },
+		{ "same, pid root", 0, 0, true, false },
+		{ "unpinned, follow", -1, -1, false, true },
 	};
-	printf("%-14s %-5s %10s %10s %10s %10s %10s %10s   %9s %9s\n", "placement", "sync", "untrapped", "continue",
+	printf("%-16s %-5s %10s %10s %10s %10s %10s %10s   %9s %9s\n", "placement", "sync", "untrapped", "continue",
 	       "emulated", "refused", "relative", "symlink", "emu/cont", "ref/cont");
 	for (size_t i = 0; i < ARRAY_LEN(settings); i++) {
 		if (settings[i].target_cpu >= ncpu)
@@ -301,7 +304,7 @@ int main(int argc, char **argv)
 			double t[K_N];
 			bool set;
 			run(&settings[i], sync, n, allowed, denied, t, &set);
-			printf("%-14s %-5s %8.2fus %8.2fus %8.2fus %8.2fus %8.2fus %8.2fus   %8.2fx %8.2fx\n",
+			printf("%-16s %-5s %8.2fus %8.2fus %8.2fus %8.2fus %8.2fus %8.2fus   %8.2fx %8.2fx\n",
 			       settings[i].name, sync ? (set ? "on" : "n/a") : "off", t[K_UNTRAPPED], t[K_CONTINUE],
 			       t[K_EMULATED], t[K_REFUSED], t[K_RELATIVE], t[K_SYMLINK], t[K_EMULATED] / t[K_CONTINUE],
 			       t[K_REFUSED] / t[K_CONTINUE]);

@@ -72,6 +72,10 @@ struct notify_config {
 	enum notify_mode mode;
 	struct notify_events *events; /* may be NULL */
 	bool no_sync_wakeup;      /* do not set SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP (bench) */
+	/* Experimental: each worker pins itself to the CPU it was woken on
+	 * (the target's, with the synchronous wake-up), so that the fd
+	 * installation's wake-ups stay on that CPU. */
+	bool follow_cpu;
 	/* The root every target shares (can run: the sandbox's root, opened
 	 * once through /proc/<init>/root; session mode: "/"), used instead of
 	 * opening /proc/PID/root for every absolute path. Only valid when the

@@ -323,6 +323,7 @@ static void *worker_main(void *arg)
 	struct seccomp_notif *n = xcalloc(1, e->sizes.seccomp_notif);
 	struct seccomp_notif_resp *resp = xcalloc(1, e->sizes.seccomp_notif_resp);
 	struct notify_req *q = xmalloc(sizeof(*q));
+	int pinned = -1;
 	while (!atomic_load(&e->stopping)) {
 		memset(n, 0, e->sizes.seccomp_notif);
 		atomic_fetch_add(&e->idle, 1);
@@ -353,6 +354,16 @@ static void *worker_main(void *arg)
 			if (e->nthreads < e->cfg.max_workers)
 				spawn_worker(e);
 			pthread_mutex_unlock(&e->lock);
+		}
+		if (e->cfg.follow_cpu) {
+			int cpu = sched_getcpu();
+			if (cpu >= 0 && cpu != pinned) {
+				cpu_set_t cpus;
+				CPU_ZERO(&cpus);
+				CPU_SET(cpu, &cpus);
+				if (sched_setaffinity(0, sizeof(cpus), &cpus) == 0)
+					pinned = cpu;
+			}
 		}
 		handle(e, n, resp, q);
 	}
