@@ -7,6 +7,7 @@
  *   [process] allow_execve   -> exec list (a path, or a folder ending in '/');
  *                               empty = exec not restricted beyond deny
  *   [network] allow_ips      -> destinations (address or CIDR, optional port)
+ *   bind() of inet sockets    -> allowed; abstract unix names -> refused
  *
  * The proxy's address and the DNS stub are added by the caller with
  * notify_rules_add_net(..., "proxy", ...): they are not in the recipe.
@@ -54,5 +55,10 @@ int notify_rules_compile(struct notify_rules *r, const struct policy *p, struct 
 	 * (then only the proxy and DNS stub the caller adds are reachable). */
 	if (!(p->net.egress.set && p->net.egress.v && strcmp(p->net.egress.v, "direct") == 0))
 		r->restrict_net = true;
+	/* Listening reaches no one by itself: what leaves is what connect and
+	 * send decide. Abstract unix sockets stay refused: in session mode they
+	 * are the host's (X11, D-Bus); `can run`, whose network namespace is
+	 * its own, may set allow_abstract_unix. */
+	r->allow_inet_bind = true;
 	return bad ? -1 : 0;
 }

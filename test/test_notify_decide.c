@@ -335,6 +335,8 @@ static void test_compile(void **s)
 	assert_int_equal(notify_decide_exec(&r, "/usr/bin/node").at.line, 4);
 	assert_int_equal(DEC4(&r, NOTIFY_NET_CONNECT, "10.9.9.9", 1).at.line, 5);
 	assert_int_equal(DEC4(&r, NOTIFY_NET_CONNECT, "11.0.0.1", 1).verdict, NOTIFY_REFUSE);
+	assert_int_equal(DEC4(&r, NOTIFY_NET_BIND, "127.0.0.1", 8080).verdict, NOTIFY_ALLOW);
+	assert_false(r.allow_abstract_unix);
 	notify_rules_free(&r);
 	/* errors carry the entry's position */
 	add(&p.net.allow_ips, "not-an-ip", 9);
