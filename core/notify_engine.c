@@ -194,7 +194,10 @@ static void dispatch(struct notify_req *q)
 		q->record = true;
 		q->dec = (struct notify_decision){ NOTIFY_REFUSE, ENOSYS, "not handled by the notification engine",
 		                                   NULL, { 0 } };
-		notify_req_error(q, ENOSYS);
+		if (q->eng->cfg.mode == NOTIFY_MONITOR)
+			q->answer = ANSWER_CONTINUE; /* recorded, and let through */
+		else
+			notify_req_error(q, ENOSYS);
 	}
 }
 
@@ -246,8 +249,6 @@ static void record(struct notify_engine *e, struct notify_req *q)
 {
 	if (!q->record || q->dec.verdict != NOTIFY_REFUSE || !e->cfg.events)
 		return;
-	if (!e->cfg.events)
-		return;
 	struct notify_event ev = {
 		.pid = q->pid,
 		.exe = q->exe[0] ? q->exe : NULL,
@@ -283,6 +284,8 @@ static void handle(struct notify_engine *e, const struct seccomp_notif *n, struc
 	notify_exec_check(e, q->pid, is_exec(n->data.nr));
 	q->rules = e->cfg.rules_for ? e->cfg.rules_for(q->pid, e->cfg.ctx) : NULL;
 	dispatch(q);
+	/* ANSWER_ERROR is also the zeroed default: a path that forgot to
+	 * answer fails closed with EIO. */
 	if (q->answer == ANSWER_ERROR && q->err == 0)
 		q->err = EIO;
 	/* Counted before answering: the target may run (and exit, and the
