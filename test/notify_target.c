@@ -71,6 +71,9 @@ static int install_filter(int sockfd)
 			die("seccomp_rule_add");
 		}
 	}
+	/* A call the engine does not handle, to see what it does with one. */
+	if (getenv("NOTIFY_TARGET_TRAP_GETPPID"))
+		seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(getppid), 0);
 	int mfd = memfd_create("bpf", MFD_CLOEXEC);
 	if (mfd < 0 || seccomp_export_bpf(ctx, mfd) < 0)
 		die("seccomp_export_bpf");
@@ -615,6 +618,11 @@ int main(int argc, char **argv)
 		return sc_block(a);
 	if (strcmp(sc, "twice") == 0 && na >= 1)
 		return sc_twice(a);
+	if (strcmp(sc, "getppid") == 0) {
+		long r = syscall(SYS_getppid);
+		printf("ret=%s errno=%s\n", r > 0 ? "pid" : "err", ename(r < 0 ? errno : 0));
+		return 0;
+	}
 	if (strcmp(sc, "exec") == 0 && na >= 1)
 		return sc_exec(a);
 	if (strcmp(sc, "selfprot") == 0 && na >= 2)

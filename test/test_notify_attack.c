@@ -256,6 +256,45 @@ static void test_fifo(void **state)
 	assert_null(strstr(res.out, "served="));
 }
 
+/* A trapped call the engine does not handle: refused (ENOSYS) and
+ * recorded, never guessed at; under monitor recorded and let through. */
+static void test_unhandled_call(void **state)
+{
+	(void)state;
+	char *d = nh_mkdir("unhandled");
+	struct notify_rules r;
+	nh_rules_for_dir(&r, d);
+	char *evfile = xasprintf("%s/events.jsonl", d);
+	struct notify_config cfg = enforce_cfg;
+	cfg.events = notify_events_open(evfile);
+	setenv("NOTIFY_TARGET_TRAP_GETPPID", "1", 1);
+	const char *args[] = { "getppid", NULL };
+	struct nh_result res;
+	assert_int_equal(nh_run(d, &r, &cfg, args, &res), 0);
+	assert_string_equal(res.out, "ret=err errno=ENOSYS\n");
+	cfg.mode = NOTIFY_MONITOR;
+	assert_int_equal(nh_run(d, &r, &cfg, args, &res), 0);
+	assert_string_equal(res.out, "ret=pid errno=0\n");
+	unsetenv("NOTIFY_TARGET_TRAP_GETPPID");
+	notify_events_close(cfg.events);
+	FILE *f = fopen(evfile, "r");
+	char line[4096];
+	int n = 0, refused = 0, would = 0;
+	while (f && fgets(line, sizeof(line), f)) {
+		n++;
+		if (strstr(line, "\"rule\":\"not handled by the notification engine\""))
+			refused += strstr(line, "\"verdict\":\"refused\",\"errno\":\"ENOSYS\"") != NULL,
+			would += strstr(line, "\"verdict\":\"would-refuse\"") != NULL;
+	}
+	if (f)
+		fclose(f);
+	assert_int_equal(n, 2);
+	assert_int_equal(refused, 1);
+	assert_int_equal(would, 1);
+	notify_rules_free(&r);
+	free(evfile), free(d);
+}
+
 static const struct notify_rules *fixed(pid_t pid, void *ctx)
 {
 	(void)pid;
@@ -530,6 +569,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_self_protection),
 		cmocka_unit_test(test_monitor_and_events),
 		cmocka_unit_test(test_unrestricted_continue),
+		cmocka_unit_test(test_unhandled_call),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
