@@ -119,4 +119,18 @@ void plist_add(struct plist *l, const char *s, struct srcpos at);
 bool plist_has(const struct plist *l, const char *s);
 void plist_free(struct plist *l);
 
+/* Added with the recipe loader (core/policy.c, core/merge.c). */
+void penv_set(struct penv *e, const char *name, const char *value, struct srcpos at);
+struct host_rule *policy_add_host(struct policy *p);
+struct port_rule *policy_add_port(struct policy *p);
+void host_rule_free(struct host_rule *h);
+
+/* Decisions on a merged, expanded policy. `deny` beats `allow` and
+ * `allow_write` wherever either came from (DESIGN section 4). A path is
+ * "under" an entry when it equals it or continues it after a '/'. */
+enum fs_access { FS_NONE, FS_READ, FS_WRITE, FS_DENIED };
+enum fs_access policy_fs_access(const struct policy *p, const char *path);
+/* allow or allow_extra, and neither deny nor deny_extra. */
+bool policy_syscall_allowed(const struct policy *p, const char *name);
+
 #endif

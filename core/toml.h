@@ -57,6 +57,9 @@ struct toml_table {
 	bool is_inline;     /* {...}: closed, nothing may be added later */
 	bool defined;       /* an explicit [header] was seen (a second one is an error) */
 	bool implicit;      /* created only as a parent of a dotted key or header */
+	/* Added by the parser (lang): */
+	bool dotted;        /* created by a dotted key (a.b = 1): a later [a] is an error */
+	struct toml_index *index; /* private key index for large tables; NULL when small */
 };
 
 /* Returns the root table, or NULL with one error (file:line:col, what was
@@ -68,6 +71,12 @@ void toml_free(struct toml_table *t);
 /* Lookup of a direct child; NULL when absent. */
 const struct toml_value *toml_get(const struct toml_table *t, const char *key);
 const char *toml_type_name(enum toml_type t); /* "string", "integer", ... "table" */
+/* Lookup through nested tables by a dotted path of plain segments
+ * ("filesystem.deny"); NULL when absent or when a segment is not a table.
+ * Segments cannot contain '.' (use toml_get for such keys). */
+const struct toml_value *toml_get_path(const struct toml_table *t, const char *path);
+/* Frees one value and everything below it (NULL is fine). */
+void toml_value_free(struct toml_value *v);
 
 /* Nesting limit for arrays and inline tables. */
 #define TOML_MAX_DEPTH 64

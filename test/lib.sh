@@ -5,8 +5,9 @@
 # world-readable temporary folder and re-runs the script there as the user
 # "cantest" (created on first use), with a fresh HOME.
 set -u
-T_N=0
-T_FAILED=0
+# A script re-run by t_drop_to_user continues the numbering of its caller.
+T_N=${CAN_TEST_T_N:-0}
+T_FAILED=${CAN_TEST_T_FAILED:-0}
 : "${CAN:?CAN must point at the can binary}"
 # LeakSanitizer cannot run inside a sandbox (it needs ptrace); the unit tests
 # keep leak checking.
@@ -79,9 +80,25 @@ t_drop_to_user() {
 	chmod 755 "$dir"
 	cp "$CAN" "$dir/can"
 	cp "${BASH_SOURCE[1]}" "$dir/test.sh"
+	# Same relative layout as the source tree, so "$CAN_SRCDIR/test/lib.sh" works.
+	mkdir -p "$dir/test"
 	cp "$(dirname "${BASH_SOURCE[0]}")/lib.sh" "$dir/lib.sh"
+	cp "$(dirname "${BASH_SOURCE[0]}")/lib.sh" "$dir/test/lib.sh"
 	local f
-	for f in "$@"; do cp -r "$f" "$dir/"; done
+	# Each file lands in the folder itself and, when it comes from the
+	# source or build tree, also at the same relative path there.
+	for f in "$@"; do
+		cp -r "$f" "$dir/"
+		local rel=""
+		case "$f" in
+		"$CAN_SRCDIR"/*) rel=${f#"$CAN_SRCDIR"/} ;;
+		"${CAN_BUILDDIR:-/nonexistent}"/*) rel=${f#"$CAN_BUILDDIR"/} ;;
+		esac
+		if [ -n "$rel" ]; then
+			mkdir -p "$dir/$(dirname "$rel")"
+			cp -r "$f" "$dir/$rel"
+		fi
+	done
 	chmod -R a+rX "$dir"
 	local home
 	home=$(getent passwd "$user" | cut -d: -f6)
@@ -89,6 +106,7 @@ t_drop_to_user() {
 	exec setpriv --reuid="$user" --regid="$user" --init-groups \
 		env -i PATH=/usr/local/bin:/usr/bin:/bin HOME="$home" USER="$user" \
 		LOGNAME="$user" CAN="$dir/can" CAN_SRCDIR="$dir" CAN_TESTBIN="$dir" \
-		CAN_TEST_DROPPED=1 ASAN_OPTIONS="$ASAN_OPTIONS" LANG=C.UTF-8 \
+		CAN_TEST_DROPPED=1 CAN_TEST_T_N="$T_N" CAN_TEST_T_FAILED="$T_FAILED" \
+		ASAN_OPTIONS="$ASAN_OPTIONS" LANG=C.UTF-8 \
 		bash "$dir/test.sh"
 }

@@ -1,0 +1,14 @@
+/* Internal to the seccomp builder: the fixed hardening rules. */
+#ifndef CAN_SECCOMP_RULES_H
+#define CAN_SECCOMP_RULES_H
+
+#include <seccomp.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/* Adds the fixed hardening to ctx, a filter whose default action is ALLOW:
+ * every rule here refuses (with `refuse`, or ENOSYS for clone3). Returns 0
+ * or a negative errno from libseccomp. */
+int sc_rules_add(scmp_filter_ctx ctx, uint32_t refuse, pid_t protect_pid);
+
+#endif
