@@ -14,6 +14,7 @@
  * wake-up only applies to RECV waiters). Stopping interrupts them with a
  * signal (NOTIFY_STOP_SIGNAL, handler installed by notify_engine_start). */
 #include "notify_int.h"
+#include "seccomp_filter.h"
 #include "util.h"
 
 #include <errno.h>
@@ -189,13 +190,25 @@ static void dispatch(struct notify_req *q)
 		else
 			notify_handle_pathop(q);
 	} else {
-		/* Trapped but not handled here: refuse rather than guess. */
-		q->syscall = "unhandled";
+		/* Trapped but not handled here: refuse rather than guess. Under
+		 * monitor this is how the filter reports a call it would refuse
+		 * (sc_options.monitor_via_notify): record it, let it through. */
+		char *name = sc_syscall_name(nr);
+		snprintf(q->sysname, sizeof(q->sysname), "%s", name ? name : "?");
+		free(name);
+		q->syscall = q->sysname;
+		const __u64 *a = q->n->data.args;
+		snprintf(q->flags, sizeof(q->flags), "args 0x%llx 0x%llx 0x%llx 0x%llx 0x%llx 0x%llx",
+		         (unsigned long long)a[0], (unsigned long long)a[1], (unsigned long long)a[2],
+		         (unsigned long long)a[3], (unsigned long long)a[4], (unsigned long long)a[5]);
 		q->record = true;
-		q->dec = (struct notify_decision){ NOTIFY_REFUSE, ENOSYS, "not handled by the notification engine",
+		bool monitor = q->eng->cfg.mode == NOTIFY_MONITOR;
+		q->dec = (struct notify_decision){ NOTIFY_REFUSE, ENOSYS,
+		                                   monitor ? "syscalls (the seccomp filter refuses it)"
+		                                           : "not handled by the notification engine",
 		                                   NULL, { 0 } };
-		if (q->eng->cfg.mode == NOTIFY_MONITOR)
-			q->answer = ANSWER_CONTINUE; /* recorded, and let through */
+		if (monitor)
+			q->answer = ANSWER_CONTINUE;
 		else
 			notify_req_error(q, ENOSYS);
 	}

@@ -98,6 +98,7 @@ struct notify_req {
 	bool record;               /* a decision worth an event was taken */
 	struct notify_decision dec;
 	const char *syscall;
+	char sysname[32];
 	char path[PATH_MAX];
 	char path2[PATH_MAX];
 	char addr[160];
