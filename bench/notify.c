@@ -16,6 +16,7 @@
  * asserted: run `make -C bench notify`.
  *
  *   notify_bench [N]        (default 20000 calls per kind) */
+#include "kernel_compat.h"
 #include "notify.h"
 #include "util.h"
 
@@ -38,7 +39,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#define SECCOMP_IOCTL_NOTIF_SET_FLAGS_BENCH SECCOMP_IOW(4, __u64)
 
 enum kind { K_UNTRAPPED, K_CONTINUE, K_EMULATED, K_REFUSED, K_RELATIVE, K_SYMLINK, K_N };
 
@@ -195,7 +195,7 @@ static double addfd_floor(int cpu, int n, const char *allowed)
 	close(sv[1]);
 	pin(cpu);
 	int l = recv_fd(sv[0]);
-	ioctl(l, SECCOMP_IOCTL_NOTIF_SET_FLAGS_BENCH, 1UL);
+	ioctl(l, SECCOMP_IOCTL_NOTIF_SET_FLAGS, SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP);
 	char c = K_EMULATED;
 	if (write(sv[0], &c, 1) != 1)
 		can_die(1, "bench target died");

@@ -13,16 +13,12 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 
-/* Constants newer than Debian 12's headers (probed at run time). */
-#ifndef SECCOMP_IOCTL_NOTIF_SET_FLAGS
-#define SECCOMP_IOCTL_NOTIF_SET_FLAGS SECCOMP_IOW(4, __u64)
-#endif
-#ifndef SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP
-#define SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP (1UL << 0)
-#endif
-#ifndef SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV
-#define SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV (1UL << 5)
-#endif
+/* Constants newer than Debian 12's headers (probed at run time):
+ * SECCOMP_IOCTL_NOTIF_SET_FLAGS, SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP,
+ * SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV come from kernel_compat.h. */
+#include "kernel_compat.h"
+
+/* Linux 6.9: a pidfd for one thread (its fd table may not be the leader's). */
 #ifndef PIDFD_THREAD
 #define PIDFD_THREAD O_EXCL
 #endif
