@@ -73,8 +73,9 @@ struct notify_config {
 	struct notify_events *events; /* may be NULL */
 	bool no_sync_wakeup;      /* do not set SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP (bench) */
 	/* Experimental: each worker pins itself to the CPU it was woken on
-	 * (the target's, with the synchronous wake-up), so that the fd
-	 * installation's wake-ups stay on that CPU. */
+	 * (the target's, with the synchronous wake-up), hoping to keep the fd
+	 * installation's wake-ups on that CPU. Measured not to help
+	 * (docs/notify.md); kept for measuring elsewhere. */
 	bool follow_cpu;
 	/* The root every target shares (can run: the sandbox's root, opened
 	 * once through /proc/<init>/root; session mode: "/"), used instead of
