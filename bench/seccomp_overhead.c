@@ -1,8 +1,6 @@
 /* Cost of the seccomp filter per syscall, side by side with no filter.
- * Not built by make (bench/Makefile.am is shared); from the top folder:
- *   .ci/build && cc -O2 -D_GNU_SOURCE -Icore -I_build bench/seccomp_overhead.c \
- *       _build/core/libcan.a -lseccomp -o /tmp/sc_bench &&
- *   /tmp/sc_bench test/seccomp_fixture_allow.txt
+ * Built on demand: `make -C _build/bench seccomp` (uses
+ * test/seccomp_fixture_allow.txt as the allow-list).
  * Prints ns per call for a call the kernel's ALLOW cache answers (getppid),
  * one whose arguments the filter checks (ioctl), and kill (checked against
  * the protected pid), bare then filtered, and the ratio. */
