@@ -13,8 +13,10 @@
 #include "util.h"
 
 #include <errno.h>
+#include <linux/netlink.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
 
 #define LOW32 0xffffffffULL
 
@@ -188,6 +190,44 @@ int sc_rules_add(scmp_filter_ctx ctx, uint32_t refuse, pid_t protect_pid)
 	for (unsigned i = 0; i < 32; i++) {
 		uint64_t bi = 1ULL << i, bj = 1ULL << ((i + 1) % 32);
 		TRY(refuse_if(ctx, refuse, "personality", 0, bi | bj, bi));
+	}
+
+	/* socket(): families and types that reach past the sandbox's network
+	 * namespace or hand it raw frames. AF_VSOCK and AF_BLUETOOTH are not
+	 * network-namespaced at all (vsock reaches the hypervisor host even
+	 * from a netns holding only lo); AF_PACKET and raw sockets read and
+	 * forge frames; AF_KEY talks to the host's IPsec state. Netlink is
+	 * allowed for NETLINK_ROUTE only (getifaddrs, `ip addr`): the other
+	 * protocols (audit, uevents, sock_diag, xfrm, ...) are kernel surface
+	 * no build or install needs. The protocol is compared on all 64 bits,
+	 * so high garbage bits are refused too (refusing more, never less). */
+	{
+		static const int families[] = { AF_PACKET, AF_VSOCK, AF_BLUETOOTH, AF_KEY };
+		for (size_t i = 0; i < ARRAY_LEN(families); i++) {
+			TRY(refuse_if(ctx, refuse, "socket", 0, LOW32, (uint32_t)families[i]));
+			TRY(refuse_if(ctx, refuse, "socketpair", 0, LOW32, (uint32_t)families[i]));
+		}
+		/* Raw IP: the type's low 4 bits are the type, the rest flags.
+		 * Only for AF_INET/AF_INET6: netlink itself uses SOCK_RAW
+		 * (glibc's getifaddrs does). */
+		static const int inet[] = { AF_INET, AF_INET6 };
+		static const int raw[] = { SOCK_RAW, SOCK_PACKET };
+		for (size_t i = 0; i < ARRAY_LEN(inet); i++)
+			for (size_t j = 0; j < ARRAY_LEN(raw); j++) {
+				struct scmp_arg_cmp c[2] = {
+					{ .arg = 0, .op = SCMP_CMP_MASKED_EQ, .datum_a = LOW32,
+					  .datum_b = (uint32_t)inet[i] },
+					{ .arg = 1, .op = SCMP_CMP_MASKED_EQ, .datum_a = 0xf,
+					  .datum_b = (uint32_t)raw[j] },
+				};
+				TRY(seccomp_rule_add_array(ctx, refuse, nr_of("socket"), 2, c));
+			}
+		struct scmp_arg_cmp nl[2] = {
+			{ .arg = 0, .op = SCMP_CMP_MASKED_EQ, .datum_a = LOW32,
+			  .datum_b = AF_NETLINK },
+			{ .arg = 2, .op = SCMP_CMP_NE, .datum_a = NETLINK_ROUTE },
+		};
+		TRY(seccomp_rule_add_array(ctx, refuse, nr_of("socket"), 2, nl));
 	}
 
 	/* kill(-1, sig) signals every process this user may signal. pid_t is

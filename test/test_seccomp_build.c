@@ -16,7 +16,10 @@
 #include <sched.h>
 #include <signal.h>
 #include <sys/personality.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
+#include <netinet/in.h>
+#include <linux/netlink.h>
 #include <termios.h>
 
 #define ALLOW SECCOMP_RET_ALLOW
@@ -217,6 +220,50 @@ static void test_ioctl_tty_injection(void **state)
 	assert_int_equal(run(&x, __NR_ioctl, 0, TIOCGWINSZ), ALLOW);
 	assert_int_equal(run(&x, __NR_ioctl, 0, FIONREAD), ALLOW);
 	assert_int_equal(run(&x, __NR_ioctl, 0, TIOCSTI + 1), ALLOW);
+	fx_free(&x);
+}
+
+/* ---- sockets ---- */
+
+static uint32_t run3(struct fx *x, int nr, uint64_t a0, uint64_t a1, uint64_t a2)
+{
+	struct seccomp_data d = bpf_data(nr, a0, a1, a2);
+	const char *why;
+	uint32_t v = bpf_eval(x->prog, x->n, &d, &why);
+	if (why)
+		fail_msg("bpf_eval: %s (nr %d)", why, nr);
+	return v;
+}
+
+static void test_socket_families_and_types(void **state)
+{
+	struct fx x;
+	fx_init(&x);
+	tp_add_words(&x.p.sys.allow, "socket socketpair");
+	fx_build(&x);
+	/* families that are not network-namespaced or carry raw frames */
+	assert_int_equal(run3(&x, __NR_socket, AF_PACKET, SOCK_DGRAM, 0), EPERM_);
+	assert_int_equal(run3(&x, __NR_socket, AF_PACKET | (1ULL << 32), SOCK_DGRAM, 0), EPERM_);
+	assert_int_equal(run3(&x, __NR_socket, AF_VSOCK, SOCK_STREAM, 0), EPERM_);
+	assert_int_equal(run3(&x, __NR_socket, AF_BLUETOOTH, SOCK_STREAM, 0), EPERM_);
+	assert_int_equal(run3(&x, __NR_socket, AF_KEY, SOCK_RAW, 2), EPERM_);
+	assert_int_equal(run3(&x, __NR_socketpair, AF_VSOCK, SOCK_STREAM, 0), EPERM_);
+	/* raw and packet types in any family, whatever flags ride along */
+	assert_int_equal(run3(&x, __NR_socket, AF_INET, SOCK_RAW, IPPROTO_ICMP), EPERM_);
+	assert_int_equal(run3(&x, __NR_socket, AF_INET6, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, 58), EPERM_);
+	assert_int_equal(run3(&x, __NR_socket, AF_INET, SOCK_PACKET, 0), EPERM_);
+	assert_int_equal(run3(&x, __NR_socket, AF_INET | (1ULL << 40), SOCK_RAW, 1), EPERM_);
+	/* netlink: route only */
+	assert_int_equal(run3(&x, __NR_socket, AF_NETLINK, SOCK_RAW, NETLINK_ROUTE), ALLOW);
+	assert_int_equal(run3(&x, __NR_socket, AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_ROUTE), ALLOW);
+	assert_int_equal(run3(&x, __NR_socket, AF_NETLINK, SOCK_RAW, NETLINK_AUDIT), EPERM_);
+	assert_int_equal(run3(&x, __NR_socket, AF_NETLINK, SOCK_RAW, NETLINK_KOBJECT_UEVENT), EPERM_);
+	assert_int_equal(run3(&x, __NR_socket, AF_NETLINK, SOCK_RAW, NETLINK_ROUTE | (1ULL << 32)), EPERM_);
+	/* ordinary sockets still work */
+	assert_int_equal(run3(&x, __NR_socket, AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), ALLOW);
+	assert_int_equal(run3(&x, __NR_socket, AF_INET6, SOCK_DGRAM, 0), ALLOW);
+	assert_int_equal(run3(&x, __NR_socket, AF_UNIX, SOCK_STREAM, 0), ALLOW);
+	assert_int_equal(run3(&x, __NR_socketpair, AF_UNIX, SOCK_STREAM, 0), ALLOW);
 	fx_free(&x);
 }
 
@@ -592,6 +639,7 @@ int main(void)
 		cmocka_unit_test(test_foreign_arch_killed),
 		cmocka_unit_test(test_x32_killed),
 		cmocka_unit_test(test_ioctl_tty_injection),
+		cmocka_unit_test(test_socket_families_and_types),
 		cmocka_unit_test(test_clone_namespace_flags),
 		cmocka_unit_test(test_clone3_enosys_when_unlisted),
 		cmocka_unit_test(test_seccomp_listener_refused),

@@ -18,6 +18,9 @@
 #include <sys/ioctl.h>
 #include <sys/personality.h>
 #include <sys/syscall.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <linux/netlink.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -144,6 +147,18 @@ static long attack(const char *n)
 		return syscall(SYS_pidfd_open, getppid(), 0);
 	if (!strcmp(n, "kill-self"))
 		return syscall(SYS_kill, getpid(), 0);
+	if (!strcmp(n, "socket-packet"))
+		return syscall(SYS_socket, AF_PACKET, SOCK_DGRAM, 0);
+	if (!strcmp(n, "socket-vsock"))
+		return syscall(SYS_socket, AF_VSOCK, SOCK_STREAM, 0);
+	if (!strcmp(n, "socket-raw"))
+		return syscall(SYS_socket, AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_ICMP);
+	if (!strcmp(n, "socket-netlink-audit"))
+		return syscall(SYS_socket, AF_NETLINK, SOCK_RAW, NETLINK_AUDIT);
+	if (!strcmp(n, "socket-netlink-route"))
+		return syscall(SYS_socket, AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_ROUTE);
+	if (!strcmp(n, "socket-inet-stream"))
+		return syscall(SYS_socket, AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (!strcmp(n, "personality-query"))
 		return syscall(SYS_personality, 0xffffffffUL);
 	if (!strcmp(n, "personality-norandom"))
@@ -161,7 +176,8 @@ static const char *names[] = {
 	"userfaultfd", "perf_event_open", "open_by_handle_at", "name_to_handle_at", "mount",
 	"umount2", "fsopen", "chroot", "setns", "kill-all", "kill-all-high", "kill-parent",
 	"tgkill-parent", "pidfd_open-parent", "kill-self", "personality-query",
-	"personality-norandom",
+	"personality-norandom", "socket-packet", "socket-vsock", "socket-raw",
+	"socket-netlink-audit", "socket-netlink-route", "socket-inet-stream",
 };
 
 int main(int argc, char **argv)
