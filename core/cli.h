@@ -27,4 +27,12 @@ void cmd_recipe_usage(FILE *out);
 int cmd_run(int argc, char **argv);
 void cmd_run_usage(FILE *out);
 
+/* Planned commands (cmd_planned.c): registered, hidden, refused plainly. */
+int cmd_planned(int argc, char **argv);
+void cmd_up_usage(FILE *out);
+void cmd_session_usage(FILE *out);
+void cmd_hook_usage(FILE *out);
+void cmd_status_usage(FILE *out);
+void cmd_allow_usage(FILE *out);
+
 #endif

@@ -12,6 +12,12 @@ static const struct can_command commands[] = {
 	{ "run", "run a command in a fresh sandbox", cmd_run_usage, cmd_run, true },
 	{ "check", "report what this machine supports", cmd_check_usage, cmd_check, true },
 	{ "recipe", "list, show, explain and validate recipes", cmd_recipe_usage, cmd_recipe, true },
+	/* Planned: hidden from --help until their issues land. */
+	{ "up", "run a sandbox named in canister.toml", cmd_up_usage, cmd_planned, false },
+	{ "session", "supervise an interactive shell session", cmd_session_usage, cmd_planned, false },
+	{ "hook", "print the shell hook that starts a session", cmd_hook_usage, cmd_planned, false },
+	{ "status", "show the sandbox layers of this directory", cmd_status_usage, cmd_planned, false },
+	{ "allow", "approve a project's policy", cmd_allow_usage, cmd_planned, false },
 };
 
 const struct can_command *cli_find(const char *name)
@@ -63,8 +69,10 @@ static int help(int argc, char **argv)
 		return CAN_EXIT_OK;
 	}
 	const struct can_command *c = cli_find(argv[1]);
-	if (!c || !c->ready)
+	if (!c)
 		return cli_usage_error(NULL, "unknown command '%s'", argv[1]);
+	if (!c->ready)
+		return c->main(1, argv + 1);
 	c->usage(stdout);
 	return CAN_EXIT_OK;
 }
@@ -99,7 +107,7 @@ int main(int argc, char **argv)
 	if (strcmp(name, "help") == 0)
 		return help(argc - optind, argv + optind);
 	const struct can_command *cmd = cli_find(name);
-	if (!cmd || !cmd->ready)
+	if (!cmd)
 		return cli_usage_error(NULL, "unknown command '%s'", name);
 	/* Each command parses its own options from a fresh getopt state. */
 	int first = optind;

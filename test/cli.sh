@@ -14,9 +14,11 @@ t_grep "unknown command gives a hint" "Try 'can --help'" "$T_ERR"
 t_expect "unknown global flag is a usage error" 2 "$CAN" --frob
 t_expect "no command is a usage error" 2 "$CAN"
 t_expect "help for an unknown command is a usage error" 2 "$CAN" help frobnicate
-# Commands that are not ready must not be advertised.
-"$CAN" --help | grep -q '^  run ' && ready_run=1 || ready_run=0
-if [ $ready_run = 0 ]; then
-	t_expect "an unready command is refused like an unknown one" 2 "$CAN" run -- true
-fi
+# Planned commands are not advertised, and say plainly that they are not there yet.
+for c in up session hook status allow; do
+	t_nogrep "--help does not list the planned '$c'" "^  $c " "$("$CAN" --help)"
+	t_expect "can $c is refused as not available yet" 2 "$CAN" "$c"
+	t_grep "can $c says it is not available yet" "'$c' is not available in this version yet" "$T_ERR"
+done
+t_expect "help for a planned command is refused the same way" 2 "$CAN" help up
 t_done
