@@ -2,7 +2,9 @@
  *   1. the tmpfs root, private /tmp, minimal /dev, fresh /proc;
  *   2. binds of allow (ro), allow_write (rw) and the cwd (rw), parents
  *      before children so a nested entry lands on top of its parent;
- *   3. canister.toml and .canister/ of the cwd, read-only over the cwd bind;
+ *   3. files of the cwd that configure code run later OUTSIDE the sandbox
+ *      (canister.toml, .canister/, .envrc, .git/config, .git/hooks,
+ *      .git/modules), read-only over the cwd bind;
  *   4. deny (hide) and mask, last, so they cover whatever is beneath them.
  * deny beats allow wherever either came from: a bind at or under a denied
  * path is dropped, and the denied path itself is hidden when a bound tree
@@ -260,8 +262,16 @@ int mount_plan_build(const struct mount_plan_in *in, struct mount_plan *out, cha
 	}
 	free(home);
 
-	/* The project's own policy stays read-only inside, even in a writable cwd. */
-	static const char *const own[] = { "canister.toml", ".canister" };
+	/* Read-only inside, even in a writable cwd: the project's own policy,
+	 * and what makes the user's own tools run code after the sandbox is
+	 * gone. A planted .git/hooks/pre-commit, core.fsmonitor or
+	 * core.hooksPath in .git/config (also per submodule, under
+	 * .git/modules), or an .envrc would run with all of the user's rights
+	 * at their next `git` or `cd`. Objects, refs and the index stay
+	 * writable, so git status/add/commit work inside. */
+	static const char *const own[] = {
+		"canister.toml", ".canister", ".envrc", ".git/config", ".git/hooks", ".git/modules",
+	};
 	for (size_t i = 0; i < ARRAY_LEN(own); i++) {
 		char *p = xasprintf("%s/%s", cwd, own[i]);
 		if (!denied_by(deny, p))

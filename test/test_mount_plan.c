@@ -5,6 +5,7 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdio.h>
 
 #include "landlock.h"
 #include "mount_plan.h"
@@ -110,6 +111,17 @@ static void test_fixed_order(void **state)
 	assert_true(own > cwd);
 	assert_int_equal(f->pl.ops[own].need, MNT_OPTIONAL);
 	assert_true(find(&f->pl, MNT_BIND_RO, "/home/u/proj/.canister") > cwd);
+	/* so do the files that make git and direnv run code outside later */
+	static const char *const later[] = { ".envrc", ".git/config", ".git/hooks", ".git/modules" };
+	for (size_t i = 0; i < sizeof(later) / sizeof(later[0]); i++) {
+		char path[64];
+		snprintf(path, sizeof(path), "/home/u/proj/%s", later[i]);
+		int at = find(&f->pl, MNT_BIND_RO, path);
+		assert_true(at > cwd);
+		assert_int_equal(f->pl.ops[at].need, MNT_OPTIONAL);
+	}
+	/* but the rest of .git is not: commits write objects, refs, the index */
+	assert_int_equal(find(&f->pl, MNT_BIND_RO, "/home/u/proj/.git"), -1);
 }
 
 static void test_parents_before_children(void **state)
