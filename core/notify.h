@@ -35,6 +35,12 @@ struct notify_events *notify_events_open(const char *file);
  * own_fd). */
 struct notify_events *notify_events_from_fd(int fd, bool own_fd);
 void notify_events_close(struct notify_events *ev);
+/* Calls fn for every event written, under the log's lock (so fn needs no
+ * lock of its own). With notify_events_from_fd(-1, false) nothing is
+ * written and only fn sees the events (can run's --monitor report). */
+struct notify_event;
+void notify_events_set_observer(struct notify_events *ev,
+                                void (*fn)(const struct notify_event *e, void *ctx), void *ctx);
 
 /* One decoded event, as the engine records it. Strings may be NULL. */
 struct notify_event {
