@@ -95,6 +95,10 @@ struct notify_config {
 	 * last allowed execve resolved to. Default on; tests may count
 	 * instead (the kill still happens unless this is false). */
 	bool no_exec_kill;
+	/* Optional: called (from a worker, concurrently) when an emulated
+	 * open of an absolute path answers ENOENT, with the path as the target
+	 * wrote it; `can run -m` reports host paths missing from the view. */
+	void (*on_missing)(pid_t pid, const char *path, void *ctx);
 };
 
 struct notify_stats {

@@ -4,6 +4,7 @@
 #include "util.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +43,15 @@ size_t run_notify_trapped(const struct policy *p, const struct run_opts *o, int 
 	}
 	if (!egress_direct(p) && n < cap)
 		nrs[n++] = SYS_connect;
+	/* Under --monitor only: opens, to record lookups of paths the view
+	 * does not show (they fail ENOENT inside; nothing is decided by the
+	 * engine then: every path is allowed to it, ADR 0072). */
+	if (o->monitor && n + 4 <= cap) {
+		nrs[n++] = SYS_open;
+		nrs[n++] = SYS_openat;
+		nrs[n++] = SYS_openat2;
+		nrs[n++] = SYS_creat;
+	}
 	return n;
 }
 
@@ -77,21 +87,8 @@ int run_notify_rules(struct notify_rules *r, const struct policy *p, struct diag
 
 /* ---- the monitor report (pure) ---- */
 
-void run_report_add(struct run_report *r, const struct notify_event *e)
+static void report_item(struct run_report *r, const char *kind, const char *what)
 {
-	if (e->verdict != NOTIFY_REFUSE || !e->syscall)
-		return;
-	const char *kind = "syscall", *what = e->syscall;
-	if (strcmp(e->syscall, "execve") == 0 || strcmp(e->syscall, "execveat") == 0) {
-		kind = "exec";
-		/* A script refused for its interpreter names the interpreter. */
-		what = e->path2 ? e->path2 : e->path;
-	} else if (e->addr) {
-		kind = "connect";
-		what = e->addr;
-	}
-	if (!what)
-		return;
 	for (size_t i = 0; i < r->n; i++)
 		if (strcmp(r->v[i].kind, kind) == 0 && strcmp(r->v[i].what, what) == 0) {
 			r->v[i].count++;
@@ -102,6 +99,35 @@ void run_report_add(struct run_report *r, const struct notify_event *e)
 		r->v = xrealloc(r->v, r->cap * sizeof(*r->v));
 	}
 	r->v[r->n++] = (struct run_report_item){ xstrdup(kind), xstrdup(what), 1 };
+}
+
+void run_report_add(struct run_report *r, const struct notify_event *e)
+{
+	if (e->verdict != NOTIFY_REFUSE || !e->syscall)
+		return;
+	const char *kind, *what;
+	const char *field = e->decision && e->decision->field ? e->decision->field : "";
+	if (strcmp(e->syscall, "execve") == 0 || strcmp(e->syscall, "execveat") == 0) {
+		kind = "exec";
+		/* A script refused for its interpreter names the interpreter. */
+		what = e->path2 ? e->path2 : e->path;
+	} else if (e->addr) {
+		kind = "connect";
+		what = e->addr;
+	} else if (strncmp(field, "syscalls", 8) == 0 || field[0] == '\0') {
+		kind = "syscall";
+		what = e->syscall;
+	} else {
+		kind = "other"; /* reported, not patched */
+		what = e->path ? e->path : e->syscall;
+	}
+	if (what)
+		report_item(r, kind, what);
+}
+
+void run_report_add_path(struct run_report *r, const char *path)
+{
+	report_item(r, "path", path);
 }
 
 void run_report_free(struct run_report *r)
@@ -154,7 +180,8 @@ static void patch_list(const struct run_report *r, const char *kind, const char 
 			continue;
 		/* Only absolute paths are valid allow_execve entries (a memfd's
 		 * "/memfd:x (deleted)" is not a file a recipe can name). */
-		if (strcmp(kind, "exec") == 0 && (v[0] != '/' || strstr(v, " (deleted)"))) {
+		if ((strcmp(kind, "exec") == 0 || strcmp(kind, "path") == 0) &&
+		    (v[0] != '/' || strstr(v, " (deleted)"))) {
 			free(v);
 			continue;
 		}
@@ -174,6 +201,7 @@ void run_report_patch(const struct run_report *r, FILE *out)
 	patch_list(r, "syscall", "syscalls", "allow_extra", out);
 	patch_list(r, "exec", "process", "allow_execve", out);
 	patch_list(r, "connect", "network", "allow_ips", out);
+	patch_list(r, "path", "filesystem", "allow", out);
 }
 
 void run_report_print(const struct run_report *r, FILE *out)
@@ -199,6 +227,7 @@ struct run_notify {
 	struct notify_events *events;  /* --events FILE and/or the report */
 	struct notify_engine *engine;
 	bool monitor;
+	pthread_mutex_t lock; /* report */
 	struct run_report report;
 };
 
@@ -210,7 +239,30 @@ static const struct notify_rules *rules_for(pid_t pid, void *ctx)
 
 static void observe(const struct notify_event *e, void *ctx)
 {
-	run_report_add(&((struct run_notify *)ctx)->report, e);
+	struct run_notify *n = ctx;
+	pthread_mutex_lock(&n->lock);
+	run_report_add(&n->report, e);
+	pthread_mutex_unlock(&n->lock);
+}
+
+/* A lookup inside found nothing: worth reporting when the host has the
+ * path (the view does not show it). Pseudo-filesystems are the
+ * sandbox's own. The path is the target's string: only lstat'ed here. */
+static void on_missing(pid_t pid, const char *path, void *ctx)
+{
+	(void)pid;
+	struct run_notify *n = ctx;
+	static const char *const own[] = { "/proc", "/dev", "/sys", "/tmp" };
+	for (size_t i = 0; i < ARRAY_LEN(own); i++)
+		if (notify_path_covers(own[i], path))
+			return;
+	char norm[PATH_MAX];
+	struct stat st;
+	if (notify_normalize_path(path, norm, sizeof(norm)) < 0 || lstat(norm, &st) < 0)
+		return;
+	pthread_mutex_lock(&n->lock);
+	run_report_add_path(&n->report, norm);
+	pthread_mutex_unlock(&n->lock);
 }
 
 struct run_notify *run_notify_new(const struct policy *p, const struct run_opts *o, int *rc)
@@ -227,6 +279,16 @@ struct run_notify *run_notify_new(const struct policy *p, const struct run_opts 
 	}
 	diags_free(&d);
 	n->monitor = o->monitor;
+	pthread_mutex_init(&n->lock, NULL);
+	if (o->monitor) {
+		/* Opens are trapped under -m only to see lookups: the engine
+		 * allows every path (the view and Landlock still apply). */
+		for (size_t i = 0; i < n->rules.ndeny; i++)
+			free(n->rules.deny[i].path);
+		n->rules.ndeny = 0;
+		notify_rules_add_path(&n->rules, "allow", "/", NOTIFY_READ | NOTIFY_WRITE | NOTIFY_EXEC,
+		                      "monitor", (struct srcpos){ 0 });
+	}
 	if (o->events) {
 		n->events = notify_events_open(o->events);
 		if (!n->events) {
@@ -255,6 +317,7 @@ int run_notify_on_listener(int listener, pid_t host_pid, void *ctx)
 		.ctx = n,
 		.mode = n->monitor ? NOTIFY_MONITOR : NOTIFY_ENFORCE,
 		.events = n->events,
+		.on_missing = n->monitor ? on_missing : NULL,
 	};
 	n->engine = notify_engine_start(listener, &cfg);
 	if (!n->engine) {
@@ -282,5 +345,6 @@ void run_notify_finish(struct run_notify *n, FILE *report_out)
 	notify_events_close(n->events);
 	notify_rules_free(&n->rules);
 	run_report_free(&n->report);
+	pthread_mutex_destroy(&n->lock);
 	free(n);
 }

@@ -25,8 +25,9 @@ const char *run_notify_wanted(const struct policy *p, const struct run_opts *o);
 /* The syscalls the filter traps for the engine in `can run` (native
  * numbers, into nrs of size cap; returns the count): execve and execveat
  * when allow_execve restricts execs (or under --monitor, to record them);
- * connect unless egress = "direct". Never sendmsg/sendto: the listener
- * handover uses sendmsg (docs/adr/0051, 0070). Opens are not trapped: the
+ * connect unless egress = "direct"; under --monitor the opens too (to
+ * record lookups outside the view). Never sendmsg/sendto: the listener
+ * handover uses sendmsg (docs/adr/0051, 0070). In enforce mode opens are not trapped: the
  * mounts and Landlock decide them race-free. */
 size_t run_notify_trapped(const struct policy *p, const struct run_opts *o, int *nrs, size_t cap);
 
@@ -41,7 +42,7 @@ int run_notify_rules(struct notify_rules *r, const struct policy *p, struct diag
 
 /* The monitor report: would-be refusals collected from engine events. */
 struct run_report_item {
-	char *kind;  /* "syscall", "exec", "connect" */
+	char *kind;  /* "syscall", "exec", "connect", "path"; "other" is not patched */
 	char *what;  /* syscall name, program path, address */
 	unsigned count;
 };
@@ -52,6 +53,8 @@ struct run_report {
 /* Records one event (only would-be refusals / refusals count). Not
  * thread-safe: the caller serialises (the event sink's lock does). */
 void run_report_add(struct run_report *r, const struct notify_event *e);
+/* A path looked up inside that the view does not show (kind "path"). */
+void run_report_add_path(struct run_report *r, const char *path);
 void run_report_free(struct run_report *r);
 /* Prints the summary and a TOML patch that `can recipe validate` accepts.
  * Nothing when the report is empty. */

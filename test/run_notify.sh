@@ -175,6 +175,17 @@ t_grep "re-run with the patch: the syscall is allowed" "^ok$" "$T_OUT"
 t_grep "re-run with the patch: the exec is allowed" "^cat-ran$" "$T_OUT"
 t_grep "re-run with the patch: no refusal recorded" "^0$" "$(wc -l <"$EV")"
 
+# Lookups of host paths the view does not show (opens only: ADR 0072).
+echo host-note >"$HOME/canmon.txt"
+t_run run -m -- cat "$HOME/canmon.txt"
+t_grep "control: under -m the view still applies (ENOENT inside)" "No such file" "$T_ERR"
+t_grep "the report names the host path missing from the view" "path +$HOME/canmon.txt" "$T_ERR"
+printf '%s\n' "$T_ERR" | sed -n '/^# can monitor patch/,$p' >patch2.toml
+t_expect "that patch validates too" 0 "$CAN" recipe validate ./patch2.toml
+t_run run -r ./patch2.toml -- cat "$HOME/canmon.txt"
+t_grep "re-run with it: the file is visible" "^host-note$" "$T_OUT"
+rm -f "$HOME/canmon.txt"
+
 # --- --events ----------------------------------------------------------------
 : >"$EV"
 run -- sh -c 'cat /dev/null; cat /dev/null' >/dev/null 2>&1

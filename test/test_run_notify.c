@@ -11,6 +11,7 @@
 #include "run_notify.h"
 #include "util.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,12 +59,14 @@ static void test_wanted_and_trapped(void **state)
 	n = run_notify_trapped(&p, &o, nrs, 8);
 	assert_int_equal(n, 1);
 	assert_int_equal(nrs[0], SYS_connect);
-	/* --monitor: execs too, to record them. */
+	/* --monitor: execs too, to record them, and opens, for lookups. */
 	o.events = NULL;
 	o.monitor = true;
 	assert_string_equal(run_notify_wanted(&p, &o), "--monitor");
 	n = run_notify_trapped(&p, &o, nrs, 8);
 	assert_true(has(nrs, n, SYS_execve));
+	assert_true(has(nrs, n, SYS_openat));
+	assert_false(has(nrs, n, SYS_sendmsg));
 	o.monitor = false;
 	/* notifier = true and allow_ips also start it. */
 	p.sys.notifier.set = p.sys.notifier.v = true;
@@ -169,19 +172,30 @@ static void test_report(void **state)
 	run_report_add(&r, &cn);
 	struct notify_event q = { .syscall = "weird\"name", .verdict = NOTIFY_REFUSE };
 	run_report_add(&r, &q);
+	/* A would-be refusal by a file rule is reported, not patched. */
+	struct notify_decision deny = { .verdict = NOTIFY_REFUSE, .err = EACCES, .field = "filesystem.deny", .rule = "/x" };
+	struct notify_event fd = { .syscall = "openat", .path = "/x/y", .verdict = NOTIFY_REFUSE,
+				   .decision = &deny };
+	run_report_add(&r, &fd);
+	/* A host path the view does not show. */
+	run_report_add_path(&r, "/etc/hostname");
+	run_report_add_path(&r, "/etc/hostname");
 	/* Allowed events are not refusals. */
 	struct notify_event ok = { .syscall = "openat", .verdict = NOTIFY_ALLOW };
 	run_report_add(&r, &ok);
-	assert_int_equal(r.n, 6);
+	assert_int_equal(r.n, 8);
 	assert_int_equal(r.v[0].count, 2);
 	t = patch_text(&r, false);
 	assert_string_equal(t, "\n[syscalls]\nallow_extra = [\"sysfs\", \"weird\\\"name\"]\n"
 			       "\n[process]\nallow_execve = [\"/usr/bin/cat\", \"/usr/bin/env\"]\n"
-			       "\n[network]\nallow_ips = [\"::1\"]\n");
+			       "\n[network]\nallow_ips = [\"::1\"]\n"
+			       "\n[filesystem]\nallow = [\"/etc/hostname\"]\n");
 	free(t);
 	t = patch_text(&r, true);
 	assert_non_null(strstr(t, "sysfs (2 times)"));
 	assert_non_null(strstr(t, "/memfd:x (deleted) (1 time)"));
+	assert_non_null(strstr(t, "other    /x/y (1 time)"));
+	assert_non_null(strstr(t, "path     /etc/hostname (2 times)"));
 	assert_non_null(strstr(t, "# can monitor patch\n[syscalls]"));
 	free(t);
 	run_report_free(&r);
