@@ -68,6 +68,14 @@ int cmd_run(int argc, char **argv)
 		run_opts_free(&o);
 		return rc;
 	}
+	if (o.monitor && p.strict.set && p.strict.v) {
+		rc = cli_usage_error("run", "--monitor: a recipe sets strict = true (%s:%d), and "
+				     "monitor mode refuses nothing; drop one of them",
+				     p.strict.at.file ? p.strict.at.file : "?", p.strict.at.line);
+		policy_free(&p);
+		run_opts_free(&o);
+		return rc;
+	}
 	struct run_config cfg = { .policy = &p, .opts = &o, .cwd = cwd };
 	/* The notification engine (docs/adr/0070): only when something needs it. */
 	struct run_notify *rn = NULL;

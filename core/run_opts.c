@@ -125,6 +125,11 @@ int run_opts_parse(int argc, char **argv, struct run_opts *o, char *err, size_t 
 		snprintf(err, errlen, "no command given (can run [OPTIONS] -- CMD [ARGS...])");
 		return CAN_EXIT_USAGE;
 	}
+	if (o->strict && o->monitor) {
+		snprintf(err, errlen, "--strict and --monitor contradict each other (monitor refuses "
+			 "nothing; strict kills on a refusal)");
+		return CAN_EXIT_USAGE;
+	}
 	if (o->strict && o->degrade) {
 		snprintf(err, errlen, "--strict and --allow-degraded contradict each other");
 		return CAN_EXIT_USAGE;

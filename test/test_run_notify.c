@@ -133,6 +133,10 @@ static void test_opts(void **state)
 	char *b[] = { "run", "--events=", "--", "true", NULL };
 	assert_int_equal(run_opts_parse(4, b, &o, err, sizeof(err)), CAN_EXIT_USAGE);
 	run_opts_free(&o);
+	char *c[] = { "run", "-m", "-s", "--", "true", NULL };
+	assert_int_equal(run_opts_parse(5, c, &o, err, sizeof(err)), CAN_EXIT_USAGE);
+	assert_non_null(strstr(err, "contradict"));
+	run_opts_free(&o);
 }
 
 static char *patch_text(const struct run_report *r, bool full)
