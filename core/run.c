@@ -362,8 +362,10 @@ static _Noreturn void sandbox_init(struct run_state *st, uid_t uid, gid_t gid)
 	init_loop(cmd, st->alive_rd);
 }
 
-/* Host side: the listener arrives on sock (SO_PASSCRED set). */
-static void take_listener(int sock, const struct run_config *cfg)
+/* Host side: the listener arrives on sock (SO_PASSCRED set). Returns
+ * false when the socket has nothing more to give (EOF: the command has
+ * exec'd or died), so the caller stops polling it. */
+static bool take_listener(int sock, const struct run_config *cfg)
 {
 	char byte;
 	struct iovec iov = { &byte, 1 };
@@ -373,8 +375,9 @@ static void take_listener(int sock, const struct run_config *cfg)
 	} u;
 	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
 			    .msg_controllen = sizeof(u.buf) };
-	if (recvmsg(sock, &m, MSG_CMSG_CLOEXEC) != 1)
-		return;
+	ssize_t got = recvmsg(sock, &m, MSG_CMSG_CLOEXEC);
+	if (got != 1)
+		return got < 0 && (errno == EINTR || errno == EAGAIN);
 	int fd = -1;
 	pid_t pid = 0;
 	for (struct cmsghdr *c = CMSG_FIRSTHDR(&m); c; c = CMSG_NXTHDR(&m, c)) {
@@ -387,7 +390,7 @@ static void take_listener(int sock, const struct run_config *cfg)
 		}
 	}
 	if (fd < 0)
-		return;
+		return false;
 	char ack = 'A';
 	if (cfg->on_listener_rc) {
 		if (cfg->on_listener_rc(fd, pid, cfg->listener_ctx) != 0)
@@ -396,7 +399,8 @@ static void take_listener(int sock, const struct run_config *cfg)
 		cfg->on_listener(fd, pid, cfg->listener_ctx);
 	}
 	if (write(sock, &ack, 1) != 1)
-		return;
+		return false;
+	return true;
 }
 
 static int supervise(pid_t init, int sock, const struct run_config *cfg)
@@ -417,9 +421,9 @@ static int supervise(pid_t init, int sock, const struct run_config *cfg)
 		if (poll(pf, sock >= 0 ? 2 : 1, -1) < 0 && errno != EINTR)
 			can_die_errno(CAN_EXIT_WALL, "run: poll");
 		if (sock >= 0 && pf[1].revents) {
-			if (pf[1].revents & POLLIN)
-				take_listener(sock, cfg);
-			else
+			/* One handover; then EOF (POLLIN|POLLHUP) must not be
+			 * polled again, or this loop spins for the whole run. */
+			if (!(pf[1].revents & POLLIN) || !take_listener(sock, cfg))
 				pf[1].fd = -1;
 		}
 		if (pf[0].revents & POLLIN) {
