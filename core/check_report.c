@@ -202,11 +202,14 @@ static void rows_notify(struct ctx *c)
 {
 	const struct probe_seccomp *s = &c->p->seccomp;
 	/* The supervisor runs only when a recipe asks for it ([syscalls]
-	 * notifier = true) and in session mode, so these do not block the
-	 * default `can run`; a run that needs them fails closed. */
+	 * notifier = true, allow_execve, allow_ips, -m, --events: ADR 0070)
+	 * and in session mode, so these do not block the default `can run`;
+	 * a run that needs them fails closed. */
 	row_notify(c, "seccomp_listener", "seccomp listener", &s->listener, false, "5.0",
 		   "the supervisor for argument-level checks",
-		   "runs with [syscalls] notifier = true, and session mode, are refused");
+		   "runs with [syscalls] notifier = true, [process] allow_execve, [network] "
+		   "allow_ips, -m or --events are refused (--allow-degraded=notifier), and "
+		   "session mode");
 	row_notify(c, "notify_continue", "notify CONTINUE", &s->cont, false, "5.5",
 		   "lets calls proceed where no decision depends on the caller's memory",
 		   "runs with [syscalls] notifier = true are refused: checked calls cannot proceed");

@@ -3,6 +3,7 @@
 #include "cli.h"
 #include "run.h"
 #include "run_glue.h"
+#include "run_notify.h"
 #include "util.h"
 
 #include <errno.h>
@@ -22,15 +23,18 @@ void cmd_run_usage(FILE *out)
 	      "\n"
 	      "Options:\n"
 	      "  -r, --recipe NAME        add a recipe (name or path; repeatable, merged in order)\n"
-	      "  -m, --monitor            log refused system calls instead of refusing them\n"
+	      "  -m, --monitor            refuse nothing: record what would have been refused\n"
+	      "                           (system calls, execs, connects) and print a report and\n"
+	      "                           a recipe patch at exit\n"
 	      "  -s, --strict             every degradation is fatal; refused calls kill\n"
 	      "      --allow-degraded[=WALLS]\n"
 	      "                           go on without these walls when they cannot be built,\n"
 	      "                           with a warning: landlock, landlock-net, landlock-scope,\n"
-	      "                           seccomp, cgroups (comma list; no value = all)\n"
+	      "                           seccomp, cgroups, notifier (comma list; no value = all)\n"
 	      "      --new-session        detach the command from the terminal (setsid)\n"
 	      "  -p, --port SPEC          (not supported yet)\n"
-	      "      --events FILE        (not supported yet)\n"
+	      "      --events FILE        append one JSON line per refusal (and per would-be\n"
+	      "                           refusal under --monitor) to FILE (created 0600)\n"
 	      "  -h, --help               show this help\n"
 	      "\n"
 	      "Exit status: the command's (128+N when killed by signal N); 126 when a wall\n"
@@ -64,8 +68,36 @@ int cmd_run(int argc, char **argv)
 		run_opts_free(&o);
 		return rc;
 	}
+	if (o.monitor && p.strict.set && p.strict.v) {
+		rc = cli_usage_error("run", "--monitor: a recipe sets strict = true (%s:%d), and "
+				     "monitor mode refuses nothing; drop one of them",
+				     p.strict.at.file ? p.strict.at.file : "?", p.strict.at.line);
+		policy_free(&p);
+		run_opts_free(&o);
+		return rc;
+	}
 	struct run_config cfg = { .policy = &p, .opts = &o, .cwd = cwd };
+	/* The notification engine (docs/adr/0070): only when something needs it. */
+	struct run_notify *rn = NULL;
+	int nrs[8];
+	if (run_notify_wanted(&p, &o)) {
+		rn = run_notify_new(&p, &o, &rc);
+		if (!rn) {
+			policy_free(&p);
+			run_opts_free(&o);
+			return rc;
+		}
+		cfg.notify_nrs = nrs;
+		cfg.n_notify = run_notify_trapped(&p, &o, nrs, ARRAY_LEN(nrs));
+		cfg.on_listener_rc = run_notify_on_listener;
+		cfg.listener_ctx = rn;
+		cfg.monitor_via_notify = o.monitor;
+	}
+	/* allow_execve is backed by Landlock's execute right (race-free); under
+	 * --monitor execs outside it must run to be recorded. */
+	cfg.landlock_exec_only_allowed = p.proc.allow_execve.n > 0 && !o.monitor;
 	rc = run_sandbox(&cfg);
+	run_notify_finish(rn, stderr);
 	policy_free(&p);
 	run_opts_free(&o);
 	return rc;

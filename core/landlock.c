@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <glob.h>
 #include <linux/landlock.h>
 #include <linux/openat2.h>
 #include <stdio.h>
@@ -109,7 +110,7 @@ uint64_t ll_rights_for(const struct mnt_op *op, const char *dst, bool dir, int a
 	return r & ll_handled_fs(abi);
 }
 
-static int add_path(int ruleset, const char *path, const struct mnt_op *op, int abi)
+static int add_path(int ruleset, const char *path, const struct mnt_op *op, int abi, bool no_exec)
 {
 	int fd = open(path, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
@@ -120,7 +121,42 @@ static int add_path(int ruleset, const char *path, const struct mnt_op *op, int 
 		return 0;
 	}
 	struct can_ll_path a = { .allowed = ll_rights_for(op, path, S_ISDIR(st.st_mode), abi), .fd = fd };
+	if (no_exec)
+		a.allowed &= ~(uint64_t)R_EXEC;
 	long r = a.allowed ? syscall(SYS_landlock_add_rule, ruleset, CAN_LL_RULE_PATH_BENEATH, &a, 0) : 0;
+	int e = errno;
+	close(fd);
+	errno = e;
+	return r < 0 ? -1 : 0;
+}
+
+/* The dynamic loaders an allowed program may name as its ELF interpreter:
+ * the kernel opens that file for execution too, so Landlock must grant it
+ * the execute right. Shared libraries are mmap'd, which Landlock does not
+ * check (docs/adr/0071). */
+static const char *const loader_globs[] = {
+	"/lib64/ld-linux*.so*", "/lib/ld-linux*.so*", "/lib/ld-musl-*.so*",
+	"/lib/*-linux-gnu*/ld-linux*.so*", "/usr/lib/*-linux-gnu*/ld-linux*.so*",
+	"/usr/lib64/ld-linux*.so*", "/usr/lib/ld-linux*.so*",
+};
+
+/* Execute (and read) on one allow_execve entry, following symlinks inside
+ * the sandbox's root: the rule lands on the file (or folder) they lead to,
+ * which is what the kernel checks. Missing entries are skipped. */
+static int add_exec_path(int ruleset, const char *path, int abi)
+{
+	int fd = open(path, O_PATH | O_CLOEXEC);
+	if (fd < 0)
+		return (errno == ENOENT || errno == ENOTDIR || errno == ELOOP || errno == EACCES) ? 0 : -1;
+	struct stat st;
+	if (fstat(fd, &st) < 0) {
+		close(fd);
+		return 0;
+	}
+	uint64_t allowed = R_EXEC | LANDLOCK_ACCESS_FS_READ_FILE |
+			   (S_ISDIR(st.st_mode) ? LANDLOCK_ACCESS_FS_READ_DIR : 0);
+	struct can_ll_path a = { .allowed = allowed & ll_handled_fs(abi), .fd = fd };
+	long r = syscall(SYS_landlock_add_rule, ruleset, CAN_LL_RULE_PATH_BENEATH, &a, 0);
 	int e = errno;
 	close(fd);
 	errno = e;
@@ -130,6 +166,14 @@ static int add_path(int ruleset, const char *path, const struct mnt_op *op, int 
 int landlock_apply(const struct mount_plan *pl, int abi, int proxy_port, struct ll_result *res,
 		   char *err, size_t errlen)
 {
+	return landlock_apply_exec(pl, abi, proxy_port, NULL, 0, res, err, errlen);
+}
+
+int landlock_apply_exec(const struct mount_plan *pl, int abi, int proxy_port,
+			const char *const *exec_paths, size_t n_exec, struct ll_result *res, char *err,
+			size_t errlen)
+{
+	bool exec_only = exec_paths != NULL;
 	*res = (struct ll_result){ 0 };
 	struct can_ll_ruleset attr = { .fs = ll_handled_fs(abi) };
 	size_t size = sizeof(uint64_t);
@@ -154,13 +198,36 @@ int landlock_apply(const struct mount_plan *pl, int abi, int proxy_port, struct 
 			extra[2] = "/dev/shm";
 		}
 		for (size_t k = 0; extra[k]; k++) {
-			if (add_path(rs, extra[k], op, abi) < 0) {
+			if (add_path(rs, extra[k], op, abi, exec_only) < 0) {
 				snprintf(err, errlen, "add rule for %s: %s: %s", extra[k], errno_name(errno),
 					 strerror(errno));
 				close(rs);
 				return -1;
 			}
 		}
+	}
+	for (size_t i = 0; exec_only && i < n_exec; i++) {
+		if (add_exec_path(rs, exec_paths[i], abi) < 0) {
+			snprintf(err, errlen, "add execute rule for %s: %s: %s", exec_paths[i],
+				 errno_name(errno), strerror(errno));
+			close(rs);
+			return -1;
+		}
+	}
+	for (size_t i = 0; exec_only && i < ARRAY_LEN(loader_globs); i++) {
+		glob_t g;
+		if (glob(loader_globs[i], 0, NULL, &g) != 0)
+			continue;
+		for (size_t k = 0; k < g.gl_pathc; k++) {
+			if (add_exec_path(rs, g.gl_pathv[k], abi) < 0) {
+				snprintf(err, errlen, "add execute rule for %s: %s: %s", g.gl_pathv[k],
+					 errno_name(errno), strerror(errno));
+				globfree(&g);
+				close(rs);
+				return -1;
+			}
+		}
+		globfree(&g);
 	}
 	if (abi >= 4 && proxy_port > 0) {
 		struct can_ll_port p = { .allowed = LANDLOCK_ACCESS_NET_CONNECT_TCP,

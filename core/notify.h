@@ -35,6 +35,12 @@ struct notify_events *notify_events_open(const char *file);
  * own_fd). */
 struct notify_events *notify_events_from_fd(int fd, bool own_fd);
 void notify_events_close(struct notify_events *ev);
+/* Calls fn for every event written, under the log's lock (so fn needs no
+ * lock of its own). With notify_events_from_fd(-1, false) nothing is
+ * written and only fn sees the events (can run's --monitor report). */
+struct notify_event;
+void notify_events_set_observer(struct notify_events *ev,
+                                void (*fn)(const struct notify_event *e, void *ctx), void *ctx);
 
 /* One decoded event, as the engine records it. Strings may be NULL. */
 struct notify_event {
@@ -89,6 +95,10 @@ struct notify_config {
 	 * last allowed execve resolved to. Default on; tests may count
 	 * instead (the kill still happens unless this is false). */
 	bool no_exec_kill;
+	/* Optional: called (from a worker, concurrently) when an emulated
+	 * open of an absolute path answers ENOENT, with the path as the target
+	 * wrote it; `can run -m` reports host paths missing from the view. */
+	void (*on_missing)(pid_t pid, const char *path, void *ctx);
 };
 
 struct notify_stats {

@@ -336,6 +336,9 @@ struct notify_decision notify_decide_exec(const struct notify_rules *r, const ch
 	d.verdict = NOTIFY_REFUSE;
 	d.err = EACCES;
 	d.field = "no process.allow_execve entry names it";
+	/* The recipe line that decided is the list's (its first entry). */
+	if (r->nexec > 0)
+		d.at = r->exec[0].at;
 	return d;
 }
 
@@ -375,6 +378,12 @@ static struct notify_decision decide_inet(const struct notify_rules *r, enum not
 	d.verdict = NOTIFY_REFUSE;
 	d.err = EACCES;
 	d.field = "not the proxy, the DNS stub or a network.allow_ips entry";
+	/* The recipe line that decided is the list's (its first entry). */
+	for (size_t i = 0; i < r->nnet; i++)
+		if (r->net[i].at.line > 0) {
+			d.at = r->net[i].at;
+			break;
+		}
 	return d;
 }
 

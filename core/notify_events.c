@@ -20,7 +20,18 @@ struct notify_events {
 	int fd;
 	bool own;
 	pthread_mutex_t lock;
+	void (*observer)(const struct notify_event *e, void *ctx);
+	void *observer_ctx;
 };
+
+void notify_events_set_observer(struct notify_events *ev,
+                                void (*fn)(const struct notify_event *e, void *ctx), void *ctx)
+{
+	pthread_mutex_lock(&ev->lock);
+	ev->observer = fn;
+	ev->observer_ctx = ctx;
+	pthread_mutex_unlock(&ev->lock);
+}
 
 struct notify_events *notify_events_open(const char *file)
 {
@@ -202,6 +213,13 @@ int notify_event_format(char *buf, size_t size, const struct notify_event *e, do
 void notify_events_write(struct notify_events *ev, const struct notify_event *e)
 {
 	if (!ev)
+		return;
+	if (ev->observer) {
+		pthread_mutex_lock(&ev->lock);
+		ev->observer(e, ev->observer_ctx);
+		pthread_mutex_unlock(&ev->lock);
+	}
+	if (ev->fd < 0)
 		return;
 	struct timespec ts;
 	clock_gettime(CLOCK_REALTIME, &ts);

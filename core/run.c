@@ -60,6 +60,7 @@ struct run_state {
 	int handover;         /* command's end of the listener socket, or -1 */
 	int go_rd;            /* the command waits here until init has built the root */
 	bool may_skip_landlock, may_skip_seccomp; /* --allow-degraded, not strict */
+	bool may_skip_notifier;
 };
 
 /* One line, then 126. Used only in the sandbox's processes. */
@@ -156,8 +157,14 @@ static void hand_over(int sock, int listener)
 	memcpy(CMSG_DATA(c), &listener, sizeof(int));
 	if (sendmsg(sock, &m, MSG_NOSIGNAL) != 1)
 		_exit(CAN_EXIT_WALL);
-	if (read(sock, &byte, 1) != 1 || byte != 'A')
+	if (read(sock, &byte, 1) != 1 || byte != 'A') {
+		static const char msg[] = "can: notifier: the supervisor did not take the seccomp "
+					  "listener; nothing runs unsupervised (see 'can check')\n";
+		if (write(STDERR_FILENO, msg, sizeof(msg) - 1) < 0) {
+			/* nothing more to say */
+		}
 		_exit(CAN_EXIT_WALL); /* no supervisor: fail closed */
+	}
 	close(listener);
 	close(sock);
 }
@@ -217,7 +224,17 @@ static _Noreturn void command(struct run_state *st)
 		wall_fail("process", err, "this kernel is too old for can");
 	if (st->use_landlock) {
 		struct ll_result res;
-		if (landlock_apply(&st->plan, st->ll_abi, 0, &res, err, sizeof(err)) < 0) {
+		const struct plist *ex = &cfg->policy->proc.allow_execve;
+		const char **exec_paths = NULL;
+		if (cfg->landlock_exec_only_allowed) {
+			exec_paths = xcalloc(ex->n + 1, sizeof(char *));
+			for (size_t i = 0; i < ex->n; i++)
+				exec_paths[i] = ex->v[i].s;
+		}
+		int llrc = landlock_apply_exec(&st->plan, st->ll_abi, 0, exec_paths, ex->n, &res, err,
+					       sizeof(err));
+		free(exec_paths);
+		if (llrc < 0) {
 			snprintf(msg, sizeof(msg), "%s", err);
 			if (!st->may_skip_landlock)
 				wall_fail("landlock", msg,
@@ -232,12 +249,37 @@ static _Noreturn void command(struct run_state *st)
 		wall_fail("rlimits", err, "lower [process] max_pids");
 	if (st->filter) {
 		int fd = run_glue_sc_install(st->filter);
+		if (fd < 0 && sc_has_listener(st->filter) && st->may_skip_notifier) {
+			/* No listener here (e.g. another supervisor holds one: EBUSY):
+			 * the same filter without the trapped calls, if allowed. */
+			fprintf(stderr, "can: warning: notifier: create the seccomp listener: %s: %s; "
+				"running without the notification engine (degraded: no events, "
+				"allow_execve by Landlock alone)\n", errno_name(-fd), strerror(-fd));
+			run_glue_sc_free(st->filter);
+			st->sco.notify_nrs = NULL;
+			st->sco.n_notify = 0;
+			st->sco.monitor_via_notify = false;
+			st->filter = NULL;
+			if (run_glue_sc_build(cfg->policy, &st->sco, &st->filter, scerr, sizeof(scerr)) != 1)
+				wall_fail("seccomp", scerr, "run with --allow-degraded=seccomp to go on without it");
+			fd = run_glue_sc_install(st->filter);
+			if (fd > 0) {
+				close(fd);
+				fd = 0;
+			}
+			close(st->handover);
+			st->handover = -1;
+		}
 		if (fd < 0 && st->may_skip_seccomp) {
 			fprintf(stderr, "can: warning: seccomp: install the filter: %s: %s; running "
 				"without a syscall filter (degraded)\n", errno_name(-fd), strerror(-fd));
 		} else if (fd < 0) {
-			snprintf(err, sizeof(err), "install the filter: %s: %s", errno_name(-fd),
-				 strerror(-fd));
+			snprintf(err, sizeof(err), "install the filter%s: %s: %s",
+				 sc_has_listener(st->filter) ? " with a notification listener" : "",
+				 errno_name(-fd), strerror(-fd));
+			if (sc_has_listener(st->filter))
+				wall_fail("notifier", err,
+					  "run with --allow-degraded=notifier to go on without the engine");
 			wall_fail("seccomp", err, "run with --allow-degraded=seccomp to go on without it");
 		}
 		if (fd > 0) {
@@ -258,6 +300,11 @@ static _Noreturn void command(struct run_state *st)
 		fprintf(stderr,
 			"can: %s: cannot run inside the sandbox: ENOENT: its interpreter or a library "
 			"is not visible inside\n", path);
+	else if ((e == EACCES || e == EPERM) && cfg->policy->proc.allow_execve.n > 0)
+		fprintf(stderr,
+			"can: %s: cannot run inside the sandbox: %s: [process] allow_execve does not "
+			"name it (or its #! interpreter); run with -m to see what it needs\n", path,
+			errno_name(e));
 	else
 		fprintf(stderr, "can: %s: cannot run inside the sandbox: %s: %s\n", path,
 			errno_name(e), strerror(e));
@@ -315,8 +362,10 @@ static _Noreturn void sandbox_init(struct run_state *st, uid_t uid, gid_t gid)
 	init_loop(cmd, st->alive_rd);
 }
 
-/* Host side: the listener arrives on sock (SO_PASSCRED set). */
-static void take_listener(int sock, const struct run_config *cfg)
+/* Host side: the listener arrives on sock (SO_PASSCRED set). Returns
+ * false when the socket has nothing more to give (EOF: the command has
+ * exec'd or died), so the caller stops polling it. */
+static bool take_listener(int sock, const struct run_config *cfg)
 {
 	char byte;
 	struct iovec iov = { &byte, 1 };
@@ -326,8 +375,9 @@ static void take_listener(int sock, const struct run_config *cfg)
 	} u;
 	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
 			    .msg_controllen = sizeof(u.buf) };
-	if (recvmsg(sock, &m, MSG_CMSG_CLOEXEC) != 1)
-		return;
+	ssize_t got = recvmsg(sock, &m, MSG_CMSG_CLOEXEC);
+	if (got != 1)
+		return got < 0 && (errno == EINTR || errno == EAGAIN);
 	int fd = -1;
 	pid_t pid = 0;
 	for (struct cmsghdr *c = CMSG_FIRSTHDR(&m); c; c = CMSG_NXTHDR(&m, c)) {
@@ -340,11 +390,17 @@ static void take_listener(int sock, const struct run_config *cfg)
 		}
 	}
 	if (fd < 0)
-		return;
-	cfg->on_listener(fd, pid, cfg->listener_ctx);
+		return false;
 	char ack = 'A';
+	if (cfg->on_listener_rc) {
+		if (cfg->on_listener_rc(fd, pid, cfg->listener_ctx) != 0)
+			ack = 'N';
+	} else {
+		cfg->on_listener(fd, pid, cfg->listener_ctx);
+	}
 	if (write(sock, &ack, 1) != 1)
-		return;
+		return false;
+	return true;
 }
 
 static int supervise(pid_t init, int sock, const struct run_config *cfg)
@@ -365,9 +421,9 @@ static int supervise(pid_t init, int sock, const struct run_config *cfg)
 		if (poll(pf, sock >= 0 ? 2 : 1, -1) < 0 && errno != EINTR)
 			can_die_errno(CAN_EXIT_WALL, "run: poll");
 		if (sock >= 0 && pf[1].revents) {
-			if (pf[1].revents & POLLIN)
-				take_listener(sock, cfg);
-			else
+			/* One handover; then EOF (POLLIN|POLLHUP) must not be
+			 * polled again, or this loop spins for the whole run. */
+			if (!(pf[1].revents & POLLIN) || !take_listener(sock, cfg))
 				pf[1].fd = -1;
 		}
 		if (pf[0].revents & POLLIN) {
@@ -411,7 +467,7 @@ static bool degrade_ok(const struct run_config *cfg, bool strict, unsigned wall)
 int run_sandbox(const struct run_config *cfg_in)
 {
 	struct run_config cfgv = *cfg_in;
-	if (!cfgv.on_listener) {
+	if (!cfgv.on_listener && !cfgv.on_listener_rc) {
 		cfgv.on_listener = default_handler;
 		cfgv.listener_ctx = default_ctx;
 	}
@@ -427,6 +483,8 @@ int run_sandbox(const struct run_config *cfg_in)
 
 	st.may_skip_landlock = degrade_ok(cfg, strict, WALL_LANDLOCK);
 	st.may_skip_seccomp = degrade_ok(cfg, strict, WALL_SECCOMP);
+	st.may_skip_notifier = degrade_ok(cfg, strict, WALL_NOTIFIER);
+	bool has_handler = cfg->on_listener || cfg->on_listener_rc;
 
 	/* Network: only lo, whatever else was asked. */
 	const char *egress = p->net.egress.set ? p->net.egress.v : "none";
@@ -482,10 +540,10 @@ int run_sandbox(const struct run_config *cfg_in)
 	/* Seccomp: the options here; the command builds the filter (see command()). */
 	st.sco = (struct sc_options){ .mode = strict ? SC_MODE_STRICT
 						 : cfg->opts->monitor ? SC_MODE_MONITOR : SC_MODE_ENFORCE,
-				  .notify_nrs = cfg->on_listener ? cfg->notify_nrs : NULL,
-				  .n_notify = cfg->on_listener ? cfg->n_notify : 0,
-				  .monitor_via_notify = cfg->on_listener && (cfg->monitor_via_notify ||
-									   cfg->opts->monitor) };
+				  .notify_nrs = has_handler ? cfg->notify_nrs : NULL,
+				  .n_notify = has_handler ? cfg->n_notify : 0,
+				  .monitor_via_notify = has_handler && (cfg->monitor_via_notify ||
+									cfg->opts->monitor) };
 
 	/* The mount plan. */
 	struct mount_plan_in mi = { .p = p, .cwd = cfg->cwd, .home = getenv("HOME") };
@@ -520,7 +578,7 @@ int run_sandbox(const struct run_config *cfg_in)
 		can_die_errno(CAN_EXIT_WALL, "run: pipe");
 	/* A listener exists when syscalls are notified (or monitor goes through
 	 * the supervisor); only then is there a handover. */
-	bool want_handover = cfg->on_listener && (st.sco.n_notify > 0 || st.sco.monitor_via_notify);
+	bool want_handover = has_handler && (st.sco.n_notify > 0 || st.sco.monitor_via_notify);
 	if (want_handover) {
 		if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 			can_die_errno(CAN_EXIT_WALL, "run: socketpair");
@@ -588,7 +646,7 @@ int run_sandbox(const struct run_config *cfg_in)
 		close(sv[0]);
 	if (use_cg)
 		cgroup_cleanup(&cg);
-	if (cfg->opts->monitor)
+	if (cfg->opts->monitor && !has_handler)
 		can_warn("monitor mode was on: refused calls were logged and allowed; the full report "
 			 "comes with the notification engine");
 	mount_plan_free(&st.plan);

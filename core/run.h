@@ -18,7 +18,8 @@ enum run_wall {
 	WALL_LANDLOCK_SCOPE = 1u << 2, /* Landlock without signal/abstract-socket scoping (ABI < 6) */
 	WALL_SECCOMP = 1u << 3,        /* no seccomp filter */
 	WALL_CGROUPS = 1u << 4,        /* no cgroup v2 limits ([resources], max_pids) */
-	WALL_ALL = (1u << 5) - 1,
+	WALL_NOTIFIER = 1u << 5,       /* no seccomp notification engine (docs/adr/0070) */
+	WALL_ALL = (1u << 6) - 1,
 };
 
 /* "landlock" for WALL_LANDLOCK, ...; NULL for an unknown bit. */
@@ -32,6 +33,7 @@ struct run_opts {
 	size_t nrecipes;
 	bool monitor, strict, new_session;
 	unsigned degrade;     /* walls that may be skipped */
+	const char *events;   /* --events FILE, or NULL */
 	char **cmd;           /* the command and its arguments (into argv) */
 };
 
@@ -69,6 +71,13 @@ struct run_config {
 	/* Monitor mode: ask the filter to notify (not log) would-be refusals,
 	 * so the handler's supervisor can record them. Only with on_listener. */
 	bool monitor_via_notify;
+	/* Like on_listener (and used instead of it when set), but may refuse:
+	 * a nonzero return means no supervisor took the listener, and the
+	 * command exits 126 instead of running unsupervised (fail closed). */
+	int (*on_listener_rc)(int listener_fd, pid_t host_pid, void *ctx);
+	/* Restrict Landlock's execute right to [process] allow_execve (and the
+	 * dynamic loaders), instead of everything readable (docs/adr/0071). */
+	bool landlock_exec_only_allowed;
 };
 
 /* Process-wide defaults for run_config.on_listener/listener_ctx and

@@ -13,7 +13,7 @@ static const struct {
 } walls[] = {
 	{ WALL_LANDLOCK, "landlock" },       { WALL_LANDLOCK_NET, "landlock-net" },
 	{ WALL_LANDLOCK_SCOPE, "landlock-scope" }, { WALL_SECCOMP, "seccomp" },
-	{ WALL_CGROUPS, "cgroups" },
+	{ WALL_CGROUPS, "cgroups" },         { WALL_NOTIFIER, "notifier" },
 };
 
 const char *run_wall_name(unsigned wall)
@@ -40,7 +40,7 @@ int run_walls_parse(const char *list, unsigned *mask, char *err, size_t errlen)
 		if (i == ARRAY_LEN(walls)) {
 			snprintf(err, errlen,
 				 "--allow-degraded: unknown wall '%s' (known: landlock, landlock-net, "
-				 "landlock-scope, seccomp, cgroups, all)", w);
+				 "landlock-scope, seccomp, cgroups, notifier, all)", w);
 			rc = -1;
 			break;
 		}
@@ -96,8 +96,12 @@ int run_opts_parse(int argc, char **argv, struct run_opts *o, char *err, size_t 
 				 "proxy)");
 			return CAN_EXIT_USAGE;
 		case OPT_EVENTS:
-			snprintf(err, errlen, "--events: not supported yet");
-			return CAN_EXIT_USAGE;
+			if (!*optarg) {
+				snprintf(err, errlen, "--events: empty file name");
+				return CAN_EXIT_USAGE;
+			}
+			o->events = optarg;
+			break;
 		case OPT_DEGRADED:
 			if (!optarg)
 				o->degrade |= WALL_ALL;
@@ -119,6 +123,11 @@ int run_opts_parse(int argc, char **argv, struct run_opts *o, char *err, size_t 
 	}
 	if (optind >= argc) {
 		snprintf(err, errlen, "no command given (can run [OPTIONS] -- CMD [ARGS...])");
+		return CAN_EXIT_USAGE;
+	}
+	if (o->strict && o->monitor) {
+		snprintf(err, errlen, "--strict and --monitor contradict each other (monitor refuses "
+			 "nothing; strict kills on a refusal)");
 		return CAN_EXIT_USAGE;
 	}
 	if (o->strict && o->degrade) {

@@ -317,11 +317,11 @@ printf '[recipe]\nname = "dx"\n[network]\negress = "direct"\n' >"$TOP/direct.tom
 t_expect "egress = direct is refused (126), never silently the host network" 126 run -r "$TOP/direct.toml" -- true
 
 t_expect "-m runs the command" 0 run -m -- true
-t_grep "... and says at exit that monitor mode was on" "monitor mode was on" "$T_ERR"
+t_grep "... and reports at exit what would have been refused" "can: monitor: nothing would have been refused" "$T_ERR"
 
 # --- command line and fail-closed ---
 t_expect "--port is refused for now" 2 run -p 8080:80 -- true
-t_expect "--events is refused for now" 2 run --events x -- true
+t_expect "--events without a file name is a usage error" 2 run --events= -- true
 t_expect "unknown --allow-degraded name is a usage error" 2 run --allow-degraded=nope -- true
 # The baseline alone (no -r) hides credentials when the cwd is $HOME.
 mkdir -p "$H/.aws" && echo "FAKE-AWS-KEY" >"$H/.aws/credentials"

@@ -175,6 +175,7 @@ static void test_decide_exec(void **s)
 	assert_int_equal(d.verdict, NOTIFY_REFUSE);
 	assert_int_equal(d.err, EACCES);
 	assert_string_equal(d.field, "no process.allow_execve entry names it");
+	assert_int_equal(d.at.line, 5); /* the list's first entry: where the recipe says it */
 	notify_rules_free(&r);
 }
 

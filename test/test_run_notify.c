@@ -1,0 +1,217 @@
+/* The pure parts of `can run`'s use of the notification engine: when it
+ * runs, what the filter traps for it, the rules it gets, --events and the
+ * notifier wall on the command line, and the --monitor report and patch. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "run.h"
+#include "run_notify.h"
+#include "util.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+
+static struct srcpos at(int line)
+{
+	return (struct srcpos){ "r.toml", line, 1 };
+}
+
+static bool has(const int *nrs, size_t n, int nr)
+{
+	for (size_t i = 0; i < n; i++)
+		if (nrs[i] == nr)
+			return true;
+	return false;
+}
+
+static void test_wanted_and_trapped(void **state)
+{
+	(void)state;
+	struct policy p;
+	policy_init(&p);
+	struct run_opts o = { 0 };
+	int nrs[8];
+	assert_null(run_notify_wanted(&p, &o));
+	assert_int_equal(run_notify_trapped(&p, &o, nrs, 8), 0);
+
+	plist_add(&p.proc.allow_execve, "/usr/bin/true", at(2));
+	assert_string_equal(run_notify_wanted(&p, &o), "[process] allow_execve");
+	size_t n = run_notify_trapped(&p, &o, nrs, 8);
+	assert_true(has(nrs, n, SYS_execve));
+	assert_true(has(nrs, n, SYS_execveat));
+	assert_true(has(nrs, n, SYS_connect));
+	/* The handover's sendmsg and the opens are never trapped in can run. */
+	assert_false(has(nrs, n, SYS_sendmsg));
+	assert_false(has(nrs, n, SYS_sendto));
+	assert_false(has(nrs, n, SYS_openat));
+	policy_free(&p);
+
+	/* --events alone: connect only (execs are not restricted). */
+	policy_init(&p);
+	o.events = "ev.jsonl";
+	assert_string_equal(run_notify_wanted(&p, &o), "--events");
+	n = run_notify_trapped(&p, &o, nrs, 8);
+	assert_int_equal(n, 1);
+	assert_int_equal(nrs[0], SYS_connect);
+	/* --monitor: execs too, to record them, and opens, for lookups. */
+	o.events = NULL;
+	o.monitor = true;
+	assert_string_equal(run_notify_wanted(&p, &o), "--monitor");
+	n = run_notify_trapped(&p, &o, nrs, 8);
+	assert_true(has(nrs, n, SYS_execve));
+	assert_true(has(nrs, n, SYS_openat));
+	assert_false(has(nrs, n, SYS_sendmsg));
+	o.monitor = false;
+	/* notifier = true and allow_ips also start it. */
+	p.sys.notifier.set = p.sys.notifier.v = true;
+	assert_string_equal(run_notify_wanted(&p, &o), "[syscalls] notifier = true");
+	policy_free(&p);
+	policy_init(&p);
+	plist_add(&p.net.allow_ips, "127.0.0.1", at(3));
+	assert_string_equal(run_notify_wanted(&p, &o), "[network] allow_ips");
+	policy_free(&p);
+}
+
+static void test_rules(void **state)
+{
+	(void)state;
+	struct policy p;
+	policy_init(&p);
+	plist_add(&p.fs.deny, "/home/u/.ssh", at(1));
+	plist_add(&p.proc.allow_execve, "/usr/bin", at(2));      /* a folder on the host */
+	plist_add(&p.proc.allow_execve, "/bin/sh", at(3));       /* a file (or a link to one) */
+	plist_add(&p.net.allow_ips, "127.0.0.1", at(4));
+	struct notify_rules r;
+	struct diags d = { 0 };
+	assert_int_equal(run_notify_rules(&r, &p, &d), 0);
+	/* Files are the mounts' and Landlock's business. */
+	assert_false(r.restrict_fs);
+	assert_true(r.restrict_exec);
+	assert_true(r.restrict_net);
+	assert_true(r.allow_abstract_unix);
+	/* A folder entry covers what is below it. */
+	struct notify_decision dec = notify_decide_exec(&r, "/usr/bin/true");
+	assert_int_equal(dec.verdict, NOTIFY_ALLOW);
+	assert_int_equal(dec.at.line, 2);
+	/* A file entry matches where its symlinks lead (/bin/sh -> dash). */
+	char *real = realpath("/bin/sh", NULL);
+	assert_non_null(real);
+	assert_int_equal(notify_decide_exec(&r, real).verdict, NOTIFY_ALLOW);
+	free(real);
+	dec = notify_decide_exec(&r, "/opt/other");
+	assert_int_equal(dec.verdict, NOTIFY_REFUSE);
+	assert_int_equal(dec.at.line, 2); /* the list's first entry */
+	notify_rules_free(&r);
+	diags_free(&d);
+	/* A bad allow_ips entry is a recipe error at its position. */
+	plist_add(&p.net.allow_ips, "not-an-address", at(9));
+	assert_int_equal(run_notify_rules(&r, &p, &d), -1);
+	assert_int_equal(d.n, 1);
+	assert_int_equal(d.v[0].at.line, 9);
+	notify_rules_free(&r);
+	diags_free(&d);
+	policy_free(&p);
+}
+
+static void test_opts(void **state)
+{
+	(void)state;
+	struct run_opts o;
+	char err[256];
+	char *a[] = { "run", "--events", "ev.jsonl", "--allow-degraded=notifier", "--", "true", NULL };
+	assert_int_equal(run_opts_parse(6, a, &o, err, sizeof(err)), 0);
+	assert_string_equal(o.events, "ev.jsonl");
+	assert_int_equal(o.degrade, WALL_NOTIFIER);
+	assert_string_equal(run_wall_name(WALL_NOTIFIER), "notifier");
+	run_opts_free(&o);
+	char *b[] = { "run", "--events=", "--", "true", NULL };
+	assert_int_equal(run_opts_parse(4, b, &o, err, sizeof(err)), CAN_EXIT_USAGE);
+	run_opts_free(&o);
+	char *c[] = { "run", "-m", "-s", "--", "true", NULL };
+	assert_int_equal(run_opts_parse(5, c, &o, err, sizeof(err)), CAN_EXIT_USAGE);
+	assert_non_null(strstr(err, "contradict"));
+	run_opts_free(&o);
+}
+
+static char *patch_text(const struct run_report *r, bool full)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	if (full)
+		run_report_print(r, f);
+	else
+		run_report_patch(r, f);
+	fclose(f);
+	return buf;
+}
+
+static void test_report(void **state)
+{
+	(void)state;
+	struct run_report r = { 0 };
+	char *t = patch_text(&r, true);
+	assert_non_null(strstr(t, "nothing would have been refused"));
+	free(t);
+	struct notify_event e = { .syscall = "sysfs", .verdict = NOTIFY_REFUSE, .monitor = true };
+	run_report_add(&r, &e);
+	run_report_add(&r, &e);
+	struct notify_event ex = { .syscall = "execve", .path = "/usr/bin/cat", .verdict = NOTIFY_REFUSE };
+	run_report_add(&r, &ex);
+	/* A script refused for its interpreter: the interpreter is what to allow. */
+	struct notify_event sc = { .syscall = "execve", .path = "/w/s.sh", .path2 = "/usr/bin/env",
+				   .verdict = NOTIFY_REFUSE };
+	run_report_add(&r, &sc);
+	/* A memfd cannot be named by a recipe: reported, not patched. */
+	struct notify_event mf = { .syscall = "execveat", .path = "/memfd:x (deleted)",
+				   .verdict = NOTIFY_REFUSE };
+	run_report_add(&r, &mf);
+	struct notify_event cn = { .syscall = "connect", .addr = "[::1]:5353", .verdict = NOTIFY_REFUSE };
+	run_report_add(&r, &cn);
+	struct notify_event q = { .syscall = "weird\"name", .verdict = NOTIFY_REFUSE };
+	run_report_add(&r, &q);
+	/* A would-be refusal by a file rule is reported, not patched. */
+	struct notify_decision deny = { .verdict = NOTIFY_REFUSE, .err = EACCES, .field = "filesystem.deny", .rule = "/x" };
+	struct notify_event fd = { .syscall = "openat", .path = "/x/y", .verdict = NOTIFY_REFUSE,
+				   .decision = &deny };
+	run_report_add(&r, &fd);
+	/* A host path the view does not show. */
+	run_report_add_path(&r, "/etc/hostname");
+	run_report_add_path(&r, "/etc/hostname");
+	/* Allowed events are not refusals. */
+	struct notify_event ok = { .syscall = "openat", .verdict = NOTIFY_ALLOW };
+	run_report_add(&r, &ok);
+	assert_int_equal(r.n, 8);
+	assert_int_equal(r.v[0].count, 2);
+	t = patch_text(&r, false);
+	assert_string_equal(t, "\n[syscalls]\nallow_extra = [\"sysfs\", \"weird\\\"name\"]\n"
+			       "\n[process]\nallow_execve = [\"/usr/bin/cat\", \"/usr/bin/env\"]\n"
+			       "\n[network]\nallow_ips = [\"::1\"]\n"
+			       "\n[filesystem]\nallow = [\"/etc/hostname\"]\n");
+	free(t);
+	t = patch_text(&r, true);
+	assert_non_null(strstr(t, "sysfs (2 times)"));
+	assert_non_null(strstr(t, "/memfd:x (deleted) (1 time)"));
+	assert_non_null(strstr(t, "other    /x/y (1 time)"));
+	assert_non_null(strstr(t, "path     /etc/hostname (2 times)"));
+	assert_non_null(strstr(t, "# can monitor patch\n[syscalls]"));
+	free(t);
+	run_report_free(&r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_wanted_and_trapped),
+		cmocka_unit_test(test_rules),
+		cmocka_unit_test(test_opts),
+		cmocka_unit_test(test_report),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
