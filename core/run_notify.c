@@ -204,19 +204,25 @@ void run_report_patch(const struct run_report *r, FILE *out)
 	patch_list(r, "path", "filesystem", "allow", out);
 }
 
-void run_report_print(const struct run_report *r, FILE *out)
+void run_report_print(const struct run_report *r, bool monitor, FILE *out)
 {
+	/* Under --monitor the report is the point of the run; otherwise it
+	 * explains refusals the command already saw as EACCES/EPERM, and
+	 * says nothing when there were none. */
+	const char *tag = monitor ? "monitor" : "refused";
 	if (r->n == 0) {
-		fputs("can: monitor: nothing would have been refused\n", out);
+		if (monitor)
+			fputs("can: monitor: nothing would have been refused\n", out);
 		return;
 	}
-	fputs("can: monitor: these would have been refused:\n", out);
+	fprintf(out, "can: %s: %s:\n", tag,
+	        monitor ? "these would have been refused" : "the sandbox refused these");
 	for (size_t i = 0; i < r->n; i++)
 		fprintf(out, "  %-8s %s (%u time%s)\n", r->v[i].kind, r->v[i].what, r->v[i].count,
 		        r->v[i].count == 1 ? "" : "s");
-	fputs("can: monitor: a recipe patch that allows them (save it as a .toml file and add "
-	      "-r FILE):\n", out);
-	fputs("# can monitor patch", out);
+	fprintf(out, "can: %s: a recipe patch that allows them (save it as a .toml file and add "
+	        "-r FILE):\n", tag);
+	fputs(monitor ? "# can monitor patch" : "# can refusal patch", out);
 	run_report_patch(r, out);
 }
 
@@ -300,10 +306,11 @@ struct run_notify *run_notify_new(const struct policy *p, const struct run_opts 
 			*rc = CAN_EXIT_USAGE;
 			return NULL;
 		}
-	} else if (o->monitor) {
+	} else {
 		n->events = notify_events_from_fd(-1, false);
 	}
-	if (n->events && o->monitor)
+	/* Every refusal (or would-be refusal) feeds the report at exit. */
+	if (n->events)
 		notify_events_set_observer(n->events, observe, n);
 	return n;
 }
@@ -340,8 +347,7 @@ void run_notify_finish(struct run_notify *n, FILE *report_out)
 		return;
 	if (n->engine)
 		notify_engine_stop(n->engine);
-	if (n->monitor)
-		run_report_print(&n->report, report_out);
+	run_report_print(&n->report, n->monitor, report_out);
 	notify_events_close(n->events);
 	notify_rules_free(&n->rules);
 	run_report_free(&n->report);

@@ -58,7 +58,7 @@ void run_report_add_path(struct run_report *r, const char *path);
 void run_report_free(struct run_report *r);
 /* Prints the summary and a TOML patch that `can recipe validate` accepts.
  * Nothing when the report is empty. */
-void run_report_print(const struct run_report *r, FILE *out);
+void run_report_print(const struct run_report *r, bool monitor, FILE *out);
 /* Only the patch (for tests and for the printed report). */
 void run_report_patch(const struct run_report *r, FILE *out);
 

@@ -37,6 +37,16 @@ t_grep "an event names the refused exec" '"syscall":"execve"' "$E"
 t_grep "the event names the rule" '"rule":"no process.allow_execve entry names it"' "$E"
 t_grep "the event names the recipe file and line" '"recipe":"[^"]*r\.toml:2"' "$E"
 t_grep "the event says refused with EACCES" '"verdict":"refused","errno":"EACCES"' "$E"
+# The refusal is explained at exit, with the patch to paste.
+t_grep "at exit, can names the refused exec" "^  exec +/usr/bin/cat " "$T_ERR"
+printf '%s\n' "$T_ERR" | sed -n '/^# can refusal patch/,$p' >refusal.toml
+t_grep "... and prints a patch that allows it" '^allow_execve = \["/usr/bin/cat"\]' "$(cat refusal.toml)"
+t_expect "the refusal patch validates (can recipe validate)" 0 "$CAN" recipe validate ./refusal.toml
+t_run "$CAN" run -r ./r.toml -r ./refusal.toml -- sh -c 'cat /proc/self/comm; echo rc=$?'
+t_grep "re-run with the patch: cat runs" "^cat$" "$T_OUT"
+t_nogrep "re-run with the patch: nothing refused at exit" "can: refused" "$T_ERR"
+t_run run -- sh -c 'true'
+t_nogrep "a run with no refusal prints no report" "can: refused" "$T_ERR"
 
 ln -s /usr/bin/cat lnk
 t_expect "control: the symlink to cat works on the host" 0 ./lnk /dev/null

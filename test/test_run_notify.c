@@ -139,17 +139,22 @@ static void test_opts(void **state)
 	run_opts_free(&o);
 }
 
-static char *patch_text(const struct run_report *r, bool full)
+static char *report_text(const struct run_report *r, bool full, bool monitor)
 {
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
 	if (full)
-		run_report_print(r, f);
+		run_report_print(r, monitor, f);
 	else
 		run_report_patch(r, f);
 	fclose(f);
 	return buf;
+}
+
+static char *patch_text(const struct run_report *r, bool full)
+{
+	return report_text(r, full, true);
 }
 
 static void test_report(void **state)
@@ -158,6 +163,10 @@ static void test_report(void **state)
 	struct run_report r = { 0 };
 	char *t = patch_text(&r, true);
 	assert_non_null(strstr(t, "nothing would have been refused"));
+	free(t);
+	/* Enforce mode: silent when nothing was refused. */
+	t = report_text(&r, true, false);
+	assert_string_equal(t, "");
 	free(t);
 	struct notify_event e = { .syscall = "sysfs", .verdict = NOTIFY_REFUSE, .monitor = true };
 	run_report_add(&r, &e);
@@ -201,6 +210,13 @@ static void test_report(void **state)
 	assert_non_null(strstr(t, "other    /x/y (1 time)"));
 	assert_non_null(strstr(t, "path     /etc/hostname (2 times)"));
 	assert_non_null(strstr(t, "# can monitor patch\n[syscalls]"));
+	free(t);
+	/* Enforce mode: the same items and patch, worded as refusals. */
+	t = report_text(&r, true, false);
+	assert_non_null(strstr(t, "can: refused: the sandbox refused these:"));
+	assert_non_null(strstr(t, "exec     /usr/bin/cat (1 time)"));
+	assert_non_null(strstr(t, "# can refusal patch\n[syscalls]"));
+	assert_null(strstr(t, "would have been"));
 	free(t);
 	run_report_free(&r);
 }
