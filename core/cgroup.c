@@ -63,15 +63,11 @@ static char *own_cgroup_dir(char *err, size_t errlen)
 static int write_file(const char *dir, const char *name, const char *val)
 {
 	char *p = xasprintf("%s/%s", dir, name);
-	int fd = open(p, O_WRONLY | O_CLOEXEC);
-	free(p);
-	if (fd < 0)
-		return -1;
-	ssize_t n = write(fd, val, strlen(val));
+	int r = write_string_file(p, val);
 	int e = errno;
-	close(fd);
+	free(p);
 	errno = e;
-	return n == (ssize_t)strlen(val) ? 0 : -1;
+	return r;
 }
 
 static bool has_controller(const char *dir, const char *ctl)

@@ -2,6 +2,7 @@
  * walls say the same thing; what the plan hides (deny, mask) gets no rule of
  * its own and is covered by the mount. */
 #include "landlock.h"
+#include "kernel_compat.h"
 #include "util.h"
 
 #include <errno.h>
@@ -15,37 +16,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-/* Newer than some installed headers: defined here, probed by ABI at run time. */
-#ifndef LANDLOCK_ACCESS_FS_TRUNCATE
-#define LANDLOCK_ACCESS_FS_TRUNCATE (1ULL << 14)
-#endif
-#ifndef LANDLOCK_ACCESS_FS_IOCTL_DEV
-#define LANDLOCK_ACCESS_FS_IOCTL_DEV (1ULL << 15)
-#endif
-#ifndef LANDLOCK_ACCESS_NET_CONNECT_TCP
-#define LANDLOCK_ACCESS_NET_CONNECT_TCP (1ULL << 1)
-#endif
-#ifndef LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET
-#define LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET (1ULL << 0)
-#endif
-#ifndef LANDLOCK_SCOPE_SIGNAL
-#define LANDLOCK_SCOPE_SIGNAL (1ULL << 1)
-#endif
-#define CAN_LL_RULE_PATH_BENEATH 1
-#define CAN_LL_RULE_NET_PORT 2
-
-/* Our own copies of the (growing) uapi structs. */
-struct can_ll_ruleset {
-	uint64_t fs, net, scoped;
-};
-struct can_ll_path {
-	uint64_t allowed;
-	int32_t fd;
-} __attribute__((packed));
-struct can_ll_port {
-	uint64_t allowed;
-	uint64_t port;
-};
+/* Constants and uapi structs newer than some installed headers, and the
+ * raw syscall wrappers, come from kernel_compat.h (shared with the probes). */
 
 #define R_READ (LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_READ_DIR)
 #define R_EXEC LANDLOCK_ACCESS_FS_EXECUTE
@@ -60,20 +32,13 @@ struct can_ll_port {
 
 int landlock_abi(void)
 {
-	long r = syscall(SYS_landlock_create_ruleset, NULL, 0, LANDLOCK_CREATE_RULESET_VERSION);
+	long r = can_landlock_create_ruleset(NULL, 0, LANDLOCK_CREATE_RULESET_VERSION);
 	return r < 0 ? -errno : (int)r;
 }
 
 uint64_t ll_handled_fs(int abi)
 {
-	uint64_t h = (LANDLOCK_ACCESS_FS_MAKE_SYM << 1) - 1; /* ABI 1: bits 0..12 */
-	if (abi >= 2)
-		h |= LANDLOCK_ACCESS_FS_REFER;
-	if (abi >= 3)
-		h |= LANDLOCK_ACCESS_FS_TRUNCATE;
-	if (abi >= 5)
-		h |= LANDLOCK_ACCESS_FS_IOCTL_DEV;
-	return h;
+	return can_landlock_fs_rights(abi);
 }
 
 uint64_t ll_rights_for(const struct mnt_op *op, const char *dst, bool dir, int abi)
@@ -120,10 +85,13 @@ static int add_path(int ruleset, const char *path, const struct mnt_op *op, int 
 		close(fd);
 		return 0;
 	}
-	struct can_ll_path a = { .allowed = ll_rights_for(op, path, S_ISDIR(st.st_mode), abi), .fd = fd };
+	struct can_landlock_path_beneath_attr a = {
+		.allowed_access = ll_rights_for(op, path, S_ISDIR(st.st_mode), abi),
+		.parent_fd = fd,
+	};
 	if (no_exec)
-		a.allowed &= ~(uint64_t)R_EXEC;
-	long r = a.allowed ? syscall(SYS_landlock_add_rule, ruleset, CAN_LL_RULE_PATH_BENEATH, &a, 0) : 0;
+		a.allowed_access &= ~(uint64_t)R_EXEC;
+	long r = a.allowed_access ? can_landlock_add_rule(ruleset, CAN_LANDLOCK_RULE_PATH_BENEATH, &a, 0) : 0;
 	int e = errno;
 	close(fd);
 	errno = e;
@@ -155,8 +123,8 @@ static int add_exec_path(int ruleset, const char *path, int abi)
 	}
 	uint64_t allowed = R_EXEC | LANDLOCK_ACCESS_FS_READ_FILE |
 			   (S_ISDIR(st.st_mode) ? LANDLOCK_ACCESS_FS_READ_DIR : 0);
-	struct can_ll_path a = { .allowed = allowed & ll_handled_fs(abi), .fd = fd };
-	long r = syscall(SYS_landlock_add_rule, ruleset, CAN_LL_RULE_PATH_BENEATH, &a, 0);
+	struct can_landlock_path_beneath_attr a = { .allowed_access = allowed & ll_handled_fs(abi), .parent_fd = fd };
+	long r = can_landlock_add_rule(ruleset, CAN_LANDLOCK_RULE_PATH_BENEATH, &a, 0);
 	int e = errno;
 	close(fd);
 	errno = e;
@@ -175,17 +143,12 @@ int landlock_apply_exec(const struct mount_plan *pl, int abi, int proxy_port,
 {
 	bool exec_only = exec_paths != NULL;
 	*res = (struct ll_result){ 0 };
-	struct can_ll_ruleset attr = { .fs = ll_handled_fs(abi) };
-	size_t size = sizeof(uint64_t);
-	if (abi >= 4) {
-		attr.net = LANDLOCK_ACCESS_NET_CONNECT_TCP;
-		size = 2 * sizeof(uint64_t);
-	}
-	if (abi >= 6) {
+	struct can_landlock_ruleset_attr attr = { .handled_access_fs = ll_handled_fs(abi) };
+	if (abi >= 4)
+		attr.handled_access_net = LANDLOCK_ACCESS_NET_CONNECT_TCP;
+	if (abi >= 6)
 		attr.scoped = LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET | LANDLOCK_SCOPE_SIGNAL;
-		size = sizeof(attr);
-	}
-	int rs = (int)syscall(SYS_landlock_create_ruleset, &attr, size, 0);
+	int rs = can_landlock_create_ruleset(&attr, can_landlock_attr_size(abi), 0);
 	if (rs < 0) {
 		snprintf(err, errlen, "create ruleset: %s: %s", errno_name(errno), strerror(errno));
 		return -1;
@@ -230,16 +193,16 @@ int landlock_apply_exec(const struct mount_plan *pl, int abi, int proxy_port,
 		globfree(&g);
 	}
 	if (abi >= 4 && proxy_port > 0) {
-		struct can_ll_port p = { .allowed = LANDLOCK_ACCESS_NET_CONNECT_TCP,
-					 .port = (uint64_t)proxy_port };
-		if (syscall(SYS_landlock_add_rule, rs, CAN_LL_RULE_NET_PORT, &p, 0) < 0) {
+		struct can_landlock_net_port_attr p = { .allowed_access = LANDLOCK_ACCESS_NET_CONNECT_TCP,
+							.port = (uint64_t)proxy_port };
+		if (can_landlock_add_rule(rs, CAN_LANDLOCK_RULE_NET_PORT, &p, 0) < 0) {
 			snprintf(err, errlen, "add rule for port %d: %s: %s", proxy_port,
 				 errno_name(errno), strerror(errno));
 			close(rs);
 			return -1;
 		}
 	}
-	if (syscall(SYS_landlock_restrict_self, rs, 0) < 0) {
+	if (can_landlock_restrict_self(rs, 0) < 0) {
 		snprintf(err, errlen, "restrict self: %s: %s", errno_name(errno), strerror(errno));
 		close(rs);
 		return -1;

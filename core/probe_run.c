@@ -4,6 +4,7 @@
  * that does not answer in time is killed with its whole process group (the
  * grandchildren some probes fork) and reported as failed. */
 #include "probe_internal.h"
+#include "util.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -59,14 +60,7 @@ long long probe_now_ms(void)
 
 int probe_write_file(const char *path, const char *text)
 {
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return errno;
-	size_t len = strlen(text);
-	ssize_t w = write(fd, text, len);
-	int err = w < 0 ? errno : ((size_t)w == len ? 0 : EIO);
-	close(fd);
-	return err;
+	return write_string_file(path, text) < 0 ? errno : 0;
 }
 
 ssize_t probe_read_file(const char *path, char *buf, size_t size)

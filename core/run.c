@@ -70,28 +70,17 @@ static _Noreturn void wall_fail(const char *wall, const char *what, const char *
 	_exit(CAN_EXIT_WALL);
 }
 
-static int write_file(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	ssize_t n = write(fd, s, strlen(s));
-	int e = errno;
-	close(fd);
-	errno = e;
-	return n == (ssize_t)strlen(s) ? 0 : -1;
-}
 
 static void map_ids(uid_t uid, gid_t gid)
 {
 	char buf[64], err[256];
 	snprintf(buf, sizeof(buf), "%u %u 1\n", (unsigned)uid, (unsigned)uid);
-	if (write_file("/proc/self/uid_map", buf) < 0)
+	if (write_string_file("/proc/self/uid_map", buf) < 0)
 		goto fail;
-	if (write_file("/proc/self/setgroups", "deny") < 0)
+	if (write_string_file("/proc/self/setgroups", "deny") < 0)
 		goto fail;
 	snprintf(buf, sizeof(buf), "%u %u 1\n", (unsigned)gid, (unsigned)gid);
-	if (write_file("/proc/self/gid_map", buf) < 0)
+	if (write_string_file("/proc/self/gid_map", buf) < 0)
 		goto fail;
 	return;
 fail:

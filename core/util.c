@@ -1,6 +1,8 @@
 #include "util.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,4 +85,17 @@ const char *errno_name(int err)
 {
 	const char *n = strerrorname_np(err);
 	return n ? n : "E?";
+}
+
+int write_string_file(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	size_t len = strlen(s);
+	ssize_t n = write(fd, s, len);
+	int e = n < 0 ? errno : ((size_t)n == len ? 0 : EIO);
+	close(fd);
+	errno = e;
+	return e ? -1 : 0;
 }

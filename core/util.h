@@ -24,6 +24,11 @@ void can_warn_errno(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 _Noreturn void can_die(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 _Noreturn void can_die_errno(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* Writes all of `s` to an existing file (opened O_WRONLY, no O_CREAT), as
+ * for /proc and cgroup files that take one write. 0, or -1 with errno set
+ * (EIO for a short write). */
+int write_string_file(const char *path, const char *s);
+
 /* Symbolic name of an errno value ("EPERM"), or "E?" when unknown. */
 const char *errno_name(int err);
 
