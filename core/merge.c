@@ -27,11 +27,7 @@ static void set_opt(struct popt *d, const struct popt *s)
 static void merge_value(const struct field *f, void *dst, const void *src)
 {
 	if (is_list(f->type)) {
-		struct plist *d = dst;
-		const struct plist *s = src;
-		for (size_t i = 0; i < s->n; i++)
-			if (!plist_has(d, s->v[i].s))
-				plist_add(d, s->v[i].s, s->v[i].at);
+		plist_union(dst, src);
 		return;
 	}
 	switch (f->type) {

@@ -5,6 +5,7 @@
 #include "util.h"
 
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 
 void policy_init(struct policy *p)
@@ -27,6 +28,48 @@ bool plist_has(const struct plist *l, const char *s)
 		if (strcmp(l->v[i].s, s) == 0)
 			return true;
 	return false;
+}
+
+/* FNV-1a: the set below only needs a cheap, decent spread. */
+static uint64_t str_hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}
+
+/* Inserts s into an open-addressing set of `cap` slots (a power of two);
+ * true when it was not there yet. The set holds pointers to strings that
+ * outlive it (the plists' own copies). */
+static bool set_insert(const char **set, size_t cap, const char *s)
+{
+	for (size_t i = str_hash(s) & (cap - 1);; i = (i + 1) & (cap - 1)) {
+		if (!set[i]) {
+			set[i] = s;
+			return true;
+		}
+		if (strcmp(set[i], s) == 0)
+			return false;
+	}
+}
+
+void plist_union(struct plist *dst, const struct plist *src)
+{
+	if (src->n == 0)
+		return;
+	/* Linear in both lists: the default syscall list alone has ~280
+	 * entries, and a pairwise check made merging quadratic. */
+	size_t cap = 16;
+	while (cap < 2 * (dst->n + src->n))
+		cap *= 2;
+	const char **set = xcalloc(cap, sizeof(*set));
+	for (size_t i = 0; i < dst->n; i++)
+		set_insert(set, cap, dst->v[i].s);
+	for (size_t i = 0; i < src->n; i++)
+		if (set_insert(set, cap, src->v[i].s))
+			plist_add(dst, src->v[i].s, src->v[i].at);
+	free(set);
 }
 
 void plist_free(struct plist *l)

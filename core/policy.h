@@ -117,6 +117,9 @@ void policy_free(struct policy *p);
 /* List helpers (used by the loader, merge and tests). */
 void plist_add(struct plist *l, const char *s, struct srcpos at);
 bool plist_has(const struct plist *l, const char *s);
+/* Appends each string of src that dst lacks (first occurrence keeps its
+ * origin, order kept); linear time. */
+void plist_union(struct plist *dst, const struct plist *src);
 void plist_free(struct plist *l);
 
 /* Added with the recipe loader (core/policy.c, core/merge.c). */

@@ -78,6 +78,8 @@ static void load_list(struct loader *L, const struct field *f, const struct toml
 	}
 	if (too_many(L, v->at, f->key, wh, v->u.arr.n))
 		return;
+	/* Checked entries are collected, then de-duplicated in one pass. */
+	struct plist checked = { 0 };
 	for (size_t i = 0; i < v->u.arr.n; i++) {
 		const struct toml_value *e = v->u.arr.v[i];
 		if (e->type != TOML_STRING) {
@@ -93,9 +95,10 @@ static void load_list(struct loader *L, const struct field *f, const struct toml
 			ERR(L, e->at, "'%s' %s: %s", f->key, wh, why);
 			continue;
 		}
-		if (!plist_has(out, e->u.str.s))
-			plist_add(out, e->u.str.s, e->at);
+		plist_add(&checked, e->u.str.s, e->at);
 	}
+	plist_union(out, &checked);
+	plist_free(&checked);
 }
 
 static void load_env(struct loader *L, const struct field *f, const struct toml_value *v,
