@@ -17,7 +17,11 @@ t_ok()   { T_N=$((T_N + 1)); echo "ok $T_N - $*"; }
 t_fail() { T_N=$((T_N + 1)); T_FAILED=$((T_FAILED + 1)); echo "not ok $T_N - $*"; }
 t_skip() { T_N=$((T_N + 1)); echo "ok $T_N - # SKIP $*"; }
 t_diag() { printf '# %s\n' "$@"; }
-t_done() { echo "1..$T_N"; exit 0; }
+t_done() {
+	echo "1..$T_N"
+	[ -n "${T_HOME_TMP:-}" ] && rm -rf "$T_HOME_TMP"
+	exit 0
+}
 
 # t_run CMD...: runs CMD, stores stdout in $T_OUT, stderr in $T_ERR, status in $T_RC.
 t_run() {
@@ -64,10 +68,17 @@ t_nogrep() {
 
 # t_drop_to_user [FILE...]: when root, re-run this script as "cantest" with
 # the can binary, lib.sh, the script and the named files copied to a folder
-# that user can read. Sets T_HOME to the user's (fresh) home either way.
+# that user can read. Sets T_HOME (and HOME) to a home the tests may freely
+# clobber: cantest's, or, when a person runs the suite as themselves, a
+# fresh temporary folder. Tests plant fake keys and rc files in it and
+# delete parts of it: it must never be a real person's home.
 t_drop_to_user() {
 	if [ "$(id -u)" != 0 ]; then
-		T_HOME=$HOME
+		T_HOME_TMP=$(mktemp -d /tmp/canhome.XXXXXX)
+		chmod 755 "$T_HOME_TMP"
+		T_HOME=$T_HOME_TMP
+		export HOME=$T_HOME
+		unset XDG_CONFIG_HOME XDG_CACHE_HOME XDG_DATA_HOME XDG_STATE_HOME
 		return 0
 	fi
 	local user=cantest
