@@ -74,7 +74,10 @@ t_nogrep() {
 # delete parts of it: it must never be a real person's home.
 t_drop_to_user() {
 	if [ "$(id -u)" != 0 ]; then
-		T_HOME_TMP=$(mktemp -d /tmp/canhome.XXXXXX)
+		# In the build tree, not /tmp: like a real home it must not lie
+		# under the sandbox's private /tmp.
+		T_HOME_TMP=$(mktemp -d "${CAN_BUILDDIR:-/tmp}/test/home.XXXXXX" 2>/dev/null ||
+			mktemp -d /tmp/canhome.XXXXXX)
 		chmod 755 "$T_HOME_TMP"
 		T_HOME=$T_HOME_TMP
 		export HOME=$T_HOME
