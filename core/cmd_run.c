@@ -24,8 +24,9 @@ void cmd_run_usage(FILE *out)
 	      "Options:\n"
 	      "  -r, --recipe NAME        add a recipe (name or path; repeatable, merged in order)\n"
 	      "  -m, --monitor            refuse nothing: record what would have been refused\n"
-	      "                           (system calls, execs, connects) and print a report and\n"
-	      "                           a recipe patch at exit\n"
+	      "                           (system calls, execs, connects, paths looked up that\n"
+	      "                           the view lacks) and print a report and a recipe\n"
+	      "                           patch at exit\n"
 	      "  -s, --strict             every degradation is fatal; system calls the filter\n"
 	      "                           refuses kill the process\n"
 	      "      --allow-degraded[=WALLS]\n"
@@ -80,7 +81,7 @@ int cmd_run(int argc, char **argv)
 	struct run_config cfg = { .policy = &p, .opts = &o, .cwd = cwd };
 	/* The notification engine (docs/adr/0070): only when something needs it. */
 	struct run_notify *rn = NULL;
-	int nrs[8];
+	int nrs[24];
 	if (run_notify_wanted(&p, &o)) {
 		rn = run_notify_new(&p, &o, &rc);
 		if (!rn) {

@@ -125,6 +125,10 @@ bool notify_engine_sync_wakeup(const struct notify_engine *e);
 
 /* The syscalls the engine handles (native numbers), for the filter
  * builder's sc_options.notify_nrs. *n receives the count. */
+/* The lookups (stat family, access, readlink) the engine observes under
+ * NOTIFY_MONITOR to report paths missing from the view (cfg.on_missing);
+ * always answered CONTINUE. Trap them only in monitor mode. */
+const int *notify_lookup_syscalls(size_t *n);
 const int *notify_handled_syscalls(size_t *n);
 
 /* Compiles the merged policy's [filesystem], [process] allow_execve and

@@ -184,6 +184,8 @@ static void dispatch(struct notify_req *q)
 			q->answer = ANSWER_CONTINUE; /* no address: a register, not memory */
 		else
 			notify_handle_net(q);
+	} else if (notify_is_lookup(nr)) {
+		notify_handle_lookup(q);
 	} else if (is_pathop(nr)) {
 		if (!r->restrict_fs)
 			q->answer = ANSWER_CONTINUE;

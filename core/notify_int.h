@@ -129,6 +129,8 @@ void notify_exec_expect(struct notify_req *q, const struct stat *bin, const stru
 void notify_handle_open(struct notify_req *q);       /* notify_emulate.c */
 void notify_handle_exec(struct notify_req *q);       /* notify_exec.c */
 void notify_handle_pathop(struct notify_req *q);     /* notify_pathops.c */
+void notify_handle_lookup(struct notify_req *q);     /* notify_lookup.c */
+bool notify_is_lookup(int nr);
 void notify_handle_net(struct notify_req *q);        /* notify_net.c */
 
 /* Resolution as the target would see it (notify_resolve.c): an fd of our

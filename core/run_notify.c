@@ -52,6 +52,12 @@ size_t run_notify_trapped(const struct policy *p, const struct run_opts *o, int 
 		nrs[n++] = SYS_openat2;
 		nrs[n++] = SYS_creat;
 	}
+	/* ... and the other lookups (stat, access, readlink), observed only:
+	 * always answered CONTINUE (notify_lookup.c). */
+	size_t nl;
+	const int *l = notify_lookup_syscalls(&nl);
+	for (size_t i = 0; o->monitor && i < nl && n < cap; i++)
+		nrs[n++] = l[i];
 	return n;
 }
 

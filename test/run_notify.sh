@@ -194,6 +194,22 @@ printf '%s\n' "$T_ERR" | sed -n '/^# can monitor patch/,$p' >patch2.toml
 t_expect "that patch validates too" 0 "$CAN" recipe validate ./patch2.toml
 t_run run -r ./patch2.toml -- cat "$HOME/canmon.txt"
 t_grep "re-run with it: the file is visible" "^host-note$" "$T_OUT"
+# ... also when only stat, access or readlink looked (no open).
+t_run run -m -- stat "$HOME/canmon.txt"
+t_grep "stat of a host path missing from the view is reported" "path +$HOME/canmon.txt" "$T_ERR"
+t_run run -m -- sh -c "test -e '$HOME/canmon.txt' || echo absent-inside"
+t_grep "control: inside, the path is absent" "^absent-inside$" "$T_OUT"
+t_grep "test -e (stat/access) of it is reported too" "path +$HOME/canmon.txt" "$T_ERR"
+t_run run -m -- readlink "$HOME/canmon.txt"
+t_grep "readlink of it is reported too" "path +$HOME/canmon.txt" "$T_ERR"
+t_run run -m -- stat /usr/bin/env "$HOME/canmon.txt"
+t_nogrep "a looked-up path that the view shows is not reported" "path +/usr/bin/env" "$T_ERR"
+t_run run -m -- stat /nonexistent-on-the-host-too
+t_nogrep "a path the host lacks too is not reported" "path +/nonexistent-on-the-host-too" "$T_ERR"
+t_run run -m -- stat "$HOME/canmon.txt"
+printf '%s\n' "$T_ERR" | sed -n '/^# can monitor patch/,$p' >patch3.toml
+t_run run -r ./patch3.toml -- stat -c %s "$HOME/canmon.txt"
+t_grep "re-run with the stat patch: the path is visible" "^10$" "$T_OUT"
 rm -f "$HOME/canmon.txt"
 
 # --- --events ----------------------------------------------------------------
