@@ -62,6 +62,31 @@ static int set_attr(int fd, unsigned long long set, bool recursive)
 
 static int mkpath(int root, const char *path, bool dir, char *err, size_t errlen);
 
+/* mkdir of the last component of an absolute path, in its parent opened
+ * without following symlinks. -1 with errno (ENOENT: no parent). */
+static int make_last_dir(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	if (!slash || slash == path || slash[1] == '\0') {
+		errno = EINVAL;
+		return -1;
+	}
+	char *parent = xstrndup(path, (size_t)(slash - path));
+	int dfd = openat2_path(AT_FDCWD, parent, O_PATH | O_DIRECTORY,
+			       RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS);
+	int e = errno;
+	free(parent);
+	if (dfd < 0) {
+		errno = e == ENOTDIR ? ENOENT : e;
+		return -1;
+	}
+	int r = mkdirat(dfd, slash + 1, 0755);
+	e = errno;
+	close(dfd);
+	errno = e;
+	return r;
+}
+
 /* Phase 1 for one bind. Returns 0 (src filled, or tree -1 and link NULL
  * when an optional source is missing), -1 on error. */
 static int open_source(const struct mnt_op *op, struct src *s, char *err, size_t errlen)
@@ -69,7 +94,17 @@ static int open_source(const struct mnt_op *op, struct src *s, char *err, size_t
 	*s = (struct src){ .tree = -1 };
 	int fd = openat2_path(AT_FDCWD, op->src, O_PATH | O_NOFOLLOW,
 			      RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS);
-	if (fd < 0 && errno == ENOENT && op->create) {
+	if (fd < 0 && errno == ENOENT && op->create && op->kind == MNT_BIND_RO) {
+		/* A protected folder of the cwd (.git/hooks, .git/modules) that
+		 * does not exist yet: left missing, the writable cwd would let
+		 * the sandbox create it and plant code that git runs later. It
+		 * is made empty on the host, but only when its parent (.git)
+		 * exists: a cwd that is no repository does not get one. */
+		if (make_last_dir(op->src) < 0 && errno != ENOENT && errno != EEXIST)
+			return ERRNO("create", op->src);
+		fd = openat2_path(AT_FDCWD, op->src, O_PATH | O_NOFOLLOW,
+				  RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS);
+	} else if (fd < 0 && errno == ENOENT && op->create) {
 		/* An allow_write folder under $HOME that does not exist yet (a
 		 * cache a recipe names): made empty, without following symlinks. */
 		int host_root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);

@@ -274,8 +274,14 @@ int mount_plan_build(const struct mount_plan_in *in, struct mount_plan *out, cha
 	};
 	for (size_t i = 0; i < ARRAY_LEN(own); i++) {
 		char *p = xasprintf("%s/%s", cwd, own[i]);
-		if (!denied_by(deny, p))
+		if (!denied_by(deny, p)) {
 			push(out, MNT_BIND_RO, MNT_OPTIONAL, p, p, false);
+			/* A missing hooks or modules folder would otherwise be
+			 * the sandbox's to create and fill: it is made empty
+			 * first, when .git itself exists (mount_exec.c). */
+			out->ops[out->n - 1].create = strncmp(own[i], ".git/", 5) == 0 &&
+						      strcmp(own[i], ".git/config") != 0;
+		}
 		free(p);
 	}
 

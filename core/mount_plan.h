@@ -33,7 +33,9 @@ struct mnt_op {
 	char *src;        /* host path (binds, hide, mask); NULL otherwise */
 	char *dst;        /* path inside the sandbox */
 	bool exec;        /* Landlock: execution allowed beneath dst */
-	bool create;      /* a missing source folder is created (allow_write under $HOME) */
+	bool create;      /* a missing source folder is created: allow_write under $HOME
+			   * (with its parents), or a protected cwd folder such as
+			   * .git/hooks (read-only bind: only when its parent exists) */
 };
 
 struct mount_plan {

@@ -220,6 +220,18 @@ if [ "$(cat repo/.envrc)" = "export PLANTED=1" ]; then t_ok "... and is unchange
 t_nogrep ".git/config cannot be moved aside from inside" "^0$" "$(cat mv.rc)"
 t_grep "a commit still works inside (objects, refs, index writable)" "^0$" "$(cat commit.rc)"
 t_grep "... and is on the host" "inside" "$(cd repo && git log --format=%s -1)"
+# A repository without .git/hooks: the sandbox must not be able to create it.
+git init -q repo2 && rm -rf repo2/.git/hooks
+(cd repo2 && t_run "$CAN" run -- sh -c 'mkdir -p .git/hooks; echo "touch /tmp/pwned" > .git/hooks/pre-commit' && echo "$T_RC" >../hook2.rc)
+t_nogrep "with no .git/hooks at start, a hook still cannot be planted" "^0$" "$(cat hook2.rc)"
+if [ -d repo2/.git/hooks ] && [ -z "$(ls -A repo2/.git/hooks)" ]; then
+	t_ok "... .git/hooks exists on the host, empty"
+else
+	t_fail "... .git/hooks on the host: $(ls -A repo2/.git/hooks 2>&1)"
+fi
+mkdir -p notrepo
+(cd notrepo && "$CAN" run -- true)
+if [ ! -e notrepo/.git ]; then t_ok "a cwd that is no repository is not given a .git"; else t_fail "a .git appeared in a plain folder"; fi
 
 # --- signals and the terminal ---
 rm -f ready

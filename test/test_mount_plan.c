@@ -120,6 +120,15 @@ static void test_fixed_order(void **state)
 		assert_true(at > cwd);
 		assert_int_equal(f->pl.ops[at].need, MNT_OPTIONAL);
 	}
+	/* a missing hooks/modules folder is created (empty) before the bind,
+	 * so the sandbox cannot create and fill it; files are not */
+	int hooks = find(&f->pl, MNT_BIND_RO, "/home/u/proj/.git/hooks");
+	int mods = find(&f->pl, MNT_BIND_RO, "/home/u/proj/.git/modules");
+	assert_true(f->pl.ops[hooks].create);
+	assert_true(f->pl.ops[mods].create);
+	assert_false(f->pl.ops[find(&f->pl, MNT_BIND_RO, "/home/u/proj/.git/config")].create);
+	assert_false(f->pl.ops[find(&f->pl, MNT_BIND_RO, "/home/u/proj/.envrc")].create);
+	assert_false(f->pl.ops[find(&f->pl, MNT_BIND_RO, "/home/u/proj/canister.toml")].create);
 	/* but the rest of .git is not: commits write objects, refs, the index */
 	assert_int_equal(find(&f->pl, MNT_BIND_RO, "/home/u/proj/.git"), -1);
 }
