@@ -16,6 +16,7 @@
  * asserted: run `make -C bench notify`.
  *
  *   notify_bench [N]        (default 20000 calls per kind) */
+#include "fdpass.h"
 #include "kernel_compat.h"
 #include "notify.h"
 #include "util.h"
@@ -126,32 +127,6 @@ static int install_filter(void)
 	return (int)fd;
 }
 
-static void send_fd(int sock, int fd)
-{
-	char byte = 'L';
-	struct iovec iov = { &byte, 1 };
-	union { char buf[CMSG_SPACE(sizeof(int))]; struct cmsghdr align; } u;
-	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof(u.buf) };
-	struct cmsghdr *c = CMSG_FIRSTHDR(&m);
-	c->cmsg_level = SOL_SOCKET, c->cmsg_type = SCM_RIGHTS, c->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(c), &fd, sizeof(int));
-	if (sendmsg(sock, &m, 0) != 1)
-		exit(98);
-}
-
-static int recv_fd(int sock)
-{
-	char byte;
-	struct iovec iov = { &byte, 1 };
-	union { char buf[CMSG_SPACE(sizeof(int))]; struct cmsghdr align; } u;
-	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof(u.buf) };
-	if (recvmsg(sock, &m, MSG_CMSG_CLOEXEC) != 1)
-		return -1;
-	int fd;
-	memcpy(&fd, CMSG_DATA(CMSG_FIRSTHDR(&m)), sizeof(fd));
-	return fd;
-}
-
 /* The target: filter, hand over, then for each phase byte time n opens
  * and write the median back. */
 static void target(int sock, int cpu, int n, const char *allowed, const char *denied)
@@ -161,7 +136,8 @@ static void target(int sock, int cpu, int n, const char *allowed, const char *de
 	int l = install_filter();
 	if (l < 0)
 		exit(97);
-	send_fd(sock, l);
+	if (fdpass_send(sock, "L", 1, l) < 0)
+		exit(98);
 	close(l);
 	char k;
 	while (read(sock, &k, 1) == 1) {
@@ -194,7 +170,7 @@ static double addfd_floor(int cpu, int n, const char *allowed)
 	}
 	close(sv[1]);
 	pin(cpu);
-	int l = recv_fd(sv[0]);
+	int l = fdpass_recv(sv[0], &(char){ 0 }, 1);
 	ioctl(l, SECCOMP_IOCTL_NOTIF_SET_FLAGS, SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP);
 	char c = K_EMULATED;
 	if (write(sv[0], &c, 1) != 1)
@@ -244,7 +220,7 @@ static void run(const struct setting *s, bool sync, int n, const char *allowed, 
 		pin(s->sup_cpu);
 	else
 		unpin();
-	int l = recv_fd(sv[0]);
+	int l = fdpass_recv(sv[0], &(char){ 0 }, 1);
 	struct notify_config cfg = { .rules_for = rules_for, .workers = 1, .max_workers = 1, .no_sync_wakeup = !sync,
 	                             .use_shared_root = !s->per_pid_root, .shared_root_fd = shared_root,
 	                             .follow_cpu = s->follow_cpu };

@@ -8,6 +8,7 @@
  * supervisor and answers one trapped call per feature (CONTINUE, ADDFD,
  * ADDFD|SEND, a signal during WAIT_KILLABLE_RECV, SYNC_WAKE_UP), while the
  * target reports what each call returned. */
+#include "fdpass.h"
 #include "kernel_compat.h"
 #include "probe_internal.h"
 
@@ -115,23 +116,6 @@ static void on_usr1(int sig)
 	usr1_seen++;
 }
 
-static int send_fd(int sock, const void *data, size_t len, int fd)
-{
-	char cbuf[CMSG_SPACE(sizeof(int))];
-	struct iovec iov = { (void *)data, len };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
-	if (fd >= 0) {
-		memset(cbuf, 0, sizeof(cbuf));
-		mh.msg_control = cbuf;
-		mh.msg_controllen = sizeof(cbuf);
-		struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
-		c->cmsg_level = SOL_SOCKET;
-		c->cmsg_type = SCM_RIGHTS;
-		c->cmsg_len = CMSG_LEN(sizeof(int));
-		memcpy(CMSG_DATA(c), &fd, sizeof(int));
-	}
-	return sendmsg(sock, &mh, MSG_NOSIGNAL) < 0 ? -1 : 0;
-}
 
 static _Noreturn void target(int sock)
 {
@@ -154,7 +138,7 @@ static _Noreturn void target(int sock)
 				h.err = errno;
 		}
 	}
-	if (send_fd(sock, &h, sizeof(h), fd) < 0 || fd < 0)
+	if (fdpass_send(sock, &h, sizeof(h), fd) < 0 || fd < 0)
 		_exit(1);
 	close(fd);
 	struct sigaction sa;
@@ -382,19 +366,9 @@ static bool step_sync_wakeup(struct supervisor *s, struct probe_res *r)
 
 static int recv_listener(int sock, struct target_hello *h)
 {
-	char cbuf[CMSG_SPACE(sizeof(int))];
-	struct iovec iov = { h, sizeof(*h) };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof(cbuf) };
 	if (!wait_readable(sock, 1000))
 		return -1;
-	if (recvmsg(sock, &mh, MSG_CMSG_CLOEXEC) != (ssize_t)sizeof(*h))
-		return -1;
-	struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
-	if (!c || c->cmsg_type != SCM_RIGHTS)
-		return -1;
-	int fd;
-	memcpy(&fd, CMSG_DATA(c), sizeof(int));
-	return fd;
+	return fdpass_recv(sock, h, sizeof(*h));
 }
 
 static void try_notify(struct probe_seccomp *out)

@@ -12,6 +12,7 @@
  * Any step that fails prints one line and exits 126: nothing runs half
  * walled. */
 #include "cgroup.h"
+#include "fdpass.h"
 #include "init.h"
 #include "landlock.h"
 #include "mount_exec.h"
@@ -131,20 +132,7 @@ static _Noreturn void not_found(const struct run_state *st, const char *name)
 static void hand_over(int sock, int listener)
 {
 	char byte = 'L';
-	struct iovec iov = { &byte, 1 };
-	union {
-		struct cmsghdr h;
-		char buf[CMSG_SPACE(sizeof(int))];
-	} u;
-	memset(&u, 0, sizeof(u));
-	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
-			    .msg_controllen = sizeof(u.buf) };
-	struct cmsghdr *c = CMSG_FIRSTHDR(&m);
-	c->cmsg_level = SOL_SOCKET;
-	c->cmsg_type = SCM_RIGHTS;
-	c->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(c), &listener, sizeof(int));
-	if (sendmsg(sock, &m, MSG_NOSIGNAL) != 1)
+	if (fdpass_send(sock, &byte, 1, listener) < 0)
 		_exit(CAN_EXIT_WALL);
 	if (read(sock, &byte, 1) != 1 || byte != 'A') {
 		static const char msg[] = "can: notifier: the supervisor did not take the seccomp "

@@ -1,4 +1,5 @@
 /* See notify_harness.h. */
+#include "fdpass.h"
 #include "notify_harness.h"
 #include "util.h"
 
@@ -80,22 +81,6 @@ static const struct notify_rules *fixed_rules(pid_t pid, void *ctx)
 	return ctx;
 }
 
-static int recv_fd(int sock)
-{
-	char byte;
-	struct iovec iov = { &byte, 1 };
-	union { char buf[CMSG_SPACE(sizeof(int))]; struct cmsghdr align; } u;
-	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof(u.buf) };
-	if (recvmsg(sock, &m, MSG_CMSG_CLOEXEC) != 1)
-		return -1;
-	struct cmsghdr *c = CMSG_FIRSTHDR(&m);
-	if (!c || c->cmsg_type != SCM_RIGHTS)
-		return -1;
-	int fd;
-	memcpy(&fd, CMSG_DATA(c), sizeof(fd));
-	return fd;
-}
-
 int nh_run(const char *cwd, const struct notify_rules *rules, const struct notify_config *cfg,
            const char *const *args, struct nh_result *res)
 {
@@ -136,7 +121,7 @@ int nh_run(const char *cwd, const struct notify_rules *rules, const struct notif
 	struct notify_engine *e = NULL;
 	if (!bare) {
 		close(sv[1]);
-		int listener = recv_fd(sv[0]);
+		int listener = fdpass_recv(sv[0], &(char){ 0 }, 1);
 		if (listener < 0) {
 			close(sv[0]);
 			goto collect;

@@ -11,6 +11,7 @@
  * SOCKFD = -1 it runs the scenario bare, for the side-by-side comparisons.
  *
  * Scenarios print "key=value" lines the tests compare or parse. */
+#include "fdpass.h"
 #include "notify.h"
 #include "util.h"
 
@@ -99,15 +100,7 @@ static int install_filter(int sockfd)
 static void hand_over(int sockfd, int listener)
 {
 	char byte = 'L';
-	struct iovec iov = { &byte, 1 };
-	union { char buf[CMSG_SPACE(sizeof(int))]; struct cmsghdr align; } u;
-	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof(u.buf) };
-	struct cmsghdr *c = CMSG_FIRSTHDR(&m);
-	c->cmsg_level = SOL_SOCKET;
-	c->cmsg_type = SCM_RIGHTS;
-	c->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(c), &listener, sizeof(int));
-	if (sendmsg(sockfd, &m, 0) != 1)
+	if (fdpass_send(sockfd, &byte, 1, listener) < 0)
 		die("sendmsg listener");
 	close(listener);
 	if (read(sockfd, &byte, 1) != 1)

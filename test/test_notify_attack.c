@@ -8,6 +8,7 @@
  *     pidfd_getfd, signals, a second listener);
  *   - monitor mode records and lets through; no rules means CONTINUE.
  * Counts are printed as TAP diagnostics; no time is asserted. */
+#include "fdpass.h"
 #include "notify_harness.h"
 #include "util.h"
 
@@ -304,19 +305,6 @@ static const struct notify_rules *fixed(pid_t pid, void *ctx)
 	return ctx;
 }
 
-static int recv_fd(int sock)
-{
-	char byte;
-	struct iovec iov = { &byte, 1 };
-	union { char buf[CMSG_SPACE(sizeof(int))]; struct cmsghdr align; } u;
-	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof(u.buf) };
-	if (recvmsg(sock, &m, MSG_CMSG_CLOEXEC) != 1)
-		return -1;
-	int fd;
-	memcpy(&fd, CMSG_DATA(CMSG_FIRSTHDR(&m)), sizeof(fd));
-	return fd;
-}
-
 /* The supervisor is a separate process here, so that it can be killed. */
 static void test_supervisor_dies(void **state)
 {
@@ -344,7 +332,7 @@ static void test_supervisor_dies(void **state)
 	close(sv[1]), close(in[0]), close(out[1]);
 	pid_t sup = fork();
 	if (sup == 0) {
-		int l = recv_fd(sv[0]);
+		int l = fdpass_recv(sv[0], &(char){ 0 }, 1);
 		struct notify_config c = { .workers = 2, .rules_for = fixed, .ctx = &r };
 		struct notify_engine *e = l >= 0 ? notify_engine_start(l, &c) : NULL;
 		if (!e || write(sv[0], "A", 1) != 1)
@@ -401,7 +389,7 @@ static void test_target_dies_during_call(void **state)
 		_exit(97);
 	}
 	close(sv[1]), close(out[1]);
-	int l = recv_fd(sv[0]);
+	int l = fdpass_recv(sv[0], &(char){ 0 }, 1);
 	assert_true(l >= 0);
 	struct notify_config c = { .workers = 2, .rules_for = fixed, .ctx = &r };
 	struct notify_engine *e = notify_engine_start(l, &c);

@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "fdpass.h"
 #include "kernel_compat.h"
 #include "seccomp_filter.h"
 #include "seccomp_policy.h"
@@ -306,38 +307,6 @@ static int supervise(int listener, pid_t child, int *status, bool answer_continu
 	}
 }
 
-static int send_fd(int sock, int fd)
-{
-	char c = 0;
-	struct iovec iov = { .iov_base = &c, .iov_len = 1 };
-	union { struct cmsghdr h; char buf[CMSG_SPACE(sizeof(int))]; } u;
-	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
-			    .msg_controllen = sizeof(u.buf) };
-	struct cmsghdr *h = CMSG_FIRSTHDR(&m);
-	h->cmsg_level = SOL_SOCKET;
-	h->cmsg_type = SCM_RIGHTS;
-	h->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(h), &fd, sizeof(int));
-	return sendmsg(sock, &m, 0) == 1 ? 0 : -1;
-}
-
-static int recv_fd(int sock)
-{
-	char c;
-	struct iovec iov = { .iov_base = &c, .iov_len = 1 };
-	union { struct cmsghdr h; char buf[CMSG_SPACE(sizeof(int))]; } u;
-	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
-			    .msg_controllen = sizeof(u.buf) };
-	if (recvmsg(sock, &m, MSG_CMSG_CLOEXEC) != 1)
-		return -1;
-	struct cmsghdr *h = CMSG_FIRSTHDR(&m);
-	if (!h || h->cmsg_type != SCM_RIGHTS)
-		return -1;
-	int fd;
-	memcpy(&fd, CMSG_DATA(h), sizeof(int));
-	return fd;
-}
-
 /* Runs argv in a child under f, the way can run will: the child installs
  * the filter, hands the listener to this (unfiltered) process over a unix
  * socket, and execs; this process supervises until the child is gone. */
@@ -353,7 +322,7 @@ static void run_supervised(struct sc_filter *f, bool answer_continue, long reply
 	if (pid == 0) {
 		dup2(out[1], 1);
 		int listener = sc_install(f);
-		if (listener <= 0 || send_fd(sv[1], listener) < 0)
+		if (listener <= 0 || fdpass_send(sv[1], "L", 1, listener) < 0)
 			_exit(120);
 		close(listener);
 		execvp(argv[0], argv);
@@ -361,7 +330,7 @@ static void run_supervised(struct sc_filter *f, bool answer_continue, long reply
 	}
 	close(sv[1]);
 	close(out[1]);
-	int listener = recv_fd(sv[0]);
+	int listener = fdpass_recv(sv[0], &(char){ 0 }, 1);
 	close(sv[0]);
 	assert_true(listener >= 0);
 	int sr = supervise(listener, pid, &oc->status, answer_continue, reply, seen, 64, nseen);
