@@ -269,18 +269,21 @@ int mount_plan_build(const struct mount_plan_in *in, struct mount_plan *out, cha
 	 * .git/modules), or an .envrc would run with all of the user's rights
 	 * at their next `git` or `cd`. Objects, refs and the index stay
 	 * writable, so git status/add/commit work inside. */
-	static const char *const own[] = {
-		"canister.toml", ".canister", ".envrc", ".git/config", ".git/hooks", ".git/modules",
+	static const struct {
+		const char *name;
+		/* A missing hooks or modules folder would otherwise be the
+		 * sandbox's to create and fill: it is made empty first, when
+		 * .git itself exists (mount_exec.c). */
+		bool make_if_missing;
+	} own[] = {
+		{ "canister.toml", false }, { ".canister", false },   { ".envrc", false },
+		{ ".git/config", false },   { ".git/hooks", true },   { ".git/modules", true },
 	};
 	for (size_t i = 0; i < ARRAY_LEN(own); i++) {
-		char *p = xasprintf("%s/%s", cwd, own[i]);
+		char *p = xasprintf("%s/%s", cwd, own[i].name);
 		if (!denied_by(deny, p)) {
 			push(out, MNT_BIND_RO, MNT_OPTIONAL, p, p, false);
-			/* A missing hooks or modules folder would otherwise be
-			 * the sandbox's to create and fill: it is made empty
-			 * first, when .git itself exists (mount_exec.c). */
-			out->ops[out->n - 1].create = strncmp(own[i], ".git/", 5) == 0 &&
-						      strcmp(own[i], ".git/config") != 0;
+			out->ops[out->n - 1].create = own[i].make_if_missing;
 		}
 		free(p);
 	}
