@@ -10,6 +10,7 @@
  * trapped. A target that swaps the path between our look and the kernel's
  * can only make the report wrong, never widen what it may do. */
 #include "notify_int.h"
+#include "util.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -28,13 +29,13 @@ static const int lookups[] = {
 
 const int *notify_lookup_syscalls(size_t *n)
 {
-	*n = sizeof(lookups) / sizeof(lookups[0]);
+	*n = ARRAY_LEN(lookups);
 	return lookups;
 }
 
 bool notify_is_lookup(int nr)
 {
-	for (size_t i = 0; i < sizeof(lookups) / sizeof(lookups[0]); i++)
+	for (size_t i = 0; i < ARRAY_LEN(lookups); i++)
 		if (lookups[i] == nr)
 			return true;
 	return false;
