@@ -16,10 +16,10 @@
  * asserted: run `make -C bench notify`.
  *
  *   notify_bench [N]        (default 20000 calls per kind) */
-#include "fdpass.h"
-#include "kernel_compat.h"
-#include "notify.h"
-#include "util.h"
+#include "util/fdpass.h"
+#include "util/kernel_compat.h"
+#include "notify/notify.h"
+#include "util/util.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -4,8 +4,8 @@
  * Prints ns per call for a call the kernel's ALLOW cache answers (getppid),
  * one whose arguments the filter checks (ioctl), and kill (checked against
  * the protected pid), bare then filtered, and the ratio. */
-#include "seccomp_filter.h"
-#include "util.h"
+#include "seccomp/seccomp_filter.h"
+#include "util/util.h"
 
 #include <fcntl.h>
 #include <stdio.h>

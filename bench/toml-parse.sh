@@ -12,7 +12,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 cat >"$tmp/time_toml.c" <<'EOF'
-#include "toml.h"
+#include "lang/toml.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>

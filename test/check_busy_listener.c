@@ -3,7 +3,7 @@
  * across exec, and runs the given command. Inside it, a second listener is
  * refused with EBUSY, as it is under an outer supervisor, so `can check`
  * must report the seccomp listener as unavailable. */
-#include "kernel_compat.h"
+#include "util/kernel_compat.h"
 
 #include <errno.h>
 #include <fcntl.h>

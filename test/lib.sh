@@ -88,7 +88,8 @@ t_drop_to_user() {
 		unset XDG_CONFIG_HOME XDG_CACHE_HOME XDG_DATA_HOME XDG_STATE_HOME
 		return 0
 	fi
-	local user=cantest
+	# CAN_TEST_USER: a user of its own for each suite run in parallel (worktrees).
+	local user=${CAN_TEST_USER:-cantest}
 	if ! id "$user" >/dev/null 2>&1; then
 		useradd --create-home --shell /bin/bash "$user" >/dev/null 2>&1 ||
 			{ echo "Bail out! cannot create test user $user"; exit 1; }

@@ -1,7 +1,7 @@
 /* See notify_harness.h. */
-#include "fdpass.h"
+#include "util/fdpass.h"
 #include "notify_harness.h"
-#include "util.h"
+#include "util/util.h"
 
 #include <dirent.h>
 #include <ftw.h>

@@ -3,7 +3,7 @@
 #ifndef CAN_NOTIFY_HARNESS_H
 #define CAN_NOTIFY_HARNESS_H
 
-#include "notify.h"
+#include "notify/notify.h"
 
 #include <stdbool.h>
 #include <stddef.h>

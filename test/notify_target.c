@@ -11,9 +11,9 @@
  * SOCKFD = -1 it runs the scenario bare, for the side-by-side comparisons.
  *
  * Scenarios print "key=value" lines the tests compare or parse. */
-#include "fdpass.h"
-#include "notify.h"
-#include "util.h"
+#include "util/fdpass.h"
+#include "notify/notify.h"
+#include "util/util.h"
 
 #include <arpa/inet.h>
 #include <errno.h>

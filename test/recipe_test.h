@@ -13,9 +13,9 @@
 
 #include <cmocka.h>
 
-#include "recipe_int.h"
-#include "schema.h"
-#include "util.h"
+#include "lang/recipe_int.h"
+#include "lang/schema.h"
+#include "util/util.h"
 
 /* Loads TOML (absolute syscall lists allowed, as in the built-in default);
  * fails the test with the diagnostics when it does not load. */

@@ -2,9 +2,9 @@
  * will: the filter notifies uname(2); the handler answers every
  * notification CONTINUE from a thread. Prints what it saw, one key=value a
  * line, for test/run_handover.sh. Usage: run_handover_helper CMD [ARGS...] */
-#include "recipe.h"
-#include "run.h"
-#include "util.h"
+#include "lang/recipe.h"
+#include "sandbox/run.h"
+#include "util/util.h"
 
 #include <linux/seccomp.h>
 #include <poll.h>

@@ -4,8 +4,8 @@
 #ifndef CAN_TEST_SECCOMP_POLICY_H
 #define CAN_TEST_SECCOMP_POLICY_H
 
-#include "policy.h"
-#include "util.h"
+#include "lang/policy.h"
+#include "util/util.h"
 
 #include <stdio.h>
 #include <stdlib.h>

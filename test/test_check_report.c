@@ -1,7 +1,7 @@
 /* Unit tests for the `can check` report (check_report.c) and the pure cgroup
  * parsers (probe_cgroup.c), from hand-made probe results: no kernel needed. */
-#include "check_report.h"
-#include "probe.h"
+#include "probe/check_report.h"
+#include "probe/probe.h"
 
 #include <errno.h>
 #include <setjmp.h>

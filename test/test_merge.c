@@ -1,5 +1,5 @@
 /* One test per row of docs/merge.md. Each test is named after its row
- * (the merge_test column of the field table in core/schema.c), and the last
+ * (the merge_test column of the field table in core/lang/schema.c), and the last
  * test checks that every row has its test here. */
 #include "recipe_test.h"
 

@@ -1,4 +1,4 @@
-/* The mount plan (core/mount_plan.c): order, precedence and refusals,
+/* The mount plan (core/sandbox/mount_plan.c): order, precedence and refusals,
  * checked without a kernel. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -7,9 +7,9 @@
 #include <cmocka.h>
 #include <stdio.h>
 
-#include "landlock.h"
-#include "mount_plan.h"
-#include "util.h"
+#include "sandbox/landlock.h"
+#include "sandbox/mount_plan.h"
+#include "util/util.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -8,9 +8,9 @@
  *     pidfd_getfd, signals, a second listener);
  *   - monitor mode records and lets through; no rules means CONTINUE.
  * Counts are printed as TAP diagnostics; no time is asserted. */
-#include "fdpass.h"
+#include "util/fdpass.h"
 #include "notify_harness.h"
-#include "util.h"
+#include "util/util.h"
 
 #include <arpa/inet.h>
 #include <errno.h>

@@ -1,7 +1,7 @@
 /* The pure decision functions of the notification engine (no kernel). */
-#include "notify.h"
-#include "policy.h"
-#include "util.h"
+#include "notify/notify.h"
+#include "lang/policy.h"
+#include "util/util.h"
 
 #include <arpa/inet.h>
 #include <errno.h>

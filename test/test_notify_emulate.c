@@ -5,7 +5,7 @@
  * link texts) must be equal. Then the refusals: the same calls on paths
  * the rules do not allow fail with EACCES and touch nothing. */
 #include "notify_harness.h"
-#include "util.h"
+#include "util/util.h"
 
 #include <arpa/inet.h>
 #include <fcntl.h>

@@ -2,8 +2,8 @@
  * the same values (quotes, backslashes, control characters, UTF-8, bytes
  * that are not UTF-8), and lines written by many threads at once never
  * interleave. */
-#include "notify.h"
-#include "util.h"
+#include "notify/notify.h"
+#include "util/util.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,4 +1,4 @@
-/* The engine behind the real filter: core/seccomp_filter.c builds it from
+/* The engine behind the real filter: core/seccomp/seccomp_filter.c builds it from
  * a default-like allow-list (test/seccomp_fixture_allow.txt) with
  * notify_nrs = notify_handled_syscalls(), a child installs it, and the
  * listener is handed over the way `can run` can do it when sendmsg itself
@@ -7,9 +7,9 @@
  * execs notify_target: the execve, the loader's opens and the scenario's
  * calls all go through the engine. */
 #include "notify_harness.h"
-#include "seccomp_filter.h"
+#include "seccomp/seccomp_filter.h"
 #include "seccomp_policy.h"
-#include "util.h"
+#include "util/util.h"
 
 #include <errno.h>
 #include <fcntl.h>

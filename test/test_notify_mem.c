@@ -2,8 +2,8 @@
  * process: process_vm_readv works on oneself. Pages are laid out with
  * mmap/mprotect so strings end exactly at, cross, or run into an
  * unmapped page. */
-#include "notify_int.h"
-#include "util.h"
+#include "notify/notify_int.h"
+#include "util/util.h"
 
 #include <errno.h>
 #include <setjmp.h>

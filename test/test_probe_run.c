@@ -3,8 +3,8 @@
  * is not taken for a result, a finished probe is not held up by a lingering
  * grandchild (which is killed), and the single probes `can run` calls agree
  * with probe_all(). */
-#include "probe.h"
-#include "probe_internal.h"
+#include "probe/probe.h"
+#include "probe/probe_internal.h"
 
 #include <errno.h>
 #include <setjmp.h>

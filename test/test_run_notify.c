@@ -7,9 +7,9 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "run.h"
-#include "run_notify.h"
-#include "util.h"
+#include "sandbox/run.h"
+#include "sandbox/run_notify.h"
+#include "util/util.h"
 
 #include <errno.h>
 #include <stdio.h>

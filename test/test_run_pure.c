@@ -6,8 +6,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "run.h"
-#include "util.h"
+#include "sandbox/run.h"
+#include "util/util.h"
 
 #include <signal.h>
 #include <stdlib.h>

@@ -7,8 +7,8 @@
 #include <cmocka.h>
 
 #include "bpf_eval.h"
-#include "kernel_compat.h"
-#include "seccomp_filter.h"
+#include "util/kernel_compat.h"
+#include "seccomp/seccomp_filter.h"
 #include "seccomp_policy.h"
 
 #include <errno.h>

@@ -10,9 +10,9 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "fdpass.h"
-#include "kernel_compat.h"
-#include "seccomp_filter.h"
+#include "util/fdpass.h"
+#include "util/kernel_compat.h"
+#include "seccomp/seccomp_filter.h"
 #include "seccomp_policy.h"
 
 #include <errno.h>

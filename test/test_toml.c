@@ -3,7 +3,7 @@
  * Errors (message and line:col) are in test_toml_errors.c. */
 #include "toml_cases.h"
 
-#include "toml.h"
+#include "lang/toml.h"
 
 static const struct tcase valid[] = {
 	/* Document structure */

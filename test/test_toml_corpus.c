@@ -3,7 +3,7 @@
  * any crash reproducer added there) are checked by `make check`, not only
  * by `make fuzz`. Files named valid-* must parse; invalid-* must give
  * exactly one diagnostic; others must simply not crash. */
-#include "toml.h"
+#include "lang/toml.h"
 
 #include <dirent.h>
 #include <stdio.h>

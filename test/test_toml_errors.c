@@ -3,7 +3,7 @@
  * invalid UTF-8, deep nesting, huge numbers, every truncation of a sample). */
 #include "toml_cases.h"
 
-#include "toml.h"
+#include "lang/toml.h"
 
 #include <limits.h>
 

@@ -4,7 +4,7 @@
 #ifndef CAN_TEST_TOML_DUMP_H
 #define CAN_TEST_TOML_DUMP_H
 
-#include "toml.h"
+#include "lang/toml.h"
 
 #include <math.h>
 #include <stdbool.h>

@@ -1,7 +1,7 @@
 /* libFuzzer target: the recipe loader (TOML parser + schema checks) on
  * arbitrary bytes, then the printers on whatever loads. Any crash, leak or
  * sanitizer report is a bug: bad input must only ever produce diagnostics. */
-#include "recipe_int.h"
+#include "lang/recipe_int.h"
 
 #include <stddef.h>
 #include <stdint.h>

@@ -2,7 +2,7 @@
  * exactly one diagnostic, without crashing, leaking or reading past len.
  * The input is copied into a block of exactly `size` bytes so
  * AddressSanitizer sees any over-read (the reader gets no terminator). */
-#include "toml.h"
+#include "lang/toml.h"
 
 #include <stdint.h>
 #include <stdlib.h>

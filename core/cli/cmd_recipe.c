@@ -1,0 +1,259 @@
+/* can recipe: list, show, explain and validate recipes. */
+#include "cli/cli.h"
+#include "lang/recipe_int.h"
+#include "util/util.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+void cmd_recipe_usage(FILE *out)
+{
+	fputs("Usage: can recipe list\n"
+	      "       can recipe show [-r|--recipe R]... [-c|--command CMD] [--json]\n"
+	      "       can recipe explain [-r|--recipe R]... [-c|--command CMD]\n"
+	      "       can recipe validate FILE...\n"
+	      "\n"
+	      "Recipes are TOML files that describe what a sandbox may do. They compose:\n"
+	      "the built-in base and default always come first, then each -r in order.\n"
+	      "\n"
+	      "Subcommands:\n"
+	      "  list      every recipe -r can name: name, where it comes from, description\n"
+	      "  show      the merged effective policy as TOML (or JSON with --json)\n"
+	      "  explain   the same, with the file:line:col every value came from\n"
+	      "  validate  check recipe files; reports every error, exit 2 if any\n"
+	      "\n"
+	      "Options:\n"
+	      "  -r, --recipe R    a recipe name, or a file when R contains '/'\n"
+	      "  -c, --command CMD also add the recipes whose [recipe] match_prefix matches\n"
+	      "                    CMD's resolved path, as 'can run' does\n"
+	      "      --json        print JSON instead of TOML (show)\n"
+	      "  -h, --help        show this help\n"
+	      "\n"
+	      "-r NAME searches ${XDG_CONFIG_HOME:-~/.config}/canister/recipes, then the\n"
+	      "folders of $CAN_RECIPE_PATH (colon-separated) or, when it is unset, the\n"
+	      "installed recipes folder, then the recipes built into can. base and default\n"
+	      "are always the built-in ones. Reference: docs/recipes.md, docs/merge.md.\n",
+	      out);
+}
+
+/* Parses -r/-c/--json for show and explain. */
+static int parse_recipe_opts(int argc, char **argv, const char *sub, bool allow_json,
+			     char ***names, size_t *n, const char **cmd, bool *json)
+{
+	static const struct option opts[] = {
+		{ "recipe", required_argument, NULL, 'r' },
+		{ "command", required_argument, NULL, 'c' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	optind = 0;
+	opterr = 0;
+	int c;
+	while ((c = getopt_long(argc, argv, ":r:c:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'r':
+			*names = xrealloc(*names, (*n + 1) * sizeof(**names));
+			(*names)[(*n)++] = optarg;
+			break;
+		case 'c':
+			*cmd = optarg;
+			break;
+		case 'j':
+			if (!allow_json)
+				return cli_usage_error("recipe", "recipe %s: --json is only for 'show'",
+						       sub);
+			*json = true;
+			break;
+		case 'h':
+			cmd_recipe_usage(stdout);
+			return -1;
+		case ':':
+			return cli_usage_error("recipe", "recipe %s: option '%s' needs a value", sub,
+					       argv[optind - 1]);
+		default:
+			return cli_usage_error("recipe", "recipe %s: unknown option '%s'", sub,
+					       argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return cli_usage_error("recipe", "recipe %s: unexpected argument '%s' (recipes are "
+						 "given with -r)", sub, argv[optind]);
+	return 0;
+}
+
+static int show_or_explain(int argc, char **argv, bool explain)
+{
+	const char *sub = explain ? "explain" : "show";
+	char **names = NULL;
+	size_t n = 0;
+	const char *cmd = NULL;
+	bool json = false;
+	int rc = parse_recipe_opts(argc, argv, sub, !explain, &names, &n, &cmd, &json);
+	if (rc) {
+		free(names);
+		return rc < 0 ? CAN_EXIT_OK : rc;
+	}
+	struct policy p;
+	struct diags d = { 0 };
+	rc = recipe_load_effective((const char *const *)names, n, cmd, NULL, &p, &d);
+	free(names);
+	if (rc) {
+		diags_print(&d, stderr);
+		diags_free(&d);
+		return CAN_EXIT_USAGE;
+	}
+	diags_free(&d);
+	policy_print(&p, explain ? PRINT_EXPLAIN : json ? PRINT_JSON : PRINT_TOML, stdout);
+	policy_free(&p);
+	return CAN_EXIT_OK;
+}
+
+static int no_opts(int argc, char **argv, const char *sub, bool operands)
+{
+	static const struct option opts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "merge", no_argument, NULL, 'm' },
+		{ 0 },
+	};
+	optind = 0;
+	opterr = 0;
+	int c;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		if (c == 'h') {
+			cmd_recipe_usage(stdout);
+			return -1;
+		}
+		if (c == 'm' && strcmp(sub, "reference") == 0)
+			return -2;
+		return cli_usage_error("recipe", "recipe %s: unknown option '%s'", sub,
+				       argv[optind - 1]);
+	}
+	if (!operands && optind < argc)
+		return cli_usage_error("recipe", "recipe %s: unexpected argument '%s'", sub,
+				       argv[optind]);
+	return 0;
+}
+
+static int list(int argc, char **argv)
+{
+	int rc = no_opts(argc, argv, "list", false);
+	if (rc)
+		return rc < 0 ? CAN_EXIT_OK : rc;
+	/* Say so when a folder holds a file that looks like it replaces the
+	 * baseline: it never does. */
+	char **dirs;
+	size_t nd = recipe_search_dirs(&dirs);
+	for (size_t i = 0; i < nd; i++) {
+		for (int b = 0; b < 2; b++) {
+			char *path = xasprintf("%s/%s.toml", dirs[i], b ? "default" : "base");
+			struct stat st;
+			if (stat(path, &st) == 0)
+				can_warn("note: %s is ignored: base and default are built into can and "
+					 "cannot be replaced", path);
+			free(path);
+		}
+		free(dirs[i]);
+	}
+	free(dirs);
+
+	struct recipe_ref *refs;
+	size_t n = recipe_list_all(&refs);
+	printf("%-12s %-10s %s\n", "NAME", "SOURCE", "DESCRIPTION");
+	for (size_t i = 0; i < n; i++) {
+		struct policy p;
+		struct diags d = { 0 };
+		char *desc;
+		if (recipe_load_ref(&refs[i], &p, &d) == 0) {
+			desc = xstrdup(p.recipe.description.set ? p.recipe.description.v : "");
+			policy_free(&p);
+		} else {
+			desc = xasprintf("(invalid: %zu error%s; run 'can recipe validate %s')", d.n,
+					 d.n == 1 ? "" : "s", refs[i].path ? refs[i].path : refs[i].name);
+		}
+		diags_free(&d);
+		printf("%-12s %-10s %s\n", refs[i].name, recipe_source_name(refs[i].source), desc);
+		if (refs[i].path)
+			printf("%-12s %-10s %s\n", "", "", refs[i].path);
+		free(desc);
+	}
+	recipe_refs_free(refs, n);
+	return CAN_EXIT_OK;
+}
+
+static int validate(int argc, char **argv)
+{
+	int rc = no_opts(argc, argv, "validate", true);
+	if (rc)
+		return rc < 0 ? CAN_EXIT_OK : rc;
+	if (optind >= argc)
+		return cli_usage_error("recipe", "recipe validate: no FILE given");
+	int bad = 0;
+	for (int i = optind; i < argc; i++) {
+		struct policy p;
+		struct diags d = { 0 };
+		if (recipe_load_file(argv[i], &p, &d) == 0) {
+			printf("%s: ok\n", argv[i]);
+			policy_free(&p);
+		} else {
+			diags_print(&d, stderr);
+			bad = 1;
+		}
+		diags_free(&d);
+	}
+	return bad ? CAN_EXIT_USAGE : CAN_EXIT_OK;
+}
+
+/* Hidden: prints docs/recipes.md (or docs/merge.md with --merge) from the
+ * field table; test/recipe_docs.sh compares them with the committed files. */
+static int reference(int argc, char **argv)
+{
+	int rc = no_opts(argc, argv, "reference", false);
+	if (rc == -1)
+		return CAN_EXIT_OK;
+	if (rc == -2)
+		schema_print_merge_table(stdout);
+	else if (rc)
+		return rc;
+	else
+		schema_print_reference(stdout);
+	return CAN_EXIT_OK;
+}
+
+int cmd_recipe(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	optind = 0;
+	opterr = 0;
+	int c;
+	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+		if (c == 'h') {
+			cmd_recipe_usage(stdout);
+			return CAN_EXIT_OK;
+		}
+		return cli_usage_error("recipe", "recipe: unknown option '%s'", argv[optind - 1]);
+	}
+	if (optind >= argc)
+		return cli_usage_error("recipe", "recipe: which subcommand? (list, show, explain, "
+						 "validate)");
+	const char *sub = argv[optind];
+	int sargc = argc - optind;
+	char **sargv = argv + optind;
+	if (strcmp(sub, "list") == 0)
+		return list(sargc, sargv);
+	if (strcmp(sub, "show") == 0)
+		return show_or_explain(sargc, sargv, false);
+	if (strcmp(sub, "explain") == 0)
+		return show_or_explain(sargc, sargv, true);
+	if (strcmp(sub, "validate") == 0)
+		return validate(sargc, sargv);
+	if (strcmp(sub, "reference") == 0)
+		return reference(sargc, sargv);
+	return cli_usage_error("recipe", "recipe: unknown subcommand '%s' (list, show, explain, "
+					 "validate)", sub);
+}

@@ -1,0 +1,44 @@
+/* Recipes: finding, loading, merging and expanding them into the effective
+ * policy. This is the API the commands (`can run`, `can recipe`, `can up`)
+ * use; the pieces live in schema.c, recipe_load.c, merge.c, expand.c and
+ * lookup.c. */
+#ifndef CAN_RECIPE_H
+#define CAN_RECIPE_H
+
+#include "util/diag.h"
+#include "lang/policy.h"
+
+#include <stddef.h>
+
+/* Values the variables $HOME, $USER, $CWD and ${XDG_*} expand to.
+ * Filled from the process by expand_env_from_process(); tests fill it by hand. */
+struct expand_env {
+	const char *home, *user, *cwd;
+	const char *xdg_config_home, *xdg_cache_home, *xdg_data_home, *xdg_state_home,
+		*xdg_runtime_dir;
+};
+void expand_env_from_process(struct expand_env *e);
+
+/* The effective policy for a run:
+ *   base + default (compiled in) first, then recipes auto-detected from
+ *   `cmd_path` by [recipe] match_prefix (NULL = none), then each of
+ *   `names` in order (a name, or a path when it contains '/');
+ *   merged left to right, then variables expanded.
+ * Returns 0, or CAN_EXIT_USAGE with every error found appended to *d;
+ * on error *out is left empty (never a partial policy). */
+int recipe_load_effective(const char *const *names, size_t n, const char *cmd_path,
+			  const struct expand_env *env, struct policy *out, struct diags *d);
+
+/* One file, schema-checked, not merged, not expanded. */
+int recipe_load_file(const char *path, struct policy *out, struct diags *d);
+/* Same from memory (tests, fuzzing, built-ins). */
+int recipe_load_buffer(const char *name, const char *buf, size_t len, struct policy *out,
+		       struct diags *d);
+
+/* dst = dst merged with src (DESIGN section 4; table in docs/merge.md). */
+void policy_merge(struct policy *dst, const struct policy *src);
+/* Expands variables in every path-like value; errors (unknown variable,
+ * relative path after expansion) go to *d. Returns 0 or CAN_EXIT_USAGE. */
+int policy_expand(struct policy *p, const struct expand_env *env, struct diags *d);
+
+#endif

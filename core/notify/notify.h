@@ -1,0 +1,141 @@
+/* The seccomp user-notification engine (DESIGN section 6), shared by
+ * `can run` and session mode.
+ *
+ * The filtered process creates the listener (SECCOMP_FILTER_FLAG_NEW_LISTENER)
+ * and hands it over before execve; the supervisor starts the engine on it.
+ * Several worker threads read the one listener. For every notification the
+ * engine copies the arguments once, checks the notification is still valid,
+ * decides with the pure functions of notify_decide.h, then performs the call
+ * itself (opens, path changes, connect/bind/sendto/sendmsg) or refuses it,
+ * and records an event. It never answers CONTINUE after deciding on memory
+ * the target controls; execve is the one exception the kernel forces (see
+ * docs/notify.md, "The exec limit"). */
+#ifndef CAN_NOTIFY_H
+#define CAN_NOTIFY_H
+
+#include "notify/notify_decide.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+enum notify_mode {
+	NOTIFY_ENFORCE, /* refused calls fail with the rule's errno */
+	NOTIFY_MONITOR, /* refused calls are recorded and then performed */
+};
+
+/* The event log (notify_events.c): one JSON line per refusal, and per
+ * would-be refusal under monitor. Thread-safe. */
+struct notify_events;
+
+/* Opens FILE for appending (created 0600). NULL with errno on failure. */
+struct notify_events *notify_events_open(const char *file);
+/* Writes to an already open fd (not closed by notify_events_close unless
+ * own_fd). */
+struct notify_events *notify_events_from_fd(int fd, bool own_fd);
+void notify_events_close(struct notify_events *ev);
+/* Calls fn for every event written, under the log's lock (so fn needs no
+ * lock of its own). With notify_events_from_fd(-1, false) nothing is
+ * written and only fn sees the events (can run's --monitor report). */
+struct notify_event;
+void notify_events_set_observer(struct notify_events *ev,
+                                void (*fn)(const struct notify_event *e, void *ctx), void *ctx);
+
+/* One decoded event, as the engine records it. Strings may be NULL. */
+struct notify_event {
+	pid_t pid;
+	const char *exe;        /* /proc/PID/exe at the time */
+	const char *syscall;    /* "openat" */
+	const char *path;       /* decoded path argument (resolved when known) */
+	const char *path2;      /* second path (rename, symlink, link) */
+	const char *addr;       /* decoded socket address "1.2.3.4:443" */
+	const char *flags;      /* decoded flags "O_WRONLY|O_CREAT" */
+	const char *detail;     /* free text, e.g. "exe mismatch after execve" */
+	enum notify_verdict verdict;
+	bool monitor;           /* recorded under monitor: the call went ahead */
+	int err;                /* errno answered (0 when allowed) */
+	const struct notify_decision *decision; /* rule and its origin */
+};
+
+/* Formats one event as a JSON line (no trailing newline) into buf.
+ * Returns the length, or -1 when it does not fit. Pure: for tests. */
+int notify_event_format(char *buf, size_t size, const struct notify_event *e, double unix_time);
+/* Appends one line; safe from any thread. */
+void notify_events_write(struct notify_events *ev, const struct notify_event *e);
+
+/* Engine configuration. */
+struct notify_config {
+	/* The rules that apply to a process (thread id as the notification
+	 * gives it, in the supervisor's pid namespace). NULL means no layer
+	 * restricts that process: its calls are answered CONTINUE without
+	 * reading its memory. Called from worker threads concurrently; the
+	 * returned rules must stay valid until notify_engine_stop. */
+	const struct notify_rules *(*rules_for)(pid_t pid, void *ctx);
+	void *ctx;
+	int workers;              /* threads started at once; 0 = 2 */
+	int max_workers;          /* more are started while all are busy; 0 = 16 */
+	enum notify_mode mode;
+	struct notify_events *events; /* may be NULL */
+	bool no_sync_wakeup;      /* do not set SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP (bench) */
+	/* Experimental: each worker pins itself to the CPU it was woken on
+	 * (the target's, with the synchronous wake-up), hoping to keep the fd
+	 * installation's wake-ups on that CPU. Measured not to help
+	 * (docs/notify.md); kept for measuring elsewhere. */
+	bool follow_cpu;
+	/* The root every target shares (can run: the sandbox's root, opened
+	 * once through /proc/<init>/root; session mode: "/"), used instead of
+	 * opening /proc/PID/root for every absolute path. Only valid when the
+	 * filter keeps targets from changing their root (chroot, pivot_root,
+	 * setns/unshare of the mount namespace are refused). Not closed. */
+	bool use_shared_root;
+	int shared_root_fd;
+	bool no_dumpable_change;  /* leave PR_SET_DUMPABLE alone (tests that ptrace us) */
+	/* Kill (SIGKILL) a process whose executable does not match what its
+	 * last allowed execve resolved to. Default on; tests may count
+	 * instead (the kill still happens unless this is false). */
+	bool no_exec_kill;
+	/* Optional: called (from a worker, concurrently) when an emulated
+	 * open of an absolute path answers ENOENT, with the path as the target
+	 * wrote it; `can run -m` reports host paths missing from the view. */
+	void (*on_missing)(pid_t pid, const char *path, void *ctx);
+};
+
+struct notify_stats {
+	uint64_t received, continued, emulated, refused, monitored;
+	uint64_t exec_checked, exec_killed, failed_replies, invalid;
+	/* From an allowed execve to the kill of a mismatching program. */
+	uint64_t exec_kill_sum_ns, exec_kill_max_ns;
+	int workers;
+};
+
+struct notify_engine;
+
+/* Takes ownership of listener (closed by notify_engine_stop). Marks the
+ * calling process non-dumpable unless cfg->no_dumpable_change, sets the
+ * synchronous wake-up flag when the kernel has it, and starts the workers.
+ * NULL with errno on failure. */
+struct notify_engine *notify_engine_start(int listener, const struct notify_config *cfg);
+/* Stops the workers and closes the listener: the target's trapped calls
+ * then fail with ENOSYS. */
+void notify_engine_stop(struct notify_engine *e);
+void notify_engine_stats(struct notify_engine *e, struct notify_stats *out);
+/* Whether SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP was set on the listener. */
+bool notify_engine_sync_wakeup(const struct notify_engine *e);
+
+/* The syscalls the engine handles (native numbers), for the filter
+ * builder's sc_options.notify_nrs. *n receives the count. */
+/* The lookups (stat family, access, readlink) the engine observes under
+ * NOTIFY_MONITOR to report paths missing from the view (cfg.on_missing);
+ * always answered CONTINUE. Trap them only in monitor mode. */
+const int *notify_lookup_syscalls(size_t *n);
+const int *notify_handled_syscalls(size_t *n);
+
+/* Compiles the merged policy's [filesystem], [process] allow_execve and
+ * [network] allow_ips into rules (notify_rules.c). Returns 0, or -1 with
+ * errors in *d (e.g. an allow_ips entry that is not an address or CIDR). */
+struct policy;
+struct diags;
+int notify_rules_compile(struct notify_rules *r, const struct policy *p, struct diags *d);
+
+#endif

@@ -1,0 +1,442 @@
+/* The notification engine: the listener, the worker threads, the order of
+ * work for each notification, the answers, and the exec verification.
+ *
+ * Order for every notification (DESIGN section 6):
+ *   1. RECV; look up the rules for the pid (NULL: nothing restricts it,
+ *      CONTINUE without reading its memory);
+ *   2. check a pending exec verification for that process;
+ *   3. the handler copies the arguments once, resolves, decides with a pure
+ *      function, checks SECCOMP_IOCTL_NOTIF_ID_VALID, then performs the
+ *      call or refuses it;
+ *   4. answer (SEND or ADDFD with SECCOMP_ADDFD_FLAG_SEND), then record
+ *      the event.
+ * Workers block in SECCOMP_IOCTL_NOTIF_RECV (not poll: the synchronous
+ * wake-up only applies to RECV waiters). Stopping interrupts them with a
+ * signal (NOTIFY_STOP_SIGNAL, handler installed by notify_engine_start). */
+#include "notify/notify_int.h"
+#include "seccomp/seccomp_filter.h"
+#include "util/util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#define NOTIFY_STOP_SIGNAL (SIGRTMIN + 5)
+
+static void stop_handler(int sig) { (void)sig; }
+
+static void *worker_main(void *arg);
+
+/* Starts one more worker (lock held). */
+static int spawn_worker(struct notify_engine *e)
+{
+	if (e->nthreads == e->capthreads) {
+		e->capthreads = e->capthreads ? e->capthreads * 2 : 8;
+		e->threads = xrealloc(e->threads, (size_t)e->capthreads * sizeof(*e->threads));
+	}
+	int r = pthread_create(&e->threads[e->nthreads], NULL, worker_main, e);
+	if (r == 0)
+		e->nthreads++;
+	return -r;
+}
+
+static bool is_open(int nr)
+{
+	return nr == SYS_open || nr == SYS_openat || nr == SYS_openat2 || nr == SYS_creat;
+}
+
+static bool is_exec(int nr) { return nr == SYS_execve || nr == SYS_execveat; }
+
+static bool is_net(int nr)
+{
+	return nr == SYS_connect || nr == SYS_bind || nr == SYS_sendto || nr == SYS_sendmsg || nr == SYS_sendmmsg;
+}
+
+#ifndef SYS_fchmodat2
+#define SYS_fchmodat2 452
+#endif
+
+static const int handled[] = {
+	SYS_open, SYS_openat, SYS_openat2, SYS_creat,
+	SYS_execve, SYS_execveat,
+	SYS_connect, SYS_bind, SYS_sendto, SYS_sendmsg, SYS_sendmmsg,
+	SYS_unlink, SYS_unlinkat, SYS_rmdir, SYS_mkdir, SYS_mkdirat,
+	SYS_rename, SYS_renameat, SYS_renameat2, SYS_symlink, SYS_symlinkat,
+	SYS_link, SYS_linkat, SYS_chmod, SYS_fchmodat, SYS_fchmodat2, SYS_truncate,
+	SYS_chown, SYS_lchown, SYS_fchownat, SYS_utimensat, SYS_mknod, SYS_mknodat,
+	SYS_setxattr, SYS_lsetxattr, SYS_removexattr, SYS_lremovexattr,
+};
+
+const int *notify_handled_syscalls(size_t *n)
+{
+	*n = ARRAY_LEN(handled);
+	return handled;
+}
+
+static bool is_pathop(int nr)
+{
+	for (size_t i = 11; i < ARRAY_LEN(handled); i++)
+		if (handled[i] == nr)
+			return true;
+	return false;
+}
+
+static void dispatch(struct notify_req *q)
+{
+	const struct notify_rules *r = q->rules;
+	int nr = q->n->data.nr;
+	if (!r) {
+		q->answer = ANSWER_CONTINUE;
+		return;
+	}
+	/* A rule set that does not restrict what this call touches: no
+	 * decision depends on the target's memory, so CONTINUE is exact. */
+	if (is_open(nr)) {
+		if (!r->restrict_fs)
+			q->answer = ANSWER_CONTINUE;
+		else
+			notify_handle_open(q);
+	} else if (is_exec(nr)) {
+		if (!r->restrict_fs && !r->restrict_exec)
+			q->answer = ANSWER_CONTINUE;
+		else
+			notify_handle_exec(q);
+	} else if (is_net(nr)) {
+		if (!r->restrict_net && !r->restrict_fs)
+			q->answer = ANSWER_CONTINUE;
+		else if (nr == SYS_sendto && q->n->data.args[4] == 0)
+			q->answer = ANSWER_CONTINUE; /* no address: a register, not memory */
+		else
+			notify_handle_net(q);
+	} else if (notify_is_lookup(nr)) {
+		notify_handle_lookup(q);
+	} else if (is_pathop(nr)) {
+		if (!r->restrict_fs)
+			q->answer = ANSWER_CONTINUE;
+		else
+			notify_handle_pathop(q);
+	} else {
+		/* Trapped but not handled here: refuse rather than guess. Under
+		 * monitor this is how the filter reports a call it would refuse
+		 * (sc_options.monitor_via_notify): record it, let it through. */
+		char *name = sc_syscall_name(nr);
+		snprintf(q->sysname, sizeof(q->sysname), "%s", name ? name : "?");
+		free(name);
+		q->syscall = q->sysname;
+		const __u64 *a = q->n->data.args;
+		snprintf(q->flags, sizeof(q->flags), "args 0x%llx 0x%llx 0x%llx 0x%llx 0x%llx 0x%llx",
+		         (unsigned long long)a[0], (unsigned long long)a[1], (unsigned long long)a[2],
+		         (unsigned long long)a[3], (unsigned long long)a[4], (unsigned long long)a[5]);
+		q->record = true;
+		bool monitor = q->eng->cfg.mode == NOTIFY_MONITOR;
+		q->dec = (struct notify_decision){ NOTIFY_REFUSE, ENOSYS,
+		                                   monitor ? "syscalls (the seccomp filter refuses it)"
+		                                           : "not handled by the notification engine",
+		                                   NULL, { 0 } };
+		if (monitor)
+			q->answer = ANSWER_CONTINUE;
+		else
+			notify_req_error(q, ENOSYS);
+	}
+}
+
+static void respond(struct notify_engine *e, struct notify_req *q, struct seccomp_notif_resp *resp)
+{
+	memset(resp, 0, e->sizes.seccomp_notif_resp);
+	resp->id = q->n->id;
+	switch (q->answer) {
+	case ANSWER_DONE:
+		return;
+	case ANSWER_ADDFD: {
+		struct seccomp_notif_addfd a = {
+			.id = q->n->id,
+			.flags = SECCOMP_ADDFD_FLAG_SEND,
+			.srcfd = (uint32_t)q->fd,
+			.newfd = 0,
+			.newfd_flags = q->cloexec ? O_CLOEXEC : 0,
+		};
+		int r = ioctl(q->listener, SECCOMP_IOCTL_NOTIF_ADDFD, &a);
+		int err = errno;
+		close(q->fd);
+		q->fd = -1;
+		if (r >= 0)
+			return;
+		if (err == ENOENT) {
+			atomic_fetch_add(&e->failed_replies, 1);
+			return;
+		}
+		/* Installing failed (EMFILE in the target...): that is the
+		 * call's result; the notification is still unanswered. */
+		resp->error = -err;
+		break;
+	}
+	case ANSWER_CONTINUE:
+		resp->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+		break;
+	case ANSWER_ERROR:
+		resp->error = -q->err;
+		break;
+	case ANSWER_VALUE:
+		resp->val = q->val;
+		break;
+	}
+	if (ioctl(q->listener, SECCOMP_IOCTL_NOTIF_SEND, resp) < 0)
+		atomic_fetch_add(&e->failed_replies, 1);
+}
+
+static void record(struct notify_engine *e, struct notify_req *q)
+{
+	if (!q->record || q->dec.verdict != NOTIFY_REFUSE || !e->cfg.events)
+		return;
+	struct notify_event ev = {
+		.pid = q->pid,
+		.exe = q->exe[0] ? q->exe : NULL,
+		.syscall = q->syscall,
+		.path = q->path[0] ? q->path : NULL,
+		.path2 = q->path2[0] ? q->path2 : NULL,
+		.addr = q->addr[0] ? q->addr : NULL,
+		.flags = q->flags[0] ? q->flags : NULL,
+		.detail = q->detail,
+		.verdict = NOTIFY_REFUSE,
+		.monitor = e->cfg.mode == NOTIFY_MONITOR,
+		.err = e->cfg.mode == NOTIFY_MONITOR ? 0 : q->dec.err,
+		.decision = &q->dec,
+	};
+	notify_events_write(e->cfg.events, &ev);
+}
+
+static void handle(struct notify_engine *e, const struct seccomp_notif *n, struct seccomp_notif_resp *resp,
+                   struct notify_req *q)
+{
+	memset(q, 0, offsetof(struct notify_req, path));
+	q->path[0] = q->path2[0] = q->addr[0] = q->flags[0] = q->exe[0] = '\0';
+	q->detail = NULL; /* after the buffers: not covered by the memset */
+	q->canon_fd = -1;
+	q->eng = e;
+	q->n = n;
+	q->listener = e->listener;
+	q->pid = (pid_t)n->pid;
+	q->pidfd = -1;
+	q->fd = -1;
+	q->syscall = "?";
+	atomic_fetch_add(&e->received, 1);
+	notify_exec_check(e, q->pid, is_exec(n->data.nr));
+	q->rules = e->cfg.rules_for ? e->cfg.rules_for(q->pid, e->cfg.ctx) : NULL;
+	dispatch(q);
+	/* ANSWER_ERROR is also the zeroed default: a path that forgot to
+	 * answer fails closed with EIO. */
+	if (q->answer == ANSWER_ERROR && q->err == 0)
+		q->err = EIO;
+	/* Counted before answering: the target may run (and exit, and the
+	 * caller read the stats) before the ioctl returns here. */
+	bool refusal = q->record && q->dec.verdict == NOTIFY_REFUSE;
+	if (refusal)
+		atomic_fetch_add(e->cfg.mode == NOTIFY_MONITOR ? &e->monitored : &e->refused, 1);
+	if (q->answer == ANSWER_CONTINUE)
+		atomic_fetch_add(&e->continued, 1);
+	else if (q->answer != ANSWER_DONE && !(refusal && e->cfg.mode == NOTIFY_ENFORCE))
+		atomic_fetch_add(&e->emulated, 1);
+	if (refusal && e->cfg.events) {
+		/* Before answering: afterwards the process may be gone. */
+		char p[64];
+		snprintf(p, sizeof(p), "/proc/%d/exe", (int)q->pid);
+		ssize_t len = readlink(p, q->exe, sizeof(q->exe) - 1);
+		q->exe[len > 0 ? len : 0] = '\0';
+	}
+	respond(e, q, resp);
+	if (q->fd >= 0)
+		close(q->fd);
+	if (q->pidfd >= 0)
+		close(q->pidfd);
+	record(e, q);
+}
+
+static void *worker_main(void *arg)
+{
+	struct notify_engine *e = arg;
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, NOTIFY_STOP_SIGNAL);
+	pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+	/* A private fs_struct: umask() for a target's O_CREAT/mkdir affects
+	 * this thread only. */
+	if (unshare(CLONE_FS) < 0)
+		can_warn_errno("notify: unshare(CLONE_FS) for a worker");
+	struct seccomp_notif *n = xcalloc(1, e->sizes.seccomp_notif);
+	struct seccomp_notif_resp *resp = xcalloc(1, e->sizes.seccomp_notif_resp);
+	struct notify_req *q = xmalloc(sizeof(*q));
+	int pinned = -1;
+	while (!atomic_load(&e->stopping)) {
+		memset(n, 0, e->sizes.seccomp_notif);
+		atomic_fetch_add(&e->idle, 1);
+		int r = ioctl(e->listener, SECCOMP_IOCTL_NOTIF_RECV, n);
+		int err = errno;
+		int was_idle = atomic_fetch_sub(&e->idle, 1);
+		if (r < 0) {
+			if (err == EINTR)
+				continue;
+			if (err == ENOENT) {
+				/* Another worker took it, or every filtered process
+				 * is gone (then RECV fails at once, forever: the
+				 * listener reports POLLHUP and the worker ends). */
+				struct pollfd p = { e->listener, POLLIN, 0 };
+				if (poll(&p, 1, -1) == 1 && (p.revents & POLLHUP) && !(p.revents & POLLIN))
+					break;
+				continue;
+			}
+			if (!atomic_load(&e->stopping))
+				can_warn("notify: SECCOMP_IOCTL_NOTIF_RECV: %s: %s", errno_name(err), strerror(err));
+			break;
+		}
+		if (was_idle == 1 && !atomic_load(&e->stopping)) {
+			/* This was the last idle worker and the call may block
+			 * (a FIFO, a slow disk, a blocking connect): keep one
+			 * ready for the others. */
+			pthread_mutex_lock(&e->lock);
+			if (e->nthreads < e->cfg.max_workers)
+				spawn_worker(e);
+			pthread_mutex_unlock(&e->lock);
+		}
+		if (e->cfg.follow_cpu) {
+			int cpu = sched_getcpu();
+			if (cpu >= 0 && cpu != pinned) {
+				cpu_set_t cpus;
+				CPU_ZERO(&cpus);
+				CPU_SET(cpu, &cpus);
+				if (sched_setaffinity(0, sizeof(cpus), &cpus) == 0)
+					pinned = cpu;
+			}
+		}
+		handle(e, n, resp, q);
+	}
+	free(q);
+	free(n);
+	free(resp);
+	return NULL;
+}
+
+struct notify_engine *notify_engine_start(int listener, const struct notify_config *cfg)
+{
+	struct notify_engine *e = xcalloc(1, sizeof(*e));
+	e->listener = listener;
+	e->cfg = *cfg;
+	if (e->cfg.workers <= 0)
+		e->cfg.workers = 2;
+	if (e->cfg.max_workers < e->cfg.workers)
+		e->cfg.max_workers = e->cfg.workers > 16 ? e->cfg.workers : 16;
+	if (syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &e->sizes) < 0) {
+		int err = errno;
+		free(e);
+		errno = err;
+		return NULL;
+	}
+	/* The structs may grow in newer kernels: allocate what it says. */
+	if (e->sizes.seccomp_notif < sizeof(struct seccomp_notif))
+		e->sizes.seccomp_notif = sizeof(struct seccomp_notif);
+	if (e->sizes.seccomp_notif_resp < sizeof(struct seccomp_notif_resp))
+		e->sizes.seccomp_notif_resp = sizeof(struct seccomp_notif_resp);
+	fcntl(listener, F_SETFD, FD_CLOEXEC);
+	if (!cfg->no_sync_wakeup) {
+		/* Linux 6.6+: wake the worker on the target's CPU and the target
+		 * on the worker's, a round trip without a migration. ENOTTY or
+		 * EINVAL on older kernels: run without it. */
+		e->sync = ioctl(listener, SECCOMP_IOCTL_NOTIF_SET_FLAGS, SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP) == 0;
+	}
+	if (!cfg->no_dumpable_change)
+		prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	struct sigaction sa = { .sa_handler = stop_handler };
+	sigemptyset(&sa.sa_mask);
+	sigaction(NOTIFY_STOP_SIGNAL, &sa, NULL); /* no SA_RESTART: RECV returns EINTR */
+	e->spawn_worker = spawn_worker;
+	pthread_mutex_init(&e->lock, NULL);
+	pthread_cond_init(&e->watch_cond, NULL);
+	pthread_mutex_lock(&e->lock);
+	int r = 0;
+	for (int i = 0; i < e->cfg.workers && r == 0; i++)
+		r = spawn_worker(e);
+	if (r == 0)
+		r = -pthread_create(&e->watchdog, NULL, notify_exec_watchdog, e);
+	e->watchdog_started = r == 0;
+	pthread_mutex_unlock(&e->lock);
+	if (r < 0) {
+		notify_engine_stop(e);
+		errno = -r;
+		return NULL;
+	}
+	return e;
+}
+
+void notify_engine_stop(struct notify_engine *e)
+{
+	if (!e)
+		return;
+	atomic_store(&e->stopping, true);
+	pthread_mutex_lock(&e->lock);
+	pthread_cond_broadcast(&e->watch_cond);
+	pthread_mutex_unlock(&e->lock);
+	/* Workers blocked in RECV (or in an emulated call) get EINTR; repeat
+	 * until each has seen the flag. The thread list only grows while
+	 * workers run, so read its length under the lock each time. */
+	for (int i = 0;; i++) {
+		pthread_mutex_lock(&e->lock);
+		int n = e->nthreads;
+		pthread_t t = i < n ? e->threads[i] : 0;
+		pthread_mutex_unlock(&e->lock);
+		if (i >= n)
+			break;
+		for (;;) {
+			pthread_kill(t, NOTIFY_STOP_SIGNAL);
+			struct timespec ts;
+			clock_gettime(CLOCK_REALTIME, &ts);
+			ts.tv_nsec += 5 * 1000 * 1000;
+			if (ts.tv_nsec >= 1000000000L) {
+				ts.tv_sec++;
+				ts.tv_nsec -= 1000000000L;
+			}
+			if (pthread_timedjoin_np(t, NULL, &ts) == 0)
+				break;
+		}
+	}
+	if (e->watchdog_started)
+		pthread_join(e->watchdog, NULL);
+	for (size_t i = 0; i < e->nwatch; i++)
+		if (e->watch[i].pidfd >= 0)
+			close(e->watch[i].pidfd);
+	free(e->watch);
+	free(e->threads);
+	close(e->listener);
+	pthread_mutex_destroy(&e->lock);
+	pthread_cond_destroy(&e->watch_cond);
+	free(e);
+}
+
+void notify_engine_stats(struct notify_engine *e, struct notify_stats *o)
+{
+	o->received = atomic_load(&e->received);
+	o->continued = atomic_load(&e->continued);
+	o->emulated = atomic_load(&e->emulated);
+	o->refused = atomic_load(&e->refused);
+	o->monitored = atomic_load(&e->monitored);
+	o->exec_checked = atomic_load(&e->exec_checked);
+	o->exec_killed = atomic_load(&e->exec_killed);
+	o->failed_replies = atomic_load(&e->failed_replies);
+	o->invalid = atomic_load(&e->invalid);
+	o->exec_kill_sum_ns = atomic_load(&e->exec_kill_sum_ns);
+	o->exec_kill_max_ns = atomic_load(&e->exec_kill_max_ns);
+	pthread_mutex_lock(&e->lock);
+	o->workers = e->nthreads;
+	pthread_mutex_unlock(&e->lock);
+}
+
+bool notify_engine_sync_wakeup(const struct notify_engine *e) { return e->sync; }

@@ -1,0 +1,93 @@
+/* `can run`: one command in a fresh sandbox (DESIGN section 5).
+ * run_opts_* and run_env_build are pure (unit-tested); run_sandbox does the
+ * work: namespaces, mounts, Landlock, capabilities, seccomp, and supervision
+ * from the host side. */
+#ifndef CAN_RUN_H
+#define CAN_RUN_H
+
+#include "lang/policy.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+/* Walls that --allow-degraded may name. */
+enum run_wall {
+	WALL_LANDLOCK = 1u << 0,       /* no Landlock at all */
+	WALL_LANDLOCK_NET = 1u << 1,   /* Landlock without TCP rules (ABI < 4) */
+	WALL_LANDLOCK_SCOPE = 1u << 2, /* Landlock without signal/abstract-socket scoping (ABI < 6) */
+	WALL_SECCOMP = 1u << 3,        /* no seccomp filter */
+	WALL_CGROUPS = 1u << 4,        /* no cgroup v2 limits ([resources], max_pids) */
+	WALL_NOTIFIER = 1u << 5,       /* no seccomp notification engine (docs/adr/0070) */
+	WALL_ALL = (1u << 6) - 1,
+};
+
+/* "landlock" for WALL_LANDLOCK, ...; NULL for an unknown bit. */
+const char *run_wall_name(unsigned wall);
+/* Parses "landlock,cgroups" into *mask. Returns 0, or -1 naming the
+ * unknown word in err. */
+int run_walls_parse(const char *list, unsigned *mask, char *err, size_t errlen);
+
+struct run_opts {
+	const char **recipes; /* -r, in order (pointers into argv) */
+	size_t nrecipes;
+	bool monitor, strict, new_session;
+	unsigned degrade;     /* walls that may be skipped */
+	const char *events;   /* --events FILE, or NULL */
+	char **cmd;           /* the command and its arguments (into argv) */
+};
+
+/* Parses `can run` arguments (argv[0] = "run"). Returns 0, 1 for --help,
+ * or CAN_EXIT_USAGE with a message in err. Free with run_opts_free. */
+int run_opts_parse(int argc, char **argv, struct run_opts *o, char *err, size_t errlen);
+void run_opts_free(struct run_opts *o);
+
+/* The sandbox's environment: defaults (PATH, HOME, TERM, LANG, USER,
+ * LOGNAME), then the host variables named by env_passthrough (NAME, or a
+ * prefix ending in '*'), then [process] env. Nothing else from host_env.
+ * Returns a NULL-terminated array the caller frees with run_env_free. */
+char **run_env_build(const struct policy *p, char *const *host_env);
+void run_env_free(char **env);
+
+/* The exit code for a wait status: the code, or 128+N for signal N. */
+int run_exit_code(int wstatus);
+
+/* Seccomp listener handover (docs/adr/0051): when the filter has
+ * notification syscalls, the command sends its listener fd to the host-side
+ * `can` before execve, and this handler gets it there (the handler owns the
+ * fd). host_pid = the command's pid as the host sees it. The command waits
+ * for the handler to return before it execs. */
+typedef void (*run_listener_handler)(int listener_fd, pid_t host_pid, void *ctx);
+
+struct run_config {
+	const struct policy *policy;
+	const struct run_opts *opts;
+	const char *cwd;
+	/* Syscalls that need the notification supervisor (none by default). */
+	const int *notify_nrs;
+	size_t n_notify;
+	run_listener_handler on_listener;
+	void *listener_ctx;
+	/* Monitor mode: ask the filter to notify (not log) would-be refusals,
+	 * so the handler's supervisor can record them. Only with on_listener. */
+	bool monitor_via_notify;
+	/* Like on_listener (and used instead of it when set), but may refuse:
+	 * a nonzero return means no supervisor took the listener, and the
+	 * command exits 126 instead of running unsupervised (fail closed). */
+	int (*on_listener_rc)(int listener_fd, pid_t host_pid, void *ctx);
+	/* Restrict Landlock's execute right to [process] allow_execve (and the
+	 * dynamic loaders), instead of everything readable (docs/adr/0071). */
+	bool landlock_exec_only_allowed;
+};
+
+/* Process-wide defaults for run_config.on_listener/listener_ctx and
+ * notify_nrs/n_notify, used when a config leaves them NULL: the
+ * notification engine registers itself here (e.g. from cmd_run) without
+ * run.c depending on it. The arrays must outlive the run. */
+void run_set_listener_handler(run_listener_handler fn, void *ctx);
+void run_set_notify_syscalls(const int *nrs, size_t n);
+
+/* Runs the command; returns can's exit status (the command's, or 126/127). */
+int run_sandbox(const struct run_config *cfg);
+
+#endif

@@ -1,0 +1,78 @@
+/* `can run` and the notification engine (docs/adr/0070): when the engine
+ * runs, which syscalls the filter traps for it, the rules it applies
+ * (compiled from the same policy as the mounts and Landlock), and the
+ * --monitor report with its recipe patch.
+ *
+ * run_notify_wanted, run_notify_trapped and the report functions are pure
+ * (test/test_run_notify.c); run_notify_start/stop talk to the engine. */
+#ifndef CAN_RUN_NOTIFY_H
+#define CAN_RUN_NOTIFY_H
+
+#include "notify/notify.h"
+#include "lang/policy.h"
+#include "sandbox/run.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+/* Why the engine runs, as a short phrase for messages ("[process]
+ * allow_execve"), or NULL when nothing needs it: [process] allow_execve
+ * non-empty, [network] allow_ips non-empty, [syscalls] notifier = true,
+ * --monitor, --events. */
+const char *run_notify_wanted(const struct policy *p, const struct run_opts *o);
+
+/* The syscalls the filter traps for the engine in `can run` (native
+ * numbers, into nrs of size cap; returns the count): execve and execveat
+ * when allow_execve restricts execs (or under --monitor, to record them);
+ * connect unless egress = "direct"; under --monitor the opens too (to
+ * record lookups outside the view). Never sendmsg/sendto: the listener
+ * handover uses sendmsg (docs/adr/0051, 0070). In enforce mode opens are not trapped: the
+ * mounts and Landlock decide them race-free. */
+size_t run_notify_trapped(const struct policy *p, const struct run_opts *o, int *nrs, size_t cap);
+
+/* Compiles the engine's rules for `can run` (notify_rules_compile, then:
+ * no filesystem restriction — the mount view and Landlock do that; an
+ * allow_execve entry that is a folder on the host covers what is beneath
+ * it; a file entry also matches the file its symlinks lead to, since the
+ * engine decides on the resolved path; abstract unix sockets allowed: the
+ * network namespace is the sandbox's own). Returns 0, or -1 with errors
+ * in *d. */
+int run_notify_rules(struct notify_rules *r, const struct policy *p, struct diags *d);
+
+/* The monitor report: would-be refusals collected from engine events. */
+struct run_report_item {
+	char *kind;  /* "syscall", "exec", "connect", "path"; "other" is not patched */
+	char *what;  /* syscall name, program path, address */
+	unsigned count;
+};
+struct run_report {
+	struct run_report_item *v;
+	size_t n, cap;
+};
+/* Records one event (only would-be refusals / refusals count). Not
+ * thread-safe: the caller serialises (the event sink's lock does). */
+void run_report_add(struct run_report *r, const struct notify_event *e);
+/* A path looked up inside that the view does not show (kind "path"). */
+void run_report_add_path(struct run_report *r, const char *path);
+void run_report_free(struct run_report *r);
+/* Prints the summary and a TOML patch that `can recipe validate` accepts.
+ * Nothing when the report is empty. */
+void run_report_print(const struct run_report *r, bool monitor, FILE *out);
+/* Only the patch (for tests and for the printed report). */
+void run_report_patch(const struct run_report *r, FILE *out);
+
+/* The running engine for one `can run`. */
+struct run_notify;
+
+/* Prepares the state (rules, events file): returns NULL after printing
+ * an error when the rules do not compile or --events cannot be opened
+ * (*rc = CAN_EXIT_USAGE). */
+struct run_notify *run_notify_new(const struct policy *p, const struct run_opts *o, int *rc);
+/* The run_config.on_listener_rc handler: starts the engine on the
+ * listener. Returns 0, or -1 (the command then exits 126: fail closed). */
+int run_notify_on_listener(int listener, pid_t host_pid, void *ctx);
+/* Stops the engine; under --monitor prints the report to stderr. */
+void run_notify_finish(struct run_notify *n, FILE *report_out);
+
+#endif
