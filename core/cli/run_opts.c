@@ -1,4 +1,5 @@
-/* `can run` command line and the --allow-degraded names (pure). */
+/* `can run` command line (pure): getopt into struct run_opts. The wall
+ * names for --allow-degraded are the library's (sandbox/run_walls.c). */
 #include "sandbox/run.h"
 #include "util/util.h"
 
@@ -6,53 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static const struct {
-	unsigned bit;
-	const char *name;
-} walls[] = {
-	{ WALL_LANDLOCK, "landlock" },       { WALL_LANDLOCK_NET, "landlock-net" },
-	{ WALL_LANDLOCK_SCOPE, "landlock-scope" }, { WALL_SECCOMP, "seccomp" },
-	{ WALL_CGROUPS, "cgroups" },         { WALL_NOTIFIER, "notifier" },
-};
-
-const char *run_wall_name(unsigned wall)
-{
-	for (size_t i = 0; i < ARRAY_LEN(walls); i++)
-		if (walls[i].bit == wall)
-			return walls[i].name;
-	return NULL;
-}
-
-int run_walls_parse(const char *list, unsigned *mask, char *err, size_t errlen)
-{
-	char *copy = xstrdup(list), *save = NULL;
-	int rc = 0;
-	for (char *w = strtok_r(copy, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
-		if (strcmp(w, "all") == 0) {
-			*mask |= WALL_ALL;
-			continue;
-		}
-		size_t i;
-		for (i = 0; i < ARRAY_LEN(walls); i++)
-			if (strcmp(w, walls[i].name) == 0)
-				break;
-		if (i == ARRAY_LEN(walls)) {
-			snprintf(err, errlen,
-				 "--allow-degraded: unknown wall '%s' (known: landlock, landlock-net, "
-				 "landlock-scope, seccomp, cgroups, notifier, all)", w);
-			rc = -1;
-			break;
-		}
-		*mask |= walls[i].bit;
-	}
-	if (rc == 0 && *list == '\0') {
-		snprintf(err, errlen, "--allow-degraded=: empty list");
-		rc = -1;
-	}
-	free(copy);
-	return rc;
-}
 
 void run_opts_free(struct run_opts *o)
 {
