@@ -116,7 +116,7 @@ const char *recipe_check_domain(const char *s, char *buf, size_t n)
 	if (upper) {
 		char low[256];
 		size_t i = 0;
-		for (; s[i] && i < sizeof(low) - 1; i++)
+		for (; i < sizeof(low) - 1 && s[i]; i++)
 			low[i] = (char)tolower((unsigned char)s[i]);
 		low[i] = '\0';
 		snprintf(buf, n, "domain '%s' must be lower case; did you mean '%s'?", s, low);

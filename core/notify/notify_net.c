@@ -244,7 +244,7 @@ static void do_sendto(struct notify_req *q)
 		goto out;
 	}
 	struct iovec iov = { (void *)(uintptr_t)a[1], (size_t)a[2] };
-	size_t n;
+	size_t n = 0;
 	r = copy_data(q, sock, &iov, 1, &buf, &n);
 	if (r < 0) {
 		notify_req_error(q, -r);

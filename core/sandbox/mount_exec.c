@@ -383,7 +383,7 @@ int mount_exec(const struct mount_plan *pl, char *err, size_t errlen)
 
 	/* Phase 1: host lookups. */
 	null_fd = openat2_path(AT_FDCWD, "/dev/null", O_PATH | O_NOFOLLOW, RESOLVE_NO_SYMLINKS);
-	for (size_t i = 0; mount_dev_nodes[i] && i < ARRAY_LEN(nodes); i++) {
+	for (size_t i = 0; i < ARRAY_LEN(nodes) && mount_dev_nodes[i]; i++) {
 		int fd = openat2_path(AT_FDCWD, mount_dev_nodes[i], O_PATH | O_NOFOLLOW,
 				      RESOLVE_NO_SYMLINKS);
 		if (fd < 0)
