@@ -218,6 +218,7 @@ static void test_apparmor_restriction(void **state)
 	const struct check_row *a = row(&r, "apparmor_userns");
 	assert_int_equal(a->state, CHECK_UNAVAILABLE);
 	assert_non_null(strstr(a->remedy, "kernel.apparmor_restrict_unprivileged_userns=0"));
+	assert_non_null(strstr(a->remedy, "sudo can setup"));
 	assert_non_null(strstr(row(&r, "ns_mount")->remedy, "apparmor"));
 	assert_string_equal(row(&r, "ns_mount")->detail, "make / private: EACCES");
 	assert_int_equal(check_report_exit(r.rows, r.n), 1);

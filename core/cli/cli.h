@@ -26,6 +26,8 @@ int cmd_recipe(int argc, char **argv);
 void cmd_recipe_usage(FILE *out);
 int cmd_run(int argc, char **argv);
 void cmd_run_usage(FILE *out);
+int cmd_setup(int argc, char **argv);
+void cmd_setup_usage(FILE *out);
 
 /* Planned commands (cmd_planned.c): registered, hidden, refused plainly. */
 int cmd_planned(int argc, char **argv);

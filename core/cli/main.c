@@ -12,6 +12,7 @@ static const struct can_command commands[] = {
 	{ "run", "run a command in a fresh sandbox", cmd_run_usage, cmd_run, true },
 	{ "check", "report what this machine supports", cmd_check_usage, cmd_check, true },
 	{ "recipe", "list, show, explain and validate recipes", cmd_recipe_usage, cmd_recipe, true },
+	{ "setup", "install the AppArmor profile user namespaces need (root)", cmd_setup_usage, cmd_setup, true },
 	/* Planned: hidden from --help until their issues land. */
 	{ "up", "run a sandbox named in canister.toml", cmd_up_usage, cmd_planned, false },
 	{ "session", "supervise an interactive shell session", cmd_session_usage, cmd_planned, false },

@@ -78,7 +78,7 @@ static void userns_remedy(const struct probe_results *p, char *buf, size_t size)
 		setf(buf, size, "sudo sysctl -w user.max_user_namespaces=15000 (and set it in /etc/sysctl.d/)");
 	else if (s->apparmor_restrict_userns == 1)
 		setf(buf, size, "sudo sysctl -w kernel.apparmor_restrict_unprivileged_userns=0, "
-				"or an AppArmor profile for can that allows userns (see docs/check.md)");
+				"or an AppArmor profile for can that allows userns: sudo can setup");
 	else
 		setf(buf, size, "a kernel with CONFIG_USER_NS, outside a container whose seccomp or LSM "
 				"policy forbids unshare (see dmesg)");
