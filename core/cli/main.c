@@ -12,8 +12,8 @@ static const struct can_command commands[] = {
 	{ "run", "run a command in a fresh sandbox", cmd_run_usage, cmd_run, true },
 	{ "check", "report what this machine supports", cmd_check_usage, cmd_check, true },
 	{ "recipe", "list, show, explain and validate recipes", cmd_recipe_usage, cmd_recipe, true },
+	{ "up", "run a sandbox named in canister.toml", cmd_up_usage, cmd_up, true },
 	/* Planned: hidden from --help until their issues land. */
-	{ "up", "run a sandbox named in canister.toml", cmd_up_usage, cmd_planned, false },
 	{ "session", "supervise an interactive shell session", cmd_session_usage, cmd_planned, false },
 	{ "hook", "print the shell hook that starts a session", cmd_hook_usage, cmd_planned, false },
 	{ "status", "show the sandbox layers of this directory", cmd_status_usage, cmd_planned, false },
