@@ -301,7 +301,7 @@ static void load_command(struct mloader *L, struct manifest_sandbox *s, const st
 static void unknown_sandbox_key(struct mloader *L, const struct manifest_sandbox *s,
 				const struct toml_kv *kv)
 {
-	if (strcmp(kv->key, "recipe") == 0) {
+	if (strcmp(kv->key, "recipe") == 0 && kv->val->type == TOML_TABLE) {
 		ERR(L, kv->key_at, "[sandbox.%s.recipe]: a recipe file's metadata has no place in "
 				   "a sandbox; its description is 'description' in [sandbox.%s]",
 		    s->name, s->name);
@@ -439,7 +439,8 @@ static void load_top(struct mloader *L, const struct toml_table *root)
 	for (size_t i = 0; i < st->n; i++)
 		load_sandbox(L, &st->kv[i]);
 	if (!st->n && !L->errors)
-		ERR(L, st->at, "the manifest defines no sandbox; add a [sandbox.NAME] table");
+		ERR(L, st->at, "the manifest defines no sandbox; add a [sandbox.NAME] table "
+				 "(see docs/manifest.md)");
 }
 
 static void sandbox_free(struct manifest_sandbox *s)

@@ -25,7 +25,8 @@ static char **resolve_recipes(const struct manifest *m, const struct manifest_sa
 	for (size_t i = 0; i < s->nrecipes; i++) {
 		const char *r = s->recipes[i].s;
 		if (strchr(r, '/')) {
-			names[i] = r[0] == '/' ? xstrdup(r) : xasprintf("%s/%s", m->dir, r);
+			names[i] = r[0] == '/' || strcmp(m->dir, ".") == 0 ? xstrdup(r)
+									 : xasprintf("%s/%s", m->dir, r);
 			if (!is_regular_file(names[i])) {
 				diags_add(d, s->recipes[i].at, "'recipes' in [sandbox.%s]: no recipe "
 					  "file %s", s->name, names[i]);
