@@ -37,6 +37,8 @@ int cmd_up(int argc, char **argv);
 void cmd_up_usage(FILE *out);
 int cmd_init(int argc, char **argv);
 void cmd_init_usage(FILE *out);
+int cmd_update(int argc, char **argv);
+void cmd_update_usage(FILE *out);
 
 /* Planned commands (cmd_planned.c): registered, hidden, refused plainly. */
 int cmd_planned(int argc, char **argv);

@@ -14,6 +14,7 @@ static const struct can_command commands[] = {
 	{ "recipe", "list, show, explain and validate recipes", cmd_recipe_usage, cmd_recipe, true },
 	{ "up", "run a sandbox named in canister.toml", cmd_up_usage, cmd_up, true },
 	{ "init", "compose a canister.toml for this project", cmd_init_usage, cmd_init, true },
+	{ "update", "refresh your recipes from a git source", cmd_update_usage, cmd_update, true },
 	/* Planned: hidden from --help until their issues land. */
 	{ "session", "supervise an interactive shell session", cmd_session_usage, cmd_planned, false },
 	{ "hook", "print the shell hook that starts a session", cmd_hook_usage, cmd_planned, false },
