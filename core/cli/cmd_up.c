@@ -85,7 +85,16 @@ static int parse(int argc, char **argv, struct up_args *a, char *err, size_t n)
 		case 'm': strv_push(&a->run, &a->nrun, xstrdup("--monitor")); break;
 		case 's': strv_push(&a->run, &a->nrun, xstrdup("--strict")); break;
 		case 'p': strv_push(&a->run, &a->nrun, xasprintf("--port=%s", optarg)); break;
-		case OPT_EVENTS: strv_push(&a->run, &a->nrun, xasprintf("--events=%s", optarg)); break;
+		case OPT_EVENTS: {
+			/* The command runs in the project root: keep a relative
+			 * file where the user meant it. */
+			char here[4096];
+			if (optarg[0] != '/' && optarg[0] && getcwd(here, sizeof(here)))
+				strv_push(&a->run, &a->nrun, xasprintf("--events=%s/%s", here, optarg));
+			else
+				strv_push(&a->run, &a->nrun, xasprintf("--events=%s", optarg));
+			break;
+		}
 		case OPT_DEGRADED:
 			strv_push(&a->run, &a->nrun, optarg ? xasprintf("--allow-degraded=%s", optarg)
 							    : xstrdup("--allow-degraded"));
