@@ -497,6 +497,64 @@ static void find(void **state)
 	free(start);
 }
 
+/* --- the seam session mode calls --- */
+
+static void sandbox_policy_seam(void **state)
+{
+	(void)state;
+	mk("seam");
+	mk("seam/sub");
+	put("seam/canister.toml", "[sandbox.first]\n[sandbox.web]\nrecipes = [\"python\"]\n"
+				  "[sandbox.web.filesystem]\nallow = [\"$CWD/data\"]\n");
+	char *sub = xasprintf("%s/seam/sub", tmpdir), *root = xasprintf("%s/seam", tmpdir);
+	char real[PATH_MAX];
+	assert_non_null(realpath(root, real));
+	struct expand_env e = { .home = "/home/u", .user = "u", .cwd = "/bound/here" };
+	struct policy p;
+	struct manifest_where w;
+	struct diags d = { 0 };
+	assert_int_equal(manifest_sandbox_policy(sub, "web", &e, &p, &w, &d), 0);
+	assert_true(plist_has(&p.fs.allow, "/usr/lib/python3"));
+	assert_true(plist_has(&p.fs.allow, "/bound/here/data")); /* $CWD is what env says */
+	char *want = xasprintf("%s/canister.toml", real);
+	assert_string_equal(w.path, want);
+	assert_string_equal(w.dir, real);
+	assert_string_equal(w.name, "web");
+	manifest_where_free(&w);
+	policy_free(&p);
+	/* no name: the remembered one, else the first; never remembers itself */
+	assert_int_equal(manifest_sandbox_policy(sub, NULL, &e, &p, &w, &d), 0);
+	assert_string_equal(w.name, "first");
+	manifest_where_free(&w);
+	policy_free(&p);
+	assert_int_equal(manifest_remember(real, "web"), 0);
+	assert_int_equal(manifest_sandbox_policy(sub, NULL, &e, &p, NULL, &d), 0);
+	assert_true(plist_has(&p.fs.allow, "/bound/here/data"));
+	policy_free(&p);
+	assert_int_equal(d.n, 0);
+	/* errors come back as diagnostics, the policy empty */
+	assert_int_equal(manifest_sandbox_policy(sub, "wbe", &e, &p, &w, &d), CAN_EXIT_USAGE);
+	assert_null(w.path);
+	assert_int_equal(p.fs.allow.n, 0);
+	char *got = t_diags_text(&d);
+	assert_non_null(strstr(got, "no sandbox 'wbe' in "));
+	assert_non_null(strstr(got, "did you mean 'web'?"));
+	free(got);
+	diags_free(&d);
+	/* the same refusals as can up */
+	char *mpath = xasprintf("%s/seam/canister.toml", tmpdir);
+	assert_int_equal(chmod(mpath, 0646), 0);
+	assert_int_equal(manifest_sandbox_policy(sub, "web", &e, &p, &w, &d), CAN_EXIT_USAGE);
+	got = t_diags_text(&d);
+	assert_non_null(strstr(got, "anyone may write it"));
+	free(got);
+	diags_free(&d);
+	free(mpath);
+	free(want);
+	free(sub);
+	free(root);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -510,6 +568,7 @@ int main(void)
 		cmocka_unit_test(choose),
 		cmocka_unit_test(remember),
 		cmocka_unit_test(find),
+		cmocka_unit_test(sandbox_policy_seam),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
