@@ -259,6 +259,20 @@ static void split_command(void **state)
 	assert_string_equal(v[1], "$x|y;*");
 	assert_string_equal(v[2], "a~b");
 	strv_free(v, n);
+	/* and the other way: words quoted for a shell */
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	manifest_put_word(f, "plain/x.toml");
+	fputc(' ', f);
+	manifest_put_word(f, "a b");
+	fputc(' ', f);
+	manifest_put_word(f, "it's");
+	fputc(' ', f);
+	manifest_put_word(f, "");
+	fclose(f);
+	assert_string_equal(buf, "plain/x.toml 'a b' 'it'\\''s' ''");
+	free(buf);
 }
 
 /* --- the effective policy --- */

@@ -129,26 +129,6 @@ static int parse(int argc, char **argv, struct up_args *a, char *err, size_t n)
 	return 0;
 }
 
-/* 'word' for a shell, when it needs quoting. */
-static void put_word(FILE *out, const char *w)
-{
-	bool plain = w[0] != '\0';
-	for (const char *c = w; *c && plain; c++)
-		plain = strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
-			       "-_./=:,+@%", *c) != NULL;
-	if (plain) {
-		fputs(w, out);
-		return;
-	}
-	fputc('\'', out);
-	for (const char *c = w; *c; c++)
-		if (*c == '\'')
-			fputs("'\\''", out);
-		else
-			fputc(*c, out);
-	fputc('\'', out);
-}
-
 static void print_dry_run(const struct manifest *m, const struct manifest_sandbox *s,
 			  const struct up_args *a, char *const *cmd, const struct policy *p)
 {
@@ -162,22 +142,22 @@ static void print_dry_run(const struct manifest *m, const struct manifest_sandbo
 		printf("# (with this sandbox's own layer, printed below, saved as canister-%s.toml)\n",
 		       s->name);
 	printf("cd ");
-	put_word(stdout, m->dir);
+	manifest_put_word(stdout, m->dir);
 	printf(" && can run");
 	for (size_t i = 0; i < s->nrecipes; i++) {
 		printf(" -r ");
-		put_word(stdout, s->recipes[i].s);
+		manifest_put_word(stdout, s->recipes[i].s);
 	}
 	if (layer)
 		printf(" -r ./canister-%s.toml", s->name);
 	for (size_t i = 0; i < a->nrun; i++) {
 		putchar(' ');
-		put_word(stdout, a->run[i]);
+		manifest_put_word(stdout, a->run[i]);
 	}
 	printf(" --");
 	for (size_t i = 0; cmd[i]; i++) {
 		putchar(' ');
-		put_word(stdout, cmd[i]);
+		manifest_put_word(stdout, cmd[i]);
 	}
 	putchar('\n');
 	if (layer) {

@@ -181,6 +181,25 @@ fail:
 	return v;
 }
 
+void manifest_put_word(FILE *out, const char *w)
+{
+	bool plain = w[0] != '\0';
+	for (const char *c = w; *c && plain; c++)
+		plain = strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+			       "-_./=:,+@%", *c) != NULL;
+	if (plain) {
+		fputs(w, out);
+		return;
+	}
+	fputc('\'', out);
+	for (const char *c = w; *c; c++)
+		if (*c == '\'')
+			fputs("'\\''", out);
+		else
+			fputc(*c, out);
+	fputc('\'', out);
+}
+
 /* --- [sandbox.NAME] --- */
 
 static bool name_ok(const char *s)

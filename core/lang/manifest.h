@@ -28,6 +28,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #define MANIFEST_FILE "canister.toml"
 
@@ -72,6 +73,9 @@ void manifest_unknown_sandbox(const struct manifest *m, const char *name, char *
  * shell to mean anything ($, `, |, &, ;, <, >, (, ), *, ?, [, ~ at a word's
  * start, unquoted) is refused: NULL with why in err. */
 char **manifest_split_command(const char *s, size_t *n, char *err, size_t errlen);
+/* Writes w as one word a POSIX shell reads back unchanged ('...' quoting
+ * when it needs any), for the `can run` lines can up and can init print. */
+void manifest_put_word(FILE *out, const char *w);
 
 /* The effective policy of sandbox s: baseline, auto-detected recipes (from
  * cmd0, the command that will run; NULL = none), s's recipes, the shared

@@ -377,22 +377,6 @@ char *init_plan_toml(const struct init_plan *p)
 	return buf;
 }
 
-static void put_word(FILE *f, const char *w)
-{
-	bool plain = w[0] != '\0';
-	for (const char *c = w; *c && plain; c++)
-		plain = strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
-			       "-_./=:,+@%", *c) != NULL;
-	if (plain) {
-		fputs(w, f);
-		return;
-	}
-	fputc('\'', f);
-	for (const char *c = w; *c; c++)
-		fputs(*c == '\'' ? "'\\''" : (char[]){ *c, 0 }, f);
-	fputc('\'', f);
-}
-
 char *init_plan_run_line(const struct init_plan *p)
 {
 	char *buf = NULL;
@@ -414,14 +398,14 @@ char *init_plan_run_line(const struct init_plan *p)
 		fputs(" CMD", f);
 	} else if (p->command_shell) {
 		fputs(" sh -c ", f);
-		put_word(f, p->command);
+		manifest_put_word(f, p->command);
 	} else {
 		size_t n;
 		char e[128];
 		char **v = manifest_split_command(p->command, &n, e, sizeof(e));
 		for (size_t i = 0; v && i < n; i++) {
 			fputc(' ', f);
-			put_word(f, v[i]);
+			manifest_put_word(f, v[i]);
 		}
 		strv_free(v, n);
 	}
