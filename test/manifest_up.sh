@@ -55,6 +55,18 @@ command = "true"
 [sandbox.weaken-sys.syscalls]
 allow_extra = ["ptrace"]
 
+[sandbox.ns]
+command = ["unshare", "-U", "true"]
+
+[sandbox.ns-strict]
+command = ["unshare", "-U", "true"]
+strict = true
+
+[sandbox.mon]
+command = ["sh", "-c", "cat canister.toml >/dev/null && echo cat-ran"]
+[sandbox.mon.process]
+allow_execve = ["/bin/sh", "/usr/bin/sh", "/bin/dash", "/usr/bin/dash"]
+
 [sandbox.protected]
 command = ["sh", "-c", "echo x >> canister.toml; touch .canister/new; echo done"]
 EOF
@@ -128,6 +140,18 @@ mkdir -p "$TOP/abs"
 printf '[sandbox.a]\ncommand = "true"\n[sandbox.a.syscalls]\ndeny = []\n' >"$TOP/abs/canister.toml"
 t_expect "[syscalls] deny = [] in a manifest is refused" 2 sh -c "cd $TOP/abs && $CAN up a"
 t_grep "... at file:line:col" "canister.toml:4:1: error: 'deny' in \[sandbox.a.syscalls\] is only valid in the built-in default.toml" "$T_ERR"
+
+# --- -s, -m and strict = true, through can run's code ---
+t_expect "control: a refused unshare fails with EPERM" 1 "$CAN" up ns
+t_expect "can up -s kills on it (SIGSYS, as can run -s)" 159 "$CAN" up -s ns
+t_expect "strict = true in the sandbox does the same" 159 "$CAN" up ns-strict
+t_expect "the sandbox's allow_execve refuses cat (sh: 126)" 126 "$CAN" up mon
+t_grep "... and can's report says so" "exec +/usr/bin/cat" "$T_ERR"
+t_expect "can up -m runs it and refuses nothing" 0 "$CAN" up -m mon
+t_grep "... the command ran" "^cat-ran$" "$T_OUT"
+t_grep "... the report names the exec and the patch" 'allow_execve = \["/usr/bin/cat"\]' "$T_ERR"
+t_expect "-m with strict = true in the sandbox: a usage error, as for can run" 2 "$CAN" up -m ns-strict
+t_grep "... pointing at the manifest's line" "a recipe sets strict = true \($P/canister.toml:[0-9]+\)" "$T_ERR"
 
 # --- read-only inside ---
 t_expect "can up protected runs" 0 "$CAN" up protected
