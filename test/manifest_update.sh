@@ -109,6 +109,13 @@ t_expect "... the folder is as it was" 0 test "$before" = "$(state)"
 rm "$S/recipes/default.toml"
 commit clean
 
+sums=$(sha256sum "$S/SHA256SUMS" | cut -d' ' -f1)
+t_expect "--pin with the right digest of SHA256SUMS" 0 "$CAN" update --yes --pin "$sums" "$S"
+before=$(state)
+t_expect "--pin with another digest is refused" 1 "$CAN" update --yes --pin "$(printf '%064d' 0)" "$S"
+t_grep "... saying both" "SHA256SUMS of .* is $sums, not the pinned 0{64}; refused, nothing changed" "$T_ERR"
+t_expect "... nothing changed" 0 test "$before" = "$(state)"
+t_expect "--pin needs 64 hex digits" 2 "$CAN" update --pin abc "$S"
 t_expect "a source that does not exist" 1 "$CAN" update --yes "$TOP/nowhere"
 t_grep "... git could not clone it" "git could not clone" "$T_ERR"
 g tag v1

@@ -10,6 +10,7 @@
 #include "cli/cli.h"
 #include "lang/manifest_update.h"
 #include "lang/recipe_int.h"
+#include "util/sha256.h"
 #include "util/util.h"
 
 #include <dirent.h>
@@ -20,13 +21,14 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 void cmd_update_usage(FILE *out)
 {
-	fputs("Usage: can update [--yes] [--ref REF] SOURCE\n"
+	fputs("Usage: can update [--yes] [--ref REF] [--pin HEX] SOURCE\n"
 	      "\n"
 	      "Refresh your recipes (${XDG_CONFIG_HOME:-~/.config}/canister/recipes) from\n"
 	      "SOURCE, a git repository given as a local path or any URL git can reach.\n"
@@ -37,6 +39,8 @@ void cmd_update_usage(FILE *out)
 	      "\n"
 	      "Options:\n"
 	      "      --ref REF   the branch or tag to take (default: the source's HEAD)\n"
+	      "      --pin HEX   the SHA-256 of the source's SHA256SUMS, learnt from somewhere\n"
+	      "                  you trust: a source whose SHA256SUMS differs is refused\n"
 	      "  -y, --yes       apply without asking (after showing the differences)\n"
 	      "  -h, --help      show this help\n"
 	      "\n"
@@ -223,7 +227,7 @@ static int ask_apply(size_t n, const char *dir)
 	return yes;
 }
 
-static int update(const char *source, const char *ref, bool yes)
+static int update(const char *source, const char *ref, const char *pin, bool yes)
 {
 	char *dest = user_recipe_dir();
 	if (!dest) {
@@ -281,6 +285,16 @@ static int update(const char *source, const char *ref, bool yes)
 		can_warn("update: %s has no " UPDATE_SUMS_FILE " at its top (a regular file); "
 			 "nothing changed", source);
 		goto out;
+	}
+	if (pin) {
+		char hex[65];
+		sha256_hex(stext, slen, hex);
+		if (strcasecmp(hex, pin) != 0) {
+			can_warn("update: " UPDATE_SUMS_FILE " of %s is %s, not the pinned %s; refused, "
+				 "nothing changed", source, hex, pin);
+			free(stext);
+			goto out;
+		}
 	}
 	int pr = sums_parse(stext, slen, &sums, err, sizeof(err));
 	free(stext);
@@ -400,11 +414,12 @@ int cmd_update(int argc, char **argv)
 	static const struct option longs[] = {
 		{ "yes", no_argument, NULL, 'y' },
 		{ "ref", required_argument, NULL, 'R' },
+		{ "pin", required_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	bool yes = false;
-	const char *ref = NULL;
+	const char *ref = NULL, *pin = NULL;
 	optind = 0;
 	opterr = 0;
 	int c;
@@ -412,6 +427,7 @@ int cmd_update(int argc, char **argv)
 		switch (c) {
 		case 'y': yes = true; break;
 		case 'R': ref = optarg; break;
+		case 'P': pin = optarg; break;
 		case 'h': cmd_update_usage(stdout); return CAN_EXIT_OK;
 		case ':': return cli_usage_error("update", "option '%s' needs a value", argv[optind - 1]);
 		default: return cli_usage_error("update", "unknown option '%s'", argv[optind - 1]);
@@ -424,5 +440,7 @@ int cmd_update(int argc, char **argv)
 		return cli_usage_error("update", "'%s' is not a source", argv[optind]);
 	if (ref && ref[0] == '-')
 		return cli_usage_error("update", "--ref '%s' is not a branch or tag", ref);
-	return update(argv[optind], ref, yes);
+	if (pin && (strlen(pin) != 64 || strspn(pin, "0123456789abcdefABCDEF") != 64))
+		return cli_usage_error("update", "--pin: expected 64 hex digits (sha256sum SHA256SUMS)");
+	return update(argv[optind], ref, pin, yes);
 }
