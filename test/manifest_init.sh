@@ -76,6 +76,7 @@ t_grep "node: companions pre-selected with a reason" "\[x\] npm +package-lock.js
 t_grep "node: the result is shown before writing" "recipes = \[\"node\", \"npm\"\]" "$(screen)"
 t_grep "node: the equivalent can run line" "The same as: +can run -r node -r npm -- npm test" "$(screen)"
 t_grep "node: canister.toml written" "^command = \[\"npm\", \"test\"\]" "$(cat "$N/canister.toml" 2>/dev/null)"
+t_grep "node: each recipe's reason is in the file" "^# npm: package-lock.json: the project is built with npm$" "$(cat "$N/canister.toml" 2>/dev/null)"
 t_grep "node: .envrc written" "^use canister test$" "$(cat "$N/.envrc" 2>/dev/null)"
 t_expect "node: the file validates" 0 sh -c "cd '$N' && '$CAN' up --list"
 if command -v npm >/dev/null; then

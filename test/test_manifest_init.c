@@ -143,6 +143,11 @@ static void answers_change_the_plan(void **state)
 	assert_int_equal(p.nrecipes, 2);
 	assert_string_equal(p.recipes[1].name, "uv");
 	assert_string_equal(p.recipes[1].reason, "you chose it");
+	/* the pre-selection given back as the list (Enter at the question)
+	 * keeps its reasons */
+	p = plan(files, 1, (struct init_answers){ .recipes = "node npm" });
+	assert_string_equal(p.recipes[0].reason, "package.json: a node project");
+	assert_string_equal(p.recipes[1].reason, "no lockfile says otherwise: npm, the usual tool");
 }
 
 static void bad_answers(void **state)

@@ -239,10 +239,14 @@ int init_plan_make(const struct init_detect *d, const struct init_answers *a,
 			add_recipe(p, strcmp(language, "java") == 0 ? "java" : language, reason,
 				   exists, ctx);
 		if (strcmp(tool, language) != 0 && strcmp(tool, "mix") != 0) {
-			snprintf(reason, sizeof(reason), "%s", d->tool && !strcmp(d->tool, tool) &&
-				 strstr(d->why, " and ") ? strstr(d->why, " and ") + 5 : "the default tool");
+			const char *lock = d->tool && !strcmp(d->tool, tool) && strstr(d->why, " and ")
+						   ? strstr(d->why, " and ") + 5 : NULL;
 			char r2[400];
-			snprintf(r2, sizeof(r2), "%.100s: the project is built with %s", reason, tool);
+			if (lock)
+				snprintf(r2, sizeof(r2), "%.100s: the project is built with %s", lock, tool);
+			else
+				snprintf(r2, sizeof(r2), "no lockfile says otherwise: %s, the usual tool",
+					 tool);
 			add_recipe(p, tool, r2, exists, ctx);
 		}
 	} else {
@@ -258,12 +262,21 @@ int init_plan_make(const struct init_detect *d, const struct init_answers *a,
 		add_recipe(p, editor, reason, exists, ctx);
 	}
 	if (a->recipes && a->recipes[0]) {
-		/* An explicit list replaces the pre-selection. */
+		/* An explicit list replaces the pre-selection; a recipe that was
+		 * pre-selected keeps its reason. */
+		struct init_recipe pre[INIT_MAX_RECIPES];
+		size_t npre = p->nrecipes;
+		memcpy(pre, p->recipes, sizeof(pre));
 		p->nrecipes = 0;
 		p->nnotes = 0;
 		char *copy = xstrdup(a->recipes), *save = NULL;
-		for (char *w = strtok_r(copy, " \t,", &save); w; w = strtok_r(NULL, " \t,", &save))
-			add_recipe(p, w, "you chose it", exists, ctx);
+		for (char *w = strtok_r(copy, " \t,", &save); w; w = strtok_r(NULL, " \t,", &save)) {
+			const char *why = "you chose it";
+			for (size_t i = 0; i < npre; i++)
+				if (strcmp(pre[i].name, w) == 0)
+					why = pre[i].reason;
+			add_recipe(p, w, why, exists, ctx);
+		}
 		free(copy);
 	}
 	if (language && strcmp(language, "go") == 0) {
