@@ -6,7 +6,8 @@
 if [ -f "${CAN_SRCDIR}/test/lib.sh" ]; then . "${CAN_SRCDIR}/test/lib.sh"; else . "${CAN_SRCDIR}/lib.sh"; fi
 
 # A manifest another user owns, in a shared sticky folder (as /tmp is):
-# prepared as root, before the re-run as the test user.
+# prepared as root, before the re-run as the test user. It stays in /tmp
+# (the test user cannot remove nobody's file) until the next run replaces it.
 if [ "${CAN_TEST_DROPPED:-}" = 1 ]; then PLANT=/tmp/canup-plant.$USER
 else PLANT=/tmp/canup-plant.${CAN_TEST_USER:-cantest}; fi
 if [ "$(id -u)" = 0 ] && [ "${CAN_TEST_DROPPED:-}" != 1 ]; then
