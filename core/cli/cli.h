@@ -28,10 +28,22 @@ int cmd_run(int argc, char **argv);
 void cmd_run_usage(FILE *out);
 int cmd_setup(int argc, char **argv);
 void cmd_setup_usage(FILE *out);
+/* The part of `can run` after the policy is built: checks that depend on
+ * the policy, the notification engine, run_sandbox. `can up` runs through
+ * it too, so both commands build the same sandbox from the same policy.
+ * Returns can's exit status; the caller keeps ownership of o and p. */
+struct run_opts;
+struct policy;
+int cli_run_policy(const struct run_opts *o, struct policy *p, const char *cwd);
+int cmd_up(int argc, char **argv);
+void cmd_up_usage(FILE *out);
+int cmd_init(int argc, char **argv);
+void cmd_init_usage(FILE *out);
+int cmd_update(int argc, char **argv);
+void cmd_update_usage(FILE *out);
 
 /* Planned commands (cmd_planned.c): registered, hidden, refused plainly. */
 int cmd_planned(int argc, char **argv);
-void cmd_up_usage(FILE *out);
 void cmd_session_usage(FILE *out);
 void cmd_hook_usage(FILE *out);
 void cmd_status_usage(FILE *out);

@@ -6,11 +6,6 @@
 
 #include <stdio.h>
 
-void cmd_up_usage(FILE *out)
-{
-	fputs("Usage: can up [NAME] [--dry-run] [-m|--monitor] [-s|--strict] [-p|--port SPEC]...\n", out);
-}
-
 void cmd_session_usage(FILE *out) { fputs("Usage: can session -- SHELL [ARGS...]\n", out); }
 void cmd_hook_usage(FILE *out) { fputs("Usage: can hook bash|zsh|fish\n", out); }
 void cmd_status_usage(FILE *out) { fputs("Usage: can status [--json]\n", out); }

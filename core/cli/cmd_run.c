@@ -70,37 +70,39 @@ int cmd_run(int argc, char **argv)
 		run_opts_free(&o);
 		return rc;
 	}
-	if (o.monitor && p.strict.set && p.strict.v) {
+	rc = cli_run_policy(&o, &p, cwd);
+	policy_free(&p);
+	run_opts_free(&o);
+	return rc;
+}
+
+int cli_run_policy(const struct run_opts *o, struct policy *p, const char *cwd)
+{
+	int rc;
+	if (o->monitor && p->strict.set && p->strict.v) {
 		rc = cli_usage_error("run", "--monitor: a recipe sets strict = true (%s:%d), and "
 				     "monitor mode refuses nothing; drop one of them",
-				     p.strict.at.file ? p.strict.at.file : "?", p.strict.at.line);
-		policy_free(&p);
-		run_opts_free(&o);
+				     p->strict.at.file ? p->strict.at.file : "?", p->strict.at.line);
 		return rc;
 	}
-	struct run_config cfg = { .policy = &p, .opts = &o, .cwd = cwd };
+	struct run_config cfg = { .policy = p, .opts = o, .cwd = cwd };
 	/* The notification engine (docs/adr/0070): only when something needs it. */
 	struct run_notify *rn = NULL;
 	int nrs[24];
-	if (run_notify_wanted(&p, &o)) {
-		rn = run_notify_new(&p, &o, &rc);
-		if (!rn) {
-			policy_free(&p);
-			run_opts_free(&o);
+	if (run_notify_wanted(p, o)) {
+		rn = run_notify_new(p, o, &rc);
+		if (!rn)
 			return rc;
-		}
 		cfg.notify_nrs = nrs;
-		cfg.n_notify = run_notify_trapped(&p, &o, nrs, ARRAY_LEN(nrs));
+		cfg.n_notify = run_notify_trapped(p, o, nrs, ARRAY_LEN(nrs));
 		cfg.on_listener_rc = run_notify_on_listener;
 		cfg.listener_ctx = rn;
-		cfg.monitor_via_notify = o.monitor;
+		cfg.monitor_via_notify = o->monitor;
 	}
 	/* allow_execve is backed by Landlock's execute right (race-free); under
 	 * --monitor execs outside it must run to be recorded. */
-	cfg.landlock_exec_only_allowed = p.proc.allow_execve.n > 0 && !o.monitor;
+	cfg.landlock_exec_only_allowed = p->proc.allow_execve.n > 0 && !o->monitor;
 	rc = run_sandbox(&cfg);
 	run_notify_finish(rn, stderr);
-	policy_free(&p);
-	run_opts_free(&o);
 	return rc;
 }

@@ -13,8 +13,10 @@ static const struct can_command commands[] = {
 	{ "check", "report what this machine supports", cmd_check_usage, cmd_check, true },
 	{ "recipe", "list, show, explain and validate recipes", cmd_recipe_usage, cmd_recipe, true },
 	{ "setup", "install the AppArmor profile user namespaces need (root)", cmd_setup_usage, cmd_setup, true },
+	{ "up", "run a sandbox named in canister.toml", cmd_up_usage, cmd_up, true },
+	{ "init", "compose a canister.toml for this project", cmd_init_usage, cmd_init, true },
+	{ "update", "refresh your recipes from a git source", cmd_update_usage, cmd_update, true },
 	/* Planned: hidden from --help until their issues land. */
-	{ "up", "run a sandbox named in canister.toml", cmd_up_usage, cmd_planned, false },
 	{ "session", "supervise an interactive shell session", cmd_session_usage, cmd_planned, false },
 	{ "hook", "print the shell hook that starts a session", cmd_hook_usage, cmd_planned, false },
 	{ "status", "show the sandbox layers of this directory", cmd_status_usage, cmd_planned, false },

@@ -27,6 +27,12 @@ enum {
 };
 int recipe_load_buffer_flags(const char *name, const char *buf, size_t len, unsigned flags,
 			     struct policy *out, struct diags *d);
+/* A recipe that is a table of a document parsed already (a [sandbox.NAME]
+ * table of canister.toml, lang/manifest.c): checked exactly as a file's
+ * top level is. 0, or CAN_EXIT_USAGE with *out left empty. */
+struct toml_table;
+int recipe_load_table(const struct toml_table *t, unsigned flags, struct policy *out,
+		      struct diags *d);
 
 /* Variables: "$NAME", "${NAME}", "~" at the start, "$$" for a dollar.
  * expand_string returns the expansion (malloc'd) or NULL with an error

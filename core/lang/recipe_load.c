@@ -582,3 +582,16 @@ int recipe_load_file(const char *path, struct policy *out, struct diags *d)
 	free(buf);
 	return rc;
 }
+
+int recipe_load_table(const struct toml_table *t, unsigned flags, struct policy *out,
+		      struct diags *d)
+{
+	policy_init(out);
+	struct loader L = { .p = out, .d = d, .flags = flags };
+	load_section(&L, "", t, out);
+	if (L.errors) {
+		policy_free(out);
+		return CAN_EXIT_USAGE;
+	}
+	return 0;
+}
