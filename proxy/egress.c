@@ -293,8 +293,8 @@ void egress_decide_dest(const struct policy *p, const struct egress_target *t, b
 			size_t l = strlen(d->reason);
 			snprintf(d->reason + l, sizeof(d->reason) - l, " (" AT_FMT ")", AT_ARGS(h->at));
 		}
-		snprintf(d->patch, sizeof(d->patch), "[network]\nallow_ips = [\"ADDRESS\"]  # the address "
-			 "%s resolves to (every port of it)\n", t->host);
+		/* No patch: the address is not known before the lookup, and a
+		 * patch must validate as it is. */
 	}
 }
 

@@ -820,8 +820,9 @@ void proxy_stop(struct proxy *px, FILE *report)
 		if (px->npatches) {
 			fprintf(report, "can: refused: a recipe patch that allows them (save it as a "
 				".toml file and add -r FILE):\n# can proxy patch\n");
-			for (size_t i = 0; i < px->npatches; i++)
-				fprintf(report, "%s%s", i ? "\n" : "", px->patches[i]);
+			char *merged = refusal_merge_patches(px->patches, px->npatches);
+			fputs(merged, report);
+			free(merged);
 		}
 	}
 	strv_free(px->lines, px->nlines);

@@ -24,4 +24,10 @@ size_t refusal_response(const struct refusal *r, char *buf, size_t cap);
 /* "can: proxy: refused WHAT (ERROR): REASON" without a newline. */
 void refusal_line(const struct refusal *r, char *buf, size_t cap);
 
+/* One recipe from several refusals' patches: single tables ([network],
+ * [proxy]) merged, their list values united, scalars kept once; [[host]]
+ * blocks kept as they are (blocks for one domain merge when loaded).
+ * Returns a malloc'd string. */
+char *refusal_merge_patches(char *const *patches, size_t n);
+
 #endif

@@ -367,6 +367,18 @@ static void test_refusal_text(void **state)
 	assert_non_null(strstr(body, "# can proxy patch\n[[host]]\ndomain = \"evil.example\"\n"));
 }
 
+static void test_merge_patches(void **state)
+{
+	(void)state;
+	char *p[] = { "[network]\nallow_ips = [\"1.1.1.1\"]\n", "[[host]]\ndomain = \"a.example\"\n",
+		      "[network]\nallow_host_loopback = true\n", "[network]\nallow_ips = [\"10.0.0.1\"]\n",
+		      "[network]\nallow_ips = [\"1.1.1.1\"]\n", "[[host]]\ndomain = \"b.example\"\n" };
+	char *m = refusal_merge_patches(p, 6);
+	assert_string_equal(m, "[network]\nallow_ips = [\"1.1.1.1\", \"10.0.0.1\"]\nallow_host_loopback = true\n"
+			       "\n[[host]]\ndomain = \"a.example\"\n\n[[host]]\ndomain = \"b.example\"\n");
+	free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -379,6 +391,7 @@ int main(void)
 		cmocka_unit_test(test_vet_addr),
 		cmocka_unit_test(test_decide_request),
 		cmocka_unit_test(test_refusal_text),
+		cmocka_unit_test(test_merge_patches),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
