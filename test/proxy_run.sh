@@ -67,6 +67,11 @@ t_expect "the pasted patch validates" 0 "$CAN" recipe validate ./patch.toml
 t_run run -r ./noloop.toml -r ./patch.toml -- curl -sS -m 20 "http://$H/hello"
 t_grep "with the pasted patch the same request passes" '^hello$' "$T_OUT"
 
+t_run run -r ./noloop.toml -- sh -c "curl -s -m 20 http://$H/hello; curl -s -m 20 http://1.1.1.1/; curl -s -m 20 http://10.1.2.3/; curl -s -m 20 http://other.example/"
+printf '%s\n' "$T_ERR" | sed -n '/^# can proxy patch/,$p' >report.toml
+t_grep "the exit report merges the patches into one table" 'allow_ips = \["1.1.1.1", "10.1.2.3"\]' "$(cat report.toml)"
+t_expect "the exit report's patch validates" 0 "$CAN" recipe validate ./report.toml
+
 t_run inside curl -sS -m 20 -D - http://evil.example/
 t_grep "an unlisted name: 403 policy-blocked" "x-canister-error: policy-blocked" "$T_OUT"
 t_grep "its patch is a [[host]] block" 'domain = "evil.example"' "$T_OUT"
