@@ -2,6 +2,7 @@
  * triggered. Each client connection moves through
  *
  *   HEAD    reading the request head (at most HEAD_MAX bytes)
+ *   RESOLVE the host name is being looked up (resolve.c, off this thread)
  *   DIAL    a non-blocking connect to the vetted address is in progress
  *   TUNNEL  CONNECT: bytes copied both ways
  *   FWD     plain HTTP: the rewritten head and exactly one framed body go
@@ -16,6 +17,7 @@
 #include "proxy/egress.h"
 #include "proxy/http_head.h"
 #include "proxy/refusal.h"
+#include "proxy/resolve.h"
 #include "proxy/scan.h"
 #include "util/util.h"
 
@@ -38,7 +40,7 @@
 #define BUF_CAP (64 * 1024)
 #define MAX_CONNS 512
 
-enum state { ST_HEAD, ST_DIAL, ST_TUNNEL, ST_FWD, ST_REFUSE };
+enum state { ST_HEAD, ST_RESOLVE, ST_DIAL, ST_TUNNEL, ST_FWD, ST_REFUSE };
 
 struct buf {
 	uint8_t *d;
@@ -70,6 +72,7 @@ struct pconn {
 	struct chunked ch;
 	bool body_done;
 	int64_t deadline_ms;     /* 0 = none */
+	uint64_t id;             /* names this connection to the lookup pool */
 };
 
 struct proxy {
@@ -78,7 +81,9 @@ struct proxy {
 	pthread_t thread;
 	struct pconn *conns;
 	size_t nconns;
-	struct ep_ref lref, wref;
+	struct ep_ref lref, wref, rref;
+	struct resolver *res;
+	uint64_t next_id;
 	/* refusals, for the exit report (touched by the loop thread only, read
 	 * after it has been joined) */
 	char **lines, **patches;
@@ -141,6 +146,8 @@ static void update(struct proxy *px, struct pconn *c)
 	switch (c->st) {
 	case ST_HEAD:
 		cw = EPOLLIN;
+		break;
+	case ST_RESOLVE:
 		break;
 	case ST_DIAL:
 		uw = EPOLLOUT;
@@ -281,46 +288,13 @@ static void refuse_simple(struct proxy *px, struct pconn *c, int status, const c
 
 /* ---- dialling ---- */
 
-/* Resolves once, here, on the host; vets every address; dials the first
- * that passes. The socket that connects is the one the vetted address was
- * given to: no second lookup can change where it goes. */
-static void dial(struct proxy *px, struct pconn *c)
+/* Dials the first of the looked-up addresses that passes the vetting.
+ * The socket that connects is the one the vetted address was given to:
+ * no second lookup can change where it goes. */
+static void dial_addrs(struct proxy *px, struct pconn *c, const struct ip16 *addrs, size_t na)
 {
 	const struct policy *p = px->cfg.policy;
-	struct ip16 addrs[16];
-	size_t na = 0;
 	struct egress_decision d;
-	if (c->t.is_ip) {
-		addrs[na++] = c->t.ip;
-	} else if (strcmp(c->t.host, EGRESS_HOST_LOOPBACK) == 0) {
-		ip_parse("127.0.0.1", &addrs[na++]);
-	} else {
-		struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *res = NULL, *ai;
-		/* Blocking, on the loop's thread: a slow resolver stalls every
-		 * connection for that long (docs/proxy.md, limits). */
-		int rc = getaddrinfo(c->t.host, NULL, &hints, &res);
-		if (rc) {
-			char why[700];
-			snprintf(why, sizeof(why), "the host's resolver has no address for %s: %s",
-				 c->t.host, gai_strerror(rc));
-			refuse_simple(px, c, 502, "upstream-failed", why);
-			return;
-		}
-		for (ai = res; ai && na < ARRAY_LEN(addrs); ai = ai->ai_next) {
-			struct ip16 a;
-			if (ai->ai_family == AF_INET) {
-				memset(&a, 0, sizeof(a));
-				a.b[10] = a.b[11] = 0xff;
-				memcpy(a.b + 12, &((struct sockaddr_in *)ai->ai_addr)->sin_addr, 4);
-			} else if (ai->ai_family == AF_INET6) {
-				memcpy(a.b, &((struct sockaddr_in6 *)ai->ai_addr)->sin6_addr, 16);
-			} else {
-				continue;
-			}
-			addrs[na++] = a;
-		}
-		freeaddrinfo(res);
-	}
 	struct egress_decision first = { 0 };
 	bool have_first = false;
 	for (size_t i = 0; i < na; i++) {
@@ -375,6 +349,46 @@ static void dial(struct proxy *px, struct pconn *c)
 	char why[700];
 	snprintf(why, sizeof(why), "no address of %s could be dialled", c->t.host);
 	refuse_simple(px, c, 502, "upstream-failed", why);
+}
+
+/* Resolves once, on the host (the lookup pool, resolve.c), unless the
+ * target is an address already. */
+static void dial(struct proxy *px, struct pconn *c)
+{
+	struct ip16 a;
+	if (c->t.is_ip) {
+		dial_addrs(px, c, &c->t.ip, 1);
+	} else if (strcmp(c->t.host, EGRESS_HOST_LOOPBACK) == 0) {
+		ip_parse("127.0.0.1", &a);
+		dial_addrs(px, c, &a, 1);
+	} else {
+		c->id = ++px->next_id;
+		c->st = ST_RESOLVE;
+		c->deadline_ms = now_ms() +
+				 policy_int(&px->cfg.policy->proxy.upstream_request_timeout_ms, 30000);
+		resolver_submit(px->res, c->id, c->t.host);
+	}
+}
+
+static void on_resolved(struct proxy *px)
+{
+	struct resolve_result r;
+	while (resolver_take(px->res, &r)) {
+		struct pconn *c = px->conns;
+		while (c && c->id != r.id)
+			c = c->next;
+		if (!c || c->st != ST_RESOLVE)
+			continue; /* gone, or timed out meanwhile */
+		if (r.rc) {
+			char why[700];
+			snprintf(why, sizeof(why), "the host's resolver has no address for %s: %s",
+				 c->t.host, gai_strerror(r.rc));
+			refuse_simple(px, c, 502, "upstream-failed", why);
+		} else {
+			dial_addrs(px, c, r.addrs, r.n);
+		}
+		update(px, c);
+	}
 }
 
 /* ---- the request head ---- */
@@ -747,6 +761,10 @@ static void *loop(void *arg)
 				on_accept(px);
 				continue;
 			}
+			if (r == &px->rref) {
+				on_resolved(px);
+				continue;
+			}
 			/* A connection freed earlier in this batch may still have an
 			 * event here: look it up before touching it. */
 			bool live = false;
@@ -778,10 +796,19 @@ struct proxy *proxy_start(const struct proxy_config *cfg, char *err, size_t errl
 	fcntl(px->lfd, F_SETFL, fcntl(px->lfd, F_GETFL) | O_NONBLOCK);
 	px->lref = (struct ep_ref){ NULL, 2 };
 	px->wref = (struct ep_ref){ NULL, 3 };
+	px->rref = (struct ep_ref){ NULL, 4 };
+	px->res = resolver_new(2);
+	if (!px->res) {
+		snprintf(err, errlen, "start the lookup threads: %s: %s", errno_name(errno),
+			 strerror(errno));
+		goto fail;
+	}
+	struct epoll_event rev = { .events = EPOLLIN, .data.ptr = &px->rref };
 	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = &px->lref };
 	struct epoll_event wev = { .events = EPOLLIN, .data.ptr = &px->wref };
 	if (epoll_ctl(px->ep, EPOLL_CTL_ADD, px->lfd, &ev) < 0 ||
-	    epoll_ctl(px->ep, EPOLL_CTL_ADD, px->wake, &wev) < 0) {
+	    epoll_ctl(px->ep, EPOLL_CTL_ADD, px->wake, &wev) < 0 ||
+	    epoll_ctl(px->ep, EPOLL_CTL_ADD, resolver_fd(px->res), &rev) < 0) {
 		snprintf(err, errlen, "epoll_ctl: %s: %s", errno_name(errno), strerror(errno));
 		goto fail;
 	}
@@ -792,6 +819,7 @@ struct proxy *proxy_start(const struct proxy_config *cfg, char *err, size_t errl
 	}
 	return px;
 fail:
+	resolver_free(px->res);
 	if (px->ep >= 0)
 		close(px->ep);
 	if (px->wake >= 0)
@@ -810,6 +838,7 @@ void proxy_stop(struct proxy *px, FILE *report)
 		/* the loop still ends when its thread is cancelled below */
 	}
 	pthread_join(px->thread, NULL);
+	resolver_free(px->res);
 	while (px->conns)
 		conn_free(px, px->conns);
 	if (report && px->nlines) {
