@@ -4,6 +4,7 @@
 #include "sandbox/run.h"
 #include "sandbox/run_glue.h"
 #include "sandbox/run_notify.h"
+#include "proxy/proxy.h"
 #include "util/util.h"
 
 #include <errno.h>
@@ -42,6 +43,35 @@ void cmd_run_usage(FILE *out)
 	      "Exit status: the command's (128+N when killed by signal N); 126 when a wall\n"
 	      "could not be built; 127 when CMD is not found inside the sandbox; 2 for a bad\n"
 	      "command line or recipe. See docs/run.md and 'can check'.\n", out);
+}
+
+_Static_assert(PROXY_PORT == RUN_PROXY_PORT, "proxy/proxy.h and sandbox/run.h disagree");
+
+/* The socket factory's handler (run.h): the proxy serves the listener
+ * init made inside the sandbox. */
+struct run_proxy {
+	const struct policy *p;
+	FILE *events;
+	struct proxy *px;
+};
+
+static int start_proxy(int listen_fd, void *ctx)
+{
+	struct run_proxy *rp = ctx;
+	char err[300];
+	struct proxy_config pc = { .policy = rp->p, .listen_fd = listen_fd, .log = stderr,
+				   .events = rp->events };
+	rp->px = proxy_start(&pc, err, sizeof(err));
+	if (!rp->px) {
+		can_warn("network: the egress proxy: %s; nothing runs without it", err);
+		return -1;
+	}
+	return 0;
+}
+
+static bool egress_proxy(const struct policy *p)
+{
+	return p->net.egress.set && p->net.egress.v && strcmp(p->net.egress.v, "proxy-only") == 0;
 }
 
 int cmd_run(int argc, char **argv)
@@ -102,7 +132,20 @@ int cli_run_policy(const struct run_opts *o, struct policy *p, const char *cwd)
 	/* allow_execve is backed by Landlock's execute right (race-free); under
 	 * --monitor execs outside it must run to be recorded. */
 	cfg.landlock_exec_only_allowed = p->proc.allow_execve.n > 0 && !o->monitor;
+	struct run_proxy rp = { .p = p };
+	if (egress_proxy(p)) {
+		if (o->events && !(rp.events = fopen(o->events, "ae"))) {
+			can_warn_errno("run: --events %s", o->events);
+			run_notify_finish(rn, NULL);
+			return CAN_EXIT_USAGE;
+		}
+		cfg.on_proxy_socket = start_proxy;
+		cfg.proxy_ctx = &rp;
+	}
 	rc = run_sandbox(&cfg);
+	proxy_stop(rp.px, stderr);
+	if (rp.events)
+		fclose(rp.events);
 	run_notify_finish(rn, stderr);
 	return rc;
 }

@@ -34,6 +34,8 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -60,6 +62,7 @@ struct run_state {
 	int alive_rd;         /* EOF when the host-side can dies */
 	int handover;         /* command's end of the listener socket, or -1 */
 	int go_rd;            /* the command waits here until init has built the root */
+	int proxy_tx;         /* init's end of the proxy socket's way out, or -1 */
 	bool may_skip_landlock, may_skip_seccomp; /* --allow-degraded, not strict */
 	bool may_skip_notifier;
 };
@@ -156,6 +159,8 @@ static _Noreturn void command(struct run_state *st)
 		signal(*s, SIG_DFL);
 	signal(SIGCHLD, SIG_DFL);
 
+	if (st->proxy_tx >= 0)
+		close(st->proxy_tx);
 	if (cfg->opts->new_session) {
 		setsid();
 	} else {
@@ -208,8 +213,9 @@ static _Noreturn void command(struct run_state *st)
 			for (size_t i = 0; i < ex->n; i++)
 				exec_paths[i] = ex->v[i].s;
 		}
-		int llrc = landlock_apply_exec(&st->plan, st->ll_abi, 0, exec_paths, ex->n, &res, err,
-					       sizeof(err));
+		int llrc = landlock_apply_exec(&st->plan, st->ll_abi,
+					       cfg->on_proxy_socket ? RUN_PROXY_PORT : 0, exec_paths,
+					       ex->n, &res, err, sizeof(err));
 		free(exec_paths);
 		if (llrc < 0) {
 			snprintf(msg, sizeof(msg), "%s", err);
@@ -288,6 +294,29 @@ static _Noreturn void command(struct run_state *st)
 	_exit(e == ENOENT ? CAN_EXIT_NOTFOUND : CAN_EXIT_WALL);
 }
 
+/* The socket factory (init, in the sandbox's network namespace): the
+ * proxy's listening socket on 127.0.0.1:RUN_PROXY_PORT, sent out over
+ * sock. init installs no seccomp filter, so its sendmsg is never trapped;
+ * the socket exists before the command is let go, so no connect from
+ * inside can come before it. */
+static void make_proxy_socket(int sock)
+{
+	char err[300];
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(RUN_PROXY_PORT),
+				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	int one = 1;
+	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0 ||
+	    bind(fd, (struct sockaddr *)&a, sizeof(a)) < 0 || listen(fd, 512) < 0 ||
+	    fdpass_send(sock, "P", 1, fd) < 0) {
+		snprintf(err, sizeof(err), "make the proxy's socket on 127.0.0.1:%d: %s: %s",
+			 RUN_PROXY_PORT, errno_name(errno), strerror(errno));
+		wall_fail("network", err, "report this");
+	}
+	close(fd);
+	close(sock);
+}
+
 static _Noreturn void sandbox_init(struct run_state *st, uid_t uid, gid_t gid)
 {
 	char err[512];
@@ -324,6 +353,10 @@ static _Noreturn void sandbox_init(struct run_state *st, uid_t uid, gid_t gid)
 		wall_fail("namespaces", "set the sandbox's host name", "report this");
 	if (net_lo_up(err, sizeof(err)) < 0)
 		wall_fail("network", err, "check that libnl-route-3 works here");
+	if (st->proxy_tx >= 0) {
+		make_proxy_socket(st->proxy_tx);
+		st->proxy_tx = -1;
+	}
 	if (mount_exec(&st->plan, err, sizeof(err)) < 0)
 		wall_fail("filesystem", err, "fix the path in the recipe, or its permissions");
 	/* If the command already ended (it said why), init_loop reaps it. */
@@ -378,6 +411,23 @@ static bool take_listener(int sock, const struct run_config *cfg)
 	if (write(sock, &ack, 1) != 1)
 		return false;
 	return true;
+}
+
+static bool proxy_failed;
+
+/* Host side of the socket factory: the proxy's listener arrives from init
+ * (or EOF when init failed, having said why). */
+static int take_proxy_socket(int sock, const struct run_config *cfg)
+{
+	char b;
+	int fd = fdpass_recv(sock, &b, 1);
+	if (fd < 0)
+		return -1; /* init failed and said why; its status is the answer */
+	if (cfg->on_proxy_socket(fd, cfg->proxy_ctx) != 0) {
+		proxy_failed = true;
+		return -1;
+	}
+	return 0;
 }
 
 static int supervise(pid_t init, int sock, const struct run_config *cfg)
@@ -455,7 +505,8 @@ int run_sandbox(const struct run_config *cfg_in)
 	const struct run_config *cfg = &cfgv;
 	const struct policy *p = cfg->policy;
 	bool strict = cfg->opts->strict || (p->strict.set && p->strict.v);
-	struct run_state st = { .cfg = cfg, .sync_rd = -1, .alive_rd = -1, .handover = -1 };
+	struct run_state st = { .cfg = cfg, .sync_rd = -1, .alive_rd = -1, .handover = -1,
+				.proxy_tx = -1 };
 	char err[512];
 
 	st.may_skip_landlock = degrade_ok(cfg, strict, WALL_LANDLOCK);
@@ -469,7 +520,7 @@ int run_sandbox(const struct run_config *cfg_in)
 		can_warn("network: egress = \"direct\" is not supported yet; use \"none\"" SEE_CHECK);
 		return CAN_EXIT_WALL;
 	}
-	if (strcmp(egress, "proxy-only") == 0)
+	if (strcmp(egress, "proxy-only") == 0 && !cfg->on_proxy_socket)
 		can_warn("network: egress = \"proxy-only\": the proxy is not built yet, so the command "
 			 "runs with no network at all (only lo)");
 
@@ -546,11 +597,13 @@ int run_sandbox(const struct run_config *cfg_in)
 	}
 
 	st.env = run_env_build(p, environ);
+	if (cfg->on_proxy_socket)
+		st.env = run_env_add_proxy(st.env, RUN_PROXY_PORT);
 	st.host_cmd = host_which(cfg->opts->cmd[0]);
 	st.tty_fg = !cfg->opts->new_session && isatty(STDIN_FILENO) &&
 		    tcgetpgrp(STDIN_FILENO) == getpgrp();
 
-	int alive[2], sync[2] = { -1, -1 }, sv[2] = { -1, -1 };
+	int alive[2], sync[2] = { -1, -1 }, sv[2] = { -1, -1 }, px[2] = { -1, -1 };
 	if (pipe2(alive, O_CLOEXEC) < 0 || (use_cg && pipe2(sync, O_CLOEXEC) < 0))
 		can_die_errno(CAN_EXIT_WALL, "run: pipe");
 	/* A listener exists when syscalls are notified (or monitor goes through
@@ -562,6 +615,11 @@ int run_sandbox(const struct run_config *cfg_in)
 		int one = 1;
 		setsockopt(sv[0], SOL_SOCKET, SO_PASSCRED, &one, sizeof(one));
 		st.handover = sv[1];
+	}
+	if (cfg->on_proxy_socket) {
+		if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, px) < 0)
+			can_die_errno(CAN_EXIT_WALL, "run: socketpair");
+		st.proxy_tx = px[1];
 	}
 	st.alive_rd = alive[0];
 	st.sync_rd = sync[0];
@@ -581,6 +639,8 @@ int run_sandbox(const struct run_config *cfg_in)
 			close(sync[1]);
 		if (sv[0] >= 0)
 			close(sv[0]);
+		if (px[0] >= 0)
+			close(px[0]);
 		sandbox_init(&st, uid, gid);
 	}
 	int e = errno;
@@ -589,6 +649,8 @@ int run_sandbox(const struct run_config *cfg_in)
 		close(sync[0]);
 	if (sv[1] >= 0)
 		close(sv[1]);
+	if (px[1] >= 0)
+		close(px[1]);
 	int rc;
 	if (pid < 0) {
 		errno = e;
@@ -605,7 +667,11 @@ int run_sandbox(const struct run_config *cfg_in)
 				kill((pid_t)pid, SIGKILL);
 			}
 		}
+		if (px[0] >= 0 && take_proxy_socket(px[0], cfg) < 0)
+			kill((pid_t)pid, SIGKILL);
 		rc = supervise((pid_t)pid, sv[0], cfg);
+		if (px[0] >= 0 && rc == 128 + SIGKILL && proxy_failed)
+			rc = CAN_EXIT_WALL;
 	}
 	if (st.tty_fg) {
 		/* Take the terminal back from the command's process group. */
@@ -621,6 +687,8 @@ int run_sandbox(const struct run_config *cfg_in)
 		close(sync[1]);
 	if (sv[0] >= 0)
 		close(sv[0]);
+	if (px[0] >= 0)
+		close(px[0]);
 	if (use_cg)
 		cgroup_cleanup(&cg);
 	if (cfg->opts->monitor && !has_handler)

@@ -48,6 +48,14 @@ void run_opts_free(struct run_opts *o);
  * Returns a NULL-terminated array the caller frees with run_env_free. */
 char **run_env_build(const struct policy *p, char *const *host_env);
 void run_env_free(char **env);
+/* Adds the proxy variables (HTTP_PROXY, HTTPS_PROXY, their lower-case
+ * twins, npm/yarn/pip/cargo equivalents = http://127.0.0.1:port; NO_PROXY
+ * for loopback; NODE_USE_ENV_PROXY=1) over env; returns the array. */
+char **run_env_add_proxy(char **env, int port);
+
+/* The port the egress proxy listens on inside every sandbox (127.0.0.1;
+ * proxy/proxy.h's PROXY_PORT, checked equal where both are seen). */
+#define RUN_PROXY_PORT 3128
 
 /* The exit code for a wait status: the code, or 128+N for signal N. */
 int run_exit_code(int wstatus);
@@ -78,6 +86,15 @@ struct run_config {
 	/* Restrict Landlock's execute right to [process] allow_execve (and the
 	 * dynamic loaders), instead of everything readable (docs/adr/0071). */
 	bool landlock_exec_only_allowed;
+	/* The egress proxy's socket factory (egress = "proxy-only"): init
+	 * makes a listening TCP socket on 127.0.0.1:RUN_PROXY_PORT inside the
+	 * sandbox's network namespace and passes it out (SCM_RIGHTS, from
+	 * init, which no filter restricts) before the command may run; this
+	 * handler takes it over on the host side. Nonzero = no proxy: the
+	 * sandbox is killed (126). Landlock then allows TCP connect to that
+	 * port, and the proxy variables are set in the environment. */
+	int (*on_proxy_socket)(int listen_fd, void *ctx);
+	void *proxy_ctx;
 };
 
 /* Process-wide defaults for run_config.on_listener/listener_ctx and

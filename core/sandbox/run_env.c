@@ -79,3 +79,29 @@ void run_env_free(char **env)
 		free(*p);
 	free(env);
 }
+
+/* The names clients read to find a proxy. Set over whatever a recipe
+ * said: in proxy-only mode there is no other way out, and a stale value
+ * would only make a client fail. */
+static const char *const proxy_vars[] = {
+	"HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy",
+	"npm_config_proxy", "npm_config_https_proxy",
+	"YARN_HTTP_PROXY", "YARN_HTTPS_PROXY",
+	"PIP_PROXY", "CARGO_HTTP_PROXY",
+};
+
+char **run_env_add_proxy(char **env, int port)
+{
+	struct envb e = { env, 0 };
+	while (e.v[e.n])
+		e.n++;
+	char *url = xasprintf("http://127.0.0.1:%d", port);
+	for (size_t i = 0; i < ARRAY_LEN(proxy_vars); i++)
+		env_set(&e, proxy_vars[i], strlen(proxy_vars[i]), url);
+	free(url);
+	/* The sandbox's own servers stay direct. */
+	env_set(&e, "NO_PROXY", 8, "localhost,127.0.0.1,::1");
+	env_set(&e, "no_proxy", 8, "localhost,127.0.0.1,::1");
+	env_set(&e, "NODE_USE_ENV_PROXY", 18, "1");
+	return e.v;
+}

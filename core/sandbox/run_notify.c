@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -68,6 +69,12 @@ int run_notify_rules(struct notify_rules *r, const struct policy *p, struct diag
 	 * Landlock decide them race-free (deny rules are hidden mounts). */
 	r->restrict_fs = false;
 	r->allow_abstract_unix = true;
+	/* egress = "proxy-only": the proxy's listener inside (run.h). */
+	if (p->net.egress.set && p->net.egress.v && strcmp(p->net.egress.v, "proxy-only") == 0) {
+		char proxy[32];
+		snprintf(proxy, sizeof(proxy), "127.0.0.1:%d", RUN_PROXY_PORT);
+		notify_rules_add_net(r, proxy, "proxy", (struct srcpos){ 0 });
+	}
 	const struct plist *l = &p->proc.allow_execve;
 	for (size_t i = 0; i < l->n; i++) {
 		const char *path = l->v[i].s;

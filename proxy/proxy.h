@@ -1,0 +1,37 @@
+/* The egress proxy of `can run` (DESIGN section 7, docs/proxy.md).
+ *
+ * The sandbox's PID 1 makes the listening socket inside the sandbox's
+ * network namespace (127.0.0.1:PROXY_PORT) and passes it out; the
+ * supervisor serves it here, from the host's namespaces, with one epoll
+ * event loop on one thread: HTTP/1.1 absolute-form requests and CONNECT
+ * tunnels, each decided by the merged policy before any DNS lookup,
+ * resolved once on the host, and dialled at the vetted address. */
+#ifndef CAN_PROXY_H
+#define CAN_PROXY_H
+
+#include "lang/policy.h"
+
+#include <stdio.h>
+
+/* Where the proxy listens inside every sandbox (the namespace is the
+ * sandbox's own, so a fixed port cannot clash with the host's). */
+#define PROXY_PORT 3128
+#define PROXY_ADDR "127.0.0.1"
+
+struct proxy_config {
+	const struct policy *policy; /* must outlive the proxy */
+	int listen_fd;               /* taken over */
+	FILE *log;                   /* one line per refusal (stderr), or NULL */
+	FILE *events;                /* one JSON line per refusal (--events), or NULL */
+};
+
+struct proxy;
+
+/* Starts the event loop thread. NULL with a message in err. */
+struct proxy *proxy_start(const struct proxy_config *cfg, char *err, size_t errlen);
+/* Stops the loop, closes every connection, and prints what was refused
+ * with the recipe patch that allows it to report (nothing when nothing
+ * was refused). */
+void proxy_stop(struct proxy *px, FILE *report);
+
+#endif

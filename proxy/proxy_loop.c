@@ -1,0 +1,863 @@
+/* The proxy's event loop (see proxy.h): one thread, one epoll set, level
+ * triggered. Each client connection moves through
+ *
+ *   HEAD    reading the request head (at most HEAD_MAX bytes)
+ *   RESOLVE the host name is being looked up (resolve.c, off this thread)
+ *   DIAL    a non-blocking connect to the vetted address is in progress
+ *   TUNNEL  CONNECT: bytes copied both ways
+ *   FWD     plain HTTP: the rewritten head and exactly one framed body go
+ *           up, the response comes back verbatim until upstream closes
+ *   REFUSE  a refusal is being written, then the connection closes
+ *
+ * Each direction has one bounded buffer; a side is read only while its
+ * buffer has room, so nothing is ever held whole (streaming both ways).
+ * The decisions are egress.c's; this file only performs them. */
+#include "proxy/proxy.h"
+#include "proxy/chunked.h"
+#include "proxy/egress.h"
+#include "proxy/http_head.h"
+#include "proxy/refusal.h"
+#include "proxy/resolve.h"
+#include "proxy/scan.h"
+#include "util/util.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#define HEAD_MAX (32 * 1024)
+#define BUF_CAP (64 * 1024)
+#define MAX_CONNS 512
+
+enum state { ST_HEAD, ST_RESOLVE, ST_DIAL, ST_TUNNEL, ST_FWD, ST_REFUSE };
+
+struct buf {
+	uint8_t *d;
+	size_t off, len, cap;
+};
+
+struct pconn;
+struct ep_ref {
+	struct pconn *c;
+	int side; /* 0 client, 1 upstream */
+};
+
+struct pconn {
+	struct pconn *next, *prev;
+	int cfd, ufd;
+	uint32_t cmask, umask;   /* events registered */
+	enum state st;
+	char *head;              /* HEAD_MAX + 1 bytes */
+	size_t hlen;
+	struct buf c2u, u2c;
+	bool c_eof, u_eof, response_started;
+	struct ep_ref cref, uref;
+	struct egress_target t;
+	bool connect;
+	char method[24];
+	/* the request body (FWD) */
+	enum http_framing framing;
+	uint64_t cl_left, body_seen, body_max;
+	struct chunked ch;
+	bool body_done;
+	int64_t deadline_ms;     /* 0 = none */
+	uint64_t id;             /* names this connection to the lookup pool */
+};
+
+struct proxy {
+	struct proxy_config cfg;
+	int ep, lfd, wake;
+	pthread_t thread;
+	struct pconn *conns;
+	size_t nconns;
+	struct ep_ref lref, wref, rref;
+	struct resolver *res;
+	uint64_t next_id;
+	/* refusals, for the exit report (touched by the loop thread only, read
+	 * after it has been joined) */
+	char **lines, **patches;
+	size_t nlines, npatches;
+	unsigned refused;
+};
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int64_t policy_int(const struct pint *v, int64_t def)
+{
+	return v->set ? v->v : def;
+}
+
+static void buf_init(struct buf *b)
+{
+	b->d = xmalloc(BUF_CAP);
+	b->off = b->len = 0;
+	b->cap = BUF_CAP;
+}
+
+static size_t buf_room(const struct buf *b)
+{
+	return b->cap - b->off - b->len;
+}
+
+static void buf_put(struct buf *b, const void *p, size_t n)
+{
+	if (buf_room(b) < n && b->off) {
+		memmove(b->d, b->d + b->off, b->len);
+		b->off = 0;
+	}
+	if (buf_room(b) < n) {
+		b->cap = b->off + b->len + n;
+		b->d = xrealloc(b->d, b->cap);
+	}
+	memcpy(b->d + b->off + b->len, p, n);
+	b->len += n;
+}
+
+/* ---- epoll interest ---- */
+
+static void set_mask(struct proxy *px, int fd, uint32_t *cur, uint32_t want, struct ep_ref *ref)
+{
+	if (fd < 0 || *cur == want)
+		return;
+	struct epoll_event ev = { .events = want, .data.ptr = ref };
+	epoll_ctl(px->ep, EPOLL_CTL_MOD, fd, &ev);
+	*cur = want;
+}
+
+static void update(struct proxy *px, struct pconn *c)
+{
+	uint32_t cw = 0, uw = 0;
+	switch (c->st) {
+	case ST_HEAD:
+		cw = EPOLLIN;
+		break;
+	case ST_RESOLVE:
+		break;
+	case ST_DIAL:
+		uw = EPOLLOUT;
+		break;
+	case ST_TUNNEL:
+	case ST_FWD:
+		if (!c->c_eof && !c->body_done && c->c2u.len == 0)
+			cw |= EPOLLIN;
+		if (c->u2c.len)
+			cw |= EPOLLOUT;
+		if (!c->u_eof && c->u2c.len == 0)
+			uw |= EPOLLIN;
+		if (c->c2u.len)
+			uw |= EPOLLOUT;
+		break;
+	case ST_REFUSE:
+		cw = EPOLLOUT;
+		break;
+	}
+	set_mask(px, c->cfd, &c->cmask, cw, &c->cref);
+	set_mask(px, c->ufd, &c->umask, uw, &c->uref);
+}
+
+static void conn_free(struct proxy *px, struct pconn *c)
+{
+	if (c->cfd >= 0)
+		close(c->cfd);
+	if (c->ufd >= 0)
+		close(c->ufd);
+	if (c->prev)
+		c->prev->next = c->next;
+	else
+		px->conns = c->next;
+	if (c->next)
+		c->next->prev = c->prev;
+	px->nconns--;
+	free(c->head);
+	free(c->c2u.d);
+	free(c->u2c.d);
+	free(c);
+}
+
+/* ---- refusals ---- */
+
+static void json_str(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			fprintf(f, "\\%c", *s);
+		else if ((unsigned char)*s < 0x20)
+			fprintf(f, "\\u%04x", *s);
+		else
+			fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
+static void record(struct proxy *px, const struct refusal *r)
+{
+	char line[1200];
+	refusal_line(r, line, sizeof(line));
+	px->refused++;
+	if (px->cfg.log) {
+		fprintf(px->cfg.log, "%s\n", line);
+		fflush(px->cfg.log);
+	}
+	if (px->cfg.events) {
+		fprintf(px->cfg.events, "{\"time\":%lld,\"source\":\"proxy\",\"what\":",
+			(long long)time(NULL));
+		json_str(px->cfg.events, r->what);
+		fprintf(px->cfg.events, ",\"status\":%d,\"error\":", r->status);
+		json_str(px->cfg.events, r->error);
+		fprintf(px->cfg.events, ",\"reason\":");
+		json_str(px->cfg.events, r->reason);
+		fprintf(px->cfg.events, ",\"patch\":");
+		json_str(px->cfg.events, r->patch ? r->patch : "");
+		fprintf(px->cfg.events, "}\n");
+		fflush(px->cfg.events);
+	}
+	for (size_t i = 0; i < px->nlines; i++)
+		if (strcmp(px->lines[i], line) == 0)
+			goto patch;
+	if (px->nlines < 64)
+		strv_push(&px->lines, &px->nlines, xstrdup(line));
+patch:
+	if (!r->patch || !*r->patch)
+		return;
+	for (size_t i = 0; i < px->npatches; i++)
+		if (strcmp(px->patches[i], r->patch) == 0)
+			return;
+	if (px->npatches < 64)
+		strv_push(&px->patches, &px->npatches, xstrdup(r->patch));
+}
+
+/* Answers the client with a refusal and closes after it; upstream, if
+ * any, is dropped at once. */
+static void refuse_conn(struct proxy *px, struct pconn *c, const struct refusal *r)
+{
+	record(px, r);
+	if (c->response_started) {
+		/* The client already has part of a response: all that is left is
+		 * to cut the connection. */
+		c->c_eof = c->u_eof = true;
+		c->u2c.len = 0;
+	} else {
+		char resp[4096];
+		size_t n = refusal_response(r, resp, sizeof(resp));
+		c->u2c.off = c->u2c.len = 0;
+		buf_put(&c->u2c, resp, n);
+	}
+	if (c->ufd >= 0) {
+		close(c->ufd);
+		c->ufd = -1;
+		c->umask = 0;
+	}
+	c->st = ST_REFUSE;
+}
+
+static void refuse_decision(struct proxy *px, struct pconn *c, const struct egress_decision *d)
+{
+	struct refusal r = { d->status, d->error, d->what, d->reason, d->patch };
+	refuse_conn(px, c, &r);
+}
+
+static void refuse_simple(struct proxy *px, struct pconn *c, int status, const char *error,
+			  const char *reason)
+{
+	char what[320];
+	if (c->t.host[0])
+		snprintf(what, sizeof(what), "%s %s:%d", c->method[0] ? c->method : "request",
+			 c->t.host, c->t.port);
+	else
+		snprintf(what, sizeof(what), "a request");
+	struct refusal r = { status, error, what, reason, "" };
+	refuse_conn(px, c, &r);
+}
+
+/* ---- dialling ---- */
+
+/* Dials the first of the looked-up addresses that passes the vetting.
+ * The socket that connects is the one the vetted address was given to:
+ * no second lookup can change where it goes. */
+static void dial_addrs(struct proxy *px, struct pconn *c, const struct ip16 *addrs, size_t na)
+{
+	const struct policy *p = px->cfg.policy;
+	struct egress_decision d;
+	struct egress_decision first = { 0 };
+	bool have_first = false;
+	for (size_t i = 0; i < na; i++) {
+		if (strcmp(c->t.host, EGRESS_HOST_LOOPBACK) == 0)
+			memset(&d, 0, sizeof(d)); /* allow_host_loopback said yes */
+		else
+			egress_vet_addr(p, &c->t, c->connect, &addrs[i], &d);
+		if (d.verdict == EGRESS_REFUSE) {
+			if (!have_first) {
+				first = d;
+				have_first = true;
+			}
+			continue;
+		}
+		struct sockaddr_storage ss;
+		socklen_t sl;
+		memset(&ss, 0, sizeof(ss));
+		if (ip_is_v4(&addrs[i])) {
+			struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
+			s4->sin_family = AF_INET;
+			s4->sin_port = htons((uint16_t)c->t.port);
+			memcpy(&s4->sin_addr, addrs[i].b + 12, 4);
+			sl = sizeof(*s4);
+		} else {
+			struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
+			s6->sin6_family = AF_INET6;
+			s6->sin6_port = htons((uint16_t)c->t.port);
+			memcpy(&s6->sin6_addr, addrs[i].b, 16);
+			sl = sizeof(*s6);
+		}
+		int fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+		if (fd < 0)
+			continue;
+		int one = 1;
+		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+		if (connect(fd, (struct sockaddr *)&ss, sl) < 0 && errno != EINPROGRESS) {
+			close(fd);
+			continue;
+		}
+		c->ufd = fd;
+		c->umask = EPOLLOUT;
+		struct epoll_event ev = { .events = EPOLLOUT, .data.ptr = &c->uref };
+		epoll_ctl(px->ep, EPOLL_CTL_ADD, fd, &ev);
+		c->st = ST_DIAL;
+		c->deadline_ms = now_ms() + policy_int(&p->proxy.upstream_request_timeout_ms, 30000);
+		return;
+	}
+	if (have_first) {
+		refuse_decision(px, c, &first);
+		return;
+	}
+	char why[700];
+	snprintf(why, sizeof(why), "no address of %s could be dialled", c->t.host);
+	refuse_simple(px, c, 502, "upstream-failed", why);
+}
+
+/* Resolves once, on the host (the lookup pool, resolve.c), unless the
+ * target is an address already. */
+static void dial(struct proxy *px, struct pconn *c)
+{
+	struct ip16 a;
+	if (c->t.is_ip) {
+		dial_addrs(px, c, &c->t.ip, 1);
+	} else if (strcmp(c->t.host, EGRESS_HOST_LOOPBACK) == 0) {
+		ip_parse("127.0.0.1", &a);
+		dial_addrs(px, c, &a, 1);
+	} else {
+		c->id = ++px->next_id;
+		c->st = ST_RESOLVE;
+		c->deadline_ms = now_ms() +
+				 policy_int(&px->cfg.policy->proxy.upstream_request_timeout_ms, 30000);
+		resolver_submit(px->res, c->id, c->t.host);
+	}
+}
+
+static void on_resolved(struct proxy *px)
+{
+	struct resolve_result r;
+	while (resolver_take(px->res, &r)) {
+		struct pconn *c = px->conns;
+		while (c && c->id != r.id)
+			c = c->next;
+		if (!c || c->st != ST_RESOLVE)
+			continue; /* gone, or timed out meanwhile */
+		if (r.rc) {
+			char why[700];
+			snprintf(why, sizeof(why), "the host's resolver has no address for %s: %s",
+				 c->t.host, gai_strerror(r.rc));
+			refuse_simple(px, c, 502, "upstream-failed", why);
+		} else {
+			dial_addrs(px, c, r.addrs, r.n);
+		}
+		update(px, c);
+	}
+}
+
+/* ---- the request head ---- */
+
+static bool scan_pass(struct proxy *px, struct pconn *c, const uint8_t *chunk, size_t n)
+{
+	struct proxy_req q = { .method = c->method, .host = c->t.host, .port = c->t.port,
+			       .path = c->connect ? "" : c->t.path, .head = (const uint8_t *)c->head,
+			       .head_len = c->hlen, .body_seen = c->body_seen };
+	struct proxy_scan_result r;
+	proxy_scan_request(&q, chunk, n, &r);
+	if (r.verdict == PROXY_SCAN_PASS)
+		return true;
+	refuse_simple(px, c, 403, "dlp-blocked", r.reason[0] ? r.reason : "the DLP scanner");
+	return false;
+}
+
+/* Hop-by-hop fields that are the proxy's, not the origin's. */
+static bool hop_field(struct http_span name)
+{
+	return http_span_eq(name, "proxy-connection") || http_span_eq(name, "proxy-authorization") ||
+	       http_span_eq(name, "connection") || http_span_eq(name, "keep-alive");
+}
+
+static void on_head(struct proxy *px, struct pconn *c)
+{
+	const struct policy *p = px->cfg.policy;
+	struct http_head *h = xmalloc(sizeof(*h));
+	c->head[c->hlen] = '\0';
+	enum http_err e = http_lex_head(c->head, c->hlen, h);
+	if (e == HTTP_INCOMPLETE) {
+		if (c->hlen >= HEAD_MAX)
+			refuse_simple(px, c, 431, "bad-request", "the request head is over 32 KiB");
+		free(h);
+		return;
+	}
+	if (e == HTTP_OK)
+		e = http_head_check(h);
+	if (e != HTTP_OK) {
+		refuse_simple(px, c, http_err_status(e), "bad-request", http_err_text(e));
+		free(h);
+		return;
+	}
+	snprintf(c->method, sizeof(c->method), "%.*s", (int)(h->method.n < 20 ? h->method.n : 20),
+		 h->method.p);
+	c->connect = strcmp(c->method, "CONNECT") == 0;
+	char why[700];
+	bool ok = c->connect ? egress_parse_authority(h->target.p, h->target.n, &c->t, why, sizeof(why))
+			     : egress_parse_absolute(h->target.p, h->target.n, &c->t, why, sizeof(why));
+	if (!ok) {
+		refuse_simple(px, c, 400, "bad-request", why);
+		free(h);
+		return;
+	}
+	if (h->host.n && !egress_host_matches(&c->t, h->host.p, h->host.n, c->connect ? 0 : 80) &&
+	    !(c->connect && egress_host_matches(&c->t, h->host.p, h->host.n, c->t.port))) {
+		snprintf(why, sizeof(why), "the Host field (%.*s) names another destination than the "
+			 "request target", (int)(h->host.n > 100 ? 100 : h->host.n), h->host.p);
+		refuse_simple(px, c, 400, "bad-request", why);
+		free(h);
+		return;
+	}
+	struct egress_decision d;
+	egress_decide_dest(p, &c->t, c->connect, &d);
+	if (d.verdict == EGRESS_REFUSE) {
+		refuse_decision(px, c, &d);
+		free(h);
+		return;
+	}
+	if (!c->connect) {
+		char ct[128] = "";
+		if (h->content_type.n)
+			snprintf(ct, sizeof(ct), "%.*s", (int)(h->content_type.n < 127 ? h->content_type.n : 127),
+				 h->content_type.p);
+		struct egress_request rq = { c->method, c->t.path, h->content_type.n ? ct : NULL,
+					     h->framing == HTTP_BODY_LENGTH ? h->content_length : 0 };
+		egress_decide_request(p, &c->t, &rq, &d);
+		if (d.verdict == EGRESS_REFUSE) {
+			refuse_decision(px, c, &d);
+			free(h);
+			return;
+		}
+		uint64_t max = (uint64_t)policy_int(&p->proxy.max_streamed_body_bytes, 67108864);
+		const struct host_rule *hr = egress_find_host(p, c->t.host);
+		if (hr && hr->max_request_bytes.set && (uint64_t)hr->max_request_bytes.v < max)
+			max = (uint64_t)hr->max_request_bytes.v;
+		c->body_max = max;
+		if (h->framing == HTTP_BODY_LENGTH && h->content_length > max) {
+			snprintf(why, sizeof(why), "the body is %llu bytes, over [proxy] "
+				 "max_streamed_body_bytes (%llu)", (unsigned long long)h->content_length,
+				 (unsigned long long)max);
+			struct refusal r = { 413, "body-too-large", d.what, why,
+					     "[proxy]\nmax_streamed_body_bytes = 1073741824  # or what "
+					     "the body needs\n" };
+			refuse_conn(px, c, &r);
+			free(h);
+			return;
+		}
+		c->framing = h->framing;
+		c->cl_left = h->framing == HTTP_BODY_LENGTH ? h->content_length : 0;
+		chunked_init(&c->ch);
+		c->body_done = h->framing == HTTP_BODY_NONE;
+	}
+	size_t head_len = h->head_len;
+	if (!scan_pass(px, c, NULL, 0)) {
+		free(h);
+		return;
+	}
+	/* What goes upstream: for plain HTTP, the head in origin-form without
+	 * the proxy's hop-by-hop fields, and Connection: close (one request
+	 * per upstream connection). The bytes after the head wait in head[]
+	 * until the dial completes. */
+	if (!c->connect) {
+		char line[2200];
+		int n = snprintf(line, sizeof(line), "%s %s HTTP/1.1\r\n", c->method, c->t.path);
+		buf_put(&c->c2u, line, (size_t)n);
+		for (size_t i = 0; i < h->nfields; i++) {
+			const struct http_field *f = &h->fields[i];
+			if (hop_field(f->name))
+				continue;
+			buf_put(&c->c2u, f->name.p, f->name.n);
+			buf_put(&c->c2u, ": ", 2);
+			buf_put(&c->c2u, f->value.p, f->value.n);
+			buf_put(&c->c2u, "\r\n", 2);
+		}
+		buf_put(&c->c2u, "Connection: close\r\n\r\n", 21);
+	}
+	free(h);
+	memmove(c->head, c->head + head_len, c->hlen - head_len);
+	c->hlen -= head_len;
+	dial(px, c);
+}
+
+/* Body bytes from the client (FWD): frames, scans and queues them.
+ * Returns how many of data were body. */
+static size_t take_body(struct proxy *px, struct pconn *c, const uint8_t *data, size_t n)
+{
+	if (c->body_done || n == 0)
+		return 0;
+	size_t used = n;
+	if (c->framing == HTTP_BODY_LENGTH) {
+		if (used > c->cl_left)
+			used = (size_t)c->cl_left;
+		c->cl_left -= used;
+		if (!c->cl_left)
+			c->body_done = true;
+	} else if (c->framing == HTTP_BODY_CHUNKED) {
+		enum chunked_rc rc = chunked_feed(&c->ch, data, n, &used);
+		if (rc == CHUNKED_ERROR) {
+			refuse_simple(px, c, 400, "bad-request", "the chunked body is malformed");
+			return 0;
+		}
+		if (rc == CHUNKED_DONE)
+			c->body_done = true;
+		if (c->ch.payload > c->body_max) {
+			char why[700];
+			snprintf(why, sizeof(why), "the chunked body grew over %llu bytes "
+				 "(max_request_bytes or [proxy] max_streamed_body_bytes)",
+				 (unsigned long long)c->body_max);
+			refuse_simple(px, c, 413, "body-too-large", why);
+			return 0;
+		}
+	}
+	if (!scan_pass(px, c, data, used))
+		return 0;
+	c->body_seen += used;
+	buf_put(&c->c2u, data, used);
+	return used;
+}
+
+/* ---- I/O ---- */
+
+static void dial_done(struct proxy *px, struct pconn *c)
+{
+	int err = 0;
+	socklen_t el = sizeof(err);
+	getsockopt(c->ufd, SOL_SOCKET, SO_ERROR, &err, &el);
+	if (err) {
+		char why[700];
+		snprintf(why, sizeof(why), "connect to %s port %d: %s: %s", c->t.host, c->t.port,
+			 errno_name(err), strerror(err));
+		refuse_simple(px, c, 502, "upstream-failed", why);
+		return;
+	}
+	if (c->connect) {
+		static const char ok[] = "HTTP/1.1 200 Connection established\r\n\r\n";
+		buf_put(&c->u2c, ok, sizeof(ok) - 1);
+		buf_put(&c->c2u, c->head, c->hlen); /* a ClientHello sent early */
+		c->st = ST_TUNNEL;
+		c->deadline_ms = 0;
+	} else {
+		size_t used = take_body(px, c, (const uint8_t *)c->head, c->hlen);
+		(void)used; /* anything after the body is not this request's */
+		if (c->st == ST_REFUSE)
+			return;
+		c->st = ST_FWD;
+	}
+	c->hlen = 0;
+}
+
+static void on_client(struct proxy *px, struct pconn *c, uint32_t ev)
+{
+	if (ev & EPOLLOUT && c->u2c.len) {
+		ssize_t w = send(c->cfd, c->u2c.d + c->u2c.off, c->u2c.len, MSG_NOSIGNAL);
+		if (w < 0 && errno != EAGAIN && errno != EINTR) {
+			conn_free(px, c);
+			return;
+		}
+		if (w > 0) {
+			c->u2c.off += (size_t)w;
+			c->u2c.len -= (size_t)w;
+			if (!c->u2c.len)
+				c->u2c.off = 0;
+		}
+	}
+	if (c->st == ST_REFUSE || ((c->st == ST_TUNNEL || c->st == ST_FWD) && c->u_eof)) {
+		if (!c->u2c.len) {
+			conn_free(px, c);
+			return;
+		}
+	}
+	if (ev & (EPOLLIN | EPOLLHUP | EPOLLERR)) {
+		if (c->st == ST_HEAD) {
+			ssize_t r = recv(c->cfd, c->head + c->hlen, HEAD_MAX - c->hlen, 0);
+			if (r <= 0) {
+				if (r < 0 && (errno == EAGAIN || errno == EINTR))
+					return;
+				conn_free(px, c);
+				return;
+			}
+			c->hlen += (size_t)r;
+			on_head(px, c);
+		} else if ((c->st == ST_TUNNEL || c->st == ST_FWD) && !c->c2u.len && !c->body_done) {
+			uint8_t tmp[BUF_CAP];
+			ssize_t r = recv(c->cfd, tmp, sizeof(tmp), 0);
+			if (r == 0) {
+				c->c_eof = true;
+				if (c->st == ST_TUNNEL && c->ufd >= 0)
+					shutdown(c->ufd, SHUT_WR);
+				if (c->st == ST_FWD && !c->body_done) {
+					conn_free(px, c); /* a body cut short is not forwarded as whole */
+					return;
+				}
+			} else if (r < 0) {
+				if (errno != EAGAIN && errno != EINTR) {
+					conn_free(px, c);
+					return;
+				}
+			} else if (c->st == ST_TUNNEL) {
+				buf_put(&c->c2u, tmp, (size_t)r);
+			} else {
+				take_body(px, c, tmp, (size_t)r);
+			}
+		}
+	}
+	if (c->c_eof && c->u_eof && !c->u2c.len && !c->c2u.len) {
+		conn_free(px, c);
+		return;
+	}
+	update(px, c);
+}
+
+static void on_upstream(struct proxy *px, struct pconn *c, uint32_t ev)
+{
+	if (c->st == ST_DIAL) {
+		if (ev & (EPOLLOUT | EPOLLERR | EPOLLHUP))
+			dial_done(px, c);
+		update(px, c);
+		return;
+	}
+	if (ev & EPOLLOUT && c->c2u.len) {
+		ssize_t w = send(c->ufd, c->c2u.d + c->c2u.off, c->c2u.len, MSG_NOSIGNAL);
+		if (w < 0 && errno != EAGAIN && errno != EINTR) {
+			c->u_eof = true;
+			c->c2u.len = 0;
+		} else if (w > 0) {
+			c->c2u.off += (size_t)w;
+			c->c2u.len -= (size_t)w;
+			if (!c->c2u.len)
+				c->c2u.off = 0;
+		}
+	}
+	if (ev & (EPOLLIN | EPOLLHUP | EPOLLERR) && !c->u2c.len && !c->u_eof) {
+		uint8_t tmp[BUF_CAP];
+		ssize_t r = recv(c->ufd, tmp, sizeof(tmp), 0);
+		if (r == 0 || (r < 0 && errno != EAGAIN && errno != EINTR)) {
+			c->u_eof = true;
+			if (c->st == ST_TUNNEL)
+				shutdown(c->cfd, SHUT_WR);
+		} else if (r > 0) {
+			buf_put(&c->u2c, tmp, (size_t)r);
+			c->response_started = true;
+			c->deadline_ms = 0;
+		}
+	}
+	if (c->u_eof && !c->u2c.len && (c->st == ST_FWD || c->c_eof)) {
+		conn_free(px, c);
+		return;
+	}
+	update(px, c);
+}
+
+static void on_accept(struct proxy *px)
+{
+	for (;;) {
+		int fd = accept4(px->lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (fd < 0)
+			return;
+		if (px->nconns >= MAX_CONNS) {
+			close(fd);
+			continue;
+		}
+		struct pconn *c = xcalloc(1, sizeof(*c));
+		c->cfd = fd;
+		c->ufd = -1;
+		c->head = xmalloc(HEAD_MAX + 1);
+		buf_init(&c->c2u);
+		buf_init(&c->u2c);
+		c->cref = (struct ep_ref){ c, 0 };
+		c->uref = (struct ep_ref){ c, 1 };
+		c->cmask = EPOLLIN;
+		c->st = ST_HEAD;
+		/* A client that never finishes its head is dropped. */
+		c->deadline_ms = now_ms() + policy_int(&px->cfg.policy->proxy.upstream_request_timeout_ms,
+						      30000);
+		struct epoll_event ev = { .events = EPOLLIN, .data.ptr = &c->cref };
+		epoll_ctl(px->ep, EPOLL_CTL_ADD, fd, &ev);
+		c->next = px->conns;
+		if (px->conns)
+			px->conns->prev = c;
+		px->conns = c;
+		px->nconns++;
+	}
+}
+
+static void check_deadlines(struct proxy *px)
+{
+	int64_t now = now_ms();
+	for (struct pconn *c = px->conns, *next; c; c = next) {
+		next = c->next;
+		if (!c->deadline_ms || now < c->deadline_ms)
+			continue;
+		c->deadline_ms = 0;
+		if (c->st == ST_HEAD) {
+			conn_free(px, c);
+			continue;
+		}
+		char why[700];
+		snprintf(why, sizeof(why), "%s port %d gave no answer within [proxy] "
+			 "upstream_request_timeout_ms (%lld ms)", c->t.host, c->t.port,
+			 (long long)policy_int(&px->cfg.policy->proxy.upstream_request_timeout_ms, 30000));
+		refuse_simple(px, c, 504, "upstream-timeout", why);
+		update(px, c);
+	}
+}
+
+static void *loop(void *arg)
+{
+	struct proxy *px = arg;
+	struct epoll_event evs[64];
+	for (;;) {
+		int n = epoll_wait(px->ep, evs, ARRAY_LEN(evs), 200);
+		if (n < 0 && errno != EINTR)
+			break;
+		for (int i = 0; i < n; i++) {
+			struct ep_ref *r = evs[i].data.ptr;
+			if (r == &px->wref)
+				return NULL;
+			if (r == &px->lref) {
+				on_accept(px);
+				continue;
+			}
+			if (r == &px->rref) {
+				on_resolved(px);
+				continue;
+			}
+			/* A connection freed earlier in this batch may still have an
+			 * event here: look it up before touching it. */
+			bool live = false;
+			for (struct pconn *c = px->conns; c && !live; c = c->next)
+				live = c == r->c;
+			if (!live)
+				continue;
+			if (r->side == 0)
+				on_client(px, r->c, evs[i].events);
+			else
+				on_upstream(px, r->c, evs[i].events);
+		}
+		check_deadlines(px);
+	}
+	return NULL;
+}
+
+struct proxy *proxy_start(const struct proxy_config *cfg, char *err, size_t errlen)
+{
+	struct proxy *px = xcalloc(1, sizeof(*px));
+	px->cfg = *cfg;
+	px->lfd = cfg->listen_fd;
+	px->ep = epoll_create1(EPOLL_CLOEXEC);
+	px->wake = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (px->ep < 0 || px->wake < 0) {
+		snprintf(err, errlen, "epoll/eventfd: %s: %s", errno_name(errno), strerror(errno));
+		goto fail;
+	}
+	fcntl(px->lfd, F_SETFL, fcntl(px->lfd, F_GETFL) | O_NONBLOCK);
+	px->lref = (struct ep_ref){ NULL, 2 };
+	px->wref = (struct ep_ref){ NULL, 3 };
+	px->rref = (struct ep_ref){ NULL, 4 };
+	px->res = resolver_new(2);
+	if (!px->res) {
+		snprintf(err, errlen, "start the lookup threads: %s: %s", errno_name(errno),
+			 strerror(errno));
+		goto fail;
+	}
+	struct epoll_event rev = { .events = EPOLLIN, .data.ptr = &px->rref };
+	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = &px->lref };
+	struct epoll_event wev = { .events = EPOLLIN, .data.ptr = &px->wref };
+	if (epoll_ctl(px->ep, EPOLL_CTL_ADD, px->lfd, &ev) < 0 ||
+	    epoll_ctl(px->ep, EPOLL_CTL_ADD, px->wake, &wev) < 0 ||
+	    epoll_ctl(px->ep, EPOLL_CTL_ADD, resolver_fd(px->res), &rev) < 0) {
+		snprintf(err, errlen, "epoll_ctl: %s: %s", errno_name(errno), strerror(errno));
+		goto fail;
+	}
+	int rc = pthread_create(&px->thread, NULL, loop, px);
+	if (rc) {
+		snprintf(err, errlen, "start the proxy thread: %s: %s", errno_name(rc), strerror(rc));
+		goto fail;
+	}
+	return px;
+fail:
+	resolver_free(px->res);
+	if (px->ep >= 0)
+		close(px->ep);
+	if (px->wake >= 0)
+		close(px->wake);
+	close(px->lfd);
+	free(px);
+	return NULL;
+}
+
+void proxy_stop(struct proxy *px, FILE *report)
+{
+	if (!px)
+		return;
+	uint64_t one = 1;
+	if (write(px->wake, &one, sizeof(one)) != sizeof(one)) {
+		/* the loop still ends when its thread is cancelled below */
+	}
+	pthread_join(px->thread, NULL);
+	resolver_free(px->res);
+	while (px->conns)
+		conn_free(px, px->conns);
+	if (report && px->nlines) {
+		fprintf(report, "can: refused: the proxy refused these (%u request%s):\n", px->refused,
+			px->refused == 1 ? "" : "s");
+		for (size_t i = 0; i < px->nlines; i++)
+			fprintf(report, "  %s\n", px->lines[i] + strlen("can: proxy: refused "));
+		if (px->npatches) {
+			fprintf(report, "can: refused: a recipe patch that allows them (save it as a "
+				".toml file and add -r FILE):\n# can proxy patch\n");
+			char *merged = refusal_merge_patches(px->patches, px->npatches);
+			fputs(merged, report);
+			free(merged);
+		}
+	}
+	strv_free(px->lines, px->nlines);
+	strv_free(px->patches, px->npatches);
+	close(px->lfd);
+	close(px->ep);
+	close(px->wake);
+	free(px);
+}

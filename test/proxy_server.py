@@ -1,0 +1,127 @@
+#!/usr/bin/env python3
+"""Test helper for proxy_run.sh (no third-party code).
+
+  proxy_server.py serve PORTFILE LOGFILE
+      An HTTP/1.1 origin on 127.0.0.1 (a free port, written to PORTFILE).
+      Every request line is appended to LOGFILE, so a test can show that a
+      refused request never arrived.
+        GET  /hello        -> "hello"
+        GET  /big?n=N      -> N bytes of a fixed pattern (streamed)
+        GET  /slow         -> waits 5 s, then "late"
+        POST|PUT /echo     -> "<length> <sha256>" of the body (length or chunked)
+  proxy_server.py pattern N     the sha256 of /big?n=N
+  proxy_server.py raw HOST PORT FILE  sends FILE's bytes to HOST:PORT
+      (LF turned into CRLF unless a fifth argument is 1) and prints the answer
+"""
+import hashlib
+import http.server
+import os
+import socket
+import sys
+import time
+
+BLOCK = bytes(range(256)) * 256  # 64 KiB
+
+
+def pattern(n):
+    h = hashlib.sha256()
+    while n > 0:
+        k = min(n, len(BLOCK))
+        h.update(BLOCK[:k])
+        n -= k
+    return h.hexdigest()
+
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, fmt, *args):
+        pass
+
+    def log_request_line(self):
+        with open(self.server.logfile, "a") as f:
+            f.write("%s %s\n" % (self.command, self.path))
+
+    def reply(self, body, status=200):
+        self.send_response(status)
+        self.send_header("Content-Type", "text/plain")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_GET(self):
+        self.log_request_line()
+        if self.path == "/hello":
+            self.reply(b"hello")
+        elif self.path.startswith("/big?n="):
+            n = int(self.path[len("/big?n="):])
+            self.send_response(200)
+            self.send_header("Content-Length", str(n))
+            self.end_headers()
+            while n > 0:
+                k = min(n, len(BLOCK))
+                self.wfile.write(BLOCK[:k])
+                n -= k
+        elif self.path == "/slow":
+            time.sleep(5)
+            self.reply(b"late")
+        else:
+            self.reply(b"no such thing", 404)
+
+    def read_body(self):
+        if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
+            body = b""
+            while True:
+                size = int(self.rfile.readline().split(b";")[0], 16)
+                if size == 0:
+                    while self.rfile.readline() not in (b"\r\n", b"\n", b""):
+                        pass
+                    return body
+                body += self.rfile.read(size)
+                self.rfile.readline()
+        return self.rfile.read(int(self.headers.get("Content-Length", "0")))
+
+    def do_POST(self):
+        self.log_request_line()
+        body = self.read_body()
+        self.reply(("%d %s" % (len(body), hashlib.sha256(body).hexdigest())).encode())
+
+    do_PUT = do_POST
+
+
+def serve(portfile, logfile):
+    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    srv.logfile = logfile
+    open(logfile, "a").close()
+    with open(portfile + ".tmp", "w") as f:
+        f.write(str(srv.server_address[1]))
+    os.rename(portfile + ".tmp", portfile)
+    srv.serve_forever()
+
+
+def raw(host, port, path, lf):
+    with open(path, "rb") as f:
+        data = f.read()
+    if lf != "1":
+        data = data.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
+    s = socket.create_connection((host, int(port)), timeout=10)
+    s.sendall(data)
+    out = b""
+    try:
+        while True:
+            b = s.recv(65536)
+            if not b:
+                break
+            out += b
+    except socket.timeout:
+        pass
+    sys.stdout.buffer.write(out)
+
+
+if __name__ == "__main__":
+    if sys.argv[1] == "serve":
+        serve(sys.argv[2], sys.argv[3])
+    elif sys.argv[1] == "pattern":
+        print(pattern(int(sys.argv[2])))
+    elif sys.argv[1] == "raw":
+        raw(sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5] if len(sys.argv) > 5 else "0")
