@@ -68,10 +68,14 @@ t_expect "show -c a command found in PATH" 0 env PATH="$tmp/links:$PATH" "$CAN" 
 t_grep "PATH lookup then resolution" '"/marker/auto",' "$T_OUT"
 t_expect "show -c a command that does not match" 0 "$CAN" recipe show -c /bin/sh
 t_nogrep "no recipe is added" '"/marker/auto",' "$T_OUT"
-# A broken recipe in the search path fails closed for auto-detection.
+# A broken recipe only scanned for auto-detection is skipped with one
+# warning naming it and its first error (issue 16); named with -r it is
+# still an error with its position.
 printf '[filesystem]\nallow = 3\n' >"$tmp/b/broken.toml"
-t_expect "a broken recipe in the path is an error for -c" 2 "$CAN" recipe show -c /bin/sh
-t_grep "and names the file" "broken.toml:2:9: error" "$T_ERR"
+t_expect "a broken recipe in the path does not stop -c" 0 "$CAN" recipe show -c /bin/sh
+t_grep "and is named in one warning" "broken.toml:2:9: warning: recipe 'broken' skipped" "$T_ERR"
+t_expect "named with -r it is exit 2" 2 "$CAN" recipe show -r broken
+t_grep "with its position" "broken.toml:2:9: error" "$T_ERR"
 t_expect "list marks it invalid" 0 "$CAN" recipe list
 t_grep "list says so" '^broken +installed +\(invalid: 1 error' "$T_OUT"
 t_done

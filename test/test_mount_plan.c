@@ -265,13 +265,32 @@ static void test_proc_dev_tmp_not_bound(void **state)
 	assert_true(find(&f->pl, MNT_TMPFS, "/tmp") >= 0);
 }
 
-static void test_tmp_bound_replaces_private_tmp(void **state)
+/* Issue 15: /tmp, /var/tmp and /dev/shm named in a recipe are the
+ * sandbox's own private folders, never binds of the host's (ADR 0160). */
+static void test_named_tmp_stays_private(void **state)
 {
 	struct fx *f = *state;
 	add(&f->p.fs.allow_write, "/tmp");
+	add(&f->p.fs.allow, "/tmp/");
+	add(&f->p.fs.allow, "/dev/shm");
+	add(&f->p.fs.allow_write, "/var/tmp");
+	add(&f->p.fs.allow, "/var");
 	assert_int_equal(build(f, "/tmp/proj"), 0);
-	assert_int_equal(find(&f->pl, MNT_TMPFS, "/tmp"), -1);
-	assert_true(find(&f->pl, MNT_BIND_RW, "/tmp") < find(&f->pl, MNT_BIND_RW, "/tmp/proj"));
+	assert_int_equal(find(&f->pl, MNT_BIND_RW, "/tmp"), -1);
+	assert_int_equal(find(&f->pl, MNT_BIND_RO, "/tmp"), -1);
+	assert_int_equal(find(&f->pl, MNT_BIND_RO, "/dev/shm"), -1);
+	assert_int_equal(find(&f->pl, MNT_BIND_RW, "/var/tmp"), -1);
+	assert_true(find(&f->pl, MNT_TMPFS, "/tmp") < find(&f->pl, MNT_BIND_RW, "/tmp/proj"));
+	/* /var/tmp's tmpfs goes over the host's /var, so after its bind. */
+	assert_true(find(&f->pl, MNT_BIND_RO, "/var") < find(&f->pl, MNT_TMPFS, "/var/tmp"));
+}
+
+static void test_var_tmp_only_when_named(void **state)
+{
+	struct fx *f = *state;
+	assert_int_equal(build(f, "/w"), 0);
+	assert_int_equal(find(&f->pl, MNT_TMPFS, "/var/tmp"), -1);
+	assert_true(find(&f->pl, MNT_TMPFS, "/tmp") >= 0);
 }
 
 static void test_cwd_under_private_tmp(void **state)
@@ -323,7 +342,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_mask, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_refusals, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_proc_dev_tmp_not_bound, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_tmp_bound_replaces_private_tmp, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_named_tmp_stays_private, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_var_tmp_only_when_named, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cwd_under_private_tmp, setup, teardown),
 		cmocka_unit_test(test_landlock_rights),
 	};

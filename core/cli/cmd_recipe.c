@@ -100,12 +100,10 @@ static int show_or_explain(int argc, char **argv, bool explain)
 	struct diags d = { 0 };
 	rc = recipe_load_effective((const char *const *)names, n, cmd, NULL, &p, &d);
 	free(names);
-	if (rc) {
-		diags_print(&d, stderr);
-		diags_free(&d);
-		return CAN_EXIT_USAGE;
-	}
+	diags_print(&d, stderr); /* the warnings too, when it loads */
 	diags_free(&d);
+	if (rc)
+		return CAN_EXIT_USAGE;
 	policy_print(&p, explain ? PRINT_EXPLAIN : json ? PRINT_JSON : PRINT_TOML, stdout);
 	policy_free(&p);
 	return CAN_EXIT_OK;

@@ -23,7 +23,11 @@ void cmd_run_usage(FILE *out)
 	      "If a wall cannot be built, nothing runs and can exits 126.\n"
 	      "\n"
 	      "Options:\n"
-	      "  -r, --recipe NAME        add a recipe (name or path; repeatable, merged in order)\n"
+	      "  -r, --recipe NAME        add a recipe (repeatable, merged in order): a name,\n"
+	      "                           tool:NAME, or a file (a path with a '/' or a name\n"
+	      "                           ending in .toml, e.g. -r my-analysis.toml)\n"
+	      "  -v, --verbose            print to stderr the recipes loaded (and which were\n"
+	      "                           auto-detected, and why), the mounts and the walls\n"
 	      "  -m, --monitor            refuse nothing: record what would have been refused\n"
 	      "                           (system calls, execs, connects, paths looked up that\n"
 	      "                           the view lacks) and print a report and a recipe\n"
@@ -95,7 +99,7 @@ int cmd_run(int argc, char **argv)
 		return CAN_EXIT_WALL;
 	}
 	struct policy p;
-	rc = run_glue_policy(o.recipes, o.nrecipes, o.cmd[0], &p);
+	rc = run_glue_policy(o.recipes, o.nrecipes, o.cmd[0], o.verbose, &p);
 	if (rc) {
 		run_opts_free(&o);
 		return rc;

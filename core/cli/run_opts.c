@@ -21,6 +21,7 @@ int run_opts_parse(int argc, char **argv, struct run_opts *o, char *err, size_t 
 	static const struct option longs[] = {
 		{ "recipe", required_argument, NULL, 'r' },
 		{ "monitor", no_argument, NULL, 'm' },
+		{ "verbose", no_argument, NULL, 'v' },
 		{ "strict", no_argument, NULL, 's' },
 		{ "port", required_argument, NULL, 'p' },
 		{ "allow-degraded", optional_argument, NULL, OPT_DEGRADED },
@@ -34,7 +35,7 @@ int run_opts_parse(int argc, char **argv, struct run_opts *o, char *err, size_t 
 	optind = 0; /* full re-initialisation: the parser may run more than once */
 	opterr = 0;
 	int c;
-	while ((c = getopt_long(argc, argv, "+:r:msp:h", longs, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:r:msvp:h", longs, NULL)) != -1) {
 		switch (c) {
 		case 'r':
 			o->recipes[o->nrecipes++] = optarg;
@@ -44,6 +45,9 @@ int run_opts_parse(int argc, char **argv, struct run_opts *o, char *err, size_t 
 			break;
 		case 's':
 			o->strict = true;
+			break;
+		case 'v':
+			o->verbose = true;
 			break;
 		case 'p':
 			snprintf(err, errlen, "--port: not supported yet (port forwarding comes with the "

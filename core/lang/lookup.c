@@ -6,7 +6,10 @@
  *   2. each folder of $CAN_RECIPE_PATH (colon-separated) when it is set,
  *      otherwise the installed folder CAN_RECIPEDIR ($(pkgdatadir)/recipes)
  *   3. the recipes compiled into can (builtin_recipes.c)
- * A name containing '/' is a file path. base and default are ALWAYS the
+ *   4. the working directory's .canister/NAME.toml (the project's own;
+ *      last, so a project can add names but never replace one)
+ * tool:NAME looks in each folder's tools/NAME.toml before NAME.toml.
+ * What is a path and what a name is names.c's. base and default are ALWAYS the
  * built-ins: a base.toml or default.toml in any folder is never loaded in
  * their place (see docs/adr/0020-builtin-recipes.md). */
 #include "lang/recipe_int.h"
@@ -43,6 +46,7 @@ const char *recipe_source_name(enum recipe_source s)
 	case SRC_USER: return "user";
 	case SRC_PATH: return "installed";
 	case SRC_BUILTIN: return "built-in";
+	case SRC_PROJECT: return "project";
 	}
 	return "?";
 }
@@ -80,34 +84,72 @@ static bool name_ok(const char *name)
 	return true;
 }
 
-int recipe_find(const char *name, struct recipe_ref *out)
+char *recipe_project_dir(void)
+{
+	char cwd[PATH_MAX];
+	if (!getcwd(cwd, sizeof(cwd)) || strcmp(cwd, "/") == 0)
+		return NULL;
+	return xasprintf("%s/.canister", cwd);
+}
+
+static bool found_at(char *p, const char *name, enum recipe_source src, struct recipe_ref *out)
+{
+	if (!is_regular_file(p)) {
+		free(p);
+		return false;
+	}
+	out->name = xstrdup(name);
+	out->source = src;
+	out->path = p;
+	return true;
+}
+
+int recipe_find_tool(const char *name, bool tool, struct recipe_ref *out)
 {
 	memset(out, 0, sizeof(*out));
-	if (!name_ok(name))
+	if (!name_ok(name) || recipe_name_is_not_a_recipe(name))
 		return -1;
 	if (!recipe_is_baseline(name)) {
 		char **dirs;
 		size_t nd = recipe_search_dirs(&dirs);
-		for (size_t i = 0; i < nd; i++) {
-			char *p = xasprintf("%s/%s.toml", dirs[i], name);
-			if (is_regular_file(p)) {
-				out->name = xstrdup(name);
-				out->source = i == 0 ? SRC_USER : SRC_PATH;
-				out->path = p;
-				strv_free(dirs, nd);
-				return 0;
-			}
-			free(p);
+		bool hit = false;
+		for (size_t i = 0; i < nd && !hit; i++) {
+			enum recipe_source src = i == 0 ? SRC_USER : SRC_PATH;
+			if (tool)
+				hit = found_at(xasprintf("%s/tools/%s.toml", dirs[i], name), name, src,
+					       out);
+			if (!hit)
+				hit = found_at(xasprintf("%s/%s.toml", dirs[i], name), name, src, out);
 		}
 		strv_free(dirs, nd);
+		if (hit)
+			return 0;
 	}
 	const struct builtin_recipe *b = builtin_find(name);
-	if (!b)
+	if (b) {
+		out->name = xstrdup(name);
+		out->source = SRC_BUILTIN;
+		out->builtin = b;
+		return 0;
+	}
+	if (recipe_is_baseline(name))
 		return -1;
-	out->name = xstrdup(name);
-	out->source = SRC_BUILTIN;
-	out->builtin = b;
-	return 0;
+	char *proj = recipe_project_dir();
+	bool hit = false;
+	if (proj) {
+		if (tool)
+			hit = found_at(xasprintf("%s/tools/%s.toml", proj, name), name, SRC_PROJECT,
+				       out);
+		if (!hit)
+			hit = found_at(xasprintf("%s/%s.toml", proj, name), name, SRC_PROJECT, out);
+		free(proj);
+	}
+	return hit ? 0 : -1;
+}
+
+int recipe_find(const char *name, struct recipe_ref *out)
+{
+	return recipe_find_tool(name, false, out);
 }
 
 void recipe_ref_free(struct recipe_ref *r)
@@ -137,6 +179,9 @@ size_t recipe_list_all(struct recipe_ref **out)
 	size_t nn = 0;
 	char **dirs;
 	size_t nd = recipe_search_dirs(&dirs);
+	char *proj = recipe_project_dir();
+	if (proj)
+		strv_push(&dirs, &nd, proj);
 	for (size_t i = 0; i < nd; i++) {
 		DIR *dir = opendir(dirs[i]);
 		if (!dir)
@@ -146,7 +191,12 @@ size_t recipe_list_all(struct recipe_ref **out)
 			size_t len = strlen(e->d_name);
 			if (len < 6 || strcmp(e->d_name + len - 5, ".toml") != 0)
 				continue;
-			strv_push(&names, &nn, xstrndup(e->d_name, len - 5));
+			char *stem = xstrndup(e->d_name, len - 5);
+			if (recipe_name_is_not_a_recipe(stem)) {
+				free(stem);
+				continue;
+			}
+			strv_push(&names, &nn, stem);
 		}
 		closedir(dir);
 	}

@@ -221,3 +221,17 @@ bool policy_syscall_allowed(const struct policy *p, const char *name)
 		return false;
 	return plist_has(&p->sys.allow, name) || plist_has(&p->sys.allow_extra, name);
 }
+
+const char *const policy_private_dirs[] = { "/tmp", "/var/tmp", "/dev/shm", NULL };
+
+const char *policy_private_dir(const char *path)
+{
+	size_t len = strlen(path);
+	while (len > 1 && path[len - 1] == '/')
+		len--;
+	for (size_t i = 0; policy_private_dirs[i]; i++)
+		if (strlen(policy_private_dirs[i]) == len &&
+		    strncmp(policy_private_dirs[i], path, len) == 0)
+			return policy_private_dirs[i];
+	return NULL;
+}

@@ -133,6 +133,14 @@ void host_rule_free(struct host_rule *h);
  * "under" an entry when it equals it or continues it after a '/'. */
 enum fs_access { FS_NONE, FS_READ, FS_WRITE, FS_DENIED };
 enum fs_access policy_fs_access(const struct policy *p, const char *path);
+/* The folders that are always the sandbox's own, private, writable and
+ * discarded at exit: /tmp, /var/tmp and /dev/shm. Named in [filesystem]
+ * allow or allow_write they mean that private folder, never the host's
+ * (docs/adr/0160). Returns the canonical spelling when `path` (expanded;
+ * a trailing '/' is ignored) is one of them, else NULL. */
+const char *policy_private_dir(const char *path);
+extern const char *const policy_private_dirs[]; /* NULL-terminated */
+
 /* allow or allow_extra, and neither deny nor deny_extra. */
 bool policy_syscall_allowed(const struct policy *p, const char *name);
 

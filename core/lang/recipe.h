@@ -29,6 +29,23 @@ void expand_env_from_process(struct expand_env *e);
 int recipe_load_effective(const char *const *names, size_t n, const char *cmd_path,
 			  const struct expand_env *env, struct policy *out, struct diags *d);
 
+/* The same, and what was loaded and why, for `can run -v` and `can recipe
+ * show`: one line per recipe, in merge order ("node (built-in)",
+ * "node (auto-detected: /usr/bin/node is under match_prefix /usr/bin/node)").
+ * info may be NULL; free with effective_info_free. Warnings (a scanned
+ * recipe skipped, an alias used, /tmp made private, a deprecated key) are
+ * in d's warnings, never errors. */
+struct effective_info {
+	char **lines;
+	size_t n;
+	char **auto_names; /* the auto-detected recipes, for `recipe list` */
+	size_t nauto;
+};
+int recipe_load_effective_info(const char *const *names, size_t n, const char *cmd_path,
+			       const struct expand_env *env, struct policy *out,
+			       struct diags *d, struct effective_info *info);
+void effective_info_free(struct effective_info *info);
+
 /* One file, schema-checked, not merged, not expanded. */
 int recipe_load_file(const char *path, struct policy *out, struct diags *d);
 /* Same from memory (tests, fuzzing, built-ins). */

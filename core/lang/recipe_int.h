@@ -60,8 +60,28 @@ extern const struct builtin_recipe builtin_recipes[];
 extern const size_t builtin_nrecipes;
 const struct builtin_recipe *builtin_find(const char *name);
 
-/* Where recipe NAME comes from (lookup.c). */
-enum recipe_source { SRC_USER, SRC_PATH, SRC_BUILTIN };
+/* What a -r argument means (names.c): a file path, or a recipe name
+ * (tool:NAME is NAME, looked up in tools/ first). -1 with a message when
+ * it is neither. */
+enum recipe_arg_kind { RARG_NAME, RARG_PATH };
+struct recipe_arg {
+	enum recipe_arg_kind kind;
+	const char *name; /* the path, or the name (into the argument) */
+	bool tool;        /* written tool:NAME */
+};
+int recipe_arg_parse(const char *arg, struct recipe_arg *out, char *err, size_t errlen);
+/* The recipes an alias stands for (NULL-terminated), or NULL when NAME is
+ * not an alias. A recipe file or built-in of that name wins over it. */
+const char *const *recipe_alias_targets(const char *name);
+size_t recipe_alias_count(void);
+const char *recipe_alias_name(size_t i);
+/* A file stem in a recipe folder that is data, not a recipe (checksums). */
+bool recipe_name_is_not_a_recipe(const char *stem);
+
+/* Where recipe NAME comes from (lookup.c). SRC_PROJECT: the working
+ * directory's .canister/ folder, searched last (it never shadows a name
+ * found elsewhere) and never auto-detected (docs/adr/0162). */
+enum recipe_source { SRC_USER, SRC_PATH, SRC_BUILTIN, SRC_PROJECT };
 struct recipe_ref {
 	char *name;
 	enum recipe_source source;
@@ -70,8 +90,12 @@ struct recipe_ref {
 };
 /* base and default: always the built-ins, never looked up in folders. */
 bool recipe_is_baseline(const char *name);
-/* Finds NAME in the search path; 0, or -1 when absent (lookup.c). */
+/* Finds NAME in the search path; 0, or -1 when absent (lookup.c).
+ * recipe_find_tool also looks in each folder's tools/ first. */
 int recipe_find(const char *name, struct recipe_ref *out);
+int recipe_find_tool(const char *name, bool tool, struct recipe_ref *out);
+/* The project-local recipe folder: $CWD/.canister (malloc'd), or NULL. */
+char *recipe_project_dir(void);
 /* Loads a reference (a built-in or a file) (effective.c). */
 int recipe_load_ref(const struct recipe_ref *r, struct policy *out, struct diags *d);
 void recipe_ref_free(struct recipe_ref *r);
@@ -83,9 +107,14 @@ void recipe_refs_free(struct recipe_ref *v, size_t n);
  * the installed folder). Caller frees each string and the array. */
 size_t recipe_search_dirs(char ***out);
 const char *recipe_source_name(enum recipe_source s);
-/* Names of recipes whose match_prefix matches the command (resolved). */
+/* Names of recipes whose match_prefix matches the command (resolved), and
+ * for each the reason. A scanned recipe that does not load is skipped with
+ * a warning in *d. */
 size_t recipe_autodetect(const char *cmd_path, const struct expand_env *env, char ***names,
-			 struct diags *d);
+			 char ***why, struct diags *d);
+/* What a project-local recipe (.canister/) may not do, as errors in *d
+ * (project_trust.c, docs/adr/0162). */
+void recipe_project_check(const struct policy *p, const struct expand_env *env, struct diags *d);
 
 /* Printing (recipe_print.c). */
 enum print_mode { PRINT_TOML, PRINT_EXPLAIN, PRINT_JSON };

@@ -205,7 +205,15 @@ int mount_plan_build(const struct mount_plan_in *in, struct mount_plan *out, cha
 		goto out;
 	}
 
+	/* /tmp, /var/tmp, /dev/shm in allow or allow_write mean the sandbox's
+	 * own private folder, never the host's (docs/adr/0160): no bind. /tmp
+	 * and /dev/shm are private always; /var/tmp when a recipe names it. */
+	bool private_var_tmp = false;
 	for (char **p = allow; *p; p++) {
+		if (policy_private_dir(*p)) {
+			private_var_tmp |= strcmp(policy_private_dir(*p), "/var/tmp") == 0;
+			continue;
+		}
 		if (strcmp(*p, "/") == 0) {
 			snprintf(err, errlen,
 				 "[filesystem] allow = [\"/\"] would show the whole host; list folders");
@@ -214,6 +222,10 @@ int mount_plan_build(const struct mount_plan_in *in, struct mount_plan *out, cha
 		add_bind(&bs, &nb, *p, false, MNT_OPTIONAL);
 	}
 	for (char **p = allow_w; *p; p++) {
+		if (policy_private_dir(*p)) {
+			private_var_tmp |= strcmp(policy_private_dir(*p), "/var/tmp") == 0;
+			continue;
+		}
 		if (strcmp(*p, "/") == 0) {
 			snprintf(err, errlen,
 				 "[filesystem] allow_write = [\"/\"] would expose the whole host; list folders");
@@ -236,13 +248,8 @@ int mount_plan_build(const struct mount_plan_in *in, struct mount_plan *out, cha
 	nb = k;
 	qsort(bs, nb, sizeof(*bs), cmp_bind);
 
-	bool tmp_bound = false;
-	for (size_t i = 0; i < nb; i++)
-		tmp_bound |= strcmp(bs[i].path, "/tmp") == 0;
-
 	push(out, MNT_ROOT_TMPFS, MNT_REQUIRED, NULL, "/", false);
-	if (!tmp_bound)
-		push(out, MNT_TMPFS, MNT_REQUIRED, NULL, "/tmp", true);
+	push(out, MNT_TMPFS, MNT_REQUIRED, NULL, "/tmp", true);
 	push(out, MNT_DEV, MNT_REQUIRED, NULL, "/dev", false);
 	push(out, MNT_PROC, MNT_REQUIRED, NULL, "/proc", false);
 	char *home = NULL;
@@ -261,6 +268,9 @@ int mount_plan_build(const struct mount_plan_in *in, struct mount_plan *out, cha
 					      mount_path_under(bs[i].path, home);
 	}
 	free(home);
+	/* After the binds: over a read-only /var from the host, if any. */
+	if (private_var_tmp)
+		push(out, MNT_TMPFS, MNT_REQUIRED, NULL, "/var/tmp", true);
 
 	/* Read-only inside, even in a writable cwd: the project's own policy,
 	 * and what makes the user's own tools run code after the sandbox is

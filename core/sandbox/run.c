@@ -15,6 +15,7 @@
 #include "util/fdpass.h"
 #include "sandbox/init.h"
 #include "sandbox/landlock.h"
+#include "sandbox/run_verbose.h"
 #include "sandbox/mount_exec.h"
 #include "sandbox/mount_plan.h"
 #include "sandbox/net_lo.h"
@@ -594,6 +595,13 @@ int run_sandbox(const struct run_config *cfg_in)
 		} else {
 			can_warn("warning: cgroups: %s; [resources] limits are NOT applied (degraded)", err);
 		}
+	}
+
+	if (cfg->opts->verbose) {
+		struct run_verbose_walls vw = { .landlock_abi = st.use_landlock ? st.ll_abi : -1,
+						.landlock_exec_only = cfg->landlock_exec_only_allowed,
+						.sco = &st.sco, .cgroups = use_cg, .egress = egress };
+		run_verbose_print(stderr, &st.plan, &vw);
 	}
 
 	st.env = run_env_build(p, environ);

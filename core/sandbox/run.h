@@ -32,6 +32,7 @@ struct run_opts {
 	const char **recipes; /* -r, in order (pointers into argv) */
 	size_t nrecipes;
 	bool monitor, strict, new_session;
+	bool verbose;         /* -v: recipes, mounts and walls to stderr */
 	unsigned degrade;     /* walls that may be skipped */
 	const char *events;   /* --events FILE, or NULL */
 	char **cmd;           /* the command and its arguments (into argv) */

@@ -9,18 +9,23 @@
 #include <stdlib.h>
 #include <string.h>
 
-int run_glue_policy(const char *const *names, size_t n, const char *cmd_path, struct policy *out)
+int run_glue_policy(const char *const *names, size_t n, const char *cmd_path, bool verbose,
+		    struct policy *out)
 {
 	struct expand_env env;
 	expand_env_from_process(&env);
 	struct diags d = { 0 };
-	int rc = recipe_load_effective(names, n, cmd_path, &env, out, &d);
+	struct effective_info info;
+	int rc = recipe_load_effective_info(names, n, cmd_path, &env, out, &d, &info);
+	diags_print(&d, stderr);
+	diags_free(&d);
 	if (rc) {
-		diags_print(&d, stderr);
-		diags_free(&d);
+		effective_info_free(&info);
 		return CAN_EXIT_USAGE;
 	}
-	diags_free(&d);
+	for (size_t i = 0; verbose && i < info.n; i++)
+		fprintf(stderr, "can: recipe: %s\n", info.lines[i]);
+	effective_info_free(&info);
 	return 0;
 }
 

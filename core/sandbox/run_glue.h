@@ -10,8 +10,10 @@
 #include <stddef.h>
 
 /* The effective policy for the run (recipe_load_effective). Returns 0 or
- * CAN_EXIT_USAGE after printing the diagnostics. */
-int run_glue_policy(const char *const *names, size_t n, const char *cmd_path, struct policy *out);
+ * CAN_EXIT_USAGE after printing the diagnostics; warnings are printed
+ * either way, and with verbose the recipes loaded and why. */
+int run_glue_policy(const char *const *names, size_t n, const char *cmd_path, bool verbose,
+		    struct policy *out);
 
 /* Builds the filter. Returns 1 with *out set, or 0 with the first
  * diagnostic in err (nothing printed). */

@@ -3,6 +3,7 @@
 
 #include <stdarg.h>
 #include <stdlib.h>
+#include <string.h>
 
 void diags_add(struct diags *d, struct srcpos at, const char *fmt, ...)
 {
@@ -19,16 +20,41 @@ void diags_add(struct diags *d, struct srcpos at, const char *fmt, ...)
 	d->v[d->n++] = (struct diag){ .at = at, .msg = msg };
 }
 
+void diags_warn(struct diags *d, struct srcpos at, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *msg = NULL;
+	if (vasprintf(&msg, fmt, ap) < 0)
+		msg = xstrdup("(out of memory formatting diagnostic)");
+	va_end(ap);
+	for (size_t i = 0; i < d->nw; i++)
+		if (strcmp(d->w[i].msg, msg) == 0) {
+			free(msg);
+			return;
+		}
+	if (d->nw == d->wcap) {
+		d->wcap = d->wcap ? d->wcap * 2 : 8;
+		d->w = xrealloc(d->w, d->wcap * sizeof(*d->w));
+	}
+	d->w[d->nw++] = (struct diag){ .at = at, .msg = msg };
+}
+
+static void print_one(const struct diag *g, const char *kind, FILE *out)
+{
+	const char *f = g->at.file ? g->at.file : "<input>";
+	if (g->at.line > 0)
+		fprintf(out, "%s:%d:%d: %s: %s\n", f, g->at.line, g->at.col, kind, g->msg);
+	else
+		fprintf(out, "%s: %s: %s\n", f, kind, g->msg);
+}
+
 void diags_print(const struct diags *d, FILE *out)
 {
-	for (size_t i = 0; i < d->n; i++) {
-		const struct diag *g = &d->v[i];
-		const char *f = g->at.file ? g->at.file : "<input>";
-		if (g->at.line > 0)
-			fprintf(out, "%s:%d:%d: error: %s\n", f, g->at.line, g->at.col, g->msg);
-		else
-			fprintf(out, "%s: error: %s\n", f, g->msg);
-	}
+	for (size_t i = 0; i < d->nw; i++)
+		print_one(&d->w[i], "warning", out);
+	for (size_t i = 0; i < d->n; i++)
+		print_one(&d->v[i], "error", out);
 }
 
 void diags_free(struct diags *d)
@@ -36,6 +62,9 @@ void diags_free(struct diags *d)
 	for (size_t i = 0; i < d->n; i++)
 		free(d->v[i].msg);
 	free(d->v);
+	for (size_t i = 0; i < d->nw; i++)
+		free(d->w[i].msg);
+	free(d->w);
 	*d = (struct diags){ 0 };
 }
 

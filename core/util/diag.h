@@ -20,11 +20,20 @@ struct diag {
 struct diags {
 	struct diag *v;
 	size_t n, cap;
+	/* Warnings: printed, never a reason to fail. Kept apart from the
+	 * errors so every `d->n` check keeps meaning "errors". */
+	struct diag *w;
+	size_t nw, wcap;
 };
 
 void diags_add(struct diags *d, struct srcpos at, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-/* Prints "file:line:col: error: msg" for each, in order. */
+/* A warning; one with the same message as an earlier one is dropped, so a
+ * warning about a rule is said once however many files trigger it. */
+void diags_warn(struct diags *d, struct srcpos at, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Prints "file:line:col: warning: msg" for each warning, then
+ * "file:line:col: error: msg" for each error, in order. */
 void diags_print(const struct diags *d, FILE *out);
 void diags_free(struct diags *d);
 
