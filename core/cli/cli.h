@@ -25,6 +25,11 @@ void cmd_check_usage(FILE *out);
 int cmd_recipe(int argc, char **argv);
 void cmd_recipe_usage(FILE *out);
 int cmd_run(int argc, char **argv);
+/* cmd_run with the --monitor recipe printed to recipe_out (NULL: with
+ * the report on stderr). */
+int cmd_run_to(int argc, char **argv, FILE *recipe_out);
+/* can recipe suggest (cmd_suggest.c): argv[0] is "suggest". */
+int cmd_recipe_suggest(int argc, char **argv);
 void cmd_run_usage(FILE *out);
 
 /* Planned commands (cmd_planned.c): registered, hidden, refused plainly. */

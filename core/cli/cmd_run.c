@@ -44,7 +44,9 @@ void cmd_run_usage(FILE *out)
 	      "command line or recipe. See docs/run.md and 'can check'.\n", out);
 }
 
-int cmd_run(int argc, char **argv)
+int cmd_run(int argc, char **argv) { return cmd_run_to(argc, argv, NULL); }
+
+int cmd_run_to(int argc, char **argv, FILE *recipe_out)
 {
 	struct run_opts o;
 	char err[512];
@@ -99,7 +101,7 @@ int cmd_run(int argc, char **argv)
 	 * --monitor execs outside it must run to be recorded. */
 	cfg.landlock_exec_only_allowed = p.proc.allow_execve.n > 0 && !o.monitor;
 	rc = run_sandbox(&cfg);
-	run_notify_finish(rn, stderr);
+	run_notify_finish(rn, stderr, recipe_out);
 	policy_free(&p);
 	run_opts_free(&o);
 	return rc;
