@@ -40,7 +40,8 @@ t_grep "the event says refused with EACCES" '"verdict":"refused","errno":"EACCES
 # The refusal is explained at exit, with the patch to paste.
 t_grep "at exit, can names the refused exec" "^  exec +/usr/bin/cat " "$T_ERR"
 printf '%s\n' "$T_ERR" | sed -n '/^# can refusal patch/,$p' >refusal.toml
-t_grep "... and prints a patch that allows it" '^allow_execve = \["/usr/bin/cat"\]' "$(cat refusal.toml)"
+t_grep "... and prints a patch that allows it" '^allow_execve = \[$' "$(cat refusal.toml)"
+t_grep "... naming the program" '^	"/usr/bin/cat",$' "$(cat refusal.toml)"
 t_expect "the refusal patch validates (can recipe validate)" 0 "$CAN" recipe validate ./refusal.toml
 t_run "$CAN" run -r ./r.toml -r ./refusal.toml -- sh -c 'cat /proc/self/comm; echo rc=$?'
 t_grep "re-run with the patch: cat runs" "^cat$" "$T_OUT"
@@ -177,7 +178,7 @@ t_grep "the report names the exec" "exec +/usr/bin/cat" "$T_ERR"
 t_grep "--events records would-be refusals" '"verdict":"would-refuse"' "$(cat "$EV")"
 printf '%s\n' "$T_ERR" | sed -n '/^# can monitor patch/,$p' >patch.toml
 t_grep "the patch allows the syscall" '^allow_extra = \["sysfs"\]' "$(cat patch.toml)"
-t_grep "the patch allows the execs" "^allow_execve = \[.*\"/usr/bin/cat\"" "$(cat patch.toml)"
+t_grep "the patch allows the execs" "^	\"/usr/bin/cat\",\$" "$(cat patch.toml)"
 t_expect "the patch validates (can recipe validate)" 0 "$CAN" recipe validate ./patch.toml
 : >"$EV"
 t_run run -r ./patch.toml -- sh -c './try_syscall sysfs; cat /dev/null && echo cat-ran'
@@ -201,7 +202,9 @@ t_run run -m -- sh -c "test -e '$HOME/canmon.txt' || echo absent-inside"
 t_grep "control: inside, the path is absent" "^absent-inside$" "$T_OUT"
 t_grep "test -e (stat/access) of it is reported too" "path +$HOME/canmon.txt" "$T_ERR"
 t_run run -m -- readlink "$HOME/canmon.txt"
-t_grep "readlink of it is reported too" "path +$HOME/canmon.txt" "$T_ERR"
+# readlink alone is not observed: realpath() walks every path with it, more
+# than half of a C build's lookups (docs/adr/0200).
+t_nogrep "readlink alone is not observed (ADR 0200)" "path +$HOME/canmon.txt" "$T_ERR"
 t_run run -m -- stat /usr/bin/env "$HOME/canmon.txt"
 t_nogrep "a looked-up path that the view shows is not reported" "path +/usr/bin/env" "$T_ERR"
 t_run run -m -- stat /nonexistent-on-the-host-too

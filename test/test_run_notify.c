@@ -199,24 +199,72 @@ static void test_report(void **state)
 	assert_int_equal(r.n, 8);
 	assert_int_equal(r.v[0].count, 2);
 	t = patch_text(&r, false);
-	assert_string_equal(t, "\n[syscalls]\nallow_extra = [\"sysfs\", \"weird\\\"name\"]\n"
-			       "\n[process]\nallow_execve = [\"/usr/bin/cat\", \"/usr/bin/env\"]\n"
-			       "\n[network]\nallow_ips = [\"::1\"]\n"
-			       "\n[filesystem]\nallow = [\"/etc/hostname\"]\n");
+	assert_string_equal(t, "\n[syscalls]\n# refused by the default filter\n"
+			       "allow_extra = [\"sysfs\", \"weird\\\"name\"]\n"
+			       "\n[process]\n# programs refused\nallow_execve = [\n"
+			       "\t# /usr/bin (2)\n\t\"/usr/bin/cat\",\n\t\"/usr/bin/env\",\n]\n"
+			       "\n[network]\n# addresses connected to\nallow_ips = [\"::1\"]\n"
+			       "\n[filesystem]\n# looked up, present on the host, missing from the view\n"
+			       "allow = [\n\t# /etc (1)\n\t\"/etc/hostname\",\n]\n");
 	free(t);
 	t = patch_text(&r, true);
 	assert_non_null(strstr(t, "sysfs (2 times)"));
 	assert_non_null(strstr(t, "/memfd:x (deleted) (1 time)"));
 	assert_non_null(strstr(t, "other    /x/y (1 time)"));
 	assert_non_null(strstr(t, "path     /etc/hostname (2 times)"));
-	assert_non_null(strstr(t, "# can monitor patch\n[syscalls]"));
+	assert_non_null(strstr(t, "# can monitor patch\n\n[syscalls]"));
 	free(t);
 	/* Enforce mode: the same items and patch, worded as refusals. */
 	t = report_text(&r, true, false);
 	assert_non_null(strstr(t, "can: refused: the sandbox refused these:"));
 	assert_non_null(strstr(t, "exec     /usr/bin/cat (1 time)"));
-	assert_non_null(strstr(t, "# can refusal patch\n[syscalls]"));
+	assert_non_null(strstr(t, "# can refusal patch\n\n[syscalls]"));
 	assert_null(strstr(t, "would have been"));
+	free(t);
+	run_report_free(&r);
+}
+
+/* The grouped recipe: programs run, $HOME/$CWD, siblings collapsed,
+ * written paths allowed writable, hidden credentials only commented. */
+static void test_suggest_groups(void **state)
+{
+	(void)state;
+	struct run_report r = { 0 };
+	r.home = strdup("/home/u");
+	r.cwd = strdup("/home/u/proj");
+	run_report_add_item(&r, "ran", "/usr/bin/make");
+	run_report_add_item(&r, "ran", "/home/u/proj/build/test1");
+	run_report_add_item(&r, "ran", "/tmp/conftest");
+	run_report_add_item(&r, "path", "/opt/sdk/lib/a.so");
+	run_report_add_item(&r, "path", "/opt/sdk/lib/b.so");
+	run_report_add_item(&r, "path", "/opt/sdk/lib/c.so");
+	run_report_add_item(&r, "path", "/opt/sdk/lib/sub/d.so"); /* covered by the folder */
+	run_report_add_item(&r, "path", "/etc/a");
+	run_report_add_item(&r, "path", "/etc/b");
+	run_report_add_item(&r, "path", "/etc/c"); /* never collapsed into /etc */
+	run_report_add_item(&r, "path", "/home/u/.cache/x/y");
+	run_report_add_item(&r, "write", "/home/u/.cache/x");
+	run_report_add_item(&r, "hidden", "/home/u/.npmrc");
+	char *t = patch_text(&r, false);
+	assert_non_null(strstr(t, "\t\"/usr/bin/make\",\n"));
+	assert_non_null(strstr(t, "\t\"$CWD\",\n"));
+	assert_non_null(strstr(t, "\t\"/tmp\",\n"));
+	assert_null(strstr(t, "test1"));
+	assert_non_null(strstr(t, "\t\"/opt/sdk/lib\",\n"));
+	assert_null(strstr(t, "a.so"));
+	assert_null(strstr(t, "d.so"));
+	assert_non_null(strstr(t, "\t\"/etc/a\",\n\t\"/etc/b\",\n\t\"/etc/c\",\n"));
+	assert_null(strstr(t, "\"/etc\""));
+	assert_non_null(strstr(t, "allow_write = [\n\t# $HOME/.cache (1)\n\t\"$HOME/.cache/x\",\n]"));
+	assert_null(strstr(t, "\"$HOME/.cache/x/y\""));
+	assert_non_null(strstr(t, "#   $HOME/.npmrc\n"));
+	assert_null(strstr(t, "\"$HOME/.npmrc\""));
+	free(t);
+	/* The summary counts programs run, lists the rest. */
+	t = report_text(&r, true, true);
+	assert_non_null(strstr(t, "3 programs ran"));
+	assert_null(strstr(t, "ran      /usr/bin/make"));
+	assert_non_null(strstr(t, "hidden   /home/u/.npmrc"));
 	free(t);
 	run_report_free(&r);
 }
@@ -228,6 +276,7 @@ int main(void)
 		cmocka_unit_test(test_rules),
 		cmocka_unit_test(test_opts),
 		cmocka_unit_test(test_report),
+		cmocka_unit_test(test_suggest_groups),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

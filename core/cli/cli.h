@@ -25,6 +25,11 @@ void cmd_check_usage(FILE *out);
 int cmd_recipe(int argc, char **argv);
 void cmd_recipe_usage(FILE *out);
 int cmd_run(int argc, char **argv);
+/* cmd_run with the --monitor recipe printed to recipe_out (NULL: with
+ * the report on stderr). */
+int cmd_run_to(int argc, char **argv, FILE *recipe_out);
+/* can recipe suggest (cmd_suggest.c): argv[0] is "suggest". */
+int cmd_recipe_suggest(int argc, char **argv);
 void cmd_run_usage(FILE *out);
 int cmd_setup(int argc, char **argv);
 void cmd_setup_usage(FILE *out);
@@ -34,7 +39,7 @@ void cmd_setup_usage(FILE *out);
  * Returns can's exit status; the caller keeps ownership of o and p. */
 struct run_opts;
 struct policy;
-int cli_run_policy(const struct run_opts *o, struct policy *p, const char *cwd);
+int cli_run_policy(const struct run_opts *o, struct policy *p, const char *cwd, FILE *recipe_out);
 int cmd_up(int argc, char **argv);
 void cmd_up_usage(FILE *out);
 int cmd_init(int argc, char **argv);

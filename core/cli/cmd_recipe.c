@@ -14,6 +14,7 @@ void cmd_recipe_usage(FILE *out)
 	      "       can recipe show [-r|--recipe R]... [-c|--command CMD] [--json]\n"
 	      "       can recipe explain [-r|--recipe R]... [-c|--command CMD]\n"
 	      "       can recipe validate FILE...\n"
+	      "       can recipe suggest [-r|--recipe R]... [RUN OPTIONS] -- CMD [ARGS...]\n"
 	      "\n"
 	      "Recipes are TOML files that describe what a sandbox may do. They compose:\n"
 	      "the built-in base and default always come first, then each -r in order.\n"
@@ -23,6 +24,9 @@ void cmd_recipe_usage(FILE *out)
 	      "  show      the merged effective policy as TOML (or JSON with --json)\n"
 	      "  explain   the same, with the file:line:col every value came from\n"
 	      "  validate  check recipe files; reports every error, exit 2 if any\n"
+	      "  suggest   run CMD as 'can run -m' does and print, on stdout, a recipe that\n"
+	      "            lets the same run go through with nothing refused (the report\n"
+	      "            goes to stderr; exit status: CMD's)\n"
 	      "\n"
 	      "Options:\n"
 	      "  -r, --recipe R    a recipe name, or a file when R contains '/'\n"
@@ -242,6 +246,8 @@ int cmd_recipe(int argc, char **argv)
 	const char *sub = argv[optind];
 	int sargc = argc - optind;
 	char **sargv = argv + optind;
+	if (strcmp(sub, "suggest") == 0)
+		return cmd_recipe_suggest(sargc, sargv);
 	if (strcmp(sub, "list") == 0)
 		return list(sargc, sargv);
 	if (strcmp(sub, "show") == 0)
@@ -253,5 +259,5 @@ int cmd_recipe(int argc, char **argv)
 	if (strcmp(sub, "reference") == 0)
 		return reference(sargc, sargv);
 	return cli_usage_error("recipe", "recipe: unknown subcommand '%s' (list, show, explain, "
-					 "validate)", sub);
+					 "validate, suggest)", sub);
 }

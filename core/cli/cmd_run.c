@@ -78,7 +78,9 @@ static bool egress_proxy(const struct policy *p)
 	return p->net.egress.set && p->net.egress.v && strcmp(p->net.egress.v, "proxy-only") == 0;
 }
 
-int cmd_run(int argc, char **argv)
+int cmd_run(int argc, char **argv) { return cmd_run_to(argc, argv, NULL); }
+
+int cmd_run_to(int argc, char **argv, FILE *recipe_out)
 {
 	struct run_opts o;
 	char err[512];
@@ -104,13 +106,13 @@ int cmd_run(int argc, char **argv)
 		run_opts_free(&o);
 		return rc;
 	}
-	rc = cli_run_policy(&o, &p, cwd);
+	rc = cli_run_policy(&o, &p, cwd, recipe_out);
 	policy_free(&p);
 	run_opts_free(&o);
 	return rc;
 }
 
-int cli_run_policy(const struct run_opts *o, struct policy *p, const char *cwd)
+int cli_run_policy(const struct run_opts *o, struct policy *p, const char *cwd, FILE *recipe_out)
 {
 	int rc;
 	if (o->monitor && p->strict.set && p->strict.v) {
@@ -140,7 +142,7 @@ int cli_run_policy(const struct run_opts *o, struct policy *p, const char *cwd)
 	if (egress_proxy(p)) {
 		if (o->events && !(rp.events = fopen(o->events, "ae"))) {
 			can_warn_errno("run: --events %s", o->events);
-			run_notify_finish(rn, NULL);
+			run_notify_finish(rn, NULL, NULL);
 			return CAN_EXIT_USAGE;
 		}
 		cfg.on_proxy_socket = start_proxy;
@@ -150,6 +152,6 @@ int cli_run_policy(const struct run_opts *o, struct policy *p, const char *cwd)
 	proxy_stop(rp.px, stderr);
 	if (rp.events)
 		fclose(rp.events);
-	run_notify_finish(rn, stderr);
+	run_notify_finish(rn, stderr, recipe_out);
 	return rc;
 }

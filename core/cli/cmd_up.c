@@ -269,7 +269,7 @@ static int up(const struct up_args *a)
 		} else {
 			if (manifest_remember(m.dir, s->name) < 0)
 				can_warn_errno("up: cannot remember the choice of '%s'", s->name);
-			rc = cli_run_policy(&o, &p, m.dir);
+			rc = cli_run_policy(&o, &p, m.dir, NULL);
 		}
 		policy_free(&p);
 	}

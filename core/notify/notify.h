@@ -64,6 +64,14 @@ int notify_event_format(char *buf, size_t size, const struct notify_event *e, do
 /* Appends one line; safe from any thread. */
 void notify_events_write(struct notify_events *ev, const struct notify_event *e);
 
+/* What monitor mode saw (notify_config.on_seen). */
+enum notify_seen {
+	NOTIFY_SEEN_NONE,
+	NOTIFY_SEEN_LOOKUP, /* open for reading, stat, access, readlink */
+	NOTIFY_SEEN_WRITE,  /* open for writing or creating */
+	NOTIFY_SEEN_EXEC,   /* an execve the engine let through */
+};
+
 /* Engine configuration. */
 struct notify_config {
 	/* The rules that apply to a process (thread id as the notification
@@ -95,10 +103,16 @@ struct notify_config {
 	 * last allowed execve resolved to. Default on; tests may count
 	 * instead (the kill still happens unless this is false). */
 	bool no_exec_kill;
-	/* Optional: called (from a worker, concurrently) when an emulated
-	 * open of an absolute path answers ENOENT, with the path as the target
-	 * wrote it; `can run -m` reports host paths missing from the view. */
-	void (*on_missing)(pid_t pid, const char *path, void *ctx);
+	/* Optional, NOTIFY_MONITOR only (can run -m, docs/adr/0200): what
+	 * the target looked up, opened and executed, for the report. With it
+	 * set, trapped opens and lookups are not emulated: the worker copies
+	 * the path (joined to the target's cwd or dirfd when relative), answers
+	 * CONTINUE, and only then calls this, so the target waits for one copy
+	 * and no resolution. Called from workers, concurrently. The path is
+	 * the target's string in its own view (not normalised, maybe stale:
+	 * nothing is decided on it); for NOTIFY_SEEN_EXEC it is the resolved
+	 * program and path2 its script interpreter (or NULL). */
+	void (*on_seen)(enum notify_seen kind, const char *path, const char *path2, void *ctx);
 };
 
 struct notify_stats {
@@ -126,8 +140,8 @@ bool notify_engine_sync_wakeup(const struct notify_engine *e);
 /* The syscalls the engine handles (native numbers), for the filter
  * builder's sc_options.notify_nrs. *n receives the count. */
 /* The lookups (stat family, access, readlink) the engine observes under
- * NOTIFY_MONITOR to report paths missing from the view (cfg.on_missing);
- * always answered CONTINUE. Trap them only in monitor mode. */
+ * NOTIFY_MONITOR for cfg.on_seen; always answered CONTINUE. Trap them only
+ * in monitor mode. */
 const int *notify_lookup_syscalls(size_t *n);
 const int *notify_handled_syscalls(size_t *n);
 

@@ -503,8 +503,4 @@ void notify_handle_open(struct notify_req *q)
 		return;
 	}
 	do_open(q, dirfd, path, flags, mode, resolve);
-	/* A lookup that found nothing in the target's view (can run -m
-	 * reports paths outside the view, ADR 0072). */
-	if (q->eng->cfg.on_missing && q->answer == ANSWER_ERROR && q->err == ENOENT && path[0] == '/')
-		q->eng->cfg.on_missing(q->pid, path, q->eng->cfg.ctx);
 }

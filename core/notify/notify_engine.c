@@ -102,7 +102,11 @@ static void dispatch(struct notify_req *q)
 	}
 	/* A rule set that does not restrict what this call touches: no
 	 * decision depends on the target's memory, so CONTINUE is exact. */
-	if (is_open(nr)) {
+	bool observe = q->eng->cfg.mode == NOTIFY_MONITOR && q->eng->cfg.on_seen;
+	if (is_open(nr) && observe) {
+		/* Monitor with an observer: seen, not emulated (notify_lookup.c). */
+		notify_handle_lookup(q);
+	} else if (is_open(nr)) {
 		if (!r->restrict_fs)
 			q->answer = ANSWER_CONTINUE;
 		else
@@ -112,6 +116,8 @@ static void dispatch(struct notify_req *q)
 			q->answer = ANSWER_CONTINUE;
 		else
 			notify_handle_exec(q);
+		if (observe && q->answer == ANSWER_CONTINUE && q->path[0])
+			q->seen = NOTIFY_SEEN_EXEC;
 	} else if (is_net(nr)) {
 		if (!r->restrict_net && !r->restrict_fs)
 			q->answer = ANSWER_CONTINUE;
@@ -255,6 +261,8 @@ static void handle(struct notify_engine *e, const struct seccomp_notif *n, struc
 		q->exe[len > 0 ? len : 0] = '\0';
 	}
 	respond(e, q, resp);
+	/* Monitor: what was seen, told after the answer (off the target's wait). */
+	notify_seen_report(q);
 	if (q->fd >= 0)
 		close(q->fd);
 	if (q->pidfd >= 0)

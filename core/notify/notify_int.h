@@ -93,6 +93,8 @@ struct notify_req {
 	int fd;                    /* ANSWER_ADDFD: ours, closed by the engine */
 	bool cloexec;              /* ANSWER_ADDFD: O_CLOEXEC in the target */
 	int follows;               /* dangling symlinks followed for an O_CREAT */
+	/* Monitor: what to tell cfg.on_seen after the answer (path, path2). */
+	enum notify_seen seen;
 	/* What the event says. */
 	bool record;               /* a decision worth an event was taken */
 	struct notify_decision dec;
@@ -133,6 +135,8 @@ void notify_handle_open(struct notify_req *q);       /* notify_emulate.c */
 void notify_handle_exec(struct notify_req *q);       /* notify_exec.c */
 void notify_handle_pathop(struct notify_req *q);     /* notify_pathops.c */
 void notify_handle_lookup(struct notify_req *q);     /* notify_lookup.c */
+/* After the answer: tells cfg.on_seen what q->seen names (notify_lookup.c). */
+void notify_seen_report(struct notify_req *q);
 bool notify_is_lookup(int nr);
 void notify_handle_net(struct notify_req *q);        /* notify_net.c */
 

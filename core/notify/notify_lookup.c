@@ -1,20 +1,27 @@
-/* Lookups observed under monitor mode (can run -m, ADR 0072): the stat
- * family, access and readlink. A program that looks up a path the
- * sandbox's view does not show gets ENOENT from the kernel; `can run -m`
- * reports such paths (when the host has them) so the recipe can allow them.
+/* Observation under monitor mode (can run -m, docs/adr/0072 and 0200):
+ * opens, the stat family, access and readlink, and the execs the engine
+ * let through, told to cfg.on_seen so that `can run -m` can report what
+ * the view lacks.
  *
  * Nothing is decided here: every call is answered CONTINUE, so the kernel
  * performs it on the target's own arguments. That is sound only because
  * monitor mode enforces nothing through the engine (the mount view and
  * Landlock still apply, race-free); in enforce mode these calls are never
- * trapped. A target that swaps the path between our look and the kernel's
- * can only make the report wrong, never widen what it may do. */
+ * trapped. A target that swaps the path between our copy and the kernel's
+ * can only make the report wrong, never widen what it may do.
+ *
+ * Cost is what the target waits for: one copy of the path (and, for a
+ * relative one, a readlink of its cwd or dirfd) before the answer. Whether
+ * the path exists in the view or on the host is the observer's business,
+ * after the answer (notify_seen_report), once per distinct path. */
 #include "notify/notify_int.h"
 #include "util/util.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/openat2.h>
+#include <stdio.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -22,9 +29,15 @@
 #define SYS_faccessat2 439
 #endif
 
+/* Not readlink and readlinkat: realpath() walks every component of a
+ * path with them (a C build: 100,000 of its 186,000 lookups, nearly all
+ * of paths the view has), and a path a program only readlinks, never
+ * opens or stats, does not need to be in the view for it to work
+ * (docs/adr/0200). fstat (newfstatat/statx with AT_EMPTY_PATH) is left
+ * to the kernel by the filter (sc_options.notify_skip_fd_stat). */
 static const int lookups[] = {
 	SYS_stat, SYS_lstat, SYS_newfstatat, SYS_statx, SYS_access, SYS_faccessat,
-	SYS_faccessat2, SYS_readlink, SYS_readlinkat,
+	SYS_faccessat2,
 };
 
 const int *notify_lookup_syscalls(size_t *n)
@@ -41,36 +54,87 @@ bool notify_is_lookup(int nr)
 	return false;
 }
 
+static bool writes(int flags)
+{
+	return (flags & (O_WRONLY | O_RDWR | O_CREAT | O_TRUNC)) != 0;
+}
+
+/* The directory a relative path starts from, as the target's view names
+ * it: /proc/PID/cwd or /proc/PID/fd/N read as a link (the kernel prints
+ * the path from the target's root, which is what a recipe names). */
+static int target_base(pid_t pid, int dirfd, char *out, size_t size)
+{
+	char link[64];
+	if (dirfd == AT_FDCWD)
+		snprintf(link, sizeof(link), "/proc/%d/cwd", (int)pid);
+	else
+		snprintf(link, sizeof(link), "/proc/%d/fd/%d", (int)pid, dirfd);
+	ssize_t n = readlink(link, out, size - 1);
+	if (n <= 0 || out[0] != '/')
+		return -1;
+	out[n] = '\0';
+	return 0;
+}
+
 void notify_handle_lookup(struct notify_req *q)
 {
 	q->answer = ANSWER_CONTINUE;
 	const struct notify_config *c = notify_req_config(q);
-	if (notify_req_mode(q) != NOTIFY_MONITOR || !c->on_missing)
+	if (notify_req_mode(q) != NOTIFY_MONITOR || !c->on_seen)
 		return;
 	const __u64 *a = q->n->data.args;
+	int dirfd = AT_FDCWD;
 	__u64 paddr;
+	enum notify_seen kind = NOTIFY_SEEN_LOOKUP;
 	switch (q->n->data.nr) {
+	case SYS_open:
+		paddr = a[0];
+		kind = writes((int)a[1]) ? NOTIFY_SEEN_WRITE : kind;
+		break;
+	case SYS_creat:
+		paddr = a[0];
+		kind = NOTIFY_SEEN_WRITE;
+		break;
+	case SYS_openat:
+		dirfd = (int)a[0], paddr = a[1];
+		kind = writes((int)a[2]) ? NOTIFY_SEEN_WRITE : kind;
+		break;
+	case SYS_openat2: {
+		struct open_how how = { 0 };
+		dirfd = (int)a[0], paddr = a[1];
+		if (a[3] >= sizeof(how.flags) && notify_mem_read(q->pid, a[2], &how.flags, sizeof(how.flags)) == 0)
+			kind = writes((int)how.flags) ? NOTIFY_SEEN_WRITE : kind;
+		break;
+	}
 	case SYS_stat:
 	case SYS_lstat:
 	case SYS_access:
-	case SYS_readlink:
 		paddr = a[0];
 		break;
-	default: /* the *at forms: (dirfd, path, ...) */
-		paddr = a[1];
+	default: /* the *at lookups: (dirfd, path, ...) */
+		dirfd = (int)a[0], paddr = a[1];
 		break;
 	}
 	char path[PATH_MAX];
-	if (notify_mem_read_string(q->pid, paddr, path, sizeof(path)) < 0 || path[0] != '/')
-		return; /* relative lookups are left out: their base is the target's state */
-	/* Does the name exist in the target's view? O_NOFOLLOW: a symlink
-	 * that is there counts as there, as for lstat and readlink. */
-	int fd = notify_resolve(q, AT_FDCWD, path, O_PATH | O_NOFOLLOW, 0);
-	q->canon_fd = -1;
-	if (fd >= 0) {
-		close(fd);
-		return;
+	if (notify_mem_read_string(q->pid, paddr, path, sizeof(path)) <= 0)
+		return; /* "" (AT_EMPTY_PATH: an fd, not a lookup) or unreadable */
+	if (path[0] == '/') {
+		snprintf(q->path, sizeof(q->path), "%s", path);
+	} else {
+		/* Relative: joined to the base now, while the target waits (its
+		 * cwd may change as soon as it runs). */
+		char base[PATH_MAX];
+		if (target_base(q->pid, dirfd, base, sizeof(base)) < 0 ||
+		    notify_join_path(q->path, sizeof(q->path), base, path) < 0)
+			return;
 	}
-	if (fd == -ENOENT && notify_req_valid(q))
-		c->on_missing(q->pid, path, c->ctx);
+	q->seen = kind;
+}
+
+void notify_seen_report(struct notify_req *q)
+{
+	const struct notify_config *c = notify_req_config(q);
+	if (q->seen == NOTIFY_SEEN_NONE || !c->on_seen || !q->path[0])
+		return;
+	c->on_seen(q->seen, q->path, q->path2[0] ? q->path2 : NULL, c->ctx);
 }

@@ -572,7 +572,9 @@ int run_sandbox(const struct run_config *cfg_in)
 				  .notify_nrs = has_handler ? cfg->notify_nrs : NULL,
 				  .n_notify = has_handler ? cfg->n_notify : 0,
 				  .monitor_via_notify = has_handler && (cfg->monitor_via_notify ||
-									cfg->opts->monitor) };
+									cfg->opts->monitor),
+				  /* -m observes lookups; an fstat looks nothing up (ADR 0200). */
+				  .notify_skip_fd_stat = has_handler && cfg->opts->monitor };
 
 	/* The mount plan. */
 	struct mount_plan_in mi = { .p = p, .cwd = cfg->cwd, .home = getenv("HOME") };

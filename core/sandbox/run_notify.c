@@ -4,6 +4,7 @@
 #include "util/util.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -100,7 +101,7 @@ int run_notify_rules(struct notify_rules *r, const struct policy *p, struct diag
 
 /* ---- the monitor report (pure) ---- */
 
-static void report_item(struct run_report *r, const char *kind, const char *what)
+void run_report_add_item(struct run_report *r, const char *kind, const char *what)
 {
 	for (size_t i = 0; i < r->n; i++)
 		if (strcmp(r->v[i].kind, kind) == 0 && strcmp(r->v[i].what, what) == 0) {
@@ -135,12 +136,12 @@ void run_report_add(struct run_report *r, const struct notify_event *e)
 		what = e->path ? e->path : e->syscall;
 	}
 	if (what)
-		report_item(r, kind, what);
+		run_report_add_item(r, kind, what);
 }
 
 void run_report_add_path(struct run_report *r, const char *path)
 {
-	report_item(r, "path", path);
+	run_report_add_item(r, "path", path);
 }
 
 void run_report_free(struct run_report *r)
@@ -150,92 +151,55 @@ void run_report_free(struct run_report *r)
 		free(r->v[i].what);
 	}
 	free(r->v);
+	free(r->home);
+	free(r->cwd);
 	*r = (struct run_report){ 0 };
 }
 
-/* A TOML basic string. */
-static void put_toml_string(FILE *out, const char *s)
-{
-	fputc('"', out);
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			fprintf(out, "\\%c", *p);
-		else if (*p < 0x20 || *p == 0x7f)
-			fprintf(out, "\\u%04x", *p);
-		else
-			fputc(*p, out);
-	}
-	fputc('"', out);
-}
-
-/* The address part of "1.2.3.4:80" / "[::1]:53" (what allow_ips takes). */
-static char *addr_ip(const char *a)
-{
-	if (a[0] == '[') {
-		const char *e = strchr(a, ']');
-		return e ? xasprintf("%.*s", (int)(e - a - 1), a + 1) : NULL;
-	}
-	const char *c = strrchr(a, ':');
-	if (!c || strncmp(a, "unix:", 5) == 0 || strchr(a, ' '))
-		return NULL;
-	return xasprintf("%.*s", (int)(c - a), a);
-}
-
-static void patch_list(const struct run_report *r, const char *kind, const char *table,
-                       const char *key, FILE *out)
-{
-	bool any = false;
-	for (size_t i = 0; i < r->n; i++) {
-		if (strcmp(r->v[i].kind, kind) != 0)
-			continue;
-		char *v = strcmp(kind, "connect") == 0 ? addr_ip(r->v[i].what) : xstrdup(r->v[i].what);
-		if (!v)
-			continue;
-		/* Only absolute paths are valid allow_execve entries (a memfd's
-		 * "/memfd:x (deleted)" is not a file a recipe can name). */
-		if ((strcmp(kind, "exec") == 0 || strcmp(kind, "path") == 0) &&
-		    (v[0] != '/' || strstr(v, " (deleted)"))) {
-			free(v);
-			continue;
-		}
-		fprintf(out, "%s", any ? ", " : "\n[");
-		if (!any)
-			fprintf(out, "%s]\n%s = [", table, key);
-		put_toml_string(out, v);
-		any = true;
-		free(v);
-	}
-	if (any)
-		fputs("]\n", out);
-}
-
-void run_report_patch(const struct run_report *r, FILE *out)
-{
-	patch_list(r, "syscall", "syscalls", "allow_extra", out);
-	patch_list(r, "exec", "process", "allow_execve", out);
-	patch_list(r, "connect", "network", "allow_ips", out);
-	patch_list(r, "path", "filesystem", "allow", out);
-}
+/* Whether an item is a refusal (or would-be refusal) the summary lists;
+ * "ran" (a program allowed to run) is only counted there. */
+static bool listed(const struct run_report_item *it) { return strcmp(it->kind, "ran") != 0; }
 
 void run_report_print(const struct run_report *r, bool monitor, FILE *out)
+{
+	run_report_print_to(r, monitor, out, out);
+}
+
+void run_report_print_to(const struct run_report *r, bool monitor, FILE *out, FILE *recipe_out)
 {
 	/* Under --monitor the report is the point of the run; otherwise it
 	 * explains refusals the command already saw as EACCES/EPERM, and
 	 * says nothing when there were none. */
 	const char *tag = monitor ? "monitor" : "refused";
-	if (r->n == 0) {
-		if (monitor)
-			fputs("can: monitor: nothing would have been refused\n", out);
+	size_t nlisted = 0, nran = 0;
+	for (size_t i = 0; i < r->n; i++)
+		listed(&r->v[i]) ? nlisted++ : nran++;
+	if (nlisted == 0 && !monitor)
+		return;
+	if (nlisted == 0)
+		fputs("can: monitor: nothing would have been refused\n", out);
+	else
+		fprintf(out, "can: %s: %s:\n", tag,
+		        monitor ? "these would have been refused" : "the sandbox refused these");
+	for (size_t i = 0; i < r->n; i++)
+		if (listed(&r->v[i]))
+			fprintf(out, "  %-8s %s (%u time%s)\n", r->v[i].kind, r->v[i].what, r->v[i].count,
+			        r->v[i].count == 1 ? "" : "s");
+	if (nran)
+		fprintf(out, "can: %s: %zu program%s ran (each is in [process] allow_execve below)\n", tag,
+		        nran, nran == 1 ? "" : "s");
+	if (r->n == 0 && recipe_out == out)
+		return;
+	if (recipe_out != out) {
+		/* can recipe suggest: the recipe alone on its own stream. */
+		fputs("# A recipe written by `can recipe suggest` from one run: add it with -r FILE.\n",
+		      recipe_out);
+		run_report_patch(r, recipe_out);
 		return;
 	}
-	fprintf(out, "can: %s: %s:\n", tag,
-	        monitor ? "these would have been refused" : "the sandbox refused these");
-	for (size_t i = 0; i < r->n; i++)
-		fprintf(out, "  %-8s %s (%u time%s)\n", r->v[i].kind, r->v[i].what, r->v[i].count,
-		        r->v[i].count == 1 ? "" : "s");
-	fprintf(out, "can: %s: a recipe patch that allows them (save it as a .toml file and add "
-	        "-r FILE):\n", tag);
-	fputs(monitor ? "# can monitor patch" : "# can refusal patch", out);
+	fprintf(out, "can: %s: a recipe that allows %s (save it as a .toml file and add -r FILE):\n",
+	        tag, monitor ? "the run" : "them");
+	fputs(monitor ? "# can monitor patch\n" : "# can refusal patch\n", out);
 	run_report_patch(r, out);
 }
 
@@ -248,6 +212,7 @@ struct run_notify {
 	bool monitor;
 	pthread_mutex_t lock; /* report */
 	struct run_report report;
+	struct run_monitor *mon; /* -m: what the engine saw (run_monitor.c) */
 };
 
 static const struct notify_rules *rules_for(pid_t pid, void *ctx)
@@ -259,29 +224,16 @@ static const struct notify_rules *rules_for(pid_t pid, void *ctx)
 static void observe(const struct notify_event *e, void *ctx)
 {
 	struct run_notify *n = ctx;
+	/* Under -m every exec comes from on_seen as "ran"; a would-be
+	 * refused one is still listed by its event (kind "exec"). */
 	pthread_mutex_lock(&n->lock);
 	run_report_add(&n->report, e);
 	pthread_mutex_unlock(&n->lock);
 }
 
-/* A lookup inside found nothing: worth reporting when the host has the
- * path (the view does not show it). Pseudo-filesystems are the
- * sandbox's own. The path is the target's string: only lstat'ed here. */
-static void on_missing(pid_t pid, const char *path, void *ctx)
+static void seen(enum notify_seen kind, const char *path, const char *path2, void *ctx)
 {
-	(void)pid;
-	struct run_notify *n = ctx;
-	static const char *const own[] = { "/proc", "/dev", "/sys", "/tmp" };
-	for (size_t i = 0; i < ARRAY_LEN(own); i++)
-		if (notify_path_covers(own[i], path))
-			return;
-	char norm[PATH_MAX];
-	struct stat st;
-	if (notify_normalize_path(path, norm, sizeof(norm)) < 0 || lstat(norm, &st) < 0)
-		return;
-	pthread_mutex_lock(&n->lock);
-	run_report_add_path(&n->report, norm);
-	pthread_mutex_unlock(&n->lock);
+	run_monitor_seen(kind, path, path2, ((struct run_notify *)ctx)->mon);
 }
 
 struct run_notify *run_notify_new(const struct policy *p, const struct run_opts *o, int *rc)
@@ -299,7 +251,12 @@ struct run_notify *run_notify_new(const struct policy *p, const struct run_opts 
 	diags_free(&d);
 	n->monitor = o->monitor;
 	pthread_mutex_init(&n->lock, NULL);
+	const char *home = getenv("HOME");
+	char cwd[PATH_MAX];
+	n->report.home = home && home[0] == '/' ? xstrdup(home) : NULL;
+	n->report.cwd = getcwd(cwd, sizeof(cwd)) ? xstrdup(cwd) : NULL;
 	if (o->monitor) {
+		n->mon = run_monitor_new(p, &n->report, &n->lock);
 		/* Opens are trapped under -m only to see lookups: the engine
 		 * allows every path (the view and Landlock still apply). */
 		for (size_t i = 0; i < n->rules.ndeny; i++)
@@ -315,6 +272,8 @@ struct run_notify *run_notify_new(const struct policy *p, const struct run_opts 
 			can_warn("run: --events %s: open for appending: %s: %s", o->events, errno_name(e),
 			         strerror(e));
 			notify_rules_free(&n->rules);
+			run_monitor_free(n->mon);
+			run_report_free(&n->report);
 			free(n);
 			*rc = CAN_EXIT_USAGE;
 			return NULL;
@@ -330,14 +289,26 @@ struct run_notify *run_notify_new(const struct policy *p, const struct run_opts 
 
 int run_notify_on_listener(int listener, pid_t host_pid, void *ctx)
 {
-	(void)host_pid;
 	struct run_notify *n = ctx;
+	if (n->mon) {
+		/* The command waits for this answer, pivoted already: its root
+		 * is the sandbox's, for the view checks after each answer. */
+		char p[64];
+		snprintf(p, sizeof(p), "/proc/%d/root", (int)host_pid);
+		int root = open(p, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (root < 0) {
+			can_warn_errno("monitor: open %s (the sandbox's root, to see what it lacks)", p);
+			close(listener);
+			return -1;
+		}
+		run_monitor_set_root(n->mon, root);
+	}
 	struct notify_config cfg = {
 		.rules_for = rules_for,
 		.ctx = n,
 		.mode = n->monitor ? NOTIFY_MONITOR : NOTIFY_ENFORCE,
 		.events = n->events,
-		.on_missing = n->monitor ? on_missing : NULL,
+		.on_seen = n->mon ? seen : NULL,
 	};
 	n->engine = notify_engine_start(listener, &cfg);
 	if (!n->engine) {
@@ -354,14 +325,15 @@ int run_notify_on_listener(int listener, pid_t host_pid, void *ctx)
 	return 0;
 }
 
-void run_notify_finish(struct run_notify *n, FILE *report_out)
+void run_notify_finish(struct run_notify *n, FILE *report_out, FILE *recipe_out)
 {
 	if (!n)
 		return;
 	if (n->engine)
 		notify_engine_stop(n->engine);
-	run_report_print(&n->report, n->monitor, report_out);
+	run_report_print_to(&n->report, n->monitor, report_out, recipe_out ? recipe_out : report_out);
 	notify_events_close(n->events);
+	run_monitor_free(n->mon);
 	notify_rules_free(&n->rules);
 	run_report_free(&n->report);
 	pthread_mutex_destroy(&n->lock);

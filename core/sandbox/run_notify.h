@@ -12,6 +12,7 @@
 #include "lang/policy.h"
 #include "sandbox/run.h"
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -42,25 +43,46 @@ int run_notify_rules(struct notify_rules *r, const struct policy *p, struct diag
 
 /* The monitor report: would-be refusals collected from engine events. */
 struct run_report_item {
-	char *kind;  /* "syscall", "exec", "connect", "path"; "other" is not patched */
+	/* "syscall", "exec" (refused program), "ran" (a program run),
+	 * "connect", "path" (read), "write", "hidden" (by a deny rule: listed,
+	 * never allowed); "other" is not patched. */
+	char *kind;
 	char *what;  /* syscall name, program path, address */
 	unsigned count;
 };
 struct run_report {
 	struct run_report_item *v;
 	size_t n, cap;
+	char *home, *cwd; /* written as $HOME and $CWD in the recipe; may be NULL */
 };
 /* Records one event (only would-be refusals / refusals count). Not
  * thread-safe: the caller serialises (the event sink's lock does). */
 void run_report_add(struct run_report *r, const struct notify_event *e);
 /* A path looked up inside that the view does not show (kind "path"). */
 void run_report_add_path(struct run_report *r, const char *path);
+/* One item of any kind (counted when it is there already). */
+void run_report_add_item(struct run_report *r, const char *kind, const char *what);
 void run_report_free(struct run_report *r);
 /* Prints the summary and a TOML patch that `can recipe validate` accepts.
- * Nothing when the report is empty. */
+ * Nothing when the report is empty (enforce mode). */
 void run_report_print(const struct run_report *r, bool monitor, FILE *out);
-/* Only the patch (for tests and for the printed report). */
+/* The same with the recipe on recipe_out; when that is not out, the
+ * recipe is printed there (with a header, even when empty) and only the
+ * summary on out (can recipe suggest). */
+void run_report_print_to(const struct run_report *r, bool monitor, FILE *out, FILE *recipe_out);
+/* Only the patch, grouped and commented (run_suggest.c, pure). */
 void run_report_patch(const struct run_report *r, FILE *out);
+
+/* -m: what the engine saw, checked against the view and the host after
+ * each answer, into the report (run_monitor.c). lock guards report. */
+struct run_monitor;
+struct run_monitor *run_monitor_new(const struct policy *p, struct run_report *report,
+                                    pthread_mutex_t *lock);
+/* The sandbox's root (taken over, closed by run_monitor_free). */
+void run_monitor_set_root(struct run_monitor *m, int root_fd);
+/* The notify_config.on_seen handler (ctx: the run_monitor). */
+void run_monitor_seen(enum notify_seen kind, const char *path, const char *path2, void *ctx);
+void run_monitor_free(struct run_monitor *m);
 
 /* The running engine for one `can run`. */
 struct run_notify;
@@ -72,7 +94,9 @@ struct run_notify *run_notify_new(const struct policy *p, const struct run_opts 
 /* The run_config.on_listener_rc handler: starts the engine on the
  * listener. Returns 0, or -1 (the command then exits 126: fail closed). */
 int run_notify_on_listener(int listener, pid_t host_pid, void *ctx);
-/* Stops the engine; under --monitor prints the report to stderr. */
-void run_notify_finish(struct run_notify *n, FILE *report_out);
+/* Stops the engine; prints the report (always under --monitor) to
+ * report_out, and the recipe to recipe_out when not NULL (else with the
+ * report). */
+void run_notify_finish(struct run_notify *n, FILE *report_out, FILE *recipe_out);
 
 #endif

@@ -21,6 +21,7 @@
 #include "util/util.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/audit.h>
 #include <linux/filter.h>
 #include <seccomp.h>
@@ -119,6 +120,25 @@ static int add_plain(scmp_filter_ctx ctx, uint32_t dflt, uint32_t act, int nr)
 	return r == -EEXIST ? 0 : r;
 }
 
+/* newfstatat(dirfd, path, buf, flags) and statx(dirfd, path, flags, ...):
+ * notified unless AT_EMPTY_PATH is set (sc_options.notify_skip_fd_stat). */
+static int add_notify_unless_fd_stat(scmp_filter_ctx ctx, uint32_t dflt, int nr)
+{
+	unsigned arg = nr == SCMP_SYS(statx) ? 2 : 3;
+	int r = 0;
+	if (dflt != SCMP_ACT_ALLOW)
+		r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1,
+				     SCMP_CMP(arg, SCMP_CMP_MASKED_EQ, AT_EMPTY_PATH, AT_EMPTY_PATH));
+	/* Under -m the default action may be NOTIFY itself (would-be
+	 * refusals): libseccomp refuses a rule that repeats the default. */
+	if ((r == 0 || r == -EEXIST) && dflt != SCMP_ACT_NOTIFY)
+		r = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, nr, 1,
+				     SCMP_CMP(arg, SCMP_CMP_MASKED_EQ, AT_EMPTY_PATH, 0));
+	return r == -EEXIST ? 0 : r;
+}
+
+static bool fd_stat_nr(int nr) { return nr == SCMP_SYS(newfstatat) || nr == SCMP_SYS(statx); }
+
 static int add_allowed(scmp_filter_ctx ctx, uint32_t dflt, const struct plist *l,
 		       const struct policy *p, const struct sc_options *o)
 {
@@ -128,7 +148,9 @@ static int add_allowed(scmp_filter_ctx ctx, uint32_t dflt, const struct plist *l
 			continue;
 		int nr = sc_syscall_nr(name);
 		uint32_t act = notified(o, nr) ? SCMP_ACT_NOTIFY : SCMP_ACT_ALLOW;
-		int r = add_plain(ctx, dflt, act, nr);
+		int r = act == SCMP_ACT_NOTIFY && o->notify_skip_fd_stat && fd_stat_nr(nr)
+				? add_notify_unless_fd_stat(ctx, dflt, nr)
+				: add_plain(ctx, dflt, act, nr);
 		if (r < 0)
 			return r;
 	}
@@ -283,7 +305,11 @@ struct sc_filter *sc_build(const struct policy *p, const struct sc_options *o, s
 		 * still go to the supervisor. */
 		for (size_t i = 0; r == 0 && i < o->n_notify; i++) {
 			char *name = sc_syscall_name(o->notify_nrs[i]);
-			if (!name || !deny_listed(p, name))
+			if (name && deny_listed(p, name))
+				;
+			else if (o->notify_skip_fd_stat && fd_stat_nr(o->notify_nrs[i]))
+				r = add_notify_unless_fd_stat(pol, dflt, o->notify_nrs[i]);
+			else
 				r = add_plain(pol, dflt, SCMP_ACT_NOTIFY, o->notify_nrs[i]);
 			free(name);
 		}

@@ -34,6 +34,12 @@ struct sc_options {
 	 * SECCOMP_RET_LOG writes to is not readable by an unprivileged user.
 	 * The filter then always has a listener. See docs/seccomp.md. */
 	bool monitor_via_notify;
+	/* Of the notified calls, newfstatat and statx with AT_EMPTY_PATH in
+	 * their flags (fstat of an fd: glibc's fstat is newfstatat(fd, "",
+	 * AT_EMPTY_PATH)) are allowed instead of notified. For observers only
+	 * (can run -m, docs/adr/0200): a call that sets the flag with a
+	 * non-empty path is a lookup it then does not see. */
+	bool notify_skip_fd_stat;
 };
 
 struct sc_filter;
