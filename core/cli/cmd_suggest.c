@@ -36,6 +36,10 @@ int cmd_recipe_suggest(int argc, char **argv)
 	FILE *recipe = keep >= 0 ? fdopen(keep, "w") : NULL;
 	if (!recipe || dup2(STDERR_FILENO, STDOUT_FILENO) < 0) {
 		can_warn_errno("recipe suggest: set the command's output aside");
+		if (recipe)
+			fclose(recipe);
+		else if (keep >= 0)
+			close(keep);
 		free(v);
 		return CAN_EXIT_WALL;
 	}

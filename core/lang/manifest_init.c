@@ -218,7 +218,8 @@ int init_plan_make(const struct init_detect *d, const struct init_answers *a,
 	if (a->language && a->language[0] && (!language || strcmp(a->language, language) != 0)) {
 		if (choice("language", a->language, init_languages, &language, err, errlen) < 0)
 			return -1;
-		tool = eco_find(language)->default_tool;
+		const struct eco *e = eco_find(language);
+		tool = e ? e->default_tool : NULL;
 	}
 	static const char *const networks[] = { "none", "proxy", NULL };
 	if (choice("tool chain", a->toolchain, init_toolchains, &toolchain, err, errlen) < 0 ||
@@ -345,6 +346,8 @@ char *init_plan_toml(const struct init_plan *p)
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
+	if (!f)
+		abort(); /* out of memory: as xmalloc does */
 	char *line = init_plan_run_line(p);
 	fprintf(f, "# canister.toml, written by 'can init' (see docs/manifest.md).\n"
 		   "# Run it with: can up %s\n# The same as: %s\n# (plus the [sandbox.%s.network] "
@@ -395,6 +398,8 @@ char *init_plan_run_line(const struct init_plan *p)
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
+	if (!f)
+		abort(); /* out of memory: as xmalloc does */
 	fputs("can run", f);
 	for (size_t i = 0; i < p->nrecipes; i++)
 		if (p->recipes[i].available)

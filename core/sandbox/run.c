@@ -420,7 +420,7 @@ static bool proxy_failed;
  * (or EOF when init failed, having said why). */
 static int take_proxy_socket(int sock, const struct run_config *cfg)
 {
-	char b;
+	char b = 0;
 	int fd = fdpass_recv(sock, &b, 1);
 	if (fd < 0)
 		return -1; /* init failed and said why; its status is the answer */
