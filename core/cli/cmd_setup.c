@@ -78,35 +78,6 @@ static bool same_content(const char *path, const char *text, size_t len)
 	return same;
 }
 
-/* Writes text to path atomically (a temporary file beside it, renamed). */
-static int write_atomic(const char *path, const char *text, size_t len)
-{
-	char *tmp = xasprintf("%s.can-setup.%ld", path, (long)getpid());
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
-	if (fd < 0) {
-		can_warn_errno("setup: create %s", tmp);
-		free(tmp);
-		return -1;
-	}
-	int rc = 0;
-	if (write(fd, text, len) != (ssize_t)len || fchmod(fd, 0644) < 0 || fsync(fd) < 0) {
-		can_warn_errno("setup: write %s", tmp);
-		rc = -1;
-	}
-	if (close(fd) < 0 && rc == 0) {
-		can_warn_errno("setup: write %s", tmp);
-		rc = -1;
-	}
-	if (rc == 0 && rename(tmp, path) < 0) {
-		can_warn_errno("setup: rename %s to %s", tmp, path);
-		rc = -1;
-	}
-	if (rc < 0)
-		unlink(tmp);
-	free(tmp);
-	return rc;
-}
-
 static int load_profile(const char *path)
 {
 	const char *const parsers[] = { "/usr/sbin/apparmor_parser", "/sbin/apparmor_parser" };
@@ -225,8 +196,10 @@ int cmd_setup(int argc, char **argv)
 			return CAN_EXIT_OK;
 		}
 	}
-	if (write_atomic(path, text, (size_t)len) < 0)
+	if (write_file_atomic(path, text, (size_t)len, 0644) < 0) {
+		can_warn_errno("setup: write %s", path);
 		rc = CAN_EXIT_FAIL;
+	}
 	else if (load && load_profile(path) < 0)
 		rc = CAN_EXIT_FAIL;
 	else

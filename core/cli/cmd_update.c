@@ -199,21 +199,14 @@ static int mkdirs(const char *path)
 	return rc;
 }
 
-static int write_atomic(const char *dir, const char *name, const char *data, size_t len)
+static int write_recipe(const char *dir, const char *name, const char *data, size_t len)
 {
 	char *path = xasprintf("%s/%s", dir, name);
-	char *tmp = xasprintf("%s/.%s.can-update.%d", dir, name, (int)getpid());
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	bool ok = fd >= 0 && write(fd, data, len) == (ssize_t)len;
-	ok = fd >= 0 && close(fd) == 0 && ok;
-	ok = ok && rename(tmp, path) == 0;
-	if (!ok) {
+	int rc = write_file_atomic(path, data, len, 0600);
+	if (rc < 0)
 		can_warn_errno("update: cannot write %s", path);
-		unlink(tmp);
-	}
-	free(tmp);
 	free(path);
-	return ok ? 0 : -1;
+	return rc;
 }
 
 static int ask_apply(size_t n, const char *dir)
@@ -392,7 +385,7 @@ static int update(const char *source, const char *ref, const char *pin, bool yes
 	size_t done = 0;
 	for (size_t i = 0; i < plan.n; i++)
 		if (plan.v[i].action != UPDATE_SAME &&
-		    write_atomic(dest, plan.v[i].name, plan.v[i].src->data, plan.v[i].src->len) == 0)
+		    write_recipe(dest, plan.v[i].name, plan.v[i].src->data, plan.v[i].src->len) == 0)
 			done++;
 	printf("Updated %zu recipe%s in %s.\n", done, done == 1 ? "" : "s", dest);
 	rc = done == changes ? CAN_EXIT_OK : CAN_EXIT_FAIL;

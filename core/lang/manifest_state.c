@@ -100,27 +100,13 @@ int manifest_remember(const char *project_dir, const char *name)
 	char *p = manifest_state_path(project_dir);
 	if (!p)
 		return -1;
-	char *tmp = xasprintf("%s.%d.tmp", p, (int)getpid());
-	int fd = rc < 0 ? -1 : open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		free(tmp);
+	if (rc < 0) {
 		free(p);
 		return -1;
 	}
 	char *text = xasprintf("%s\n%s\n", project_dir, name);
-	size_t len = strlen(text);
-	bool ok = write(fd, text, len) == (ssize_t)len;
+	rc = write_file_atomic(p, text, strlen(text), 0600);
 	free(text);
-	ok = (close(fd) == 0) && ok;
-	if (!ok || rename(tmp, p) < 0) {
-		int e = errno ? errno : EIO;
-		unlink(tmp);
-		free(tmp);
-		free(p);
-		errno = e;
-		return -1;
-	}
-	free(tmp);
 	free(p);
-	return 0;
+	return rc;
 }

@@ -119,3 +119,39 @@ bool is_regular_file(const char *path)
 	struct stat st;
 	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
+
+int write_file_atomic(const char *path, const void *data, size_t len, unsigned mode)
+{
+	const char *slash = strrchr(path, '/');
+	size_t dlen = slash ? (size_t)(slash - path + 1) : 0;
+	char *tmp = xasprintf("%.*s.%s.can-tmp.%ld", (int)dlen, path, path + dlen, (long)getpid());
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0) {
+		free(tmp);
+		return -1;
+	}
+	int rc = 0;
+	ssize_t w = write(fd, data, len);
+	if (w != (ssize_t)len) {
+		if (w >= 0)
+			errno = EIO; /* short write: say so, not a stale errno */
+		rc = -1;
+	}
+	if (rc == 0 && (fchmod(fd, (mode_t)mode) < 0 || fsync(fd) < 0))
+		rc = -1;
+	int err = errno;
+	if (close(fd) < 0 && rc == 0) {
+		rc = -1;
+		err = errno;
+	}
+	if (rc == 0 && rename(tmp, path) < 0) {
+		rc = -1;
+		err = errno;
+	}
+	if (rc < 0) {
+		unlink(tmp);
+		errno = err;
+	}
+	free(tmp);
+	return rc;
+}

@@ -36,6 +36,11 @@ void strv_free(char **v, size_t n);
 /* stat() says path is a regular file. */
 bool is_regular_file(const char *path);
 
+/* Replaces path with exactly data, atomically: a temporary file beside it
+ * (hidden, O_EXCL, never through a symlink), given mode, synced, renamed
+ * over path. 0, or -1 with errno set and nothing left behind. */
+int write_file_atomic(const char *path, const void *data, size_t len, unsigned mode);
+
 /* Symbolic name of an errno value ("EPERM"), or "E?" when unknown. */
 const char *errno_name(int err);
 
