@@ -47,11 +47,18 @@ void cmd_init_usage(FILE *out);
 int cmd_update(int argc, char **argv);
 void cmd_update_usage(FILE *out);
 
+/* Session mode (cmd_session.c). */
+int cmd_session(int argc, char **argv);
+void cmd_session_usage(FILE *out);
+int cmd_status(int argc, char **argv);
+void cmd_status_usage(FILE *out);
+int cmd_allow(int argc, char **argv);
+void cmd_allow_usage(FILE *out);
+int cmd_layers(int argc, char **argv);
+void cmd_layers_usage(FILE *out);
+
 /* Planned commands (cmd_planned.c): registered, hidden, refused plainly. */
 int cmd_planned(int argc, char **argv);
-void cmd_session_usage(FILE *out);
 void cmd_hook_usage(FILE *out);
-void cmd_status_usage(FILE *out);
-void cmd_allow_usage(FILE *out);
 
 #endif

@@ -301,7 +301,7 @@ static struct notify_decision decide_path(const struct notify_rules *r, const ch
 	return d;
 }
 
-struct notify_decision notify_decide_open(const struct notify_rules *r, const char *path, int flags)
+static struct notify_decision open_one(const struct notify_rules *r, const char *path, int flags)
 {
 	unsigned need = notify_open_access(flags);
 	return decide_path(r, path, need,
@@ -309,12 +309,12 @@ struct notify_decision notify_decide_open(const struct notify_rules *r, const ch
 	                                       : "no filesystem.allow rule covers it");
 }
 
-struct notify_decision notify_decide_write(const struct notify_rules *r, const char *path)
+static struct notify_decision write_one(const struct notify_rules *r, const char *path)
 {
 	return decide_path(r, path, NOTIFY_WRITE, "no filesystem.allow_write rule covers it");
 }
 
-struct notify_decision notify_decide_exec(const struct notify_rules *r, const char *path)
+static struct notify_decision exec_one(const struct notify_rules *r, const char *path)
 {
 	struct notify_decision d = { NOTIFY_ALLOW, 0, "unrestricted", NULL, { NULL, 0, 0 } };
 	if (!path) {
@@ -387,9 +387,9 @@ static struct notify_decision decide_inet(const struct notify_rules *r, enum not
 	return d;
 }
 
-struct notify_decision notify_decide_net(const struct notify_rules *r, enum notify_net_op op,
-                                         const struct sockaddr *sa, socklen_t len,
-                                         const char *unix_path)
+static struct notify_decision net_one(const struct notify_rules *r, enum notify_net_op op,
+                                      const struct sockaddr *sa, socklen_t len,
+                                      const char *unix_path)
 {
 	struct notify_decision d = { NOTIFY_ALLOW, 0, "unrestricted", NULL, { NULL, 0, 0 } };
 	if (!sa || len < (socklen_t)sizeof(sa_family_t)) {
@@ -438,14 +438,14 @@ struct notify_decision notify_decide_net(const struct notify_rules *r, enum noti
 		/* A pathname socket is a file: the filesystem rules decide
 		 * (connecting needs write permission on it, as in the kernel). */
 		if (op == NOTIFY_NET_BIND)
-			return notify_decide_write(r, unix_path);
+			return write_one(r, unix_path);
 		if (!unix_path) {
 			d.verdict = NOTIFY_REFUSE;
 			d.err = EACCES;
 			d.field = "unresolved unix socket path";
 			return d;
 		}
-		return notify_decide_write(r, unix_path);
+		return write_one(r, unix_path);
 	}
 	case AF_NETLINK:
 		/* socket() rules in the BPF filter decide which netlink families
@@ -461,6 +461,62 @@ struct notify_decision notify_decide_net(const struct notify_rules *r, enum noti
 	d.err = EACCES;
 	d.field = "address family not allowed";
 	return d;
+}
+
+/* ---- chains: every rule set must allow ---- */
+
+#define CHAIN(call)                                                  \
+	do {                                                         \
+		struct notify_decision d = call;                     \
+		for (r = r->also; r && d.verdict == NOTIFY_ALLOW; r = r->also) \
+			d = call;                                    \
+		return d;                                            \
+	} while (0)
+
+struct notify_decision notify_decide_open(const struct notify_rules *r, const char *path, int flags)
+{
+	CHAIN(open_one(r, path, flags));
+}
+
+struct notify_decision notify_decide_write(const struct notify_rules *r, const char *path)
+{
+	CHAIN(write_one(r, path));
+}
+
+struct notify_decision notify_decide_exec(const struct notify_rules *r, const char *path)
+{
+	CHAIN(exec_one(r, path));
+}
+
+struct notify_decision notify_decide_net(const struct notify_rules *r, enum notify_net_op op,
+                                         const struct sockaddr *sa, socklen_t len,
+                                         const char *unix_path)
+{
+	CHAIN(net_one(r, op, sa, len, unix_path));
+}
+
+bool notify_rules_any_fs(const struct notify_rules *r)
+{
+	for (; r; r = r->also)
+		if (r->restrict_fs)
+			return true;
+	return false;
+}
+
+bool notify_rules_any_exec(const struct notify_rules *r)
+{
+	for (; r; r = r->also)
+		if (r->restrict_exec)
+			return true;
+	return false;
+}
+
+bool notify_rules_any_net(const struct notify_rules *r)
+{
+	for (; r; r = r->also)
+		if (r->restrict_net)
+			return true;
+	return false;
 }
 
 void notify_format_sockaddr(const struct sockaddr *sa, socklen_t len, char *out, size_t size)

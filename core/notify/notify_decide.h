@@ -58,7 +58,17 @@ struct notify_rules {
 	size_t nnet;
 	bool allow_abstract_unix;   /* connect/bind/sendto to abstract AF_UNIX names */
 	bool allow_inet_bind;       /* bind() of AF_INET/AF_INET6 sockets */
+	/* Another rule set that must allow the call too (session mode: a
+	 * process in several layers, each of which applies). Not owned. Every
+	 * notify_decide_* walks the chain and answers with the first refusal. */
+	const struct notify_rules *also;
 };
+
+/* Whether any rule set of the chain restricts the filesystem, exec or the
+ * network (the engine answers CONTINUE when none does). */
+bool notify_rules_any_fs(const struct notify_rules *r);
+bool notify_rules_any_exec(const struct notify_rules *r);
+bool notify_rules_any_net(const struct notify_rules *r);
 
 enum notify_verdict { NOTIFY_ALLOW = 0, NOTIFY_REFUSE = 1 };
 
