@@ -241,7 +241,12 @@ static struct notify_rules *compile_layer(struct layers *L, const struct policy 
 	notify_rules_add_path(r, "allow", "/tmp", rw, "session layer (/tmp is shared)", none);
 	notify_rules_add_path(r, "allow", "/dev", NOTIFY_READ | NOTIFY_WRITE, "session layer", none);
 	notify_rules_add_path(r, "allow", "/proc", NOTIFY_READ, "session layer", none);
-	notify_rules_add_path(r, "deny", L->rundir, 0, "session (its runtime directory)", none);
+	/* The state file stays readable (can status in a prompt run inside
+	 * a layer); nothing in the folder is writable: no hint, no request
+	 * on the control socket (connect needs write), no planted file. */
+	notify_rules_add_path(r, "allow", L->rundir, NOTIFY_READ, "session (its state file)", none);
+	notify_rules_add_path(r, "deny", L->rundir, NOTIFY_WRITE | NOTIFY_EXEC,
+	                      "session (its runtime directory)", none);
 	if (L->apdir[0])
 		notify_rules_add_path(r, "deny", L->apdir, 0, "session (approvals)", none);
 	r->restrict_fs = true;

@@ -103,4 +103,110 @@ sess '"$CAN" status; echo "rc=$?"; "$CAN" status --json'
 t_grep "can status in a session outside layers: can:session, exit 1" "^can:session rc=1 " "$(echo "$T_OUT" | tr '\n' ' ')"
 t_grep "... --json" '\{"session":[0-9]+,"layer":null,"state":null,"recipes":\[\]\}' "$T_OUT"
 
+# --- layers: declared, pending, approved ---
+echo "SECRET-TWO" >"$H/secret2"
+printf '[recipe]\nname = "loose"\ndescription = "reads one file more"\nversion = "1"\n\n[filesystem]\nallow = ["%s/secret2"]\n' "$H" >"$TOP/loose.toml"
+export TOP
+sess 'declare_layer "$P"; wait_state "^layer pending $P" && echo pending-seen
+cd "$P"; "$CAN" status; echo "rc=$?"; "$CAN" status --json
+cat "$HOME/.ssh/id_x" && echo READ-PENDING'
+t_grep "a declared, unapproved layer is pending in the state file" "pending-seen" "$T_OUT"
+t_grep "can status there says can:proj? (exit 3)" "can:proj\? rc=3" "$(echo "$T_OUT" | tr '\n' ' ')"
+t_grep "... and --json says pending" '"layer":"'"$P"'","state":"pending"' "$T_OUT"
+t_grep "a pending layer restricts nothing" "READ-PENDING" "$T_OUT"
+
+# One session, one approval: every case below runs in it.
+LAYERED='declare_layer "$P"; wait_state "^layer pending $P"; approve "$P" || echo APPROVE-FAILED
+'
+sess "$LAYERED"'
+cd "$P"; "$CAN" status; echo "rc=$?"
+cat "$HOME/.ssh/id_x" 2>&1 && echo LEAK-IN-DIR
+cd /; cat "$HOME/.ssh/id_x" && echo outside-ok
+cd "$P" && cat "$HOME/.ssh/id_x" 2>&1 && echo LEAK-SAME-LINE
+cd /
+(cd "$P"; cat "$HOME/.ssh/id_x" 2>&1) && echo LEAK-SUBSHELL
+(cd "$P"; read -r l <"$HOME/.ssh/id_x" 2>&1 && echo "LEAK-SHELL-ITSELF $l")
+cd "$P"; cat data.txt; echo written >new.txt && cat new.txt
+cd /; read -r l <"$HOME/.ssh/id_x" && echo "shell-outside-ok $l"'
+t_nogrep "approving from outside works" "APPROVE-FAILED" "$T_OUT"
+t_grep "can status in an approved layer: can:proj (exit 0)" "can:proj rc=0" "$(echo "$T_OUT" | tr '\n' ' ')"
+t_nogrep "cat ~/.ssh/id_x started in the layer is refused" "LEAK-IN-DIR" "$T_OUT"
+t_grep "... with EACCES" "id_x: Permission denied" "$T_OUT"
+t_grep "outside the layer the same cat works" "FAKE-PRIVATE-KEY.outside-ok" "$(echo "$T_OUT" | tr '\n' '.')"
+t_nogrep "cd proj && cat ... is refused" "LEAK-SAME-LINE" "$T_OUT"
+t_nogrep "(cd proj; cat ...) is refused" "LEAK-SUBSHELL" "$T_OUT"
+t_nogrep "the shell itself, in the layer, cannot read it (emulated)" "LEAK-SHELL-ITSELF" "$T_OUT"
+t_grep "legitimate work in the layer: its files read and written" "project data.written" "$(echo "$T_OUT" | tr '\n' '.')"
+t_grep "the shell back outside reads it again" "shell-outside-ok FAKE-PRIVATE-KEY" "$T_OUT"
+
+sess "$LAYERED"'
+cd "$P"; bash -c "while [ ! -e $TOP/go ]; do sleep 0.05; done; cat $HOME/.ssh/id_x >$TOP/bg.out 2>&1; echo done >>$TOP/bg.out" &
+cd /; touch "$TOP/go"; wait; cat "$TOP/bg.out"'
+t_grep "a background process started inside keeps its layer after the shell leaves" "Permission denied.done" "$(echo "$T_OUT" | tr '\n' '.')"
+t_nogrep "... (no key in its output)" "FAKE-PRIVATE-KEY" "$T_OUT"
+
+# Editing .envrc (from inside) leaves the old policy until approved from outside.
+sess "$LAYERED"'
+cd "$P"; cat "$HOME/secret2" >/dev/null 2>&1 || echo refused-before
+sh -c "printf \"use canister -r $TOP/loose.toml\n\" >.envrc" && echo edited-inside
+cd /; declare_layer "$P"; wait_state "^layer pending $P" && echo now-pending
+cd "$P"; cat "$HOME/secret2" 2>/dev/null && echo LOOSENED-WITHOUT-APPROVAL
+"$CAN" allow "$P"; echo "allow-inside=$?"
+cat "$HOME/secret2" 2>/dev/null && echo LOOSENED-FROM-INSIDE
+cd /; approve "$P" && echo approved-outside
+cd "$P"; cat "$HOME/secret2"'
+printf 'use canister\n' >"$P/.envrc"
+t_grep "before: the layer refuses the file" "refused-before" "$T_OUT"
+t_grep "the layer's process can edit .envrc" "edited-inside" "$T_OUT"
+t_grep "the changed declaration is pending" "now-pending" "$T_OUT"
+t_nogrep "... and the old policy stays in force" "LOOSENED-WITHOUT-APPROVAL" "$T_OUT"
+t_grep "can allow from inside the layer is refused (exit 1)" "allow-inside=1" "$T_OUT"
+t_grep "... saying where to run it" "run it from a terminal outside the project" "$T_ERR"
+t_nogrep "... and loosens nothing" "LOOSENED-FROM-INSIDE" "$T_OUT"
+t_grep "approved from outside, the new policy applies" "approved-outside.SECRET-TWO" "$(echo "$T_OUT" | tr '\n' '.')"
+
+# Forged hints: any process of the user can write the FIFO; none loosens.
+sess "$LAYERED"'
+cd "$P"
+sh -c "echo \"canister 1 declare /\" >$CANISTER_SESSION_FIFO" 2>/dev/null || echo fifo-closed-inside
+(cd /; printf "garbage\ncanister 2 declare /\ncanister 1 declare relative\ncanister 1 declare /tmp/../etc\ncanister 1 allow $P\n" >"$CANISTER_SESSION_FIFO")
+(cd /; echo "canister 1 declare $TOP" >"$CANISTER_SESSION_FIFO")
+mv .envrc .envrc.gone; (cd /; declare_layer "$P"); sleep 0.3
+cat "$HOME/.ssh/id_x" 2>/dev/null && echo LEAK-AFTER-FORGERY
+mv .envrc.gone .envrc
+cd /; "$CAN" layers'
+t_grep "the FIFO is closed to a layered process" "fifo-closed-inside" "$T_OUT"
+t_nogrep "forged lines (garbage, other versions, other dirs, a removed declaration) loosen nothing" "LEAK-AFTER-FORGERY" "$T_OUT"
+t_grep "can layers still lists the layer as in force" "^$P	(active|invalid|pending)	" "$T_OUT"
+
+# The control socket from inside; the supervisor from inside a layer.
+sess "$LAYERED"'
+cd "$P"
+python3 -c "
+import socket, os
+s = socket.socket(socket.AF_UNIX)
+try:
+    s.connect(os.environ[\"CANISTER_SESSION_SOCK\"]); s.sendall(b\"canister 1 allow $P\\n\"); print(\"answer\", s.recv(200))
+except OSError as e:
+    print(\"socket-refused\", e.errno)
+"
+kill -9 $CANISTER_SESSION; echo "kill=$?"
+"$TRY" io_uring_setup; "$TRY" seccomp-listener
+"$TARGET" -1 race_open "$P/data.txt" "$HOME/.ssh/id_x" 20000'
+t_grep "connecting to the control socket from inside a layer is refused" "socket-refused 13" "$T_OUT"
+t_nogrep "... no answer reached it" "answer" "$T_OUT"
+t_grep "kill -9 of the supervisor from inside a layer is refused" "kill=1" "$T_OUT"
+t_grep "io_uring inside a layer is refused" "^EPERM$" "$(echo "$T_OUT" | sed -n '/kill=/{n;p}')"
+t_grep "a second listener inside a layer is refused" "^EPERM$" "$(echo "$T_OUT" | sed -n '/kill=/{n;n;p}')"
+t_grep "a path-swapping thread racing opens inside the layer: zero wins" "leaked=0$" "$T_OUT"
+t_grep "... and the race really ran both ways" "allowed=[1-9][0-9]* refused=[1-9]" "$T_OUT"
+
+# Approvals persist and are not writable from inside.
+t_grep "the approval is stored as sha256 and dir" "^[0-9a-f]{64} $P$" "$(cat "$H/.local/state/canister/approved" 2>/dev/null)"
+sess "$LAYERED"'
+cd "$P"; echo "0000 /" >>"$HOME/.local/state/canister/approved" 2>/dev/null || echo approvals-closed
+echo x >"$(dirname "$CANISTER_SESSION_STATE")/planted" 2>/dev/null || echo rundir-closed'
+t_grep "a layered process cannot write the approvals" "approvals-closed" "$T_OUT"
+t_grep "a layered process cannot write the runtime directory" "rundir-closed" "$T_OUT"
+
 t_done

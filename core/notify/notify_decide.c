@@ -255,13 +255,18 @@ static struct notify_decision refuse_by(const struct notify_path_rule *rule, int
 	return (struct notify_decision){ NOTIFY_REFUSE, err, rule->field, rule->path, rule->at };
 }
 
-static const struct notify_path_rule *find_deny(const struct notify_rules *r, const char *path)
+/* A deny rule refuses every access, or, when its access is not 0, only
+ * those (session mode's runtime directory: readable, never writable). */
+static const struct notify_path_rule *find_deny_for(const struct notify_rules *r, const char *path,
+                                                    unsigned need)
 {
 	for (size_t i = 0; i < r->ndeny; i++)
-		if (notify_path_covers(r->deny[i].path, path))
+		if (notify_path_covers(r->deny[i].path, path) &&
+		    (r->deny[i].access == 0 || (r->deny[i].access & need)))
 			return &r->deny[i];
 	return NULL;
 }
+
 
 /* The allow rule granting all of need; the longest such prefix, so that the
  * event names the most specific rule. */
@@ -285,7 +290,7 @@ static struct notify_decision decide_path(const struct notify_rules *r, const ch
 	struct notify_decision d = { NOTIFY_ALLOW, 0, "unrestricted", NULL, { NULL, 0, 0 } };
 	if (!r->restrict_fs || !path)
 		return d;
-	const struct notify_path_rule *deny = find_deny(r, path);
+	const struct notify_path_rule *deny = find_deny_for(r, path, need);
 	if (deny)
 		return refuse_by(deny, EACCES);
 	if (need == 0) {
@@ -323,7 +328,7 @@ static struct notify_decision exec_one(const struct notify_rules *r, const char 
 		d.field = "unresolved executable";
 		return d;
 	}
-	const struct notify_path_rule *deny = r->restrict_fs ? find_deny(r, path) : NULL;
+	const struct notify_path_rule *deny = r->restrict_fs ? find_deny_for(r, path, NOTIFY_EXEC) : NULL;
 	if (deny)
 		return refuse_by(deny, EACCES);
 	if (!r->restrict_exec)

@@ -26,7 +26,8 @@ enum notify_access {
  * text does not end in "/" matches exactly that file. */
 struct notify_path_rule {
 	char *path;          /* normalised: absolute, no trailing '/', "/" itself kept */
-	unsigned access;     /* NOTIFY_* this rule grants (ignored for deny rules) */
+	unsigned access;     /* NOTIFY_* this rule grants; for a deny rule, what it
+	                      * refuses (0 = everything, the recipes' deny) */
 	bool exact;          /* exec rules: this file only */
 	const char *field;   /* "filesystem.allow", for messages (static) */
 	struct srcpos at;    /* recipe position; line 0 = built in */
