@@ -114,8 +114,11 @@ int envrc_parse(const char *text, size_t len, struct envrc_decl *d)
 			const char *q = p;
 			const char *w;
 			size_t n = next_word(&q, le, &w);
-			if (n == 3 && memcmp(w, "use", 3) == 0)
+			if (n == 3 && memcmp(w, "use", 3) == 0) {
+				/* Maybe a declaration: none can be read for sure. */
+				d->declared = true;
 				invalid(d, line, "a NUL byte");
+			}
 		} else {
 			/* A line continued with a backslash is refused as a word. */
 			parse_line(d, p, le, line);
