@@ -201,6 +201,45 @@ t_grep "a second listener inside a layer is refused" "^EPERM$" "$(echo "$T_OUT" 
 t_grep "a path-swapping thread racing opens inside the layer: zero wins" "leaked=0$" "$T_OUT"
 t_grep "... and the race really ran both ways" "allowed=[1-9][0-9]* refused=[1-9]" "$T_OUT"
 
+# --- signals and the terminal ---
+rm -f "$TOP/sup"
+"$CAN" session -- bash -c 'trap "echo got-hup; exit 5" HUP; echo $CANISTER_SESSION >'"$TOP"'/sup; while :; do sleep 0.05; done' >"$TOP/hup.out" 2>&1 </dev/null &
+bg=$!
+for _ in $(seq 100); do [ -s "$TOP/sup" ] && break; sleep 0.05; done
+sup=$(cat "$TOP/sup")
+kill -INT "$sup"; kill -QUIT "$sup"; kill -TSTP "$sup"; sleep 0.2
+if kill -0 "$sup" 2>/dev/null && ! grep -q got-hup "$TOP/hup.out"; then t_ok "the supervisor ignores SIGINT, SIGQUIT and SIGTSTP"; else t_fail "the supervisor ignores SIGINT, SIGQUIT and SIGTSTP"; fi
+kill -HUP "$sup"
+wait "$bg"
+rc=$?
+t_grep "SIGHUP is forwarded to the shell" "got-hup" "$(cat "$TOP/hup.out")"
+[ "$rc" = 5 ] && t_ok "... and the session exits with the shell's status" || t_fail "... and the session exits with the shell's status (exit $rc)"
+t_run script -qec "$CAN session -- bash -c 'ps -o pgid=,tpgid= -p \$\$'" /dev/null
+pg=$(echo "$T_OUT" | tr -d '\r' | awk 'NF==2 {print $1 "=" $2}' | tail -1)
+[ -n "$pg" ] && [ "${pg%=*}" = "${pg#*=}" ] && t_ok "on a terminal the shell leads the foreground process group" ||
+	t_fail "on a terminal the shell leads the foreground process group (pgid=tpgid: $pg)"
+sess 'su --help >/dev/null 2>&1; echo after'
+t_grep "starting a setuid program prints one line naming the session" "can: session: (/usr/bin/)?su is setuid, but this terminal is a can session \(pid [0-9]+\).*no_new_privs.*outside the session" "$T_ERR"
+sess 'id -u >/dev/null; echo plain'
+t_nogrep "... and nothing for a program that is not setuid" "setuid" "$T_ERR"
+
+# --- more layer sets: orphans, nested layers, can layers ---
+mkdir -p "$P/sub"
+printf 'use canister -r %s/loose.toml\n' "$TOP" >"$P/sub/.envrc"
+sess "$LAYERED"'
+cd "$P"; bash -c "(sleep 0.3; cd /; cat $HOME/.ssh/id_x >$TOP/orphan.out 2>&1; echo done >>$TOP/orphan.out) & exit 0"
+cd /; for _ in $(seq 100); do grep -q done "$TOP/orphan.out" 2>/dev/null && break; sleep 0.05; done; cat "$TOP/orphan.out"
+declare_layer "$P/sub"; wait_state "^layer pending $P/sub"; approve "$P/sub" || echo APPROVE-SUB-FAILED
+cd "$P/sub"; cat "$HOME/secret2" 2>/dev/null && echo LOOSENED-BY-INNER
+cd /; (cd "$P"; exec sleep 2) & sleep 0.3; "$CAN" layers; kill %1'
+t_grep "an orphan of a layered process (its parent gone, then cd /) keeps a layer" "Permission denied.done" "$(echo "$T_OUT" | tr '\n' '.')"
+t_nogrep "... and reads no key" "FAKE-PRIVATE-KEY" "$T_OUT"
+t_nogrep "a nested layer is approved from outside" "APPROVE-SUB-FAILED" "$T_OUT"
+t_nogrep "in nested layers each must allow: the inner one's extra file stays refused by the outer" "LOOSENED-BY-INNER" "$T_OUT"
+t_grep "can layers lists each layer, its state, recipes and its processes" "^$P	active	-	[0-9]+" "$T_OUT"
+t_grep "... the nested one with its recipe" "^$P/sub	active	$TOP/loose.toml	" "$T_OUT"
+rm -rf "$P/sub"
+
 # Approvals persist and are not writable from inside.
 t_grep "the approval is stored as sha256 and dir" "^[0-9a-f]{64} $P$" "$(cat "$H/.local/state/canister/approved" 2>/dev/null)"
 sess "$LAYERED"'
