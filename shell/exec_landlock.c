@@ -196,6 +196,14 @@ static void do_arm(struct exec_ll_tracer *t, struct ll_req *q)
 		return;
 	}
 	char why[200];
+	pid_t tgid = 0, ppid = 0;
+	if (status_field(q->pid, "Tgid", &tgid) == 0 && status_field(tgid, "PPid", &ppid) == 0 &&
+	    ppid == getpid()) {
+		/* Our own child: its exit would race between this thread's wait
+		 * and the supervisor's own waitpid (same thread group). */
+		set_res(res, EXEC_LL_FALLBACK, "a child of the supervisor itself is not traced", 0);
+		return;
+	}
 	int sh = files_shared(q->pid, why, sizeof why);
 	if (sh != 0) {
 		set_res(res, EXEC_LL_FALLBACK, why, 0);

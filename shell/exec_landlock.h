@@ -114,10 +114,12 @@ struct exec_ll_arm_result {
 
 /* Arms one execve notification (see above). pid = the notification's pid
  * (the calling thread). ruleset_fd stays the caller's (one ruleset serves
- * many processes). Safe to call from several threads at once. Falls back
- * when the process is already traced (gdb, strace) or shares its fd table
- * with its parent or a child (clone CLONE_FILES: that process would keep
- * the fd). Returns 0 when ARMED, -1 otherwise (see res->status). */
+ * many processes). Safe to call from several threads at once, never from
+ * a done callback. Falls back when the process is already traced (gdb,
+ * strace), is the supervisor's own child (its exit would be reaped by
+ * whichever of the tracer or the supervisor waits first), or shares its fd
+ * table with its parent or a child (clone CLONE_FILES: that process would
+ * keep the fd). Returns 0 when ARMED, -1 otherwise (see res->status). */
 int exec_landlock_arm(struct exec_ll_tracer *t, int listener_fd, uint64_t notif_id, pid_t pid,
 		      int ruleset_fd, struct exec_ll_arm_result *res);
 

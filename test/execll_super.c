@@ -195,6 +195,17 @@ int main(int argc, char **argv)
 		return 126;
 	pid_t child = fork();
 	if (child == 0) {
+		/* A small init between us and PROG: an armed process is never the
+		 * supervisor's own child (exec_landlock.h), as in session mode. */
+		pid_t g = fork();
+		if (g > 0) {
+			close(sp[0]);
+			close(sp[1]);
+			int gst;
+			while (waitpid(g, &gst, 0) < 0 && errno == EINTR)
+				;
+			_exit(WIFSIGNALED(gst) ? 128 + WTERMSIG(gst) : WEXITSTATUS(gst));
+		}
 		close(sp[0]);
 		int lfd = install_filter(allow_addrule);
 		if (lfd < 0) {
@@ -249,8 +260,8 @@ int main(int argc, char **argv)
 		memset(&req, 0, sizeof req);
 		if (ioctl(lfd, SECCOMP_IOCTL_NOTIF_RECV, &req) < 0)
 			continue;
-		if ((first && (pid_t)req.pid == child) || no_arm || restricted((pid_t)req.pid)) {
-			first = first && (pid_t)req.pid != child;
+		if (first || no_arm || restricted((pid_t)req.pid)) {
+			first = false; /* PROG's own execve */
 			answer(lfd, req.id, true, 0);
 			continue;
 		}
