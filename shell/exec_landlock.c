@@ -74,37 +74,36 @@ static long kcmp_files(pid_t a, pid_t b)
 	return syscall(SYS_kcmp, a, b, KCMP_FILES, 0, 0);
 }
 
-static int status_field(pid_t pid, const char *key, pid_t *out)
+/* Tgid and PPid of a thread, from one read of /proc/TID/status (the Name
+ * line before them is escaped by the kernel: no forged lines). */
+static int tgid_ppid(pid_t pid, pid_t *tgid, pid_t *ppid)
 {
-	char path[64], line[256];
+	char path[64], buf[2048];
 	snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
-	FILE *f = fopen(path, "re");
-	if (!f)
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
 		return -1;
-	size_t kl = strlen(key);
-	int rc = -1;
-	while (fgets(line, sizeof line, f)) {
-		if (strncmp(line, key, kl) == 0 && line[kl] == ':') {
-			*out = (pid_t)atoi(line + kl + 1);
-			rc = 0;
-			break;
-		}
+	ssize_t n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	const char *t = strstr(buf, "\nTgid:"), *p = strstr(buf, "\nPPid:");
+	if (!t || !p) {
+		errno = EINVAL;
+		return -1;
 	}
-	fclose(f);
-	return rc;
+	*tgid = (pid_t)atoi(t + 6);
+	*ppid = (pid_t)atoi(p + 6);
+	return 0;
 }
 
 /* Whether pid's fd table is shared with its parent or a child (clone with
  * CLONE_FILES): that process would keep the ruleset fd after the exec, which
  * only closes it in the exec'ing process's own copy. 0 = not shared, 1 =
  * shared (names the process in why), -1 = cannot tell. */
-static int files_shared(pid_t pid, char *why, size_t whylen)
+static int files_shared(pid_t pid, pid_t tgid, pid_t ppid, char *why, size_t whylen)
 {
-	pid_t tgid = 0, ppid = 0;
-	if (status_field(pid, "Tgid", &tgid) < 0 || status_field(tgid, "PPid", &ppid) < 0) {
-		snprintf(why, whylen, "read /proc/%d/status: %s", (int)pid, errno_name(errno));
-		return -1;
-	}
 	if (ppid > 0) {
 		long r = kcmp_files(pid, ppid);
 		if (r == 0) {
@@ -197,14 +196,17 @@ static void do_arm(struct exec_ll_tracer *t, struct ll_req *q)
 	}
 	char why[200];
 	pid_t tgid = 0, ppid = 0;
-	if (status_field(q->pid, "Tgid", &tgid) == 0 && status_field(tgid, "PPid", &ppid) == 0 &&
-	    ppid == getpid()) {
+	if (tgid_ppid(q->pid, &tgid, &ppid) < 0) {
+		set_res(res, EXEC_LL_FALLBACK, "read /proc/PID/status", errno);
+		return;
+	}
+	if (ppid == getpid()) {
 		/* Our own child: its exit would race between this thread's wait
 		 * and the supervisor's own waitpid (same thread group). */
 		set_res(res, EXEC_LL_FALLBACK, "a child of the supervisor itself is not traced", 0);
 		return;
 	}
-	int sh = files_shared(q->pid, why, sizeof why);
+	int sh = files_shared(q->pid, tgid, ppid, why, sizeof why);
 	if (sh != 0) {
 		set_res(res, EXEC_LL_FALLBACK, why, 0);
 		return;
