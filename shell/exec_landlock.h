@@ -14,11 +14,13 @@
  *     the worker answers CONTINUE.
  *   tracer thread, at the PTRACE_EVENT_EXEC stop:
  *     reads /proc/PID/exe (the file the kernel loaded) for the exe check;
- *     at the first syscall-entry stop of the new image it rewrites that call
- *     into, in turn: kill(probe, 0), landlock_restrict_self(fd, 0),
- *     kill(probe, 0), close(fd), then restores the registers and re-issues
- *     the image's own call, and detaches. Only registers are touched, so
- *     exec-only (non-dumpable) binaries work too.
+ *     makes the new image call, before any instruction of its own:
+ *     kill(probe, 0), landlock_restrict_self(fd, 0), kill(probe, 0),
+ *     close(fd); then restores it and detaches. Two ways (exec_ll_method):
+ *     a blob written at the entry point and run to its int3, or, where the
+ *     text cannot be written (exec-only binaries are not dumpable), only
+ *     registers: each call rewritten at a syscall-entry stop of the new
+ *     image (its first syscall, then re-issued).
  *   The result is verified by two independent facts: the injected
  *   restrict_self's own syscall-exit value (read at a syscall-exit stop whose
  *   entry the tracer saw, never a leftover register), and a signal-scope
@@ -66,6 +68,7 @@ struct exec_ll_report {
 	enum exec_ll_outcome outcome;
 	char why[200]; /* for KILLED, EXEC_FAILED, GONE: what happened */
 	char exe[512]; /* for APPLIED: /proc/PID/exe at the exec stop, "" when unreadable */
+	bool by_blob;  /* for APPLIED: the blob method ran (else the register method) */
 };
 
 /* Called on the tracer thread once per armed process; must not block and
@@ -82,10 +85,22 @@ enum {
 	EXEC_LL_TEST_FAKE_RESTRICT = 1u << 0, /* inject sched_yield instead of restrict_self */
 };
 
+/* How the calls are made in the target (docs/adr/0230 has the numbers). */
+enum exec_ll_method {
+	/* A short blob written at the ELF entry point at the exec stop, run to
+	 * its int3 (3 stops); where the text cannot be written (an exec-only
+	 * image is not dumpable: EIO), the register method. */
+	EXEC_LL_METHOD_AUTO,
+	/* Registers only: each call rewritten at syscall-entry stops (about
+	 * 11 stops). */
+	EXEC_LL_METHOD_REGS,
+};
+
 struct exec_ll_config {
 	exec_ll_done_fn done;     /* required */
 	exec_ll_exe_ok_fn exe_ok; /* NULL: no exe check (and /proc/PID/exe is not required) */
 	void *ctx;
+	enum exec_ll_method method;
 	unsigned test_flags;
 };
 

@@ -17,7 +17,13 @@ enum ll_state {
 	LL_WAIT_ENTRY, /* PTRACE_SYSCALL'd: waiting for a syscall-entry stop to inject at */
 	LL_INJ_EXIT,   /* an injected call is running: its syscall-exit stop next */
 	LL_INJ_ENTRY,  /* rewound to the syscall instruction: the next injected call's entry next */
+	LL_BLOB,       /* the blob written at the entry point runs (PTRACE_CONT): its int3 next */
 };
+
+/* The blob: the same four calls as the register plan, results in r12-r15,
+ * then int3. Written over the image's entry point and restored after. */
+#define LL_BLOB_LEN 67
+#define LL_BLOB_WORDS ((LL_BLOB_LEN + 7) / 8)
 
 struct ll_tracee {
 	pid_t pid; /* the id to ptrace: the thread before the exec, the tgid after */
@@ -29,7 +35,8 @@ struct ll_tracee {
 	long nr[LL_MAX_STEPS];
 	unsigned long long arg0[LL_MAX_STEPS], arg1[LL_MAX_STEPS];
 	long ret[LL_MAX_STEPS];
-	struct user_regs_struct saved; /* at the entry stop injected at */
+	struct user_regs_struct saved; /* at the entry stop injected at, or at the exec stop */
+	unsigned long text[LL_BLOB_WORDS]; /* the image's own bytes under the blob */
 	struct exec_ll_report rep;
 	struct ll_tracee *next;
 };

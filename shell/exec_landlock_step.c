@@ -6,7 +6,9 @@
 #include "util/util.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ptrace.h>
@@ -99,10 +101,90 @@ static void set_call(struct user_regs_struct *r, const struct ll_tracee *tr, int
 
 static bool resume(struct exec_ll_tracer *t, struct ll_tracee *tr, int sig)
 {
-	long req = tr->state == LL_ARMED ? PTRACE_CONT : PTRACE_SYSCALL;
+	long req = (tr->state == LL_ARMED || tr->state == LL_BLOB) ? PTRACE_CONT : PTRACE_SYSCALL;
 	if (ptrace(req, tr->pid, 0, (void *)(long)sig) < 0)
 		return fail(t, tr, "resume tracee", errno);
 	return false;
+}
+
+static bool finish(struct exec_ll_tracer *t, struct ll_tracee *tr);
+
+static size_t put_call(unsigned char *b, size_t o, long nr, unsigned long long a0, bool zero_rsi,
+		       unsigned char save_reg)
+{
+	b[o++] = 0xb8; /* mov eax, imm32 */
+	uint32_t v = (uint32_t)nr;
+	memcpy(b + o, &v, 4);
+	o += 4;
+	b[o++] = 0xbf; /* mov edi, imm32 */
+	v = (uint32_t)a0;
+	memcpy(b + o, &v, 4);
+	o += 4;
+	if (zero_rsi) {
+		b[o++] = 0x31; /* xor esi, esi */
+		b[o++] = 0xf6;
+	}
+	b[o++] = 0x0f; /* syscall */
+	b[o++] = 0x05;
+	b[o++] = 0x49; /* mov r12..r15, rax */
+	b[o++] = 0x89;
+	b[o++] = save_reg;
+	return o;
+}
+
+/* Reads the registers and the text at the entry point, writes the blob.
+ * -1 when the text cannot be read or written (not dumpable: EIO). */
+static int write_blob(struct ll_tracee *tr)
+{
+	if (ptrace(PTRACE_GETREGS, tr->pid, 0, &tr->saved) < 0)
+		return -1;
+	unsigned char b[LL_BLOB_WORDS * 8];
+	size_t o = 0;
+	static const unsigned char save[LL_MAX_STEPS] = { 0xc4, 0xc5, 0xc6, 0xc7 }; /* r12-r15 */
+	for (int k = 0; k < tr->nsteps; k++)
+		o = put_call(b, o, tr->nr[k], tr->arg0[k], tr->nr[k] != SYS_close, save[k]);
+	b[o++] = 0xcc; /* int3 */
+	if (o != LL_BLOB_LEN)
+		return -1;
+	unsigned long long at = tr->saved.rip;
+	for (int w = 0; w < LL_BLOB_WORDS; w++) {
+		errno = 0;
+		long word = ptrace(PTRACE_PEEKTEXT, tr->pid, (void *)(at + 8 * (unsigned)w), 0);
+		if (errno)
+			return -1;
+		tr->text[w] = (unsigned long)word;
+	}
+	memcpy(b + o, (unsigned char *)tr->text + o, sizeof b - o); /* keep the tail of the last word */
+	for (int w = 0; w < LL_BLOB_WORDS; w++) {
+		unsigned long word;
+		memcpy(&word, b + 8 * w, 8);
+		if (ptrace(PTRACE_POKETEXT, tr->pid, (void *)(at + 8 * (unsigned)w), (void *)word) < 0) {
+			for (int k = 0; k < w; k++) /* undo what was written */
+				ptrace(PTRACE_POKETEXT, tr->pid, (void *)(at + 8 * (unsigned)k), (void *)tr->text[k]);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* At the blob's int3: results from r12-r15, text and registers restored. */
+static bool at_blob_trap(struct exec_ll_tracer *t, struct ll_tracee *tr)
+{
+	struct user_regs_struct r;
+	siginfo_t si;
+	if (ptrace(PTRACE_GETREGS, tr->pid, 0, &r) < 0 || ptrace(PTRACE_GETSIGINFO, tr->pid, 0, &si) < 0)
+		return fail(t, tr, "read registers at the blob's end", errno);
+	if (r.rip != tr->saved.rip + LL_BLOB_LEN || si.si_code != SI_KERNEL)
+		return resume(t, tr, SIGTRAP); /* a SIGTRAP from elsewhere: deliver it */
+	tr->ret[0] = (long)r.r12;
+	tr->ret[1] = (long)r.r13;
+	tr->ret[2] = (long)r.r14;
+	tr->ret[3] = (long)r.r15;
+	for (int w = 0; w < LL_BLOB_WORDS; w++)
+		if (ptrace(PTRACE_POKETEXT, tr->pid, (void *)(tr->saved.rip + 8 * (unsigned)w),
+			   (void *)tr->text[w]) < 0)
+			return fail(t, tr, "restore the text at the entry point", errno);
+	return finish(t, tr);
 }
 
 /* At the exec stop: the image is the one the kernel loaded. */
@@ -129,6 +211,10 @@ static bool at_exec(struct exec_ll_tracer *t, struct ll_tracee *tr)
 		}
 	}
 	plan_apply(t, tr);
+	if (t->cfg.method == EXEC_LL_METHOD_AUTO && write_blob(tr) == 0) {
+		tr->state = LL_BLOB;
+		return resume(t, tr, 0);
+	}
 	tr->state = LL_WAIT_ENTRY;
 	return resume(t, tr, 0);
 }
@@ -150,8 +236,16 @@ static bool finish(struct exec_ll_tracer *t, struct ll_tracee *tr)
 	if (tr->ret[tr->nsteps - 1] != 0)
 		return fail(t, tr, "close the ruleset fd in the target", (int)-tr->ret[tr->nsteps - 1]);
 	struct user_regs_struct r = tr->saved;
-	r.rip -= SYSCALL_INSN_LEN;
-	r.rax = r.orig_rax;
+	tr->rep.by_blob = tr->state == LL_BLOB;
+	if (tr->state == LL_BLOB) {
+		/* Saved at the exec stop, inside execve: the image starts with
+		 * execve's return value, 0, and no syscall to restart. */
+		r.rax = 0;
+		r.orig_rax = (unsigned long long)-1;
+	} else {
+		r.rip -= SYSCALL_INSN_LEN; /* re-issue the image's own call */
+		r.rax = r.orig_rax;
+	}
 	if (ptrace(PTRACE_SETREGS, tr->pid, 0, &r) < 0)
 		return fail(t, tr, "restore registers", errno);
 	if (ptrace(PTRACE_DETACH, tr->pid, 0, 0) < 0)
@@ -207,6 +301,7 @@ static bool at_syscall(struct exec_ll_tracer *t, struct ll_tracee *tr)
 		tr->state = LL_INJ_ENTRY;
 		return resume(t, tr, 0);
 	case LL_ARMED:
+	case LL_BLOB:
 		break;
 	}
 	return resume(t, tr, 0);
@@ -248,6 +343,8 @@ bool ll_tracee_event(struct exec_ll_tracer *t, struct ll_tracee *tr, int status)
 	}
 	if (sig == (SIGTRAP | 0x80))
 		return at_syscall(t, tr);
+	if (tr->state == LL_BLOB && sig == SIGTRAP && event == 0)
+		return at_blob_trap(t, tr);
 	/* A signal for the tracee: deliver it. After the exec every handler is
 	 * the default one, so no code of the image runs before the domain. */
 	return resume(t, tr, sig);

@@ -2,7 +2,7 @@
  * (shell/exec_landlock.h), run by test/execll.sh and bench/session_exec.
  *
  *   execll_super [-a PATH]... [-w PATH]... [--exe-prefix P] [--fake-restrict]
- *                [--allow-addrule] [--no-arm] [-q] -- PROG [ARG...]
+ *                [--regs] [--allow-addrule] [--no-arm] [-q] -- PROG [ARG...]
  *
  * Forks PROG under a filter that traps execve/execveat with a listener
  * (WAIT_KILLABLE_RECV) and refuses landlock_add_rule, as the session filter
@@ -11,9 +11,12 @@
  * -a (read) and -w (write) paths, then answered CONTINUE; descendants of a
  * restricted process inherit its domain and are not armed again. Each
  * outcome is printed to stderr as one line:
- *   execll: <outcome> pid=<pid> [exe=<path>] [why=<text>]
+ *   execll: <outcome> pid=<pid> tid=<tid> [via=blob|regs] [exe=<path>] [why=<text>]
  * and a fallback as "execll: fallback pid=<pid> why=<text>".
- * --no-arm only traps and CONTINUEs (the bench's middle case). Exits with
+ * --regs uses only the register method (EXEC_LL_METHOD_REGS).
+ * --delay-continue MS waits between arming and CONTINUE (under 1000 ms):
+ * the window in which a sibling thread holds the ruleset fd, made wide.
+ * --no-arm only traps and CONTINUEs (the control). Exits with
  * PROG's status once it and every armed process are done. */
 
 #include "exec_landlock.h"
@@ -55,9 +58,10 @@ static void on_done(void *ctx, const struct exec_ll_report *r)
 	}
 	if (quiet && r->outcome == EXEC_LL_APPLIED)
 		return;
-	fprintf(stderr, "execll: %s pid=%d tid=%d%s%s%s%s\n", exec_ll_outcome_name(r->outcome),
-		(int)r->pid, (int)r->tid, r->exe[0] ? " exe=" : "", r->exe, r->why[0] ? " why=" : "",
-		r->why);
+	fprintf(stderr, "execll: %s pid=%d tid=%d%s%s%s%s%s\n", exec_ll_outcome_name(r->outcome),
+		(int)r->pid, (int)r->tid,
+		r->outcome != EXEC_LL_APPLIED ? "" : r->by_blob ? " via=blob" : " via=regs",
+		r->exe[0] ? " exe=" : "", r->exe, r->why[0] ? " why=" : "", r->why);
 }
 
 static bool exe_ok(void *ctx, pid_t pid, const char *exe, char *why, size_t whylen)
@@ -145,7 +149,8 @@ int main(int argc, char **argv)
 {
 	struct policy pol;
 	policy_init(&pol);
-	bool fake = false, allow_addrule = false, no_arm = false;
+	bool fake = false, allow_addrule = false, no_arm = false, regs = false;
+	int delay_ms = 0;
 	int i = 1;
 	struct srcpos at = { 0 };
 	for (; i < argc; i++) {
@@ -163,6 +168,10 @@ int main(int argc, char **argv)
 			fake = true;
 		else if (strcmp(argv[i], "--allow-addrule") == 0)
 			allow_addrule = true;
+		else if (strcmp(argv[i], "--delay-continue") == 0 && i + 1 < argc)
+			delay_ms = atoi(argv[++i]);
+		else if (strcmp(argv[i], "--regs") == 0)
+			regs = true;
 		else if (strcmp(argv[i], "--no-arm") == 0)
 			no_arm = true;
 		else if (strcmp(argv[i], "-q") == 0)
@@ -184,6 +193,7 @@ int main(int argc, char **argv)
 		return 126;
 	}
 	struct exec_ll_config cfg = { .done = on_done, .exe_ok = exe_prefix ? exe_ok : NULL,
+				      .method = regs ? EXEC_LL_METHOD_REGS : EXEC_LL_METHOD_AUTO,
 				      .test_flags = fake ? EXEC_LL_TEST_FAKE_RESTRICT : 0 };
 	struct exec_ll_tracer *tr = exec_ll_tracer_start(&cfg, err, sizeof err);
 	if (!tr) {
@@ -269,6 +279,8 @@ int main(int argc, char **argv)
 		exec_landlock_arm(tr, lfd, req.id, (pid_t)req.pid, rs, &res);
 		switch (res.status) {
 		case EXEC_LL_ARMED:
+			if (delay_ms > 0) /* widen the window between ADDFD and the exec */
+				nanosleep(&(struct timespec){ .tv_nsec = delay_ms * 1000000L }, NULL);
 			answer(lfd, req.id, true, 0);
 			break;
 		case EXEC_LL_FALLBACK:
