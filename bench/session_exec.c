@@ -5,8 +5,11 @@
  *   bare       no filter
  *   continue   execve trapped by a listener and answered CONTINUE (the
  *              synchronous wake-up set when the kernel has it)
- *   landlock   trapped, armed with exec_landlock_arm (ADDFD + PTRACE_SEIZE),
- *              CONTINUE, the domain applied and verified at the exec stop
+ *   ll-blob    trapped, armed with exec_landlock_arm (ADDFD + PTRACE_SEIZE),
+ *              CONTINUE, the domain applied and verified at the exec stop by
+ *              a blob at the entry point (EXEC_LL_METHOD_AUTO)
+ *   ll-regs    the same by registers at syscall-entry stops
+ *              (EXEC_LL_METHOD_REGS, what exec-only binaries get)
  * each with everything pinned to one CPU, and with the supervisor (and its
  * tracer thread) on CPU 0 and the runner and its children on CPU 1.
  * Prints the median and p90 per exec in microseconds and the ratios to
@@ -35,8 +38,8 @@
 #include <time.h>
 #include <unistd.h>
 
-enum mode { BARE, CONT, LANDLOCK };
-static const char *const mode_name[] = { "bare", "continue", "landlock" };
+enum mode { BARE, CONT, LANDLOCK, LANDLOCK_REGS };
+static const char *const mode_name[] = { "bare", "continue", "ll-blob", "ll-regs" };
 static unsigned long applied, other;
 static double arm_us_sum;
 static unsigned long arm_n;
@@ -93,9 +96,9 @@ static int cmp_d(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* Runs one case; fills median and p90 (µs per exec). */
-static int run_case(enum mode m, int runner_cpu, int n, int rs, struct exec_ll_tracer *tr,
-		    double *med, double *p90, bool *sync_set)
+/* Runs one batch of n rounds of a case; appends the times (µs) to out. */
+static int run_case(enum mode m, int runner_cpu, int n, int rs, struct exec_ll_tracer *const trs[2],
+		    double *out, bool *sync_set)
 {
 	int sp[2], res[2];
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp) < 0 || pipe2(res, O_CLOEXEC) < 0)
@@ -158,10 +161,10 @@ static int run_case(enum mode m, int runner_cpu, int n, int rs, struct exec_ll_t
 		memset(&q, 0, sizeof q);
 		if (ioctl(lfd, SECCOMP_IOCTL_NOTIF_RECV, &q) < 0)
 			continue;
-		if (m == LANDLOCK) {
+		if (m == LANDLOCK || m == LANDLOCK_REGS) {
 			struct exec_ll_arm_result ar;
 			double a0 = now_us();
-			int armed = exec_landlock_arm(tr, lfd, q.id, (pid_t)q.pid, rs, &ar);
+			int armed = exec_landlock_arm(trs[m == LANDLOCK_REGS], lfd, q.id, (pid_t)q.pid, rs, &ar);
 			arm_us_sum += now_us() - a0;
 			arm_n++;
 			if (armed < 0)
@@ -188,9 +191,7 @@ static int run_case(enum mode m, int runner_cpu, int n, int rs, struct exec_ll_t
 		free(t);
 		return -1;
 	}
-	qsort(t, (size_t)n, sizeof *t, cmp_d);
-	*med = t[n / 2];
-	*p90 = t[n * 9 / 10];
+	memcpy(out, t, want);
 	free(t);
 	return 0;
 }
@@ -214,36 +215,56 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	int ncpu = (int)sysconf(_SC_NPROCESSORS_ONLN);
-	printf("session_exec: fork + execve(/bin/true) + waitpid, %d rounds per case, Landlock ABI %ld\n",
+	printf("session_exec: fork + execve(/bin/true) + waitpid, %d rounds per case in 6 interleaved "
+	       "batches, Landlock ABI %ld\n",
 	       n, abi);
-	printf("%-22s %-9s %12s %12s %10s\n", "cpus", "case", "median us", "p90 us", "x bare");
+	printf("%-22s %-9s %12s %12s %10s %9s\n", "cpus", "case", "median us", "p90 us", "x bare", "+us");
 	for (int layout = 0; layout < (ncpu > 1 ? 2 : 1); layout++) {
 		/* The supervisor and its tracer thread (started after pinning)
 		 * on CPU 0; the runner on 0 (pinned) or 1 (across). */
 		pin(0);
-		struct exec_ll_config cfg = { .done = on_done };
-		struct exec_ll_tracer *tr = exec_ll_tracer_start(&cfg, err, sizeof err);
-		if (!tr) {
-			fprintf(stderr, "session_exec: %s\n", err);
-			return 1;
-		}
-		double bare = 0;
-		for (int m = BARE; m <= LANDLOCK; m++) {
-			double med = 0, p90 = 0;
-			bool sync = false;
-			if (run_case((enum mode)m, layout, n, rs, tr, &med, &p90, &sync) < 0) {
-				fprintf(stderr, "session_exec: case %s failed\n", mode_name[m]);
+		struct exec_ll_tracer *trs[2];
+		for (int k = 0; k < 2; k++) {
+			struct exec_ll_config cfg = { .done = on_done,
+						      .method = k ? EXEC_LL_METHOD_REGS : EXEC_LL_METHOD_AUTO };
+			trs[k] = exec_ll_tracer_start(&cfg, err, sizeof err);
+			if (!trs[k]) {
+				fprintf(stderr, "session_exec: %s\n", err);
 				return 1;
 			}
+		}
+		/* Batches of the four cases interleaved, so that the load of a
+		 * shared machine drifting over the run falls on all of them. */
+		enum { BATCHES = 6 };
+		int per = n / BATCHES > 0 ? n / BATCHES : 1, total = per * BATCHES;
+		double *samples[LANDLOCK_REGS + 1];
+		bool sync = false;
+		for (int m = BARE; m <= LANDLOCK_REGS; m++)
+			samples[m] = calloc((size_t)total, sizeof(double));
+		for (int b = 0; b < BATCHES; b++) {
+			for (int m = BARE; m <= LANDLOCK_REGS; m++) {
+				if (run_case((enum mode)m, layout, per, rs, trs, samples[m] + b * per, &sync) < 0) {
+					fprintf(stderr, "session_exec: case %s failed\n", mode_name[m]);
+					return 1;
+				}
+			}
+		}
+		double bare = 0;
+		for (int m = BARE; m <= LANDLOCK_REGS; m++) {
+			qsort(samples[m], (size_t)total, sizeof(double), cmp_d);
+			double med = samples[m][total / 2], p90 = samples[m][total * 9 / 10];
 			if (m == BARE)
 				bare = med;
-			printf("%-22s %-9s %12.1f %12.1f %9.2fx%s\n",
+			printf("%-22s %-9s %12.1f %12.1f %9.2fx %+9.1f%s\n",
 			       layout ? "across (sup 0, run 1)" : "pinned (all on 0)", mode_name[m], med, p90,
-			       med / bare, m == CONT && !sync ? "  (no sync wake-up)" : "");
+			       med / bare, med - bare, m == CONT && !sync ? "  (no sync wake-up)" : "");
+			free(samples[m]);
 		}
-		while (exec_ll_tracer_pending(tr) > 0)
-			usleep(1000);
-		exec_ll_tracer_stop(tr);
+		for (int k = 0; k < 2; k++) {
+			while (exec_ll_tracer_pending(trs[k]) > 0)
+				usleep(1000);
+			exec_ll_tracer_stop(trs[k]);
+		}
 	}
 	printf("landlock: %lu applied, %lu otherwise; exec_landlock_arm itself %.1f us on average\n",
 	       applied, other, arm_n ? arm_us_sum / (double)arm_n : 0.0);
