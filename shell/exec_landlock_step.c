@@ -333,6 +333,14 @@ bool ll_tracee_event(struct exec_ll_tracer *t, struct ll_tracee *tr, int status)
 			 * execve failed (or was answered with an error). */
 			struct user_regs_struct r;
 			long rv = ptrace(PTRACE_GETREGS, tr->pid, 0, &r) == 0 ? (long)r.rax : 0;
+			/* ERESTARTSYS..ERESTART_RESTARTBLOCK (512-516, kernel-internal):
+			 * the interrupt itself aborted the notification, which only a
+			 * listener without WAIT_KILLABLE_RECV allows; it would loop. */
+			if (rv <= -512 && rv >= -516)
+				return fail(t, tr,
+					    "execve restarted by the tracer's interrupt: the listener needs "
+					    "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV",
+					    0);
 			snprintf(tr->rep.why, sizeof tr->rep.why, "execve failed: %s",
 				 rv < 0 ? errno_name((int)-rv) : "no exec stop");
 			plan_close(tr);

@@ -124,6 +124,12 @@ t_nogrep "fake restrict: nothing read" "TOP-SECRET" "$T_OUT"
 t_expect "fake restrict, registers only: detected and killed" 137 sup --regs --fake-restrict -- "$T" plain /bin/cat "$W/secret"
 t_grep "fake restrict, registers only: the probe caught it" "killed .*verify: the signal-scope probe" "$T_ERR"
 
+# --- a listener without WAIT_KILLABLE_RECV (required): the interrupt
+# aborts the notification; whatever happens, never a silent "applied" ---
+t_expect "no WAIT_KILLABLE_RECV: killed" 137 sup --no-killable -- "$T" plain /bin/cat "$W/secret"
+t_nogrep "no WAIT_KILLABLE_RECV: the secret is never read" "TOP-SECRET" "$T_OUT"
+t_grep "no WAIT_KILLABLE_RECV: says what the listener lacks" "killed .*needs SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV" "$T_ERR"
+
 # --- a sibling thread adding rules to the ruleset before the exec stop:
 # refused by the filter (landlock_add_rule), and the control shows why ---
 ALLOW_EXTRA="--delay-continue 50" t_confined "add-rule race, refused by the filter" addrule

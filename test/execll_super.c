@@ -14,6 +14,8 @@
  *   execll: <outcome> pid=<pid> tid=<tid> [via=blob|regs] [exe=<path>] [why=<text>]
  * and a fallback as "execll: fallback pid=<pid> why=<text>".
  * --regs uses only the register method (EXEC_LL_METHOD_REGS).
+ * --no-killable installs the filter without WAIT_KILLABLE_RECV, which
+ * exec_landlock.h requires: the interrupt stop then aborts the notification.
  * --delay-continue MS waits between arming and CONTINUE (under 1000 ms):
  * the window in which a sibling thread holds the ruleset fd, made wide.
  * --no-arm only traps and CONTINUEs (the control). Exits with
@@ -112,7 +114,7 @@ static bool restricted(pid_t pid)
 	return false;
 }
 
-static int install_filter(bool allow_addrule)
+static int install_filter(bool allow_addrule, bool killable)
 {
 	struct sock_filter f[] = {
 		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 4), /* arch */
@@ -130,7 +132,9 @@ static int install_filter(bool allow_addrule)
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return -1;
 	return (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
-			    SECCOMP_FILTER_FLAG_NEW_LISTENER | SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV, &prog);
+			    SECCOMP_FILTER_FLAG_NEW_LISTENER |
+				    (killable ? SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV : 0),
+			    &prog);
 }
 
 static void answer(int lfd, uint64_t id, bool cont, int err)
@@ -151,6 +155,7 @@ int main(int argc, char **argv)
 	policy_init(&pol);
 	bool fake = false, allow_addrule = false, no_arm = false, regs = false;
 	int delay_ms = 0;
+	bool killable = true;
 	int i = 1;
 	struct srcpos at = { 0 };
 	for (; i < argc; i++) {
@@ -170,6 +175,8 @@ int main(int argc, char **argv)
 			allow_addrule = true;
 		else if (strcmp(argv[i], "--delay-continue") == 0 && i + 1 < argc)
 			delay_ms = atoi(argv[++i]);
+		else if (strcmp(argv[i], "--no-killable") == 0)
+			killable = false;
 		else if (strcmp(argv[i], "--regs") == 0)
 			regs = true;
 		else if (strcmp(argv[i], "--no-arm") == 0)
@@ -217,7 +224,7 @@ int main(int argc, char **argv)
 			_exit(WIFSIGNALED(gst) ? 128 + WTERMSIG(gst) : WEXITSTATUS(gst));
 		}
 		close(sp[0]);
-		int lfd = install_filter(allow_addrule);
+		int lfd = install_filter(allow_addrule, killable);
 		if (lfd < 0) {
 			perror("execll_super: seccomp");
 			_exit(126);
