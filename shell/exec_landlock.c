@@ -181,17 +181,11 @@ static void do_arm(struct exec_ll_tracer *t, struct ll_req *q)
 		set_res(res, EXEC_LL_FALLBACK, "the probe process is gone", 0);
 		return;
 	}
-	struct ll_tracee *old = find_tracee(t, q->pid, true);
-	if (old) {
-		/* The same execve notified again (a signal restarted it after the
-		 * fd was added): reuse the fd if it is still the same ruleset. */
-		if (old->state == LL_ARMED &&
-		    syscall(SYS_kcmp, getpid(), old->pid, KCMP_FILE, q->ruleset_fd, old->fd) == 0) {
-			res->status = EXEC_LL_ARMED;
-			res->target_fd = old->fd;
-			return;
-		}
-		set_res(res, EXEC_LL_ARM_ERROR, "armed already, with another ruleset", 0);
+	if (find_tracee(t, q->pid, true)) {
+		/* The same thread notified again while armed: its execve was
+		 * restarted, which WAIT_KILLABLE_RECV rules out (and the interrupt
+		 * stop kills it for); never stack a second fd. */
+		set_res(res, EXEC_LL_ARM_ERROR, "armed already", 0);
 		return;
 	}
 	char why[200];

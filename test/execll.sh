@@ -45,6 +45,7 @@ t_grep "exec from a second thread: the caller was not the leader" "applied pid=(
 pid=$(printf '%s' "$T_ERR" | sed -n 's/.*applied pid=\([0-9]*\) tid=\([0-9]*\).*/\1 \2/p')
 set -- $pid
 if [ "${1:-x}" != "${2:-x}" ]; then t_ok "thread: reported under the tgid ($1), armed on the thread ($2)"; else t_fail "thread: pid and tid equal ($pid)"; fi
+t_confined "fexecve (execveat, AT_EMPTY_PATH)" fexecve
 t_confined "vfork then exec" vfork
 t_confined "posix_spawn" spawn
 t_confined "exec under a signal flood" flood

@@ -2,6 +2,7 @@
  *
  *   execll_target MODE [PROG ARG...]
  *   plain       exec PROG
+ *   fexecve     exec PROG through an fd (execveat with AT_EMPTY_PATH)
  *   thread      exec PROG from a second thread (the leader waits)
  *   vfork       vfork + exec PROG, wait, exit with its status
  *   spawn       posix_spawn PROG, wait, exit with its status
@@ -126,6 +127,13 @@ int main(int argc, char **argv)
 		return 2;
 	if (strcmp(mode, "plain") == 0) {
 		execv(prog[0], prog);
+		return 127;
+	}
+	if (strcmp(mode, "fexecve") == 0) {
+		int fd = open(prog[0], O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			return 127;
+		fexecve(fd, prog, environ);
 		return 127;
 	}
 	if (strcmp(mode, "thread") == 0) {
