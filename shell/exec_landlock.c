@@ -458,6 +458,8 @@ int exec_landlock_arm(struct exec_ll_tracer *t, int listener_fd, uint64_t notif_
 		return -1;
 	}
 	q.next = t->reqs;
+	/* q lives until the tracer marks it done, which this function waits for. */
+	// cppcheck-suppress autoVariables
 	t->reqs = &q;
 	pthread_mutex_unlock(&t->mu);
 	wake(t);
