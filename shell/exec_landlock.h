@@ -77,7 +77,11 @@ typedef void (*exec_ll_done_fn)(void *ctx, const struct exec_ll_report *r);
 /* Optional exe check, on the tracer thread at the exec stop: return true to
  * let the image run. exe is the file the kernel loaded. An unreadable
  * /proc/PID/exe (exec-only binaries are non-dumpable) never reaches it: the
- * process is killed (fail closed). */
+ * process is killed (fail closed). It is also the race-free place to
+ * re-decide the layer: a sibling thread may have changed the cwd between
+ * the notification and the exec; at this stop the process is stopped and
+ * single-threaded, so /proc/PID/cwd is its cwd at the exec (only a
+ * clone(CLONE_FS) sibling could still move it). */
 typedef bool (*exec_ll_exe_ok_fn)(void *ctx, pid_t pid, const char *exe, char *why, size_t whylen);
 
 /* Test-only behaviours (test/execll.sh proves the verification can fail). */
