@@ -229,7 +229,11 @@ static void do_arm(struct exec_ll_tracer *t, struct ll_req *q)
 	if (fd < 0) {
 		int e = errno;
 		ll_kill_reap(q->pid);
-		set_res(res, EXEC_LL_ARM_ERROR, "SECCOMP_IOCTL_NOTIF_ADDFD", e);
+		set_res(res, EXEC_LL_ARM_ERROR,
+			e == ENOENT ? "SECCOMP_IOCTL_NOTIF_ADDFD (the notification is gone: the process "
+				      "died, or the listener lacks WAIT_KILLABLE_RECV)"
+				    : "SECCOMP_IOCTL_NOTIF_ADDFD",
+			e);
 		return;
 	}
 	struct ll_tracee *tr = xcalloc(1, sizeof *tr);

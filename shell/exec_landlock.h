@@ -138,7 +138,9 @@ struct exec_ll_arm_result {
  * strace), is the supervisor's own child (its exit would be reaped by
  * whichever of the tracer or the supervisor waits first), or shares its fd
  * table with its parent or a child (clone CLONE_FILES: that process would
- * keep the fd). Returns 0 when ARMED, -1 otherwise (see res->status). */
+ * keep the fd), or when that cannot be told (kcmp refused: a parent or
+ * child that is not dumpable). Returns 0 when ARMED, -1 otherwise (see
+ * res->status). */
 int exec_landlock_arm(struct exec_ll_tracer *t, int listener_fd, uint64_t notif_id, pid_t pid,
 		      int ruleset_fd, struct exec_ll_arm_result *res);
 

@@ -192,6 +192,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: execll_super [options] -- PROG [ARG...]\n");
 		return 2;
 	}
+	/* As the session supervisor is (DESIGN.md section 8): not dumpable, so
+	 * a same-user process cannot strace it. */
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	char err[300];
 	long abi = can_landlock_create_ruleset(NULL, 0, LANDLOCK_CREATE_RULESET_VERSION);
 	int rs = ll_ruleset_build(&pol, NULL, 0, (int)abi, err, sizeof err);
@@ -214,6 +217,7 @@ int main(int argc, char **argv)
 	if (child == 0) {
 		/* A small init between us and PROG: an armed process is never the
 		 * supervisor's own child (exec_landlock.h), as in session mode. */
+		prctl(PR_SET_DUMPABLE, 1, 0, 0, 0); /* as the session's shell sets it back */
 		pid_t g = fork();
 		if (g > 0) {
 			close(sp[0]);
