@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <glob.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -30,6 +31,15 @@
 static const char *const dev_paths[] = {
 	"/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom",
 	"/dev/tty",  "/dev/ptmx", "/dev/pts",
+};
+
+/* The dynamic loaders a program may name as its ELF interpreter: the
+ * kernel opens that file for execution too, so with allow_execve they need
+ * the execute right (ADR 0071; the same list as core/sandbox/landlock.c). */
+static const char *const loader_globs[] = {
+	"/lib64/ld-linux*.so*", "/lib/ld-linux*.so*", "/lib/ld-musl-*.so*",
+	"/lib/*-linux-gnu*/ld-linux*.so*", "/usr/lib/*-linux-gnu*/ld-linux*.so*",
+	"/usr/lib64/ld-linux*.so*", "/usr/lib/ld-linux*.so*",
 };
 
 static __thread char why_buf[600];
@@ -153,6 +163,17 @@ int ll_ruleset_build(const struct policy *p, const char *const *writable, size_t
 		if (add_path(rs, p->proc.allow_execve.v[i].s, R_EXEC | LANDLOCK_ACCESS_FS_READ_FILE, abi, err,
 			     errlen) < 0)
 			goto fail;
+	for (size_t i = 0; p->proc.allow_execve.n && i < ARRAY_LEN(loader_globs); i++) {
+		glob_t g;
+		if (glob(loader_globs[i], 0, NULL, &g) != 0)
+			continue;
+		int rc = 0;
+		for (size_t k = 0; rc == 0 && k < g.gl_pathc; k++)
+			rc = add_path(rs, g.gl_pathv[k], R_EXEC | LANDLOCK_ACCESS_FS_READ_FILE, abi, err, errlen);
+		globfree(&g);
+		if (rc < 0)
+			goto fail;
+	}
 	for (size_t i = 0; i < ARRAY_LEN(dev_paths); i++)
 		if (add_path(rs, dev_paths[i], R_DEV | LANDLOCK_ACCESS_FS_READ_DIR, abi, err, errlen) < 0)
 			goto fail;

@@ -25,7 +25,8 @@ bool ll_policy_expressible(const struct policy *p, const char **why);
  * (at least 6: the signal scope is what exec_landlock verifies with):
  * allow = read (and execute unless allow_execve names what may run),
  * allow_write and writable = read, write, create, remove, execute,
- * allow_execve = execute, the terminal and null devices = read and write,
+ * allow_execve = execute (and the dynamic loaders, which the kernel opens
+ * for execution too), the terminal and null devices = read and write,
  * /proc = read; TCP connect only to the [network] ports' host ports unless
  * egress = "direct"; signals and abstract unix sockets scoped. Paths that
  * do not exist are skipped. Returns the fd, or -1 with "what: why" in err. */

@@ -130,6 +130,48 @@ static void built_ruleset_allows_and_denies(void **state)
 	policy_free(&p);
 }
 
+/* allow_execve: only what it names runs, dynamic binaries included (the
+ * loader gets the execute right). */
+static void allow_execve_limits_exec(void **state)
+{
+	(void)state;
+	long abi = can_landlock_create_ruleset(NULL, 0, LANDLOCK_CREATE_RULESET_VERSION);
+	if (abi < 6) {
+		skip();
+		return;
+	}
+	struct policy p;
+	policy_init(&p);
+	const char *ro[] = { "/usr", "/bin", "/lib", "/lib64", "/etc" };
+	for (size_t i = 0; i < sizeof ro / sizeof ro[0]; i++)
+		plist_add(&p.fs.allow, ro[i], at);
+	plist_add(&p.proc.allow_execve, "/usr/bin/true", at);
+	char err[300];
+	int rs = ll_ruleset_build(&p, NULL, 0, (int)abi, err, sizeof err);
+	assert_true(rs >= 0);
+	int results[2];
+	for (int k = 0; k < 2; k++) {
+		pid_t c = fork();
+		if (c == 0) {
+			prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+			if (can_landlock_restrict_self(rs, 0) < 0)
+				_exit(10);
+			int dn = open("/dev/null", O_WRONLY);
+			dup2(dn, 2);
+			char *const argv[] = { k ? "/usr/bin/false" : "/usr/bin/true", NULL };
+			execv(argv[0], argv);
+			_exit(errno == EACCES ? 20 : 21);
+		}
+		int st;
+		waitpid(c, &st, 0);
+		results[k] = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+	}
+	assert_int_equal(results[0], 0);  /* true ran (through ld.so) */
+	assert_int_equal(results[1], 20); /* false: EACCES */
+	close(rs);
+	policy_free(&p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -139,6 +181,7 @@ int main(void)
 		cmocka_unit_test(mask_is_not),
 		cmocka_unit_test(old_abi_is_refused),
 		cmocka_unit_test(built_ruleset_allows_and_denies),
+		cmocka_unit_test(allow_execve_limits_exec),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
