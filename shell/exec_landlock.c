@@ -285,8 +285,11 @@ static void drop_tracee(struct exec_ll_tracer *t, struct ll_tracee *tr)
 static void handle_event(struct exec_ll_tracer *t, pid_t p, int st)
 {
 	if (p == t->probe) {
-		if (WIFEXITED(st) || WIFSIGNALED(st))
+		if (WIFEXITED(st) || WIFSIGNALED(st)) {
+			pthread_mutex_lock(&t->mu);
 			t->probe = 0; /* later arms fall back */
+			pthread_mutex_unlock(&t->mu);
+		}
 		return;
 	}
 	struct ll_tracee *tr = find_tracee(t, p, false);
@@ -442,6 +445,14 @@ unsigned exec_ll_tracer_pending(struct exec_ll_tracer *t)
 	unsigned n = t->pending;
 	pthread_mutex_unlock(&t->mu);
 	return n;
+}
+
+pid_t exec_ll_tracer_probe_pid(struct exec_ll_tracer *t)
+{
+	pthread_mutex_lock(&t->mu);
+	pid_t p = t->probe;
+	pthread_mutex_unlock(&t->mu);
+	return p;
 }
 
 int exec_landlock_arm(struct exec_ll_tracer *t, int listener_fd, uint64_t notif_id, pid_t pid,

@@ -118,6 +118,12 @@ struct exec_ll_tracer *exec_ll_tracer_start(const struct exec_ll_config *cfg, ch
 void exec_ll_tracer_stop(struct exec_ll_tracer *t);
 /* Processes armed and not yet reported. */
 unsigned exec_ll_tracer_pending(struct exec_ll_tracer *t);
+/* The probe process's pid (0 once it is gone). It is a child of the tracer
+ * thread: the supervisor must protect it as it protects itself (the filter
+ * refuses signals, ptrace and pidfd_open aimed at it) and must not reap it
+ * (wait for its own children by pid, or with __WNOTHREAD). If it dies,
+ * later arms fall back to emulation. */
+pid_t exec_ll_tracer_probe_pid(struct exec_ll_tracer *t);
 
 enum exec_ll_arm_status {
 	EXEC_LL_ARMED,     /* answer CONTINUE; the report follows on the tracer thread */

@@ -54,7 +54,7 @@ struct exec_ll_tracer {
 	struct exec_ll_config cfg;
 	pthread_t thread;
 	pid_t tid;   /* the tracer thread */
-	pid_t probe; /* the signal-scope probe process, 0 when gone */
+	pid_t probe; /* the signal-scope probe process, 0 when gone (written under mu) */
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	struct ll_req *reqs; /* under mu */

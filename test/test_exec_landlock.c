@@ -183,6 +183,28 @@ static void own_child_falls_back(void **state)
 	exec_ll_tracer_stop(t);
 }
 
+/* The probe killed from outside: seen, and later arms fall back. */
+static void dead_probe_falls_back(void **state)
+{
+	(void)state;
+	struct exec_ll_tracer *t = start();
+	pid_t probe = exec_ll_tracer_probe_pid(t);
+	assert_true(probe > 0);
+	assert_int_equal(kill(probe, SIGKILL), 0);
+	for (int i = 0; i < 2000 && exec_ll_tracer_probe_pid(t) != 0; i++)
+		usleep(1000);
+	assert_int_equal(exec_ll_tracer_probe_pid(t), 0);
+	struct family f;
+	make_family(&f, PLAIN);
+	struct exec_ll_arm_result r;
+	assert_int_equal(exec_landlock_arm(t, -1, 1, f.grandchild, 0, &r), -1);
+	assert_int_equal(r.status, EXEC_LL_FALLBACK);
+	assert_non_null(strstr(r.why, "probe"));
+	assert_int_equal(kill(f.grandchild, 0), 0);
+	family_end(&f, true);
+	exec_ll_tracer_stop(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -192,6 +214,7 @@ int main(void)
 		cmocka_unit_test(traced_already_falls_back_untouched),
 		cmocka_unit_test(shared_fd_table_falls_back),
 		cmocka_unit_test(own_child_falls_back),
+		cmocka_unit_test(dead_probe_falls_back),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
