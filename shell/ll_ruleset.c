@@ -131,6 +131,10 @@ static int add_path(int rs, const char *path, uint64_t rights, int abi, char *er
 int ll_ruleset_build(const struct policy *p, const char *const *writable, size_t nwritable, int abi,
 		     char *err, size_t errlen)
 {
+	if (abi < 0) {
+		snprintf(err, errlen, "Landlock is not available: %s", errno_name(-abi));
+		return -1;
+	}
 	if (abi < 6) {
 		snprintf(err, errlen,
 			 "Landlock ABI %d has no signal scoping (ABI 6): the domain applied at exec "

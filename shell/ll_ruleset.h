@@ -22,7 +22,8 @@ bool ll_layer_expressible(const struct policy *p, const char *const *writable, s
 bool ll_policy_expressible(const struct policy *p, const char **why);
 
 /* Builds the ruleset (an O_CLOEXEC fd in the caller) for Landlock ABI abi
- * (at least 6: the signal scope is what exec_landlock verifies with):
+ * (at least 6: the signal scope is what exec_landlock verifies with; a
+ * negative abi is -errno from the version probe, refused with its name):
  * allow = read (and execute unless allow_execve names what may run),
  * allow_write and writable = read, write, create, remove, execute,
  * allow_execve = execute (and the dynamic loaders, which the kernel opens

@@ -85,6 +85,8 @@ static void old_abi_is_refused(void **state)
 	char err[300];
 	assert_int_equal(ll_ruleset_build(&p, NULL, 0, 5, err, sizeof err), -1);
 	assert_non_null(strstr(err, "ABI 5"));
+	assert_int_equal(ll_ruleset_build(&p, NULL, 0, -EOPNOTSUPP, err, sizeof err), -1);
+	assert_non_null(strstr(err, "not available: EOPNOTSUPP"));
 	policy_free(&p);
 }
 
