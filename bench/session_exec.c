@@ -209,6 +209,8 @@ int main(int argc, char **argv)
 		plist_add(&pol.fs.allow, ro[i], at);
 	char err[300];
 	long abi = can_landlock_create_ruleset(NULL, 0, LANDLOCK_CREATE_RULESET_VERSION);
+	if (abi < 0)
+		abi = -errno;
 	int rs = ll_ruleset_build(&pol, NULL, 0, (int)abi, err, sizeof err);
 	if (rs < 0) {
 		fprintf(stderr, "session_exec: %s\n", err);

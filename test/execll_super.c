@@ -197,6 +197,8 @@ int main(int argc, char **argv)
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	char err[300];
 	long abi = can_landlock_create_ruleset(NULL, 0, LANDLOCK_CREATE_RULESET_VERSION);
+	if (abi < 0)
+		abi = -errno;
 	int rs = ll_ruleset_build(&pol, NULL, 0, (int)abi, err, sizeof err);
 	if (rs < 0) {
 		fprintf(stderr, "can: ruleset: %s\n", err);
