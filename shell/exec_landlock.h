@@ -22,10 +22,13 @@
  *     registers: each call rewritten at a syscall-entry stop of the new
  *     image (its first syscall, then re-issued).
  *   The result is verified by two independent facts: the injected
- *   restrict_self's own syscall-exit value (read at a syscall-exit stop whose
- *   entry the tracer saw, never a leftover register), and a signal-scope
- *   probe: kill(probe, 0) is allowed before and refused (EPERM) after, which
- *   only a new Landlock domain does. Any doubt: SIGKILL, reap, report KILLED.
+ *   restrict_self's own return value (read at a syscall-exit stop whose
+ *   entry the tracer saw, or stored by the blob right after its syscall
+ *   instruction; never a leftover register), and a signal-scope probe:
+ *   kill(probe, 0) is allowed before and refused (EPERM) after, which only a
+ *   new Landlock domain does. (A process in a domain already has the probe
+ *   refused before: then the return value is the evidence left.) Any
+ *   doubt: SIGKILL, reap, report KILLED.
  *   A failed execve gives no exec stop: the interrupt stop after it is where
  *   the tracer closes the fd again and detaches (EXEC_FAILED).
  *
@@ -37,6 +40,8 @@
  *   - landlock_add_rule REFUSED for session processes: between ADDFD and the
  *     exec stop a sibling thread of the target holds the ruleset fd and could
  *     add rules to it (adding rules widens a ruleset before it is applied);
+ *   - the probe process protected like the supervisor, and not reaped by
+ *     it (exec_ll_tracer_probe_pid());
  *   - SIGCHLD not set to SIG_IGN (the tracer must see its tracees die);
  *   - EXEC_LL_WAKE_SIGNAL left to the tracer (it is sent to the tracer thread
  *     only, with tgkill, to wake it from waitid).
