@@ -35,10 +35,33 @@ static const struct ecase cases[] = {
 	/* older spellings */
 	{ "legacy_deny_all", "[network]\ndeny_all = true\n",
 	  E "2:1: error: unknown key 'deny_all' in [network]: an older spelling; today write egress = \"none\"\n" },
-	{ "legacy_allow_domains", "[network]\nallow_domains = [\"a.example\"]\n",
-	  E "2:1: error: unknown key 'allow_domains' in [network]: an older spelling; today write a [[host]] block with domain = \"...\"\n" },
+	{ "legacy_allowed_domains", "[network]\nallowed_domains = [\"a.example\", \"b.example\"]\n",
+	  E "2:1: error: unknown key 'allowed_domains' in [network]: an older spelling; today write these blocks, after the other tables:\n"
+	    "    [[host]]\n    domain = \"a.example\"\n\n    [[host]]\n    domain = \"b.example\"\n" },
 	{ "legacy_allowed_paths", "[filesystem]\nallowed_paths = [\"/x\"]\n",
-	  E "2:1: error: unknown key 'allowed_paths' in [filesystem]: an older spelling; today write allow\n" },
+	  E "2:1: error: unknown key 'allowed_paths' in [filesystem]: an older spelling; today write allow = [\"/x\"]\n" },
+	/* the full corrected line, built from what was written (issue 15) */
+	{ "legacy_deny_all_beside_domains", "[network]\nallow_domains = [\"a.example\"]\ndeny_all = true\n",
+	  E "2:1: warning: 'allow_domains' in [network] is Canister's older spelling; it is loaded as "
+	    "[[host]] blocks with the relaxed contract. Write instead:\n    [[host]]\n"
+	    "    domain = \"a.example\"\n    contract_mode = \"relaxed\"\n"
+	  E "3:1: error: unknown key 'deny_all' in [network]: an older spelling; today write egress = \"proxy-only\"\n" },
+	{ "legacy_deny_all_false", "[network]\ndeny_all = false\n",
+	  E "2:1: error: unknown key 'deny_all' in [network]: an older spelling; today write egress = \"direct\"\n" },
+	{ "legacy_rename_keeps_value", "[process]\npids_max = 32\n",
+	  E "2:1: error: unknown key 'pids_max' in [process]: an older spelling; today write max_pids = 32\n" },
+	{ "legacy_rename_quotes", "[filesystem]\nwritable = [\"/a \\\"b\\\"\"]\n",
+	  E "2:1: error: unknown key 'writable' in [filesystem]: an older spelling; today write allow_write = [\"/a \\\"b\\\"\"]\n" },
+	{ "legacy_env_table", "[env]\nLANG = \"C\"\n\"A.B\" = \"x\"\n",
+	  E "1:2: error: unknown section [env]: an older spelling; today write env = { LANG = \"C\", \"A.B\" = \"x\" } in [process]\n" },
+	{ "legacy_strict_mode", "strict_mode = true\n",
+	  E "1:1: error: unknown key 'strict_mode' at top level: an older spelling; today write strict = true\n" },
+	{ "legacy_canister_baseline", "[recipe]\nbaseline = \"node\"\n",
+	  E "2:1: error: unknown key 'baseline' in [recipe]: an older spelling; today write nothing: delete the line; can has one syscall baseline (the built-in default), and a tool's extra calls go in [syscalls] allow_extra\n" },
+	{ "legacy_canister_profile", "[profile]\nname = \"node\"\n",
+	  E "1:2: error: unknown section [profile]: an older spelling; today write nothing: delete the [profile] table; can has one syscall baseline (the built-in default), the name goes in [recipe] name\n" },
+	{ "allow_domains_bad_entry", "[network]\nallow_domains = [\"a.example\", 3]\n",
+	  E "2:31: error: 'allow_domains' in [network]: expected array of strings, found integer in the array\n" },
 	{ "legacy_dlp_section", "[dlp]\nenabled = true\n",
 	  E "1:2: error: unknown section [dlp]: an older spelling; today write [network.dlp]\n" },
 	/* types */

@@ -85,8 +85,17 @@ void schema_print_reference(FILE *out)
 		}
 	}
 	fputs("\n## Older spellings\n\n"
-	      "These names appeared in blog posts and earlier versions. They are errors\n"
-	      "today; the message says what to write instead.\n\n"
+	      "These names appear in the blog posts that introduced Canister, in the\n"
+	      "Rust Canister's published recipes and in earlier versions. Each is an\n"
+	      "error whose message prints the full line to write instead, built from\n"
+	      "the value written (`allowed_ips = [\"10.0.0.0/8\"]` is answered with\n"
+	      "`allow_ips = [\"10.0.0.0/8\"]`), except `[network] allow_domains`, which\n"
+	      "most of Canister's recipes use: it loads, as one `[[host]]` block per\n"
+	      "domain with `contract_mode = \"relaxed\"`, and warns once per file with\n"
+	      "the replacement TOML; `can recipe show` prints that form (ADR 0163).\n"
+	      "Canister's `checksums.toml` is not a recipe and is never read as one;\n"
+	      "its own `default.toml` uses `[syscalls] allow`/`deny`, which only can's\n"
+	      "built-in default may (theirs is never needed: the baseline is built in).\n\n"
 	      "| Where | Old | Today |\n|---|---|---|\n", out);
 	for (size_t i = 0; i < schema_nlegacy; i++) {
 		const struct legacy_name *l = &schema_legacy[i];
