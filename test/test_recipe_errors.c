@@ -60,6 +60,16 @@ static const struct ecase cases[] = {
 	  E "2:1: error: unknown key 'baseline' in [recipe]: an older spelling; today write nothing: delete the line; can has one syscall baseline (the built-in default), and a tool's extra calls go in [syscalls] allow_extra\n" },
 	{ "legacy_canister_profile", "[profile]\nname = \"node\"\n",
 	  E "1:2: error: unknown section [profile]: an older spelling; today write nothing: delete the [profile] table; can has one syscall baseline (the built-in default), the name goes in [recipe] name\n" },
+	/* always-refused syscalls are a load error, and the way out is not
+	 * --allow-degraded=seccomp (issue 12, ADR 0165) */
+	{ "allow_extra_always_refused", "[syscalls]\nallow_extra = [\"mlock\", \"ptrace\"]\n",
+	  E "2:25: error: 'allow_extra' in [syscalls]: 'ptrace' is always refused: it reads and writes "
+	    "other processes' memory and registers; no recipe can allow it (see docs/seccomp.md and "
+	    "docs/adr/0165-ptrace-stays-refused.md)\n" },
+	{ "allow_extra_io_uring", "[syscalls]\nallow_extra = [\"io_uring_setup\"]\n",
+	  E "2:16: error: 'allow_extra' in [syscalls]: 'io_uring_setup' is always refused: io_uring "
+	    "performs I/O that seccomp never sees; no recipe can allow it (see docs/seccomp.md and "
+	    "docs/adr/0165-ptrace-stays-refused.md)\n" },
 	{ "allow_domains_bad_entry", "[network]\nallow_domains = [\"a.example\", 3]\n",
 	  E "2:31: error: 'allow_domains' in [network]: expected array of strings, found integer in the array\n" },
 	{ "legacy_dlp_section", "[dlp]\nenabled = true\n",
@@ -249,6 +259,11 @@ static void valid_recipe_loads(void **state)
 	assert_int_equal(p.fs.allow.v[2].at.col, 28);
 	assert_int_equal(p.nhosts, 1);
 	assert_int_equal(p.hosts[0].at.line, 4);
+	policy_free(&p);
+	/* denying an always-refused call again is fine (control for
+	 * allow_extra_always_refused) */
+	p = t_load("deny.toml", "[syscalls]\ndeny_extra = [\"ptrace\"]\nallow_extra = [\"mlock\"]\n");
+	assert_int_equal(p.sys.deny_extra.n, 1);
 	policy_free(&p);
 }
 
