@@ -44,4 +44,63 @@ if command -v python3 >/dev/null; then
 else
 	t_skip "python3 is not installed: ptrace inside a run"
 fi
+# --- a recipe in Canister's style: allow_domains loads, warns once, and
+# show prints the [[host]] form, which loads without a warning (issue 16)
+R=$XDG_CONFIG_HOME/canister/recipes
+mkdir -p "$R"
+cat >"$R/pipc.toml" <<'EOT'
+[recipe]
+description = "pip, as Canister writes it"
+[network]
+allow_domains = ["pypi.org", "files.pythonhosted.org"]
+EOT
+t_expect "a Canister recipe with allow_domains validates" 0 "$CAN" recipe validate "$R/pipc.toml"
+t_grep "... with a warning at the key" "pipc.toml:4:1: warning: 'allow_domains' in \[network\] is Canister's older spelling" "$T_ERR"
+t_grep "... that prints the replacement TOML" '^    domain = "files.pythonhosted.org"$' "$T_ERR"
+t_expect "can run -r pipc runs" 0 "$CAN" run -r pipc -- /bin/true
+t_ok_if() { if eval "$2"; then t_ok "$1"; else t_fail "$1"; t_diag "$T_ERR"; fi; }
+t_ok_if "... warning once for the file" '[ "$(grep -c "allow_domains" <<<"$T_ERR")" = 1 ]'
+t_run "$CAN" recipe show -r pipc
+printf '%s\n' "$T_OUT" >shown.toml
+t_grep "show prints the [[host]] form" '^domain = "pypi.org"$' "$T_OUT"
+t_grep "... with the relaxed contract" '^contract_mode = "relaxed"$' "$T_OUT"
+t_nogrep "... and not the old key" 'allow_domains' "$T_OUT"
+t_expect "the shown form loads" 0 "$CAN" recipe validate shown.toml
+t_is_empty "... without a warning" "$T_ERR"
+rm -f "$R/pipc.toml"
+
+# --- can recipe list: the baseline line, auto-detected recipes, grants
+mkdir -p "$R" .canister
+printf '[recipe]\ndescription = "mine"\nmatch_prefix = ["/opt/mine/"]\n[filesystem]\nallow_write = ["/opt/w"]\n[[host]]\ndomain = "a.example"\n' >"$R/mine.toml"
+printf '[recipe]\ndescription = "plain"\n' >"$R/plain.toml"
+printf '[recipe]\ndescription = "project"\nmatch_prefix = ["/opt/p/"]\n' >.canister/proj.toml
+t_expect "recipe list exits 0" 0 "$CAN" recipe list
+t_grep "list starts with the baseline's syscall counts" '^default: [0-9]{3} syscalls allowed, [0-9]+ always refused' "$(head -n 1 <<<"$T_OUT")"
+t_grep "... the built-in node is marked auto-detected" '^node +built-in +auto ' "$T_OUT"
+t_grep "... a user recipe with match_prefix is too" '^mine +user +auto mine$' "$T_OUT"
+t_grep "... one without is not" '^plain +user +plain$' "$T_OUT"
+t_grep "... nor a project's own, which is never auto-detected" '^proj +project +project$' "$T_OUT"
+t_grep "... base is not" '^base +built-in +Paths' "$T_OUT"
+t_grep "... what a recipe grants, in one line" '^ +grants: writes /opt/w; hosts a.example$' "$T_OUT"
+t_grep "... nothing beyond the baseline said so" '^ +grants: nothing beyond the baseline$' "$T_OUT"
+rm -rf "$R/mine.toml" "$R/plain.toml" .canister
+
+# --- can recipe show CMD: the policy can run -- CMD gets (auto-detection too)
+if command -v node >/dev/null; then
+	t_expect "recipe show node -e 1 (a bare command) exits 0" 0 "$CAN" recipe show node -e 1
+	shown=$(sed -n 's/^# recipe: //p' <<<"$T_OUT")
+	t_grep "... node is auto-detected" '^node \(built-in, auto-detected' "$shown"
+	t_expect "can run -v -- node -e 1" 0 "$CAN" run -v -- node -e 1
+	ran=$(sed -n 's/^can: recipe: //p' <<<"$T_ERR")
+	t_ok_if "... show's recipes are exactly the ones can run loads" '[ -n "$ran" ] && [ "$shown" = "$ran" ]'
+	t_run "$CAN" recipe show -r npm -- node -e 1
+	shown=$(sed -n 's/^# recipe: //p' <<<"$T_OUT")
+	t_run "$CAN" run -v -r npm -- node -e 1
+	ran=$(sed -n 's/^can: recipe: //p' <<<"$T_ERR")
+	t_ok_if "... with -r as well" '[ -n "$ran" ] && [ "$shown" = "$ran" ]'
+	t_run "$CAN" recipe show -r python -- node -e 1
+	t_ok_if "control: another -r gives another list" '[ "$(sed -n "s/^# recipe: //p" <<<"$T_OUT")" != "$ran" ]'
+else
+	t_skip "node is not installed: recipe show CMD against can run -v"
+fi
 t_done

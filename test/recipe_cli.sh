@@ -17,7 +17,9 @@ t_grep "unknown flag gives a hint" "Try 'can help recipe'" "$T_ERR"
 t_expect "-r without a value is a usage error" 2 "$CAN" recipe show -r
 t_grep "-r without a value says so" "needs a value" "$T_ERR"
 t_expect "--json is only for show" 2 "$CAN" recipe explain --json
-t_expect "a stray operand to show is a usage error" 2 "$CAN" recipe show node
+t_expect "an operand to show is the command, as can run -- CMD" 0 "$CAN" recipe show node
+t_grep "... whose recipes are auto-detected" '^# recipe: node \(built-in, auto-detected: ' "$T_OUT"
+t_expect "a command both with -c and as an operand is a usage error" 2 "$CAN" recipe show -c node node
 t_expect "validate without files is a usage error" 2 "$CAN" recipe validate
 
 t_expect "list exits 0" 0 "$CAN" recipe list

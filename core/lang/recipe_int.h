@@ -116,6 +116,13 @@ size_t recipe_autodetect(const char *cmd_path, const struct expand_env *env, cha
  * (project_trust.c, docs/adr/0162). */
 void recipe_project_check(const struct policy *p, const struct expand_env *env, struct diags *d);
 
+/* One line of what a recipe grants ("writes $HOME/.npm; egress proxy-only
+ * to registry.npmjs.org; runs /usr/bin/node, /usr/bin/npm +2 more"), and
+ * the number of syscalls a policy allows (the always-refused ones never
+ * count) and of always-refused ones (policy_summary.c). */
+char *policy_grants_line(const struct policy *p);
+void policy_syscall_counts(const struct policy *p, size_t *allowed, size_t *always_refused);
+
 /* Printing (recipe_print.c). */
 enum print_mode { PRINT_TOML, PRINT_EXPLAIN, PRINT_JSON };
 void policy_print(const struct policy *p, enum print_mode mode, FILE *out);
