@@ -103,4 +103,29 @@ if command -v node >/dev/null; then
 else
 	t_skip "node is not installed: recipe show CMD against can run -v"
 fi
+# --- variables of the user's environment in paths (ADR 0164)
+gp=$T_HOME/go-lang-cli
+rm -rf "$gp"
+mkdir -p "$gp/pkg" "$T_HOME/.ssh"
+echo FAKE-KEY-LANG >"$T_HOME/.ssh/id_lang_test"
+printf '[filesystem]\nallow_write = ["$GOPATH/pkg"]\n' >gopath.toml
+t_expect "control: without the recipe the sandbox cannot write \$GOPATH/pkg" 2 \
+	"$CAN" run -- /bin/sh -c "echo made >$gp/pkg/f"
+t_expect "allow_write = [\"\$GOPATH/pkg\"] with GOPATH set: the write works" 0 \
+	env GOPATH="$gp" "$CAN" run -r ./gopath.toml -- /bin/sh -c "echo made >$gp/pkg/f"
+t_grep "... and the file is on the host" '^made$' "$(cat "$gp/pkg/f" 2>/dev/null)"
+t_expect "GOPATH unset: the recipe is refused (exit 2)" 2 env -u GOPATH "$CAN" run -r ./gopath.toml -- /bin/true
+t_grep "... at its position, with the clear error" 'gopath.toml:2:16: error: .allow_write. in \[filesystem\]: variable \$GOPATH is not set' "$T_ERR"
+t_expect "GOPATH empty: refused" 2 env GOPATH= "$CAN" run -r ./gopath.toml -- /bin/true
+t_grep "... saying it is empty" 'variable \$GOPATH is set but empty' "$T_ERR"
+t_expect "GOPATH relative: refused" 2 env GOPATH=tok-3f9a1c "$CAN" run -r ./gopath.toml -- /bin/true
+t_nogrep "... without printing the value" 'tok-3f9a1c' "$T_ERR"
+t_expect "GOPATH=/: refused" 2 env GOPATH=/ "$CAN" run -r ./gopath.toml -- /bin/true
+printf '[filesystem]\nallow = ["$KEYS/.ssh"]\n' >keys.toml
+t_run env KEYS="$T_HOME" "$CAN" run -r ./keys.toml -- /bin/cat "$T_HOME/.ssh/id_lang_test"
+t_nogrep "a variable pointing at \$HOME/.ssh cannot undo base's deny" 'FAKE-KEY-LANG' "$T_OUT"
+printf '[process]\nenv = { X = "$GOPATH" }\n' >envvar.toml
+t_expect "a host variable in an env value is refused (it would bypass env_passthrough)" 2 \
+	env GOPATH="$gp" "$CAN" recipe validate envvar.toml
+rm -rf "$gp" "$T_HOME/.ssh/id_lang_test"
 t_done

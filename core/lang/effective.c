@@ -84,7 +84,7 @@ size_t recipe_autodetect(const char *cmd_path, const struct expand_env *env, cha
 		const char *hit = NULL;
 		for (size_t j = 0; j < p.recipe.match_prefix.n && !hit; j++) {
 			char *err = NULL;
-			char *prefix = expand_string(p.recipe.match_prefix.v[j].s, env, &err);
+			char *prefix = expand_path(p.recipe.match_prefix.v[j].s, env, &err);
 			if (!prefix) {
 				/* e.g. a variable this user has not set: no match. */
 				free(err);

@@ -151,7 +151,7 @@ const char *recipe_check_elem(const struct field *f, const char *s, char *buf, s
 	switch (f->type) {
 	case FT_PATHS: {
 		char *err = NULL;
-		char *x = expand_string(s, NULL, &err);
+		char *x = expand_path(s, NULL, &err);
 		if (!x) {
 			snprintf(buf, n, "%s", err);
 			free(err);

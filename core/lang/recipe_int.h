@@ -38,6 +38,11 @@ int recipe_load_table(const struct toml_table *t, unsigned flags, struct policy 
  * expand_string returns the expansion (malloc'd) or NULL with an error
  * message (malloc'd) in *err. env may be NULL to check names only. */
 char *expand_string(const char *s, const struct expand_env *env, char **err);
+/* The same for a path: a variable other than the fixed ones may begin it
+ * and is taken from env->host_vars, refused when unset, empty, relative,
+ * "/", a ':' list or holding '..' (docs/adr/0164). With env NULL any name
+ * is accepted (checking syntax at load time). */
+char *expand_path(const char *s, const struct expand_env *env, char **err);
 /* Names known to the expander, NULL-terminated (for did-you-mean). */
 extern const char *const expand_var_names[];
 /* "relative path" and ".." checks on an expanded path: NULL when fine,
