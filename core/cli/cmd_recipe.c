@@ -260,10 +260,18 @@ static int validate(int argc, char **argv)
 	return bad ? CAN_EXIT_USAGE : CAN_EXIT_OK;
 }
 
-/* Hidden: prints docs/recipes.md (or docs/merge.md with --merge) from the
- * field table; test/recipe_docs.sh compares them with the committed files. */
+/* Hidden: prints docs/recipes.md (or docs/merge.md with --merge, or a man
+ * page with --man=recipe|manifest) from the field table; test/recipe_docs.sh
+ * and test/lang_man.sh compare them with the committed files. */
 static int reference(int argc, char **argv)
 {
+	/* --man=recipe|manifest: docs/man/can-recipe.5, docs/man/canister.toml.5 */
+	if (argc == 2 && strncmp(argv[1], "--man=", 6) == 0) {
+		if (schema_print_man(stdout, argv[1] + 6) != 0)
+			return cli_usage_error("recipe", "recipe reference: --man=recipe or "
+							 "--man=manifest");
+		return CAN_EXIT_OK;
+	}
 	int rc = no_opts(argc, argv, "reference", false);
 	if (rc == -1)
 		return CAN_EXIT_OK;

@@ -134,5 +134,8 @@ void policy_print(const struct policy *p, enum print_mode mode, FILE *out);
 /* The generated reference pages. */
 void schema_print_reference(FILE *out);
 void schema_print_merge_table(FILE *out);
+/* The man page can-recipe(5) (page "recipe") or canister.toml(5)
+ * ("manifest"), as roff; -1 for another name (schema_man.c). */
+int schema_print_man(FILE *out, const char *page);
 
 #endif
