@@ -57,6 +57,8 @@ EOT
 t_expect "a Canister recipe with allow_domains validates" 0 "$CAN" recipe validate "$R/pipc.toml"
 t_grep "... with a warning at the key" "pipc.toml:4:1: warning: 'allow_domains' in \[network\] is Canister's older spelling" "$T_ERR"
 t_grep "... that prints the replacement TOML" '^    domain = "files.pythonhosted.org"$' "$T_ERR"
+t_expect "can run without it runs" 0 "$CAN" run -- /bin/true
+t_nogrep "... and says nothing of a recipe it only scanned" 'allow_domains' "$T_ERR"
 t_expect "can run -r pipc runs" 0 "$CAN" run -r pipc -- /bin/true
 t_ok_if() { if eval "$2"; then t_ok "$1"; else t_fail "$1"; t_diag "$T_ERR"; fi; }
 t_ok_if "... warning once for the file" '[ "$(grep -c "allow_domains" <<<"$T_ERR")" = 1 ]'

@@ -100,7 +100,10 @@ void schema_print_reference(FILE *out)
 	      "the replacement TOML; `can recipe show` prints that form (ADR 0163).\n"
 	      "Canister's `checksums.toml` is not a recipe and is never read as one;\n"
 	      "its own `default.toml` uses `[syscalls] allow`/`deny`, which only can's\n"
-	      "built-in default may (theirs is never needed: the baseline is built in).\n\n"
+	      "built-in default may (theirs is never needed: the baseline is built in).\n"
+	      "Its elixir, neovim and generic-strict recipes ask for `ptrace` in\n"
+	      "`[syscalls] allow_extra`, which can always refuses (ADR 0165): those files\n"
+	      "are refused at that entry, and skipped with a warning when only scanned.\n\n"
 	      "| Where | Old | Today |\n|---|---|---|\n", out);
 	for (size_t i = 0; i < schema_nlegacy; i++) {
 		const struct legacy_name *l = &schema_legacy[i];
