@@ -92,6 +92,7 @@ if command -v node >/dev/null; then
 	t_expect "recipe show node -e 1 (a bare command) exits 0" 0 "$CAN" recipe show node -e 1
 	shown=$(sed -n 's/^# recipe: //p' <<<"$T_OUT")
 	t_grep "... node is auto-detected" '^node \(built-in, auto-detected' "$shown"
+	t_grep "... and the command is named with its arguments" "^# the policy of 'can run -- node -e 1'" "$T_OUT"
 	t_expect "can run -v -- node -e 1" 0 "$CAN" run -v -- node -e 1
 	ran=$(sed -n 's/^can: recipe: //p' <<<"$T_ERR")
 	t_ok_if "... show's recipes are exactly the ones can run loads" '[ -n "$ran" ] && [ "$shown" = "$ran" ]'

@@ -125,9 +125,14 @@ static int show_or_explain(int argc, char **argv, bool explain)
 		return CAN_EXIT_USAGE;
 	}
 	if (!json) {
-		if (cmd)
-			printf("# the policy of 'can run -- %s'%s; the recipes, in merge order:\n", cmd,
-			       n ? " with these -r" : "");
+		if (cmd) {
+			printf("# the policy of 'can run%s --", n ? " -r ..." : "");
+			/* the command as given after the options (or -c's) */
+			bool operand = optind < argc && argv[optind] == cmd;
+			for (int i = operand ? optind : 0; operand ? i < argc : i < 1; i++)
+				printf(" %s", operand ? argv[i] : cmd);
+			printf("'; the recipes, in merge order:\n");
+		}
 		else
 			printf("# the recipes, in merge order:\n");
 		for (size_t i = 0; i < info.n; i++)
