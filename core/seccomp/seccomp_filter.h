@@ -60,7 +60,7 @@ void sc_free(struct sc_filter *f);
 /* Whether the filter creates a listener (n_notify > 0 or monitor_via_notify). */
 bool sc_has_listener(const struct sc_filter *f);
 
-/* The fixed hardening (core/seccomp/seccomp_rules.c): the reason a syscall can never
+/* The fixed hardening (the table is core/lang/syscall_refusals.c): the reason a syscall can never
  * be allowed by a recipe, or NULL when a recipe may allow it. Syscalls that
  * are only partly refused (ioctl, clone, seccomp, personality, kill...) are
  * not listed here: allowing them allows their harmless forms. */
