@@ -36,6 +36,8 @@ struct mnt_op {
 	bool create;      /* a missing source folder is created: allow_write under $HOME
 			   * (with its parents), or a protected cwd folder such as
 			   * .git/hooks (read-only bind: only when its parent exists) */
+	bool not_dir;     /* bound only when the source is not a directory: the
+			   * `.git` file of a linked worktree or a submodule */
 };
 
 struct mount_plan {
