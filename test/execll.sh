@@ -50,6 +50,14 @@ t_confined "vfork then exec" vfork
 t_confined "posix_spawn" spawn
 t_confined "exec under a signal flood" flood
 
+# --- many at once: 40 children exec together, several tracees in flight ---
+t_run sup -q -- "$T" many 40 /bin/cat "$W/ok/file"
+t_grep "40 concurrent execs of an allowed read: all exit 0" "many: 40 ok, 0 not" "$T_OUT"
+t_nogrep "40 concurrent execs: none killed or failed" "execll: (killed|gone|arm-error|fallback)" "$T_ERR"
+t_run sup -q -- "$T" many 40 /bin/cat "$W/secret"
+t_grep "40 concurrent execs of the secret: all refused" "many: 0 ok, 40 not" "$T_OUT"
+t_nogrep "40 concurrent execs of the secret: nothing read" "TOP-SECRET" "$T_OUT"
+
 # --- the register method alone, for the same ways in ---
 for mode in plain thread vfork flood; do
 	VIA=regs ALLOW_EXTRA=--regs t_confined "registers only: $mode" "$mode"

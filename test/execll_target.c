@@ -11,6 +11,8 @@
  *   flood       a child floods this process with SIGURG while it execs PROG
  *   files       clone(CLONE_FILES) a child that execs PROG; after it ends,
  *               print whether a Landlock ruleset fd is in the shared table
+ *   many N      fork N children at once, each execs PROG; print how many
+ *               exited 0 and how many did not
  *   fds         print every fd above 2 that is open, or "fds: clean"
  *   read FILE   print FILE (a static build of this mode is the static test)
  *   addrule     a second thread adds allow-everything rules to fds 3..63
@@ -125,6 +127,26 @@ int main(int argc, char **argv)
 	}
 	if (argc < 3)
 		return 2;
+	if (strcmp(mode, "many") == 0 && argc > 3) {
+		int n = atoi(argv[2]), ok = 0, bad = 0;
+		prog = argv + 3;
+		pid_t *kids = calloc((size_t)n, sizeof *kids);
+		for (int k = 0; k < n; k++) {
+			kids[k] = fork();
+			if (kids[k] == 0) {
+				execv(prog[0], prog);
+				_exit(127);
+			}
+		}
+		for (int k = 0; k < n; k++)
+			if (wait_status(kids[k]) == 0)
+				ok++;
+			else
+				bad++;
+		printf("many: %d ok, %d not\n", ok, bad);
+		free(kids);
+		return 0;
+	}
 	if (strcmp(mode, "plain") == 0) {
 		execv(prog[0], prog);
 		return 127;
