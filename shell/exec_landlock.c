@@ -391,6 +391,20 @@ struct exec_ll_tracer *exec_ll_tracer_start(const struct exec_ll_config *cfg, ch
 	snprintf(err, errlen, "exec-landlock: only x86-64 is supported");
 	return NULL;
 #endif
+	long abi = can_landlock_create_ruleset(NULL, 0, LANDLOCK_CREATE_RULESET_VERSION);
+	if (abi < 6) {
+		/* The verification needs signal scoping (ABI 6): without it there
+		 * is no Landlock-at-exec, and the caller emulates. */
+		if (abi < 0)
+			snprintf(err, errlen, "exec-landlock: Landlock is not available: %s",
+				 errno_name(errno));
+		else
+			snprintf(err, errlen,
+				 "exec-landlock: Landlock ABI %ld has no signal scoping (6): the domain "
+				 "applied at exec could not be verified",
+				 abi);
+		return NULL;
+	}
 	if (install_wake_handler() < 0) {
 		snprintf(err, errlen, "exec-landlock: install the wake-up handler: %s", strerror(errno));
 		return NULL;

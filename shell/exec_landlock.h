@@ -71,7 +71,7 @@ struct exec_ll_report {
 	pid_t pid;     /* the process (its tgid after the exec) */
 	pid_t tid;     /* the thread that called execve (the notification's pid) */
 	enum exec_ll_outcome outcome;
-	char why[200]; /* for KILLED, EXEC_FAILED, GONE: what happened */
+	char why[200]; /* for KILLED, EXEC_FAILED, GONE: what happened; for APPLIED, a note or "" */
 	char exe[512]; /* for APPLIED: /proc/PID/exe at the exec stop, "" when unreadable */
 	bool by_blob;  /* for APPLIED: the blob method ran (else the register method) */
 };
@@ -116,7 +116,9 @@ struct exec_ll_config {
 struct exec_ll_tracer;
 
 /* Starts the tracer thread and its probe process (a child that only waits,
- * the target of the signal-scope probe). Returns NULL with "what: why" in err. */
+ * the target of the signal-scope probe). Returns NULL with "what: why" in err,
+ * also when Landlock is off or older than ABI 6 (no signal scoping: nothing
+ * to verify with; the caller emulates instead). */
 struct exec_ll_tracer *exec_ll_tracer_start(const struct exec_ll_config *cfg, char *err,
 					    size_t errlen);
 /* Stops the thread; processes still traced are killed (PTRACE_O_EXITKILL). */

@@ -232,6 +232,10 @@ static bool finish(struct exec_ll_tracer *t, struct ll_tracee *tr)
 				    "verify: the signal-scope probe is still allowed after "
 				    "landlock_restrict_self returned 0: no domain",
 				    0);
+		if (tr->ret[0] == -EPERM)
+			snprintf(tr->rep.why, sizeof tr->rep.why,
+				 "in a domain already: the probe was refused before; verified by "
+				 "restrict_self's return value");
 	}
 	if (tr->ret[tr->nsteps - 1] != 0)
 		return fail(t, tr, "close the ruleset fd in the target", (int)-tr->ret[tr->nsteps - 1]);

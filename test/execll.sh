@@ -119,6 +119,12 @@ t_run sup -- "$T" files /bin/cat "$W/ok/file"
 t_grep "CLONE_FILES: falls back and says why" "fallback .*CLONE_FILES" "$T_ERR"
 t_grep "CLONE_FILES: the sibling holds no ruleset fd" "^fds: clean$" "$T_OUT"
 
+# --- a process in a domain already: applied, and said how it was verified ---
+t_run sup -- "$T" scoped /bin/cat "$W/ok/file" "$W/secret"
+t_grep "in a domain already: the allowed file reads" "fine-file" "$T_OUT"
+t_grep "in a domain already: the secret is refused" "secret: Permission denied" "$T_ERR"
+t_grep "in a domain already: applied, noting the weaker evidence" "applied .*why=in a domain already" "$T_ERR"
+
 # --- Landlock stacks at most 16 domains: the 17th fails, the target is
 # killed and reaped (the real parent does not hang: no timeout, 137) ---
 t_expect "17th domain: killed, reaped, parent not hung" 137 sup -- "$T" stack16 /bin/cat "$W/secret"

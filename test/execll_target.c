@@ -8,6 +8,7 @@
  *   spawn       posix_spawn PROG, wait, exit with its status
  *   fail-then   execve a missing file (prints its errno), then exec PROG
  *   stack16     restrict itself with 16 Landlock domains, then exec PROG
+ *   scoped      restrict itself with one signal-scoped domain, then exec PROG
  *   flood       a child floods this process with SIGURG while it execs PROG
  *   files       clone(CLONE_FILES) a child that execs PROG; after it ends,
  *               print whether a Landlock ruleset fd is in the shared table
@@ -196,6 +197,17 @@ int main(int argc, char **argv)
 			}
 			close(rs);
 		}
+		execv(prog[0], prog);
+		return 127;
+	}
+	if (strcmp(mode, "scoped") == 0) {
+		struct { __u64 fs, net, scoped; } attr = { LANDLOCK_ACCESS_FS_MAKE_BLOCK, 0, 2 /* SIGNAL */ };
+		int rs = (int)syscall(__NR_landlock_create_ruleset, &attr, sizeof attr, 0);
+		if (rs < 0 || syscall(__NR_landlock_restrict_self, rs, 0) < 0) {
+			perror("execll_target: scoped");
+			return 1;
+		}
+		close(rs);
 		execv(prog[0], prog);
 		return 127;
 	}
