@@ -239,6 +239,7 @@ static void do_arm(struct exec_ll_tracer *t, struct ll_req *q)
 	struct ll_tracee *tr = xcalloc(1, sizeof *tr);
 	tr->pid = tr->tid = q->pid;
 	tr->fd = fd;
+	tr->rep.cookie = q->cookie;
 	tr->state = LL_ARMED;
 	tr->next = t->tracees;
 	t->tracees = tr;
@@ -470,7 +471,7 @@ pid_t exec_ll_tracer_probe_pid(struct exec_ll_tracer *t)
 }
 
 int exec_landlock_arm(struct exec_ll_tracer *t, int listener_fd, uint64_t notif_id, pid_t pid,
-		      int ruleset_fd, struct exec_ll_arm_result *res)
+		      int ruleset_fd, uint64_t cookie, struct exec_ll_arm_result *res)
 {
 	memset(res, 0, sizeof *res);
 	res->target_fd = -1;
@@ -479,7 +480,7 @@ int exec_landlock_arm(struct exec_ll_tracer *t, int listener_fd, uint64_t notif_
 		return -1;
 	}
 	struct ll_req q = { .pid = pid, .listener_fd = listener_fd, .ruleset_fd = ruleset_fd,
-			    .notif_id = notif_id, .res = res };
+			    .notif_id = notif_id, .cookie = cookie, .res = res };
 	pthread_mutex_lock(&t->mu);
 	if (t->stopping) {
 		pthread_mutex_unlock(&t->mu);

@@ -74,20 +74,23 @@ struct exec_ll_report {
 	char why[200]; /* for KILLED, EXEC_FAILED, GONE: what happened; for APPLIED, a note or "" */
 	char exe[512]; /* for APPLIED: /proc/PID/exe at the exec stop, "" when unreadable */
 	bool by_blob;  /* for APPLIED: the blob method ran (else the register method) */
+	uint64_t cookie; /* what the caller passed to exec_landlock_arm (its layer set, ...) */
 };
 
 /* Called on the tracer thread once per armed process; must not block and
  * must not call into the tracer. */
 typedef void (*exec_ll_done_fn)(void *ctx, const struct exec_ll_report *r);
 /* Optional exe check, on the tracer thread at the exec stop: return true to
- * let the image run. exe is the file the kernel loaded. An unreadable
+ * let the image run. r->exe is the file the kernel loaded, r->pid the
+ * process (its tgid now), r->cookie the arm's. An unreadable
  * /proc/PID/exe (exec-only binaries are non-dumpable) never reaches it: the
  * process is killed (fail closed). It is also the race-free place to
  * re-decide the layer: a sibling thread may have changed the cwd between
  * the notification and the exec; at this stop the process is stopped and
  * single-threaded, so /proc/PID/cwd is its cwd at the exec (only a
  * clone(CLONE_FS) sibling could still move it). */
-typedef bool (*exec_ll_exe_ok_fn)(void *ctx, pid_t pid, const char *exe, char *why, size_t whylen);
+typedef bool (*exec_ll_exe_ok_fn)(void *ctx, const struct exec_ll_report *r, char *why,
+				  size_t whylen);
 
 /* Test-only behaviours (test/execll.sh proves the verification can fail). */
 enum {
@@ -146,7 +149,7 @@ struct exec_ll_arm_result {
 
 /* Arms one execve notification (see above). pid = the notification's pid
  * (the calling thread). ruleset_fd stays the caller's (one ruleset serves
- * many processes). Safe to call from several threads at once, never from
+ * many processes). cookie comes back in the report (and the exe check). Safe to call from several threads at once, never from
  * a done callback. Falls back when the process is already traced (gdb,
  * strace), is the supervisor's own child (its exit would be reaped by
  * whichever of the tracer or the supervisor waits first), or shares its fd
@@ -155,7 +158,7 @@ struct exec_ll_arm_result {
  * child that is not dumpable). Returns 0 when ARMED, -1 otherwise (see
  * res->status). */
 int exec_landlock_arm(struct exec_ll_tracer *t, int listener_fd, uint64_t notif_id, pid_t pid,
-		      int ruleset_fd, struct exec_ll_arm_result *res);
+		      int ruleset_fd, uint64_t cookie, struct exec_ll_arm_result *res);
 
 const char *exec_ll_outcome_name(enum exec_ll_outcome o);
 

@@ -44,7 +44,7 @@ struct ll_tracee {
 struct ll_req {
 	pid_t pid;
 	int listener_fd, ruleset_fd;
-	uint64_t notif_id;
+	uint64_t notif_id, cookie;
 	struct exec_ll_arm_result *res;
 	bool done;
 	struct ll_req *next;

@@ -204,7 +204,9 @@ static bool at_exec(struct exec_ll_tracer *t, struct ll_tracee *tr)
 				  link, errno_name(e));
 			return true;
 		}
-		if (!t->cfg.exe_ok(t->cfg.ctx, tr->pid, tr->rep.exe, why, sizeof why)) {
+		tr->rep.pid = tr->pid;
+		tr->rep.tid = tr->tid;
+		if (!t->cfg.exe_ok(t->cfg.ctx, &tr->rep, why, sizeof why)) {
 			ll_kill_reap(tr->pid);
 			ll_report(t, tr, EXEC_LL_KILLED, "exe check: %s: %s", tr->rep.exe, why);
 			return true;

@@ -95,6 +95,7 @@ t_grep "exe check: /usr/bin/cat passes a /usr/bin/ check" "fine-file" "$T_OUT"
 t_expect "exe check: /usr/bin/cat is killed by a /opt/ check" 137 sup --exe-prefix /opt/ -- "$T" plain /bin/cat "$W/ok/file"
 t_grep "exe check: says which file and why" "killed .*exe check: /usr/bin/cat: not under /opt/" "$T_ERR"
 t_nogrep "exe check: the refused image printed nothing" "fine-file" "$T_OUT"
+t_nogrep "the arm's cookie comes back in every report" "bad cookie" "$T_ERR"
 
 # --- already traced: falls back, reported, nothing changed in the target ---
 t_run sup -- /usr/bin/strace -f -o /dev/null "$T" plain /bin/cat "$W/ok/file"

@@ -52,6 +52,8 @@ static size_t napplied;
 static void on_done(void *ctx, const struct exec_ll_report *r)
 {
 	(void)ctx;
+	if (r->cookie != 7)
+		fprintf(stderr, "execll: bad cookie %llu\n", (unsigned long long)r->cookie);
 	if (r->outcome == EXEC_LL_APPLIED) {
 		pthread_mutex_lock(&applied_mu);
 		if (napplied < sizeof applied / sizeof applied[0])
@@ -66,11 +68,14 @@ static void on_done(void *ctx, const struct exec_ll_report *r)
 		r->exe[0] ? " exe=" : "", r->exe, r->why[0] ? " why=" : "", r->why);
 }
 
-static bool exe_ok(void *ctx, pid_t pid, const char *exe, char *why, size_t whylen)
+static bool exe_ok(void *ctx, const struct exec_ll_report *r, char *why, size_t whylen)
 {
 	(void)ctx;
-	(void)pid;
-	if (strncmp(exe, exe_prefix, strlen(exe_prefix)) == 0)
+	if (r->cookie != 7) {
+		snprintf(why, whylen, "the arm's cookie did not come back");
+		return false;
+	}
+	if (strncmp(r->exe, exe_prefix, strlen(exe_prefix)) == 0)
 		return true;
 	snprintf(why, whylen, "not under %s", exe_prefix);
 	return false;
@@ -289,7 +294,7 @@ int main(int argc, char **argv)
 			continue;
 		}
 		struct exec_ll_arm_result res;
-		exec_landlock_arm(tr, lfd, req.id, (pid_t)req.pid, rs, &res);
+		exec_landlock_arm(tr, lfd, req.id, (pid_t)req.pid, rs, 7, &res);
 		switch (res.status) {
 		case EXEC_LL_ARMED:
 			if (delay_ms > 0) /* widen the window between ADDFD and the exec */

@@ -132,7 +132,7 @@ static void failed_addfd_kills_the_process(void **state)
 	struct family f;
 	make_family(&f, PLAIN);
 	struct exec_ll_arm_result r;
-	assert_int_equal(exec_landlock_arm(t, -1, 1, f.grandchild, 0, &r), -1);
+	assert_int_equal(exec_landlock_arm(t, -1, 1, f.grandchild, 0, 0, &r), -1);
 	assert_int_equal(r.status, EXEC_LL_ARM_ERROR);
 	assert_non_null(strstr(r.why, "ADDFD"));
 	int gst = family_end(&f, false);
@@ -148,7 +148,7 @@ static void traced_already_falls_back_untouched(void **state)
 	struct family f;
 	make_family(&f, TRACEME);
 	struct exec_ll_arm_result r;
-	assert_int_equal(exec_landlock_arm(t, -1, 1, f.grandchild, 0, &r), -1);
+	assert_int_equal(exec_landlock_arm(t, -1, 1, f.grandchild, 0, 0, &r), -1);
 	assert_int_equal(r.status, EXEC_LL_FALLBACK);
 	assert_non_null(strstr(r.why, "traced already"));
 	assert_int_equal(kill(f.grandchild, 0), 0); /* still alive */
@@ -163,7 +163,7 @@ static void shared_fd_table_falls_back(void **state)
 	struct family f;
 	make_family(&f, CLONE_FILES_CHILD);
 	struct exec_ll_arm_result r;
-	assert_int_equal(exec_landlock_arm(t, -1, 1, f.grandchild, 0, &r), -1);
+	assert_int_equal(exec_landlock_arm(t, -1, 1, f.grandchild, 0, 0, &r), -1);
 	assert_int_equal(r.status, EXEC_LL_FALLBACK);
 	assert_non_null(strstr(r.why, "CLONE_FILES"));
 	assert_int_equal(kill(f.grandchild, 0), 0);
@@ -179,7 +179,7 @@ static void own_child_falls_back(void **state)
 	if (c == 0)
 		sleeper(NULL);
 	struct exec_ll_arm_result r;
-	assert_int_equal(exec_landlock_arm(t, -1, 1, c, 0, &r), -1);
+	assert_int_equal(exec_landlock_arm(t, -1, 1, c, 0, 0, &r), -1);
 	assert_int_equal(r.status, EXEC_LL_FALLBACK);
 	assert_non_null(strstr(r.why, "child of the supervisor"));
 	kill(c, SIGKILL);
@@ -201,7 +201,7 @@ static void dead_probe_falls_back(void **state)
 	struct family f;
 	make_family(&f, PLAIN);
 	struct exec_ll_arm_result r;
-	assert_int_equal(exec_landlock_arm(t, -1, 1, f.grandchild, 0, &r), -1);
+	assert_int_equal(exec_landlock_arm(t, -1, 1, f.grandchild, 0, 0, &r), -1);
 	assert_int_equal(r.status, EXEC_LL_FALLBACK);
 	assert_non_null(strstr(r.why, "probe"));
 	assert_int_equal(kill(f.grandchild, 0), 0);
