@@ -42,6 +42,11 @@
  *     add rules to it (adding rules widens a ruleset before it is applied);
  *   - the probe process protected like the supervisor, and not reaped by
  *     it (exec_ll_tracer_probe_pid());
+ *   - no wait for "any child" without __WNOTHREAD in any other thread:
+ *     waitpid(-1, ...) from another thread of the process also collects the
+ *     tracer's ptrace stops, and a stolen stop leaves the tracee stopped for
+ *     good (test/execll.sh shows it hang); wait by pid, or add __WNOTHREAD
+ *     in the thread that forked the children it reaps;
  *   - SIGCHLD not set to SIG_IGN (the tracer must see its tracees die);
  *   - EXEC_LL_WAKE_SIGNAL left to the tracer (it is sent to the tracer thread
  *     only, with tgkill, to wake it from waitid).

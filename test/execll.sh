@@ -58,6 +58,17 @@ t_run sup -q -- "$T" many 40 /bin/cat "$W/secret"
 t_grep "40 concurrent execs of the secret: all refused" "many: 0 ok, 40 not" "$T_OUT"
 t_nogrep "40 concurrent execs of the secret: nothing read" "TOP-SECRET" "$T_OUT"
 
+# --- another thread reaping "any child": only with __WNOTHREAD, which
+# leaves the tracer's ptrace stops alone; without it, stops are stolen ---
+t_run timeout 20 "$SUPER" -q --reap-any-nothread "${ALLOW[@]}" -- "$T" many 40 /bin/cat "$W/ok/file"
+t_grep "a reaper thread with __WNOTHREAD: 40 concurrent execs all applied" "many: 40 ok, 0 not" "$T_OUT"
+t_run timeout 5 "$SUPER" -q --reap-any "${ALLOW[@]}" -- "$T" many 40 /bin/cat "$W/ok/file"
+if [ "$T_RC" = 124 ]; then
+	t_ok "control: a reaper thread without __WNOTHREAD steals ptrace stops (hangs: why it is a requirement)"
+else
+	t_fail "control: the reaper without __WNOTHREAD did not hang (exit $T_RC)"
+fi
+
 # --- the register method alone, for the same ways in ---
 for mode in plain thread vfork flood; do
 	VIA=regs ALLOW_EXTRA=--regs t_confined "registers only: $mode" "$mode"

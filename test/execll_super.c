@@ -14,6 +14,8 @@
  *   execll: <outcome> pid=<pid> tid=<tid> [via=blob|regs] [exe=<path>] [why=<text>]
  * and a fallback as "execll: fallback pid=<pid> why=<text>".
  * --regs uses only the register method (EXEC_LL_METHOD_REGS).
+ * --reap-any[-nothread] adds a thread that reaps with waitpid(-1, WNOHANG)
+ * [| __WNOTHREAD], as a supervisor's SIGCHLD loop might.
  * --no-killable installs the filter without WAIT_KILLABLE_RECV, which
  * exec_landlock.h requires: the interrupt stop then aborts the notification.
  * --delay-continue MS waits between arming and CONTINUE (under 1000 ms):
@@ -32,6 +34,7 @@
 #include <linux/filter.h>
 #include <poll.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -79,6 +82,21 @@ static bool exe_ok(void *ctx, const struct exec_ll_report *r, char *why, size_t 
 		return true;
 	snprintf(why, whylen, "not under %s", exe_prefix);
 	return false;
+}
+
+/* --reap-any: a thread reaping as session.c's main loop does,
+ * waitpid(-1, WNOHANG), with or without __WNOTHREAD. */
+static int reap_flags;
+static void *reaper(void *arg)
+{
+	(void)arg;
+	for (;;) {
+		int st;
+		while (waitpid(-1, &st, WNOHANG | reap_flags) > 0)
+			;
+		sched_yield();
+	}
+	return NULL;
 }
 
 static pid_t ppid_of(pid_t pid, pid_t *tgid)
@@ -161,6 +179,7 @@ int main(int argc, char **argv)
 	bool fake = false, allow_addrule = false, no_arm = false, regs = false;
 	int delay_ms = 0;
 	bool killable = true;
+	int reap_any = 0;
 	int i = 1;
 	struct srcpos at = { 0 };
 	for (; i < argc; i++) {
@@ -180,6 +199,10 @@ int main(int argc, char **argv)
 			allow_addrule = true;
 		else if (strcmp(argv[i], "--delay-continue") == 0 && i + 1 < argc)
 			delay_ms = atoi(argv[++i]);
+		else if (strcmp(argv[i], "--reap-any") == 0)
+			reap_any = 1;
+		else if (strcmp(argv[i], "--reap-any-nothread") == 0)
+			reap_any = 2;
 		else if (strcmp(argv[i], "--no-killable") == 0)
 			killable = false;
 		else if (strcmp(argv[i], "--regs") == 0)
@@ -257,6 +280,11 @@ int main(int argc, char **argv)
 		return 126;
 	}
 	int pidfd = (int)syscall(SYS_pidfd_open, child, 0);
+	if (reap_any) {
+		reap_flags = reap_any == 2 ? __WNOTHREAD : 0;
+		pthread_t rt;
+		pthread_create(&rt, NULL, reaper, NULL);
+	}
 	bool first = true, child_done = false;
 	int status = 0;
 	struct seccomp_notif req;
