@@ -164,8 +164,8 @@ static int run_case(enum mode m, int runner_cpu, int n, int rs, struct exec_ll_t
 		if (m == LANDLOCK || m == LANDLOCK_REGS) {
 			struct exec_ll_arm_result ar;
 			double a0 = now_us();
-			int armed = exec_landlock_arm(trs[m == LANDLOCK_REGS], lfd, q.id, (pid_t)q.pid, rs, 0,
-						      &ar);
+			int armed = exec_landlock_arm(trs[m == LANDLOCK_REGS], lfd, q.id, (pid_t)q.pid, &rs, 1,
+						      0, &ar);
 			arm_us_sum += now_us() - a0;
 			arm_n++;
 			if (armed < 0)

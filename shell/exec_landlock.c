@@ -220,25 +220,31 @@ static void do_arm(struct exec_ll_tracer *t, struct ll_req *q)
 		set_res(res, EXEC_LL_ARM_ERROR, "PTRACE_INTERRUPT", e);
 		return;
 	}
-	struct seccomp_notif_addfd add;
-	memset(&add, 0, sizeof add);
-	add.id = q->notif_id;
-	add.srcfd = (__u32)q->ruleset_fd;
-	add.newfd_flags = 0; /* no O_CLOEXEC: the fd must survive the exec */
-	int fd = ioctl(q->listener_fd, SECCOMP_IOCTL_NOTIF_ADDFD, &add);
-	if (fd < 0) {
-		int e = errno;
-		ll_kill_reap(q->pid);
-		set_res(res, EXEC_LL_ARM_ERROR,
-			e == ENOENT ? "SECCOMP_IOCTL_NOTIF_ADDFD (the notification is gone: the process "
-				      "died, or the listener lacks WAIT_KILLABLE_RECV)"
-				    : "SECCOMP_IOCTL_NOTIF_ADDFD",
-			e);
-		return;
+	int fds[EXEC_LL_MAX_RULESETS];
+	for (size_t k = 0; k < q->n_rulesets; k++) {
+		struct seccomp_notif_addfd add;
+		memset(&add, 0, sizeof add);
+		add.id = q->notif_id;
+		add.srcfd = (__u32)q->ruleset_fds[k];
+		add.newfd_flags = 0; /* no O_CLOEXEC: the fd must survive the exec */
+		fds[k] = ioctl(q->listener_fd, SECCOMP_IOCTL_NOTIF_ADDFD, &add);
+		if (fds[k] < 0) {
+			/* Those added already stay in a process that is killed now. */
+			int e = errno;
+			ll_kill_reap(q->pid);
+			set_res(res, EXEC_LL_ARM_ERROR,
+				e == ENOENT ? "SECCOMP_IOCTL_NOTIF_ADDFD (the notification is gone: the "
+					      "process died, or the listener lacks WAIT_KILLABLE_RECV)"
+					    : "SECCOMP_IOCTL_NOTIF_ADDFD",
+				e);
+			return;
+		}
 	}
 	struct ll_tracee *tr = xcalloc(1, sizeof *tr);
 	tr->pid = tr->tid = q->pid;
-	tr->fd = fd;
+	memcpy(tr->fds, fds, sizeof fds[0] * q->n_rulesets);
+	tr->nfds = (int)q->n_rulesets;
+	int fd = fds[0];
 	tr->rep.cookie = q->cookie;
 	tr->state = LL_ARMED;
 	tr->next = t->tracees;
@@ -471,7 +477,8 @@ pid_t exec_ll_tracer_probe_pid(struct exec_ll_tracer *t)
 }
 
 int exec_landlock_arm(struct exec_ll_tracer *t, int listener_fd, uint64_t notif_id, pid_t pid,
-		      int ruleset_fd, uint64_t cookie, struct exec_ll_arm_result *res)
+		      const int *ruleset_fds, size_t n_rulesets, uint64_t cookie,
+		      struct exec_ll_arm_result *res)
 {
 	memset(res, 0, sizeof *res);
 	res->target_fd = -1;
@@ -479,7 +486,12 @@ int exec_landlock_arm(struct exec_ll_tracer *t, int listener_fd, uint64_t notif_
 		set_res(res, EXEC_LL_ARM_ERROR, "exec_landlock_arm called on the tracer thread", 0);
 		return -1;
 	}
-	struct ll_req q = { .pid = pid, .listener_fd = listener_fd, .ruleset_fd = ruleset_fd,
+	if (n_rulesets < 1 || n_rulesets > EXEC_LL_MAX_RULESETS) {
+		set_res(res, EXEC_LL_ARM_ERROR, "between 1 and EXEC_LL_MAX_RULESETS rulesets", 0);
+		return -1;
+	}
+	struct ll_req q = { .pid = pid, .listener_fd = listener_fd, .ruleset_fds = ruleset_fds,
+			    .n_rulesets = n_rulesets,
 			    .notif_id = notif_id, .cookie = cookie, .res = res };
 	pthread_mutex_lock(&t->mu);
 	if (t->stopping) {

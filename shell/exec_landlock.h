@@ -15,8 +15,8 @@
  *   tracer thread, at the PTRACE_EVENT_EXEC stop:
  *     reads /proc/PID/exe (the file the kernel loaded) for the exe check;
  *     makes the new image call, before any instruction of its own:
- *     kill(probe, 0), landlock_restrict_self(fd, 0), kill(probe, 0),
- *     close(fd); then restores it and detaches. Two ways (exec_ll_method):
+ *     kill(probe, 0), landlock_restrict_self(fd, 0) for each ruleset,
+ *     kill(probe, 0), close(fd) for each; then restores it and detaches. Two ways (exec_ll_method):
  *     a blob written at the entry point and run to its int3, or, where the
  *     text cannot be written (exec-only binaries are not dumpable), only
  *     registers: each call rewritten at a syscall-entry stop of the new
@@ -60,6 +60,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
+
+/* Rulesets one arm can apply (one domain each; Landlock stacks 16 at most). */
+#define EXEC_LL_MAX_RULESETS 8
 
 /* The signal that wakes the tracer thread (process-wide handler). */
 #define EXEC_LL_WAKE_SIGNAL (SIGRTMAX - 3)
@@ -148,13 +151,16 @@ enum exec_ll_arm_status {
 
 struct exec_ll_arm_result {
 	enum exec_ll_arm_status status;
-	int target_fd; /* the ruleset's number in the target, when ARMED */
+	int target_fd; /* the first ruleset's number in the target, when ARMED */
 	char why[200]; /* for FALLBACK and ARM_ERROR */
 };
 
 /* Arms one execve notification (see above). pid = the notification's pid
- * (the calling thread). ruleset_fd stays the caller's (one ruleset serves
- * many processes). cookie comes back in the report (and the exe check). Safe to call from several threads at once, never from
+ * (the calling thread). The rulesets (1..EXEC_LL_MAX_RULESETS) are applied
+ * in order, one domain each, so a call must be allowed by every one: one
+ * per layer the process's set grows by. They stay the caller's (one
+ * ruleset serves many processes). cookie comes back in the report (and the
+ * exe check). Safe to call from several threads at once, never from
  * a done callback. Falls back when the process is already traced (gdb,
  * strace), is the supervisor's own child (its exit would be reaped by
  * whichever of the tracer or the supervisor waits first), or shares its fd
@@ -163,7 +169,8 @@ struct exec_ll_arm_result {
  * child that is not dumpable). Returns 0 when ARMED, -1 otherwise (see
  * res->status). */
 int exec_landlock_arm(struct exec_ll_tracer *t, int listener_fd, uint64_t notif_id, pid_t pid,
-		      int ruleset_fd, uint64_t cookie, struct exec_ll_arm_result *res);
+		      const int *ruleset_fds, size_t n_rulesets, uint64_t cookie,
+		      struct exec_ll_arm_result *res);
 
 const char *exec_ll_outcome_name(enum exec_ll_outcome o);
 

@@ -15,11 +15,14 @@ if [ "${abi:-0}" -lt 6 ]; then
 fi
 W=$(mktemp -d /tmp/execll.XXXXXX)
 trap 'rm -rf "$W"' EXIT
-mkdir -p "$W/ok" "$W/bin"
+mkdir -p "$W/ok" "$W/bin" "$W/both"
 echo "fine-file" >"$W/ok/file"
+echo "both-file" >"$W/both/file"
 echo "TOP-SECRET" >"$W/secret"
 # Read: the system, the test binaries, $W/ok; never $W/secret.
-ALLOW=(-a /usr -a /bin -a /lib -a /lib64 -a /etc -a "$CAN_TESTBIN" -a "$W/ok" -a "$W/bin")
+ALLOW=(-a /usr -a /bin -a /lib -a /lib64 -a /etc -a "$CAN_TESTBIN" -a "$W/ok" -a "$W/bin" -a "$W/both")
+# A second layer (-A): the same system, $W/both, but not $W/ok.
+LAYER2=(-A /usr -A /bin -A /lib -A /lib64 -A /etc -A "$CAN_TESTBIN" -A "$W/bin" -A "$W/both")
 sup() { timeout 30 "$SUPER" ${ALLOW_EXTRA:-} "${ALLOW[@]}" "$@"; }
 
 # t_confined DESC MODE...: the target reaches exec(cat ok secret) by MODE;
@@ -49,6 +52,18 @@ t_confined "fexecve (execveat, AT_EMPTY_PATH)" fexecve
 t_confined "vfork then exec" vfork
 t_confined "posix_spawn" spawn
 t_confined "exec under a signal flood" flood
+
+# --- two layers at once: two domains, a read must be allowed by both ---
+for m in "" --regs; do
+	t_run sup $m "${LAYER2[@]}" -- "$T" plain /bin/cat "$W/both/file" "$W/ok/file"
+	t_grep "two layers${m:+ $m}: what both allow reads" "both-file" "$T_OUT"
+	t_grep "two layers${m:+ $m}: what only one allows is refused" "ok/file: Permission denied" "$T_ERR"
+	via=blob
+	[ -n "$m" ] && via=regs
+	t_grep "two layers${m:+ $m}: applied" "execll: applied pid=[0-9]+ tid=[0-9]+ via=$via" "$T_ERR"
+done
+t_run sup "${LAYER2[@]}" -- "$T" fail-then "$T" fds
+t_grep "two layers: a failed execve closes both fds" "^fds: clean$" "$T_OUT"
 
 # --- many at once: 40 children exec together, several tracees in flight ---
 t_run sup -q -- "$T" many 40 /bin/cat "$W/ok/file"

@@ -1,7 +1,7 @@
 /* execll_super: a small test supervisor for Landlock-at-exec
  * (shell/exec_landlock.h), run by test/execll.sh and bench/session_exec.
  *
- *   execll_super [-a PATH]... [-w PATH]... [--exe-prefix P] [--fake-restrict]
+ *   execll_super [-a PATH]... [-w PATH]... [-A PATH]... [--exe-prefix P] [--fake-restrict]
  *                [--regs] [--allow-addrule] [--no-arm] [-q] -- PROG [ARG...]
  *
  * Forks PROG under a filter that traps execve/execveat with a listener
@@ -13,6 +13,8 @@
  * outcome is printed to stderr as one line:
  *   execll: <outcome> pid=<pid> tid=<tid> [via=blob|regs] [exe=<path>] [why=<text>]
  * and a fallback as "execll: fallback pid=<pid> why=<text>".
+ * -A PATH builds a second ruleset (a second layer) from the -A paths: both
+ * are applied, so a read must be allowed by each.
  * --regs uses only the register method (EXEC_LL_METHOD_REGS).
  * --reap-any[-nothread] adds a thread that reaps with waitpid(-1, WNOHANG)
  * [| __WNOTHREAD], as a supervisor's SIGCHLD loop might.
@@ -174,8 +176,9 @@ static void answer(int lfd, uint64_t id, bool cont, int err)
 
 int main(int argc, char **argv)
 {
-	struct policy pol;
+	struct policy pol, pol2;
 	policy_init(&pol);
+	policy_init(&pol2);
 	bool fake = false, allow_addrule = false, no_arm = false, regs = false;
 	int delay_ms = 0;
 	bool killable = true;
@@ -189,6 +192,8 @@ int main(int argc, char **argv)
 		}
 		if (strcmp(argv[i], "-a") == 0 && i + 1 < argc)
 			plist_add(&pol.fs.allow, argv[++i], at);
+		else if (strcmp(argv[i], "-A") == 0 && i + 1 < argc)
+			plist_add(&pol2.fs.allow, argv[++i], at);
 		else if (strcmp(argv[i], "-w") == 0 && i + 1 < argc)
 			plist_add(&pol.fs.allow_write, argv[++i], at);
 		else if (strcmp(argv[i], "--exe-prefix") == 0 && i + 1 < argc)
@@ -231,6 +236,14 @@ int main(int argc, char **argv)
 	if (rs < 0) {
 		fprintf(stderr, "can: ruleset: %s\n", err);
 		return 126;
+	}
+	int rs2 = -1;
+	if (pol2.fs.allow.n) {
+		rs2 = ll_ruleset_build(&pol2, NULL, 0, (int)abi, err, sizeof err);
+		if (rs2 < 0) {
+			fprintf(stderr, "can: second ruleset: %s\n", err);
+			return 126;
+		}
 	}
 	struct exec_ll_config cfg = { .done = on_done, .exe_ok = exe_prefix ? exe_ok : NULL,
 				      .method = regs ? EXEC_LL_METHOD_REGS : EXEC_LL_METHOD_AUTO,
@@ -322,7 +335,8 @@ int main(int argc, char **argv)
 			continue;
 		}
 		struct exec_ll_arm_result res;
-		exec_landlock_arm(tr, lfd, req.id, (pid_t)req.pid, rs, 7, &res);
+		int rsv[2] = { rs, rs2 };
+		exec_landlock_arm(tr, lfd, req.id, (pid_t)req.pid, rsv, rs2 >= 0 ? 2 : 1, 7, &res);
 		switch (res.status) {
 		case EXEC_LL_ARMED:
 			if (delay_ms > 0) /* widen the window between ADDFD and the exec */
@@ -342,7 +356,10 @@ int main(int argc, char **argv)
 	}
 	exec_ll_tracer_stop(tr);
 	close(rs);
+	if (rs2 >= 0)
+		close(rs2);
 	policy_free(&pol);
+	policy_free(&pol2);
 	if (WIFSIGNALED(status))
 		return 128 + WTERMSIG(status);
 	return WEXITSTATUS(status);
