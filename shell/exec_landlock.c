@@ -220,7 +220,7 @@ static void do_arm(struct exec_ll_tracer *t, struct ll_req *q)
 		set_res(res, EXEC_LL_ARM_ERROR, "PTRACE_INTERRUPT", e);
 		return;
 	}
-	int fds[EXEC_LL_MAX_RULESETS];
+	int fds[EXEC_LL_MAX_RULESETS] = { 0 };
 	for (size_t k = 0; k < q->n_rulesets; k++) {
 		struct seccomp_notif_addfd add;
 		memset(&add, 0, sizeof add);
