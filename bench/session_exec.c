@@ -164,7 +164,8 @@ static int run_case(enum mode m, int runner_cpu, int n, int rs, struct exec_ll_t
 		if (m == LANDLOCK || m == LANDLOCK_REGS) {
 			struct exec_ll_arm_result ar;
 			double a0 = now_us();
-			int armed = exec_landlock_arm(trs[m == LANDLOCK_REGS], lfd, q.id, (pid_t)q.pid, rs, &ar);
+			int armed = exec_landlock_arm(trs[m == LANDLOCK_REGS], lfd, q.id, (pid_t)q.pid, &rs, 1,
+						      0, &ar);
 			arm_us_sum += now_us() - a0;
 			arm_n++;
 			if (armed < 0)
@@ -216,6 +217,14 @@ int main(int argc, char **argv)
 		fprintf(stderr, "session_exec: %s\n", err);
 		return 1;
 	}
+	/* What building a layer's ruleset costs (once per layer change). */
+	double b0 = now_us();
+	for (int k = 0; k < 100; k++) {
+		int r2 = ll_ruleset_build(&pol, NULL, 0, (int)abi, err, sizeof err);
+		if (r2 >= 0)
+			close(r2);
+	}
+	double build_us = (now_us() - b0) / 100;
 	int ncpu = (int)sysconf(_SC_NPROCESSORS_ONLN);
 	printf("session_exec: fork + execve(/bin/true) + waitpid, %d rounds per case in 6 interleaved "
 	       "batches, Landlock ABI %ld\n",
@@ -268,8 +277,9 @@ int main(int argc, char **argv)
 			exec_ll_tracer_stop(trs[k]);
 		}
 	}
-	printf("landlock: %lu applied, %lu otherwise; exec_landlock_arm itself %.1f us on average\n",
-	       applied, other, arm_n ? arm_us_sum / (double)arm_n : 0.0);
+	printf("landlock: %lu applied, %lu otherwise; exec_landlock_arm itself %.1f us on average; "
+	       "ll_ruleset_build (5 paths) %.1f us\n",
+	       applied, other, arm_n ? arm_us_sum / (double)arm_n : 0.0, build_us);
 	close(rs);
 	policy_free(&pol);
 	return other ? 1 : 0;

@@ -220,25 +220,32 @@ static void do_arm(struct exec_ll_tracer *t, struct ll_req *q)
 		set_res(res, EXEC_LL_ARM_ERROR, "PTRACE_INTERRUPT", e);
 		return;
 	}
-	struct seccomp_notif_addfd add;
-	memset(&add, 0, sizeof add);
-	add.id = q->notif_id;
-	add.srcfd = (__u32)q->ruleset_fd;
-	add.newfd_flags = 0; /* no O_CLOEXEC: the fd must survive the exec */
-	int fd = ioctl(q->listener_fd, SECCOMP_IOCTL_NOTIF_ADDFD, &add);
-	if (fd < 0) {
-		int e = errno;
-		ll_kill_reap(q->pid);
-		set_res(res, EXEC_LL_ARM_ERROR,
-			e == ENOENT ? "SECCOMP_IOCTL_NOTIF_ADDFD (the notification is gone: the process "
-				      "died, or the listener lacks WAIT_KILLABLE_RECV)"
-				    : "SECCOMP_IOCTL_NOTIF_ADDFD",
-			e);
-		return;
+	int fds[EXEC_LL_MAX_RULESETS] = { 0 };
+	for (size_t k = 0; k < q->n_rulesets; k++) {
+		struct seccomp_notif_addfd add;
+		memset(&add, 0, sizeof add);
+		add.id = q->notif_id;
+		add.srcfd = (__u32)q->ruleset_fds[k];
+		add.newfd_flags = 0; /* no O_CLOEXEC: the fd must survive the exec */
+		fds[k] = ioctl(q->listener_fd, SECCOMP_IOCTL_NOTIF_ADDFD, &add);
+		if (fds[k] < 0) {
+			/* Those added already stay in a process that is killed now. */
+			int e = errno;
+			ll_kill_reap(q->pid);
+			set_res(res, EXEC_LL_ARM_ERROR,
+				e == ENOENT ? "SECCOMP_IOCTL_NOTIF_ADDFD (the notification is gone: the "
+					      "process died, or the listener lacks WAIT_KILLABLE_RECV)"
+					    : "SECCOMP_IOCTL_NOTIF_ADDFD",
+				e);
+			return;
+		}
 	}
 	struct ll_tracee *tr = xcalloc(1, sizeof *tr);
 	tr->pid = tr->tid = q->pid;
-	tr->fd = fd;
+	memcpy(tr->fds, fds, sizeof fds[0] * q->n_rulesets);
+	tr->nfds = (int)q->n_rulesets;
+	int fd = fds[0];
+	tr->rep.cookie = q->cookie;
 	tr->state = LL_ARMED;
 	tr->next = t->tracees;
 	t->tracees = tr;
@@ -391,6 +398,20 @@ struct exec_ll_tracer *exec_ll_tracer_start(const struct exec_ll_config *cfg, ch
 	snprintf(err, errlen, "exec-landlock: only x86-64 is supported");
 	return NULL;
 #endif
+	long abi = can_landlock_create_ruleset(NULL, 0, LANDLOCK_CREATE_RULESET_VERSION);
+	if (abi < 6) {
+		/* The verification needs signal scoping (ABI 6): without it there
+		 * is no Landlock-at-exec, and the caller emulates. */
+		if (abi < 0)
+			snprintf(err, errlen, "exec-landlock: Landlock is not available: %s",
+				 errno_name(errno));
+		else
+			snprintf(err, errlen,
+				 "exec-landlock: Landlock ABI %ld has no signal scoping (6): the domain "
+				 "applied at exec could not be verified",
+				 abi);
+		return NULL;
+	}
 	if (install_wake_handler() < 0) {
 		snprintf(err, errlen, "exec-landlock: install the wake-up handler: %s", strerror(errno));
 		return NULL;
@@ -456,7 +477,8 @@ pid_t exec_ll_tracer_probe_pid(struct exec_ll_tracer *t)
 }
 
 int exec_landlock_arm(struct exec_ll_tracer *t, int listener_fd, uint64_t notif_id, pid_t pid,
-		      int ruleset_fd, struct exec_ll_arm_result *res)
+		      const int *ruleset_fds, size_t n_rulesets, uint64_t cookie,
+		      struct exec_ll_arm_result *res)
 {
 	memset(res, 0, sizeof *res);
 	res->target_fd = -1;
@@ -464,8 +486,13 @@ int exec_landlock_arm(struct exec_ll_tracer *t, int listener_fd, uint64_t notif_
 		set_res(res, EXEC_LL_ARM_ERROR, "exec_landlock_arm called on the tracer thread", 0);
 		return -1;
 	}
-	struct ll_req q = { .pid = pid, .listener_fd = listener_fd, .ruleset_fd = ruleset_fd,
-			    .notif_id = notif_id, .res = res };
+	if (n_rulesets < 1 || n_rulesets > EXEC_LL_MAX_RULESETS) {
+		set_res(res, EXEC_LL_ARM_ERROR, "between 1 and EXEC_LL_MAX_RULESETS rulesets", 0);
+		return -1;
+	}
+	struct ll_req q = { .pid = pid, .listener_fd = listener_fd, .ruleset_fds = ruleset_fds,
+			    .n_rulesets = n_rulesets,
+			    .notif_id = notif_id, .cookie = cookie, .res = res };
 	pthread_mutex_lock(&t->mu);
 	if (t->stopping) {
 		pthread_mutex_unlock(&t->mu);

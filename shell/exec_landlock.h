@@ -15,8 +15,8 @@
  *   tracer thread, at the PTRACE_EVENT_EXEC stop:
  *     reads /proc/PID/exe (the file the kernel loaded) for the exe check;
  *     makes the new image call, before any instruction of its own:
- *     kill(probe, 0), landlock_restrict_self(fd, 0), kill(probe, 0),
- *     close(fd); then restores it and detaches. Two ways (exec_ll_method):
+ *     kill(probe, 0), landlock_restrict_self(fd, 0) for each ruleset,
+ *     kill(probe, 0), close(fd) for each; then restores it and detaches. Two ways (exec_ll_method):
  *     a blob written at the entry point and run to its int3, or, where the
  *     text cannot be written (exec-only binaries are not dumpable), only
  *     registers: each call rewritten at a syscall-entry stop of the new
@@ -42,6 +42,11 @@
  *     add rules to it (adding rules widens a ruleset before it is applied);
  *   - the probe process protected like the supervisor, and not reaped by
  *     it (exec_ll_tracer_probe_pid());
+ *   - no wait for "any child" without __WNOTHREAD in any other thread:
+ *     waitpid(-1, ...) from another thread of the process also collects the
+ *     tracer's ptrace stops, and a stolen stop leaves the tracee stopped for
+ *     good (test/execll.sh shows it hang); wait by pid, or add __WNOTHREAD
+ *     in the thread that forked the children it reaps;
  *   - SIGCHLD not set to SIG_IGN (the tracer must see its tracees die);
  *   - EXEC_LL_WAKE_SIGNAL left to the tracer (it is sent to the tracer thread
  *     only, with tgkill, to wake it from waitid).
@@ -55,6 +60,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
+
+/* Rulesets one arm can apply (one domain each; Landlock stacks 16 at most). */
+#define EXEC_LL_MAX_RULESETS 8
 
 /* The signal that wakes the tracer thread (process-wide handler). */
 #define EXEC_LL_WAKE_SIGNAL (SIGRTMAX - 3)
@@ -71,23 +79,26 @@ struct exec_ll_report {
 	pid_t pid;     /* the process (its tgid after the exec) */
 	pid_t tid;     /* the thread that called execve (the notification's pid) */
 	enum exec_ll_outcome outcome;
-	char why[200]; /* for KILLED, EXEC_FAILED, GONE: what happened */
+	char why[200]; /* for KILLED, EXEC_FAILED, GONE: what happened; for APPLIED, a note or "" */
 	char exe[512]; /* for APPLIED: /proc/PID/exe at the exec stop, "" when unreadable */
 	bool by_blob;  /* for APPLIED: the blob method ran (else the register method) */
+	uint64_t cookie; /* what the caller passed to exec_landlock_arm (its layer set, ...) */
 };
 
 /* Called on the tracer thread once per armed process; must not block and
  * must not call into the tracer. */
 typedef void (*exec_ll_done_fn)(void *ctx, const struct exec_ll_report *r);
 /* Optional exe check, on the tracer thread at the exec stop: return true to
- * let the image run. exe is the file the kernel loaded. An unreadable
+ * let the image run. r->exe is the file the kernel loaded, r->pid the
+ * process (its tgid now), r->cookie the arm's. An unreadable
  * /proc/PID/exe (exec-only binaries are non-dumpable) never reaches it: the
  * process is killed (fail closed). It is also the race-free place to
  * re-decide the layer: a sibling thread may have changed the cwd between
  * the notification and the exec; at this stop the process is stopped and
  * single-threaded, so /proc/PID/cwd is its cwd at the exec (only a
  * clone(CLONE_FS) sibling could still move it). */
-typedef bool (*exec_ll_exe_ok_fn)(void *ctx, pid_t pid, const char *exe, char *why, size_t whylen);
+typedef bool (*exec_ll_exe_ok_fn)(void *ctx, const struct exec_ll_report *r, char *why,
+				  size_t whylen);
 
 /* Test-only behaviours (test/execll.sh proves the verification can fail). */
 enum {
@@ -116,7 +127,9 @@ struct exec_ll_config {
 struct exec_ll_tracer;
 
 /* Starts the tracer thread and its probe process (a child that only waits,
- * the target of the signal-scope probe). Returns NULL with "what: why" in err. */
+ * the target of the signal-scope probe). Returns NULL with "what: why" in err,
+ * also when Landlock is off or older than ABI 6 (no signal scoping: nothing
+ * to verify with; the caller emulates instead). */
 struct exec_ll_tracer *exec_ll_tracer_start(const struct exec_ll_config *cfg, char *err,
 					    size_t errlen);
 /* Stops the thread; processes still traced are killed (PTRACE_O_EXITKILL). */
@@ -138,13 +151,16 @@ enum exec_ll_arm_status {
 
 struct exec_ll_arm_result {
 	enum exec_ll_arm_status status;
-	int target_fd; /* the ruleset's number in the target, when ARMED */
+	int target_fd; /* the first ruleset's number in the target, when ARMED */
 	char why[200]; /* for FALLBACK and ARM_ERROR */
 };
 
 /* Arms one execve notification (see above). pid = the notification's pid
- * (the calling thread). ruleset_fd stays the caller's (one ruleset serves
- * many processes). Safe to call from several threads at once, never from
+ * (the calling thread). The rulesets (1..EXEC_LL_MAX_RULESETS) are applied
+ * in order, one domain each, so a call must be allowed by every one: one
+ * per layer the process's set grows by. They stay the caller's (one
+ * ruleset serves many processes). cookie comes back in the report (and the
+ * exe check). Safe to call from several threads at once, never from
  * a done callback. Falls back when the process is already traced (gdb,
  * strace), is the supervisor's own child (its exit would be reaped by
  * whichever of the tracer or the supervisor waits first), or shares its fd
@@ -153,7 +169,8 @@ struct exec_ll_arm_result {
  * child that is not dumpable). Returns 0 when ARMED, -1 otherwise (see
  * res->status). */
 int exec_landlock_arm(struct exec_ll_tracer *t, int listener_fd, uint64_t notif_id, pid_t pid,
-		      int ruleset_fd, struct exec_ll_arm_result *res);
+		      const int *ruleset_fds, size_t n_rulesets, uint64_t cookie,
+		      struct exec_ll_arm_result *res);
 
 const char *exec_ll_outcome_name(enum exec_ll_outcome o);
 

@@ -9,8 +9,9 @@
 #include <pthread.h>
 #include <sys/user.h>
 
-/* The calls injected at the first syscall entry of the new image. */
-#define LL_MAX_STEPS 4
+/* The calls injected into the new image: a probe, one restrict per
+ * ruleset, the probe again, one close per ruleset. */
+#define LL_MAX_STEPS (2 + 2 * EXEC_LL_MAX_RULESETS)
 
 enum ll_state {
 	LL_ARMED,      /* running the execve (PTRACE_CONT): exec stop or interrupt stop next */
@@ -20,21 +21,26 @@ enum ll_state {
 	LL_BLOB,       /* the blob written at the entry point runs (PTRACE_CONT): its int3 next */
 };
 
-/* The blob: the same four calls as the register plan, results in r12-r15,
- * then int3. Written over the image's entry point and restored after. */
-#define LL_BLOB_LEN 67
-#define LL_BLOB_WORDS ((LL_BLOB_LEN + 7) / 8)
+/* The blob: the same calls as the register plan, then int3. Results: r12
+ * the first probe, r13 the restricts ORed, r14 the second probe, r15 the
+ * closes ORed. Written over the image's entry point and restored after.
+ * A call with two arguments is 17 bytes, close 15. */
+#define LL_BLOB_MAX (17 * (2 + EXEC_LL_MAX_RULESETS) + 15 * EXEC_LL_MAX_RULESETS + 1)
+#define LL_BLOB_WORDS ((LL_BLOB_MAX + 7) / 8)
 
 struct ll_tracee {
 	pid_t pid; /* the id to ptrace: the thread before the exec, the tgid after */
 	pid_t tid; /* the notification's pid */
-	int fd;    /* the ruleset's number in the target */
+	int fds[EXEC_LL_MAX_RULESETS]; /* the rulesets' numbers in the target */
+	int nfds;
+	int blob_len, blob_words;
 	enum ll_state state;
 	enum exec_ll_outcome goal; /* APPLIED (full plan) or EXEC_FAILED (close only) */
 	int step, nsteps;
 	long nr[LL_MAX_STEPS];
 	unsigned long long arg0[LL_MAX_STEPS], arg1[LL_MAX_STEPS];
-	long ret[LL_MAX_STEPS];
+	long ret[LL_MAX_STEPS];   /* the register method's results, per call */
+	long blob_sum[4];         /* the blob's r12-r15 */
 	struct user_regs_struct saved; /* at the entry stop injected at, or at the exec stop */
 	unsigned long text[LL_BLOB_WORDS]; /* the image's own bytes under the blob */
 	struct exec_ll_report rep;
@@ -43,8 +49,10 @@ struct ll_tracee {
 
 struct ll_req {
 	pid_t pid;
-	int listener_fd, ruleset_fd;
-	uint64_t notif_id;
+	int listener_fd;
+	const int *ruleset_fds;
+	size_t n_rulesets;
+	uint64_t notif_id, cookie;
 	struct exec_ll_arm_result *res;
 	bool done;
 	struct ll_req *next;

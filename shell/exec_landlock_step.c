@@ -71,24 +71,52 @@ static void add_step(struct ll_tracee *tr, long nr, unsigned long long a0, unsig
 	tr->nsteps++;
 }
 
-/* The full plan: probe, restrict, probe again, close. */
+/* The full plan: probe, restrict each, probe again, close each. */
 static void plan_apply(struct exec_ll_tracer *t, struct ll_tracee *tr)
 {
 	long restrict_nr = (t->cfg.test_flags & EXEC_LL_TEST_FAKE_RESTRICT) ? SYS_sched_yield
 									    : __NR_landlock_restrict_self;
 	tr->nsteps = 0;
 	add_step(tr, SYS_kill, (unsigned long long)t->probe, 0);
-	add_step(tr, restrict_nr, (unsigned long long)tr->fd, 0);
+	for (int k = 0; k < tr->nfds; k++)
+		add_step(tr, restrict_nr, (unsigned long long)tr->fds[k], 0);
 	add_step(tr, SYS_kill, (unsigned long long)t->probe, 0);
-	add_step(tr, SYS_close, (unsigned long long)tr->fd, 0);
+	for (int k = 0; k < tr->nfds; k++)
+		add_step(tr, SYS_close, (unsigned long long)tr->fds[k], 0);
 	tr->goal = EXEC_LL_APPLIED;
 }
 
 static void plan_close(struct ll_tracee *tr)
 {
 	tr->nsteps = 0;
-	add_step(tr, SYS_close, (unsigned long long)tr->fd, 0);
+	for (int k = 0; k < tr->nfds; k++)
+		add_step(tr, SYS_close, (unsigned long long)tr->fds[k], 0);
 	tr->goal = EXEC_LL_EXEC_FAILED;
+}
+
+/* What the calls returned, folded as the blob folds them: the first probe,
+ * the restricts ORed (0 only when each returned 0), the second probe, the
+ * closes ORed. */
+struct ll_summary {
+	long probe_before, restricts, probe_after, closes;
+};
+
+static struct ll_summary summarize(const struct ll_tracee *tr)
+{
+	struct ll_summary s = { 0 };
+	int n = tr->nfds;
+	if (tr->goal == EXEC_LL_APPLIED) {
+		s.probe_before = tr->ret[0];
+		for (int k = 0; k < n; k++)
+			s.restricts |= tr->ret[1 + k];
+		s.probe_after = tr->ret[1 + n];
+		for (int k = 0; k < n; k++)
+			s.closes |= tr->ret[2 + n + k];
+	} else {
+		for (int k = 0; k < n; k++)
+			s.closes |= tr->ret[k];
+	}
+	return s;
 }
 
 static void set_call(struct user_regs_struct *r, const struct ll_tracee *tr, int k)
@@ -109,8 +137,9 @@ static bool resume(struct exec_ll_tracer *t, struct ll_tracee *tr, int sig)
 
 static bool finish(struct exec_ll_tracer *t, struct ll_tracee *tr);
 
+/* One call; its result moved (or ORed, with fold) into r12..r15. */
 static size_t put_call(unsigned char *b, size_t o, long nr, unsigned long long a0, bool zero_rsi,
-		       unsigned char save_reg)
+		       unsigned char save_reg, bool fold)
 {
 	b[o++] = 0xb8; /* mov eax, imm32 */
 	uint32_t v = (uint32_t)nr;
@@ -126,8 +155,8 @@ static size_t put_call(unsigned char *b, size_t o, long nr, unsigned long long a
 	}
 	b[o++] = 0x0f; /* syscall */
 	b[o++] = 0x05;
-	b[o++] = 0x49; /* mov r12..r15, rax */
-	b[o++] = 0x89;
+	b[o++] = 0x49; /* mov (or: or) r12..r15, rax */
+	b[o++] = fold ? 0x09 : 0x89;
 	b[o++] = save_reg;
 	return o;
 }
@@ -140,22 +169,27 @@ static int write_blob(struct ll_tracee *tr)
 		return -1;
 	unsigned char b[LL_BLOB_WORDS * 8];
 	size_t o = 0;
-	static const unsigned char save[LL_MAX_STEPS] = { 0xc4, 0xc5, 0xc6, 0xc7 }; /* r12-r15 */
-	for (int k = 0; k < tr->nsteps; k++)
-		o = put_call(b, o, tr->nr[k], tr->arg0[k], tr->nr[k] != SYS_close, save[k]);
+	enum { R12 = 0xc4, R13 = 0xc5, R14 = 0xc6, R15 = 0xc7 };
+	int n = tr->nfds;
+	for (int k = 0; k < tr->nsteps; k++) {
+		unsigned char reg = k == 0 ? R12 : k <= n ? R13 : k == n + 1 ? R14 : R15;
+		bool fold = (k > 1 && k <= n) || k > n + 2;
+		o = put_call(b, o, tr->nr[k], tr->arg0[k], tr->nr[k] != SYS_close, reg, fold);
+	}
 	b[o++] = 0xcc; /* int3 */
-	if (o != LL_BLOB_LEN)
-		return -1;
+	tr->blob_len = (int)o;
+	tr->blob_words = (int)((o + 7) / 8);
 	unsigned long long at = tr->saved.rip;
-	for (int w = 0; w < LL_BLOB_WORDS; w++) {
+	for (int w = 0; w < tr->blob_words; w++) {
 		errno = 0;
 		long word = ptrace(PTRACE_PEEKTEXT, tr->pid, (void *)(at + 8 * (unsigned)w), 0);
 		if (errno)
 			return -1;
 		tr->text[w] = (unsigned long)word;
 	}
-	memcpy(b + o, (unsigned char *)tr->text + o, sizeof b - o); /* keep the tail of the last word */
-	for (int w = 0; w < LL_BLOB_WORDS; w++) {
+	/* keep the tail of the last word */
+	memcpy(b + o, (unsigned char *)tr->text + o, (size_t)tr->blob_words * 8 - o);
+	for (int w = 0; w < tr->blob_words; w++) {
 		unsigned long word;
 		memcpy(&word, b + 8 * w, 8);
 		if (ptrace(PTRACE_POKETEXT, tr->pid, (void *)(at + 8 * (unsigned)w), (void *)word) < 0) {
@@ -174,13 +208,13 @@ static bool at_blob_trap(struct exec_ll_tracer *t, struct ll_tracee *tr)
 	siginfo_t si;
 	if (ptrace(PTRACE_GETREGS, tr->pid, 0, &r) < 0 || ptrace(PTRACE_GETSIGINFO, tr->pid, 0, &si) < 0)
 		return fail(t, tr, "read registers at the blob's end", errno);
-	if (r.rip != tr->saved.rip + LL_BLOB_LEN || si.si_code != SI_KERNEL)
+	if (r.rip != tr->saved.rip + (unsigned)tr->blob_len || si.si_code != SI_KERNEL)
 		return resume(t, tr, SIGTRAP); /* a SIGTRAP from elsewhere: deliver it */
-	tr->ret[0] = (long)r.r12;
-	tr->ret[1] = (long)r.r13;
-	tr->ret[2] = (long)r.r14;
-	tr->ret[3] = (long)r.r15;
-	for (int w = 0; w < LL_BLOB_WORDS; w++)
+	tr->blob_sum[0] = (long)r.r12;
+	tr->blob_sum[1] = (long)r.r13;
+	tr->blob_sum[2] = (long)r.r14;
+	tr->blob_sum[3] = (long)r.r15;
+	for (int w = 0; w < tr->blob_words; w++)
 		if (ptrace(PTRACE_POKETEXT, tr->pid, (void *)(tr->saved.rip + 8 * (unsigned)w),
 			   (void *)tr->text[w]) < 0)
 			return fail(t, tr, "restore the text at the entry point", errno);
@@ -204,7 +238,9 @@ static bool at_exec(struct exec_ll_tracer *t, struct ll_tracee *tr)
 				  link, errno_name(e));
 			return true;
 		}
-		if (!t->cfg.exe_ok(t->cfg.ctx, tr->pid, tr->rep.exe, why, sizeof why)) {
+		tr->rep.pid = tr->pid;
+		tr->rep.tid = tr->tid;
+		if (!t->cfg.exe_ok(t->cfg.ctx, &tr->rep, why, sizeof why)) {
 			ll_kill_reap(tr->pid);
 			ll_report(t, tr, EXEC_LL_KILLED, "exe check: %s: %s", tr->rep.exe, why);
 			return true;
@@ -222,19 +258,28 @@ static bool at_exec(struct exec_ll_tracer *t, struct ll_tracee *tr)
 /* All injected calls have run: judge, restore, re-issue the image's own call. */
 static bool finish(struct exec_ll_tracer *t, struct ll_tracee *tr)
 {
+	struct ll_summary sm = summarize(tr);
+	if (tr->state == LL_BLOB)
+		sm = (struct ll_summary){ tr->blob_sum[0], tr->blob_sum[1], tr->blob_sum[2], tr->blob_sum[3] };
 	if (tr->goal == EXEC_LL_APPLIED) {
-		if (tr->ret[0] != 0 && tr->ret[0] != -EPERM)
-			return fail(t, tr, "probe before restrict_self", (int)-tr->ret[0]);
-		if (tr->ret[1] != 0)
-			return fail(t, tr, "landlock_restrict_self in the target", (int)-tr->ret[1]);
-		if (tr->ret[2] != -EPERM)
+		if (sm.probe_before != 0 && sm.probe_before != -EPERM)
+			return fail(t, tr, "probe before restrict_self", (int)-sm.probe_before);
+		if (sm.restricts != 0)
+			return fail(t, tr, "landlock_restrict_self in the target",
+				    sm.restricts < 0 && sm.restricts > -4096 ? (int)-sm.restricts : EIO);
+		if (sm.probe_after != -EPERM)
 			return fail(t, tr,
 				    "verify: the signal-scope probe is still allowed after "
 				    "landlock_restrict_self returned 0: no domain",
 				    0);
+		if (sm.probe_before == -EPERM)
+			snprintf(tr->rep.why, sizeof tr->rep.why,
+				 "in a domain already: the probe was refused before; verified by "
+				 "restrict_self's return value");
 	}
-	if (tr->ret[tr->nsteps - 1] != 0)
-		return fail(t, tr, "close the ruleset fd in the target", (int)-tr->ret[tr->nsteps - 1]);
+	if (sm.closes != 0)
+		return fail(t, tr, "close the ruleset fds in the target",
+			    sm.closes < 0 && sm.closes > -4096 ? (int)-sm.closes : EIO);
 	struct user_regs_struct r = tr->saved;
 	tr->rep.by_blob = tr->state == LL_BLOB;
 	if (tr->state == LL_BLOB) {

@@ -15,11 +15,14 @@ if [ "${abi:-0}" -lt 6 ]; then
 fi
 W=$(mktemp -d /tmp/execll.XXXXXX)
 trap 'rm -rf "$W"' EXIT
-mkdir -p "$W/ok" "$W/bin"
+mkdir -p "$W/ok" "$W/bin" "$W/both"
 echo "fine-file" >"$W/ok/file"
+echo "both-file" >"$W/both/file"
 echo "TOP-SECRET" >"$W/secret"
 # Read: the system, the test binaries, $W/ok; never $W/secret.
-ALLOW=(-a /usr -a /bin -a /lib -a /lib64 -a /etc -a "$CAN_TESTBIN" -a "$W/ok" -a "$W/bin")
+ALLOW=(-a /usr -a /bin -a /lib -a /lib64 -a /etc -a "$CAN_TESTBIN" -a "$W/ok" -a "$W/bin" -a "$W/both")
+# A second layer (-A): the same system, $W/both, but not $W/ok.
+LAYER2=(-A /usr -A /bin -A /lib -A /lib64 -A /etc -A "$CAN_TESTBIN" -A "$W/bin" -A "$W/both")
 sup() { timeout 30 "$SUPER" ${ALLOW_EXTRA:-} "${ALLOW[@]}" "$@"; }
 
 # t_confined DESC MODE...: the target reaches exec(cat ok secret) by MODE;
@@ -49,6 +52,37 @@ t_confined "fexecve (execveat, AT_EMPTY_PATH)" fexecve
 t_confined "vfork then exec" vfork
 t_confined "posix_spawn" spawn
 t_confined "exec under a signal flood" flood
+
+# --- two layers at once: two domains, a read must be allowed by both ---
+for m in "" --regs; do
+	t_run sup $m "${LAYER2[@]}" -- "$T" plain /bin/cat "$W/both/file" "$W/ok/file"
+	t_grep "two layers${m:+ $m}: what both allow reads" "both-file" "$T_OUT"
+	t_grep "two layers${m:+ $m}: what only one allows is refused" "ok/file: Permission denied" "$T_ERR"
+	via=blob
+	[ -n "$m" ] && via=regs
+	t_grep "two layers${m:+ $m}: applied" "execll: applied pid=[0-9]+ tid=[0-9]+ via=$via" "$T_ERR"
+done
+t_run sup "${LAYER2[@]}" -- "$T" fail-then "$T" fds
+t_grep "two layers: a failed execve closes both fds" "^fds: clean$" "$T_OUT"
+
+# --- many at once: 40 children exec together, several tracees in flight ---
+t_run sup -q -- "$T" many 40 /bin/cat "$W/ok/file"
+t_grep "40 concurrent execs of an allowed read: all exit 0" "many: 40 ok, 0 not" "$T_OUT"
+t_nogrep "40 concurrent execs: none killed or failed" "execll: (killed|gone|arm-error|fallback)" "$T_ERR"
+t_run sup -q -- "$T" many 40 /bin/cat "$W/secret"
+t_grep "40 concurrent execs of the secret: all refused" "many: 0 ok, 40 not" "$T_OUT"
+t_nogrep "40 concurrent execs of the secret: nothing read" "TOP-SECRET" "$T_OUT"
+
+# --- another thread reaping "any child": only with __WNOTHREAD, which
+# leaves the tracer's ptrace stops alone; without it, stops are stolen ---
+t_run timeout 20 "$SUPER" -q --reap-any-nothread "${ALLOW[@]}" -- "$T" many 40 /bin/cat "$W/ok/file"
+t_grep "a reaper thread with __WNOTHREAD: 40 concurrent execs all applied" "many: 40 ok, 0 not" "$T_OUT"
+t_run timeout 5 "$SUPER" -q --reap-any "${ALLOW[@]}" -- "$T" many 40 /bin/cat "$W/ok/file"
+if [ "$T_RC" = 124 ]; then
+	t_ok "control: a reaper thread without __WNOTHREAD steals ptrace stops (hangs: why it is a requirement)"
+else
+	t_fail "control: the reaper without __WNOTHREAD did not hang (exit $T_RC)"
+fi
 
 # --- the register method alone, for the same ways in ---
 for mode in plain thread vfork flood; do
@@ -87,6 +121,7 @@ t_grep "exe check: /usr/bin/cat passes a /usr/bin/ check" "fine-file" "$T_OUT"
 t_expect "exe check: /usr/bin/cat is killed by a /opt/ check" 137 sup --exe-prefix /opt/ -- "$T" plain /bin/cat "$W/ok/file"
 t_grep "exe check: says which file and why" "killed .*exe check: /usr/bin/cat: not under /opt/" "$T_ERR"
 t_nogrep "exe check: the refused image printed nothing" "fine-file" "$T_OUT"
+t_nogrep "the arm's cookie comes back in every report" "bad cookie" "$T_ERR"
 
 # --- already traced: falls back, reported, nothing changed in the target ---
 t_run sup -- /usr/bin/strace -f -o /dev/null "$T" plain /bin/cat "$W/ok/file"
@@ -110,6 +145,12 @@ t_grep "the exec'd image was restricted" "applied .*exe=$T" "$T_ERR"
 t_run sup -- "$T" files /bin/cat "$W/ok/file"
 t_grep "CLONE_FILES: falls back and says why" "fallback .*CLONE_FILES" "$T_ERR"
 t_grep "CLONE_FILES: the sibling holds no ruleset fd" "^fds: clean$" "$T_OUT"
+
+# --- a process in a domain already: applied, and said how it was verified ---
+t_run sup -- "$T" scoped /bin/cat "$W/ok/file" "$W/secret"
+t_grep "in a domain already: the allowed file reads" "fine-file" "$T_OUT"
+t_grep "in a domain already: the secret is refused" "secret: Permission denied" "$T_ERR"
+t_grep "in a domain already: applied, noting the weaker evidence" "applied .*why=in a domain already" "$T_ERR"
 
 # --- Landlock stacks at most 16 domains: the 17th fails, the target is
 # killed and reaped (the real parent does not hang: no timeout, 137) ---

@@ -1,7 +1,7 @@
 /* execll_super: a small test supervisor for Landlock-at-exec
  * (shell/exec_landlock.h), run by test/execll.sh and bench/session_exec.
  *
- *   execll_super [-a PATH]... [-w PATH]... [--exe-prefix P] [--fake-restrict]
+ *   execll_super [-a PATH]... [-w PATH]... [-A PATH]... [--exe-prefix P] [--fake-restrict]
  *                [--regs] [--allow-addrule] [--no-arm] [-q] -- PROG [ARG...]
  *
  * Forks PROG under a filter that traps execve/execveat with a listener
@@ -13,7 +13,11 @@
  * outcome is printed to stderr as one line:
  *   execll: <outcome> pid=<pid> tid=<tid> [via=blob|regs] [exe=<path>] [why=<text>]
  * and a fallback as "execll: fallback pid=<pid> why=<text>".
+ * -A PATH builds a second ruleset (a second layer) from the -A paths: both
+ * are applied, so a read must be allowed by each.
  * --regs uses only the register method (EXEC_LL_METHOD_REGS).
+ * --reap-any[-nothread] adds a thread that reaps with waitpid(-1, WNOHANG)
+ * [| __WNOTHREAD], as a supervisor's SIGCHLD loop might.
  * --no-killable installs the filter without WAIT_KILLABLE_RECV, which
  * exec_landlock.h requires: the interrupt stop then aborts the notification.
  * --delay-continue MS waits between arming and CONTINUE (under 1000 ms):
@@ -32,6 +36,7 @@
 #include <linux/filter.h>
 #include <poll.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,6 +57,8 @@ static size_t napplied;
 static void on_done(void *ctx, const struct exec_ll_report *r)
 {
 	(void)ctx;
+	if (r->cookie != 7)
+		fprintf(stderr, "execll: bad cookie %llu\n", (unsigned long long)r->cookie);
 	if (r->outcome == EXEC_LL_APPLIED) {
 		pthread_mutex_lock(&applied_mu);
 		if (napplied < sizeof applied / sizeof applied[0])
@@ -66,14 +73,32 @@ static void on_done(void *ctx, const struct exec_ll_report *r)
 		r->exe[0] ? " exe=" : "", r->exe, r->why[0] ? " why=" : "", r->why);
 }
 
-static bool exe_ok(void *ctx, pid_t pid, const char *exe, char *why, size_t whylen)
+static bool exe_ok(void *ctx, const struct exec_ll_report *r, char *why, size_t whylen)
 {
 	(void)ctx;
-	(void)pid;
-	if (strncmp(exe, exe_prefix, strlen(exe_prefix)) == 0)
+	if (r->cookie != 7) {
+		snprintf(why, whylen, "the arm's cookie did not come back");
+		return false;
+	}
+	if (strncmp(r->exe, exe_prefix, strlen(exe_prefix)) == 0)
 		return true;
 	snprintf(why, whylen, "not under %s", exe_prefix);
 	return false;
+}
+
+/* --reap-any: a thread reaping as session.c's main loop does,
+ * waitpid(-1, WNOHANG), with or without __WNOTHREAD. */
+static int reap_flags;
+static void *reaper(void *arg)
+{
+	(void)arg;
+	for (;;) {
+		int st;
+		while (waitpid(-1, &st, WNOHANG | reap_flags) > 0)
+			;
+		sched_yield();
+	}
+	return NULL;
 }
 
 static pid_t ppid_of(pid_t pid, pid_t *tgid)
@@ -151,11 +176,13 @@ static void answer(int lfd, uint64_t id, bool cont, int err)
 
 int main(int argc, char **argv)
 {
-	struct policy pol;
+	struct policy pol, pol2;
 	policy_init(&pol);
+	policy_init(&pol2);
 	bool fake = false, allow_addrule = false, no_arm = false, regs = false;
 	int delay_ms = 0;
 	bool killable = true;
+	int reap_any = 0;
 	int i = 1;
 	struct srcpos at = { 0 };
 	for (; i < argc; i++) {
@@ -165,6 +192,8 @@ int main(int argc, char **argv)
 		}
 		if (strcmp(argv[i], "-a") == 0 && i + 1 < argc)
 			plist_add(&pol.fs.allow, argv[++i], at);
+		else if (strcmp(argv[i], "-A") == 0 && i + 1 < argc)
+			plist_add(&pol2.fs.allow, argv[++i], at);
 		else if (strcmp(argv[i], "-w") == 0 && i + 1 < argc)
 			plist_add(&pol.fs.allow_write, argv[++i], at);
 		else if (strcmp(argv[i], "--exe-prefix") == 0 && i + 1 < argc)
@@ -175,6 +204,10 @@ int main(int argc, char **argv)
 			allow_addrule = true;
 		else if (strcmp(argv[i], "--delay-continue") == 0 && i + 1 < argc)
 			delay_ms = atoi(argv[++i]);
+		else if (strcmp(argv[i], "--reap-any") == 0)
+			reap_any = 1;
+		else if (strcmp(argv[i], "--reap-any-nothread") == 0)
+			reap_any = 2;
 		else if (strcmp(argv[i], "--no-killable") == 0)
 			killable = false;
 		else if (strcmp(argv[i], "--regs") == 0)
@@ -203,6 +236,14 @@ int main(int argc, char **argv)
 	if (rs < 0) {
 		fprintf(stderr, "can: ruleset: %s\n", err);
 		return 126;
+	}
+	int rs2 = -1;
+	if (pol2.fs.allow.n) {
+		rs2 = ll_ruleset_build(&pol2, NULL, 0, (int)abi, err, sizeof err);
+		if (rs2 < 0) {
+			fprintf(stderr, "can: second ruleset: %s\n", err);
+			return 126;
+		}
 	}
 	struct exec_ll_config cfg = { .done = on_done, .exe_ok = exe_prefix ? exe_ok : NULL,
 				      .method = regs ? EXEC_LL_METHOD_REGS : EXEC_LL_METHOD_AUTO,
@@ -252,6 +293,11 @@ int main(int argc, char **argv)
 		return 126;
 	}
 	int pidfd = (int)syscall(SYS_pidfd_open, child, 0);
+	if (reap_any) {
+		reap_flags = reap_any == 2 ? __WNOTHREAD : 0;
+		pthread_t rt;
+		pthread_create(&rt, NULL, reaper, NULL);
+	}
 	bool first = true, child_done = false;
 	int status = 0;
 	struct seccomp_notif req;
@@ -289,7 +335,8 @@ int main(int argc, char **argv)
 			continue;
 		}
 		struct exec_ll_arm_result res;
-		exec_landlock_arm(tr, lfd, req.id, (pid_t)req.pid, rs, &res);
+		int rsv[2] = { rs, rs2 };
+		exec_landlock_arm(tr, lfd, req.id, (pid_t)req.pid, rsv, rs2 >= 0 ? 2 : 1, 7, &res);
 		switch (res.status) {
 		case EXEC_LL_ARMED:
 			if (delay_ms > 0) /* widen the window between ADDFD and the exec */
@@ -309,7 +356,10 @@ int main(int argc, char **argv)
 	}
 	exec_ll_tracer_stop(tr);
 	close(rs);
+	if (rs2 >= 0)
+		close(rs2);
 	policy_free(&pol);
+	policy_free(&pol2);
 	if (WIFSIGNALED(status))
 		return 128 + WTERMSIG(status);
 	return WEXITSTATUS(status);

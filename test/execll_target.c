@@ -8,9 +8,12 @@
  *   spawn       posix_spawn PROG, wait, exit with its status
  *   fail-then   execve a missing file (prints its errno), then exec PROG
  *   stack16     restrict itself with 16 Landlock domains, then exec PROG
+ *   scoped      restrict itself with one signal-scoped domain, then exec PROG
  *   flood       a child floods this process with SIGURG while it execs PROG
  *   files       clone(CLONE_FILES) a child that execs PROG; after it ends,
  *               print whether a Landlock ruleset fd is in the shared table
+ *   many N      fork N children at once, each execs PROG; print how many
+ *               exited 0 and how many did not
  *   fds         print every fd above 2 that is open, or "fds: clean"
  *   read FILE   print FILE (a static build of this mode is the static test)
  *   addrule     a second thread adds allow-everything rules to fds 3..63
@@ -125,6 +128,26 @@ int main(int argc, char **argv)
 	}
 	if (argc < 3)
 		return 2;
+	if (strcmp(mode, "many") == 0 && argc > 3) {
+		int n = atoi(argv[2]), ok = 0, bad = 0;
+		prog = argv + 3;
+		pid_t *kids = calloc((size_t)n, sizeof *kids);
+		for (int k = 0; k < n; k++) {
+			kids[k] = fork();
+			if (kids[k] == 0) {
+				execv(prog[0], prog);
+				_exit(127);
+			}
+		}
+		for (int k = 0; k < n; k++)
+			if (wait_status(kids[k]) == 0)
+				ok++;
+			else
+				bad++;
+		printf("many: %d ok, %d not\n", ok, bad);
+		free(kids);
+		return 0;
+	}
 	if (strcmp(mode, "plain") == 0) {
 		execv(prog[0], prog);
 		return 127;
@@ -174,6 +197,17 @@ int main(int argc, char **argv)
 			}
 			close(rs);
 		}
+		execv(prog[0], prog);
+		return 127;
+	}
+	if (strcmp(mode, "scoped") == 0) {
+		struct { __u64 fs, net, scoped; } attr = { LANDLOCK_ACCESS_FS_MAKE_BLOCK, 0, 2 /* SIGNAL */ };
+		int rs = (int)syscall(__NR_landlock_create_ruleset, &attr, sizeof attr, 0);
+		if (rs < 0 || syscall(__NR_landlock_restrict_self, rs, 0) < 0) {
+			perror("execll_target: scoped");
+			return 1;
+		}
+		close(rs);
 		execv(prog[0], prog);
 		return 127;
 	}

@@ -19,6 +19,8 @@
 
 #include <cmocka.h>
 
+static const int no_fd = 0; /* never installed: every case stops before the ADDFD or at it */
+
 static void on_done(void *ctx, const struct exec_ll_report *r)
 {
 	(void)ctx;
@@ -96,6 +98,10 @@ static struct exec_ll_tracer *start(void)
 	struct exec_ll_config cfg = { .done = on_done };
 	char err[300];
 	struct exec_ll_tracer *t = exec_ll_tracer_start(&cfg, err, sizeof err);
+	if (!t && strstr(err, "Landlock")) {
+		print_message("# %s\n", err);
+		skip(); /* no Landlock ABI 6 on this kernel */
+	}
 	assert_non_null(t);
 	return t;
 }
@@ -107,6 +113,19 @@ static void start_needs_a_callback(void **state)
 	char err[300] = "";
 	assert_null(exec_ll_tracer_start(&cfg, err, sizeof err));
 	assert_non_null(strstr(err, "done callback"));
+}
+
+static void ruleset_count_is_checked(void **state)
+{
+	(void)state;
+	struct exec_ll_tracer *t = start();
+	struct exec_ll_arm_result r;
+	int fds[EXEC_LL_MAX_RULESETS + 1] = { 0 };
+	assert_int_equal(exec_landlock_arm(t, -1, 1, getpid(), fds, 0, 0, &r), -1);
+	assert_int_equal(r.status, EXEC_LL_ARM_ERROR);
+	assert_int_equal(exec_landlock_arm(t, -1, 1, getpid(), fds, EXEC_LL_MAX_RULESETS + 1, 0, &r), -1);
+	assert_int_equal(r.status, EXEC_LL_ARM_ERROR);
+	exec_ll_tracer_stop(t);
 }
 
 static void start_and_stop_repeatedly(void **state)
@@ -128,7 +147,7 @@ static void failed_addfd_kills_the_process(void **state)
 	struct family f;
 	make_family(&f, PLAIN);
 	struct exec_ll_arm_result r;
-	assert_int_equal(exec_landlock_arm(t, -1, 1, f.grandchild, 0, &r), -1);
+	assert_int_equal(exec_landlock_arm(t, -1, 1, f.grandchild, &no_fd, 1, 0, &r), -1);
 	assert_int_equal(r.status, EXEC_LL_ARM_ERROR);
 	assert_non_null(strstr(r.why, "ADDFD"));
 	int gst = family_end(&f, false);
@@ -144,7 +163,7 @@ static void traced_already_falls_back_untouched(void **state)
 	struct family f;
 	make_family(&f, TRACEME);
 	struct exec_ll_arm_result r;
-	assert_int_equal(exec_landlock_arm(t, -1, 1, f.grandchild, 0, &r), -1);
+	assert_int_equal(exec_landlock_arm(t, -1, 1, f.grandchild, &no_fd, 1, 0, &r), -1);
 	assert_int_equal(r.status, EXEC_LL_FALLBACK);
 	assert_non_null(strstr(r.why, "traced already"));
 	assert_int_equal(kill(f.grandchild, 0), 0); /* still alive */
@@ -159,7 +178,7 @@ static void shared_fd_table_falls_back(void **state)
 	struct family f;
 	make_family(&f, CLONE_FILES_CHILD);
 	struct exec_ll_arm_result r;
-	assert_int_equal(exec_landlock_arm(t, -1, 1, f.grandchild, 0, &r), -1);
+	assert_int_equal(exec_landlock_arm(t, -1, 1, f.grandchild, &no_fd, 1, 0, &r), -1);
 	assert_int_equal(r.status, EXEC_LL_FALLBACK);
 	assert_non_null(strstr(r.why, "CLONE_FILES"));
 	assert_int_equal(kill(f.grandchild, 0), 0);
@@ -175,7 +194,7 @@ static void own_child_falls_back(void **state)
 	if (c == 0)
 		sleeper(NULL);
 	struct exec_ll_arm_result r;
-	assert_int_equal(exec_landlock_arm(t, -1, 1, c, 0, &r), -1);
+	assert_int_equal(exec_landlock_arm(t, -1, 1, c, &no_fd, 1, 0, &r), -1);
 	assert_int_equal(r.status, EXEC_LL_FALLBACK);
 	assert_non_null(strstr(r.why, "child of the supervisor"));
 	kill(c, SIGKILL);
@@ -197,7 +216,7 @@ static void dead_probe_falls_back(void **state)
 	struct family f;
 	make_family(&f, PLAIN);
 	struct exec_ll_arm_result r;
-	assert_int_equal(exec_landlock_arm(t, -1, 1, f.grandchild, 0, &r), -1);
+	assert_int_equal(exec_landlock_arm(t, -1, 1, f.grandchild, &no_fd, 1, 0, &r), -1);
 	assert_int_equal(r.status, EXEC_LL_FALLBACK);
 	assert_non_null(strstr(r.why, "probe"));
 	assert_int_equal(kill(f.grandchild, 0), 0);
@@ -210,6 +229,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(start_needs_a_callback),
 		cmocka_unit_test(start_and_stop_repeatedly),
+		cmocka_unit_test(ruleset_count_is_checked),
 		cmocka_unit_test(failed_addfd_kills_the_process),
 		cmocka_unit_test(traced_already_falls_back_untouched),
 		cmocka_unit_test(shared_fd_table_falls_back),
