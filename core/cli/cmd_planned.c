@@ -7,7 +7,6 @@
 #include <stdio.h>
 
 void cmd_session_usage(FILE *out) { fputs("Usage: can session -- SHELL [ARGS...]\n", out); }
-void cmd_hook_usage(FILE *out) { fputs("Usage: can hook bash|zsh|fish\n", out); }
 void cmd_status_usage(FILE *out) { fputs("Usage: can status [--json]\n", out); }
 void cmd_allow_usage(FILE *out) { fputs("Usage: can allow [DIR]\n", out); }
 
