@@ -10,8 +10,6 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char *const shells[] = { "bash", "zsh", "fish" };
-
 void cmd_hook_usage(FILE *out)
 {
 	fputs("Usage: can hook bash|zsh|fish\n"
@@ -31,25 +29,6 @@ void cmd_hook_usage(FILE *out)
 	      "  -h, --help   show this help\n"
 	      "\n"
 	      "Exit status: 0, or 2 for a shell can has no hook for. See docs/session.md.\n", out);
-}
-
-const struct hook_text *hook_text_find(const char *name)
-{
-	for (size_t i = 0; i < hook_ntexts; i++)
-		if (strcmp(hook_texts[i].name, name) == 0)
-			return &hook_texts[i];
-	return NULL;
-}
-
-const struct hook_text *hook_for_shell(const char *shell)
-{
-	for (size_t i = 0; i < ARRAY_LEN(shells); i++)
-		if (strcmp(shell, shells[i]) == 0) {
-			char file[16];
-			snprintf(file, sizeof(file), "can.%s", shells[i]);
-			return hook_text_find(file);
-		}
-	return NULL;
 }
 
 int cmd_hook(int argc, char **argv)
