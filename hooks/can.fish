@@ -23,7 +23,13 @@ if not set -q CANISTER_SESSION
                 set -l __canister_login
                 status is-login; and set __canister_login -l
                 set -gx CANISTER_SESSION_TRIED $fish_pid
-                exec can session -- (status fish-path) $__canister_login
+                # Under `can hook fish | source` stdin is that pipe: the
+                # shell the session starts reads the terminal.
+                if isatty stdin
+                    exec can session -- (status fish-path) $__canister_login
+                else
+                    exec can session -- (status fish-path) $__canister_login </dev/tty
+                end
                 set -e CANISTER_SESSION_TRIED
                 echo 'can: session: could not start: this shell is not sandboxed' >&2
             else
