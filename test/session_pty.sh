@@ -90,6 +90,21 @@ for sh in bash zsh fish; do
 	t_grep "$sh: ... and started no session" '^0$' "$(grep -c . "$PTY_ROOT/standin/starts")"
 	pty_stop "$sh-off"
 
+	# --- a session that fails to set CANISTER_SESSION: no loop -------------
+	home=$(pty_home "$sh-nomark")
+	: >"$PTY_ROOT/standin/starts"
+	pty_start "$sh-nomark" "$sh" "$home" "$PTY_ROOT/standbin:$sys" STANDIN_NOMARK=1
+	if pty_wait "$sh-nomark" '^can: session: started this shell without CANISTER_SESSION: this shell is not sandboxed$'; then
+		t_ok "$sh: a session that does not set CANISTER_SESSION gets a warning"
+	else
+		t_fail "$sh: a session that does not set CANISTER_SESSION gets a warning"
+		t_diag "$(pty_pane "$sh-nomark" | tail -n 10)"
+	fi
+	pty_cmd "$sh-nomark" 'echo wo""rks'
+	t_grep "$sh: ... a working shell" '^works$' "$PTY_OUT"
+	t_grep "$sh: ... and not a second session inside it" '^1$' "$(grep -c '^start ' "$PTY_ROOT/standin/starts")"
+	pty_stop "$sh-nomark"
+
 	# --- a session: the stand-in of the interface ---------------------------
 	home=$(pty_home "$sh-in")
 	: >"$PTY_ROOT/standin/starts"

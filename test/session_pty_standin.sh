@@ -7,7 +7,8 @@
 # PID (the hook exec'd it), sets CANISTER_SESSION and CANISTER_SESSION_FIFO,
 # logs its start and every FIFO line, and runs SHELL as its child, as the
 # supervisor does. It enforces nothing: the layer tests need the real one.
-# Every other command goes to the real can.
+# STANDIN_NOMARK=1 leaves CANISTER_SESSION unset, as a broken session
+# would. Every other command goes to the real can.
 if [ "${1:-}" = session ] && [ "${2:-}" = --check ]; then
 	exit 0
 fi
@@ -21,7 +22,13 @@ if [ "${1:-}" = session ] && [ "${2:-}" = -- ]; then
 	exec 3<>"$fifo"
 	cat <&3 >>"$STANDIN_DIR/fifo.log" &
 	reader=$!
-	CANISTER_SESSION=$$ CANISTER_SESSION_FIFO=$fifo "$@" 3<&-
+	if [ -n "${STANDIN_NOMARK:-}" ]; then
+		# A broken session that does not set CANISTER_SESSION: the hook
+		# must not start another one inside it.
+		env -u STANDIN_NOMARK "$@" 3<&-
+	else
+		CANISTER_SESSION=$$ CANISTER_SESSION_FIFO=$fifo "$@" 3<&-
+	fi
 	rc=$?
 	kill "$reader" 2>/dev/null
 	rm -f "$fifo"
