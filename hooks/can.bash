@@ -38,10 +38,11 @@ else
 	# is opened read-write: that open never waits for a reader (a gone
 	# supervisor cannot hang the prompt), and one short line fits in the
 	# pipe. Keeps $? for the user's prompt.
+	# The group's stderr: a refused open (a layer's policy) stays silent.
 	__canister_prompt() {
 		local s=$? f=${CANISTER_SESSION_FIFO:-}
 		if [ -n "$f" ] && [ -p "$f" ]; then
-			printf 'canister 1 refresh\n' 1<>"$f" 2>/dev/null
+			{ printf 'canister 1 refresh\n' 1<>"$f"; } 2>/dev/null
 		fi
 		return $s
 	}

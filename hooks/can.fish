@@ -44,10 +44,12 @@ else
     # the state file `can status` reads. fish cannot open without waiting
     # for a reader, so it writes only while the FIFO exists and the
     # supervisor (which keeps it open) is alive.
+    # fish reports a failed redirection whatever stderr is: test -w first,
+    # so a FIFO this shell may not write stays silent.
     function __canister_prompt
         set -l f $CANISTER_SESSION_FIFO
-        if test -n "$f"; and test -p "$f"; and test -d /proc/$CANISTER_SESSION
-            echo 'canister 1 refresh' >$f 2>/dev/null
+        if test -n "$f"; and test -p "$f"; and test -w "$f"; and test -d /proc/$CANISTER_SESSION
+            echo 'canister 1 refresh' >$f
         end
     end
     # After direnv's: fish runs handlers in the order they were defined, so

@@ -31,10 +31,11 @@ else
 	# Tells the supervisor that something may have changed so it rewrites
 	# the state file `can status` reads. Opened read-write: that open never
 	# waits for a reader, so a gone supervisor cannot hang the prompt.
+	# The group's stderr: a refused open (a layer's policy) stays silent.
 	__canister_prompt() {
 		local s=$? f=${CANISTER_SESSION_FIFO:-}
 		if [[ -n $f && -p $f ]]; then
-			print -rn -- $'canister 1 refresh\n' 1<>$f 2>/dev/null
+			{ print -rn -- $'canister 1 refresh\n' 1<>$f } 2>/dev/null
 		fi
 		return $s
 	}

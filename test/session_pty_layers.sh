@@ -19,6 +19,7 @@ pty_need
 sys=/usr/local/bin:/usr/bin:/bin
 checks=(
 	"an approved project refuses cat ~/.ssh/id_test; leaving allows it"
+	"direnv inside an approved layer still runs use canister"
 	"cd proj && cat ~/.ssh/id_test on one line is refused"
 	"a subshell in the project is refused"
 	"a sourced script in the project reading the secret is refused"
@@ -96,6 +97,10 @@ for sh in bash zsh fish; do
 	pty_cmd "$t" "cd $home/proj"
 	pty_cmd "$t" 'cat ~/.ssh/id_test'
 	refused "$sh: in the approved project, cat ~/.ssh/id_test is refused" "$home"
+	# direnv itself now runs inside the layer (exec'd with the project as
+	# its cwd): it must still load use_canister and export the marker.
+	if [ "$sh" = fish ]; then pty_cmd "$t" 'echo "L=$CANISTER_LAYER"'; else pty_cmd "$t" 'echo "L=${CANISTER_LAYER-}"'; fi
+	t_grep "$sh: ... and direnv, inside the layer, still ran use canister" "^L=$home/proj\$" "$PTY_OUT"
 	pty_cmd "$t" "cd $home"
 	pty_cmd "$t" 'cat ~/.ssh/id_test'
 	allowed "$sh: ... leaving the project allows it again" "$home"
@@ -123,11 +128,13 @@ for sh in bash zsh fish; do
 	fi
 
 	pty_cmd "$t" 'bash ./bg.sh &'
-	if pty_wait "$t" '^BGPID=[0-9]+$'; then
-		bgpid=$(pty_pane "$t" | sed -n 's/^BGPID=\([0-9]*\)$/\1/p' | tail -n1)
+	# (These lines may follow a prompt: a background job prints when it
+	# likes.)
+	if pty_wait "$t" 'BGPID=[0-9]+$'; then
+		bgpid=$(pty_pane "$t" | sed -n 's/.*BGPID=\([0-9]*\)$/\1/p' | tail -n1)
 		pty_cmd "$t" "cd $home"
 		kill -USR1 "$bgpid" 2>/dev/null
-		if pty_wait "$t" '^BG-(READ|DENIED)$'; then
+		if pty_wait "$t" 'BG-(READ|DENIED)$'; then
 			pane=$(pty_pane "$t")
 			if [[ $pane == *BG-DENIED* && $pane != *BG-READ* ]]; then
 				t_ok "$sh: a process started in the project stays refused after the shell left"
@@ -139,6 +146,7 @@ for sh in bash zsh fish; do
 		fi
 	else
 		t_fail "$sh: a background process in the project started"
+		t_diag "$(pty_pane "$t" | tail -n 12)"
 	fi
 
 	if command -v strace >/dev/null 2>&1; then

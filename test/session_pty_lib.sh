@@ -118,7 +118,10 @@ pty_cmd() {
 	local term=$1 cmd=$2 st='$?'
 	PTY_N=$((PTY_N + 1))
 	[ "${PTY_SHELL[$term]}" = fish ] && st='$status'
-	pty_type "$term" "echo B\"\"${PTY_N}Z; $cmd; echo E\"\"${PTY_N}Z:$st"
+	# A command ending in & takes no ';' after it.
+	local sep=';'
+	[[ $cmd == *'&' ]] && sep=''
+	pty_type "$term" "echo B\"\"${PTY_N}Z; $cmd$sep echo E\"\"${PTY_N}Z:$st"
 	PTY_OUT="" PTY_RC=""
 	if ! pty_wait "$term" "^E${PTY_N}Z:[0-9]+\$" "${3:-200}"; then
 		t_diag "pane $term after '$cmd':" "$(pty_pane "$term" | tail -n 15)"

@@ -22,6 +22,8 @@ if [ "${1:-}" = session ] && [ "${2:-}" = -- ]; then
 	exec 3<>"$fifo"
 	cat <&3 >>"$STANDIN_DIR/fifo.log" &
 	reader=$!
+	# The terminal closing (tmux kill-session) must not leave the reader.
+	trap 'kill "$reader" 2>/dev/null; rm -f "$fifo"; exit 129' HUP TERM
 	if [ -n "${STANDIN_NOMARK:-}" ]; then
 		# A broken session that does not set CANISTER_SESSION: the hook
 		# must not start another one inside it.

@@ -6,6 +6,7 @@
 # ever waiting for a reader, and outside a session does nothing but say so;
 # the prompt hooks keep $? and come after direnv's.
 . "${CAN_SRCDIR}/test/lib.sh"
+t_drop_to_user "$CAN_SRCDIR/hooks"
 hooks=$CAN_SRCDIR/hooks
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -91,6 +92,17 @@ t_expect "zsh: a FIFO without a reader does not hang the prompt" 0 \
 	timeout 10 "${stale[@]}" zsh -c "eval \"\$(cat $tmp/hook.zsh)\"; __canister_prompt"
 t_expect "fish: a FIFO of a gone supervisor does not hang the prompt" 0 \
 	timeout 10 "${stale[@]}" fish -c "source $tmp/hook.fish; __canister_prompt"
+# A FIFO the shell may not open (as a layer's policy may refuse it): the
+# prompt stays silent (stderr is redirected before the open is tried).
+chmod 000 "$tmp/stale.fifo"
+for sh in bash zsh; do
+	t_run "${stale[@]}" "$sh" -c "eval \"\$(cat $tmp/hook.$sh)\"; __canister_prompt"
+	[ -z "$T_ERR" ] && t_ok "$sh: a FIFO it may not open prints nothing at the prompt" ||
+		{ t_fail "$sh: a FIFO it may not open prints nothing at the prompt"; t_diag "$T_ERR"; }
+done
+t_run env CANISTER_SESSION=$$ CANISTER_SESSION_FIFO="$tmp/stale.fifo" fish -c "source $tmp/hook.fish; __canister_prompt"
+[ -z "$T_ERR" ] && t_ok "fish: a FIFO it may not open prints nothing at the prompt" ||
+	{ t_fail "fish: a FIFO it may not open prints nothing at the prompt"; t_diag "$T_ERR"; }
 rm -f "$tmp/stale.fifo"
 t_expect "bash: no FIFO at all is no error" 0 \
 	timeout 10 "${stale[@]}" bash -c "eval \"\$(cat $tmp/hook.bash)\"; __canister_prompt"
