@@ -57,8 +57,10 @@ void cmd_allow_usage(FILE *out);
 int cmd_layers(int argc, char **argv);
 void cmd_layers_usage(FILE *out);
 
-/* Planned commands (cmd_planned.c): registered, hidden, refused plainly. */
-int cmd_planned(int argc, char **argv);
+/* Session mode, what users type (cmd_hook.c, cmd_direnv.c). */
+int cmd_hook(int argc, char **argv);
 void cmd_hook_usage(FILE *out);
+int cmd_direnv(int argc, char **argv);
+void cmd_direnv_usage(FILE *out);
 
 #endif

@@ -20,8 +20,8 @@ static const struct can_command commands[] = {
 	{ "status", "show the session layer of this directory", cmd_status_usage, cmd_status, true },
 	{ "allow", "approve a project's session layer", cmd_allow_usage, cmd_allow, true },
 	{ "layers", "list the session's layers", cmd_layers_usage, cmd_layers, true },
-	/* Planned: hidden from --help until their issues land. */
-	{ "hook", "print the shell hook that starts a session", cmd_hook_usage, cmd_planned, false },
+	{ "hook", "print the shell hook that starts a session", cmd_hook_usage, cmd_hook, true },
+	{ "direnv", "print or install direnv's 'use canister'", cmd_direnv_usage, cmd_direnv, true },
 };
 
 const struct can_command *cli_find(const char *name)
