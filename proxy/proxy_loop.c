@@ -8,6 +8,23 @@
  *   FWD     plain HTTP: the rewritten head and exactly one framed body go
  *           up, the response comes back verbatim until upstream closes
  *   REFUSE  a refusal is being written, then the connection closes
+ *   LINGER  the refusal is out and our side shut: what the client still
+ *           sends (the rest of a refused body) is read and dropped until
+ *           it closes or LINGER_MS pass, so no reset destroys the refusal
+ *           before the client has read it
+ *
+ * A CONNECT to a name (or to any address on port 443) is terminated
+ * (tls.c, ADR 0103): after the 200 both TLS handshakes run side by side
+ *
+ *   TLS     the client's handshake (a leaf from the run's CA) and
+ *           upstream's (verified against the host's trust store)
+ *   IHEAD   reading one request head inside the tunnel; the SNI, the
+ *           CONNECT authority and Host must agree; decided like plain HTTP
+ *   IFWD    that request's framed body goes up; then IHEAD again
+ *           (keep-alive), while the responses stream back verbatim
+ *   IWAIT   a request was refused behind others still being answered:
+ *           their responses finish (resp_frame.c finds where), then the
+ *           refusal follows them
  *
  * Each direction has one bounded buffer; a side is read only while its
  * buffer has room, so nothing is ever held whole (streaming both ways).
@@ -17,17 +34,22 @@
 #include "proxy/egress.h"
 #include "proxy/http_head.h"
 #include "proxy/refusal.h"
+#include "proxy/resp_frame.h"
 #include "proxy/resolve.h"
 #include "proxy/scan.h"
+#include "proxy/tls.h"
 #include "util/util.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <openssl/err.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -39,8 +61,12 @@
 #define HEAD_MAX (32 * 1024)
 #define BUF_CAP (64 * 1024)
 #define MAX_CONNS 512
+#define LINGER_MS 2000
+/* Requests a tunnel may have sent up and not yet had answered. */
+#define MAX_INFLIGHT 16
 
-enum state { ST_HEAD, ST_RESOLVE, ST_DIAL, ST_TUNNEL, ST_FWD, ST_REFUSE };
+enum state { ST_HEAD, ST_RESOLVE, ST_DIAL, ST_TUNNEL, ST_FWD, ST_REFUSE, ST_LINGER, ST_TLS,
+	      ST_IHEAD, ST_IFWD, ST_IWAIT };
 
 struct buf {
 	uint8_t *d;
@@ -73,6 +99,18 @@ struct pconn {
 	bool body_done;
 	int64_t deadline_ms;     /* 0 = none */
 	uint64_t id;             /* names this connection to the lookup pool */
+	/* a terminated tunnel (ST_TLS, ST_IHEAD, ST_IFWD) */
+	SSL *cssl, *ussl;        /* towards the client; towards upstream */
+	bool c_hs, u_hs;         /* handshake done */
+	uint32_t c_want, u_want; /* what a handshake waits for (EPOLLIN/EPOLLOUT) */
+	char *u_fail;            /* why upstream's handshake failed (malloc'd) */
+	/* the responses being answered, oldest first (plain HTTP: one) */
+	struct resp_frame *rf;   /* where the oldest one's response ends */
+	bool inflight_head[MAX_INFLIGHT]; /* ring: was it a HEAD request */
+	unsigned inflight, inflight_first;
+	bool cur_forwarded;      /* the request being read has gone up */
+	char *deferred;          /* a refusal waiting for them (IWAIT) */
+	size_t deferred_len;
 };
 
 struct proxy {
@@ -152,8 +190,24 @@ static void update(struct proxy *px, struct pconn *c)
 	case ST_DIAL:
 		uw = EPOLLOUT;
 		break;
+	case ST_TLS:
+		cw = c->c_hs ? 0 : c->c_want;
+		uw = c->u_hs || c->u_fail ? 0 : c->u_want;
+		break;
+	case ST_IHEAD:
+	case ST_IWAIT:
+		if (c->st == ST_IHEAD && !c->c_eof && c->c2u.len == 0 && c->inflight < MAX_INFLIGHT)
+			cw |= EPOLLIN;
+		if (c->u2c.len)
+			cw |= EPOLLOUT;
+		if (!c->u_eof && c->u2c.len == 0)
+			uw |= EPOLLIN;
+		if (c->c2u.len)
+			uw |= EPOLLOUT;
+		break;
 	case ST_TUNNEL:
 	case ST_FWD:
+	case ST_IFWD:
 		if (!c->c_eof && !c->body_done && c->c2u.len == 0)
 			cw |= EPOLLIN;
 		if (c->u2c.len)
@@ -166,17 +220,43 @@ static void update(struct proxy *px, struct pconn *c)
 	case ST_REFUSE:
 		cw = EPOLLOUT;
 		break;
+	case ST_LINGER:
+		cw = EPOLLIN;
+		break;
 	}
 	set_mask(px, c->cfd, &c->cmask, cw, &c->cref);
 	set_mask(px, c->ufd, &c->umask, uw, &c->uref);
 }
 
+/* Upstream is dropped (a refusal, the end): its TLS session first, then
+ * the socket. */
+static void drop_upstream(struct pconn *c)
+{
+	if (c->ussl) {
+		SSL_free(c->ussl);
+		c->ussl = NULL;
+	}
+	if (c->ufd >= 0) {
+		close(c->ufd);
+		c->ufd = -1;
+		c->umask = 0;
+	}
+}
+
 static void conn_free(struct proxy *px, struct pconn *c)
 {
+	if (c->cssl) {
+		if (c->c_hs)
+			SSL_shutdown(c->cssl); /* close_notify, best effort */
+		SSL_free(c->cssl);
+		ERR_clear_error();
+	}
 	if (c->cfd >= 0)
 		close(c->cfd);
-	if (c->ufd >= 0)
-		close(c->ufd);
+	drop_upstream(c);
+	free(c->u_fail);
+	free(c->rf);
+	free(c->deferred);
 	if (c->prev)
 		c->prev->next = c->next;
 	else
@@ -245,25 +325,38 @@ patch:
 
 /* Answers the client with a refusal and closes after it; upstream, if
  * any, is dropped at once. */
+static bool terminated(const struct pconn *c)
+{
+	return c->st == ST_IHEAD || c->st == ST_IFWD || c->st == ST_IWAIT;
+}
+
 static void refuse_conn(struct proxy *px, struct pconn *c, const struct refusal *r)
 {
 	record(px, r);
-	if (c->response_started) {
+	char resp[4096];
+	if (terminated(c) && !c->cur_forwarded && c->inflight) {
+		/* Earlier requests of the tunnel are still being answered: the
+		 * refusal is the answer after theirs. */
+		size_t n = refusal_response(r, resp, sizeof(resp));
+		free(c->deferred);
+		c->deferred = xmalloc(n);
+		memcpy(c->deferred, resp, n);
+		c->deferred_len = n;
+		c->st = ST_IWAIT;
+		return;
+	}
+	if (c->response_started || (terminated(c) && c->inflight > 1)) {
 		/* The client already has part of a response: all that is left is
 		 * to cut the connection. */
 		c->c_eof = c->u_eof = true;
 		c->u2c.len = 0;
 	} else {
-		char resp[4096];
+		/* After what the client has not read yet: the end of an answered
+		 * request, or an interim 100 Continue. */
 		size_t n = refusal_response(r, resp, sizeof(resp));
-		c->u2c.off = c->u2c.len = 0;
 		buf_put(&c->u2c, resp, n);
 	}
-	if (c->ufd >= 0) {
-		close(c->ufd);
-		c->ufd = -1;
-		c->umask = 0;
-	}
+	drop_upstream(c);
 	c->st = ST_REFUSE;
 }
 
@@ -284,6 +377,44 @@ static void refuse_simple(struct proxy *px, struct pconn *c, int status, const c
 		snprintf(what, sizeof(what), "a request");
 	struct refusal r = { status, error, what, reason, "" };
 	refuse_conn(px, c, &r);
+}
+
+/* ---- following the responses ---- */
+
+static void inflight_push(struct pconn *c, bool head)
+{
+	if (!c->rf)
+		c->rf = xmalloc(sizeof(*c->rf));
+	if (!c->inflight)
+		resp_frame_init(c->rf, head);
+	c->inflight_head[(c->inflight_first + c->inflight) % MAX_INFLIGHT] = head;
+	c->inflight++;
+}
+
+/* Follows upstream's bytes through the responses to the requests sent
+ * up, so the proxy knows which one the client is reading (a refusal goes
+ * after the last, never into one). False when upstream breaks HTTP's
+ * framing or answers what nobody asked. */
+static bool follow_responses(struct pconn *c, const uint8_t *p, size_t n)
+{
+	while (n) {
+		if (!c->inflight)
+			return false;
+		size_t used = 0;
+		enum resp_rc rc = resp_frame_feed(c->rf, p, n, &used);
+		if (rc == RESP_ERROR)
+			return false;
+		if (rc == RESP_MORE)
+			break;
+		p += used;
+		n -= used;
+		c->inflight_first = (c->inflight_first + 1) % MAX_INFLIGHT;
+		c->inflight--;
+		if (c->inflight)
+			resp_frame_init(c->rf, c->inflight_head[c->inflight_first]);
+	}
+	c->response_started = c->inflight && c->rf->final_started;
+	return true;
 }
 
 /* ---- dialling ---- */
@@ -413,6 +544,48 @@ static bool hop_field(struct http_span name)
 	       http_span_eq(name, "connection") || http_span_eq(name, "keep-alive");
 }
 
+/* A request (plain HTTP, or one inside a terminated tunnel) against its
+ * host's contract and the body limits; sets up the body's framing. False
+ * when it was refused. */
+static bool check_contract(struct proxy *px, struct pconn *c, const struct http_head *h)
+{
+	const struct policy *p = px->cfg.policy;
+	struct egress_decision d;
+	char why[700];
+	char ct[128] = "";
+	if (h->content_type.n)
+		snprintf(ct, sizeof(ct), "%.*s", (int)(h->content_type.n < 127 ? h->content_type.n : 127),
+			 h->content_type.p);
+	struct egress_request rq = { c->method, c->t.path, h->content_type.n ? ct : NULL,
+				     h->framing == HTTP_BODY_LENGTH ? h->content_length : 0 };
+	egress_decide_request(p, &c->t, &rq, &d);
+	if (d.verdict == EGRESS_REFUSE) {
+		refuse_decision(px, c, &d);
+		return false;
+	}
+	uint64_t max = (uint64_t)policy_int(&p->proxy.max_streamed_body_bytes, 67108864);
+	const struct host_rule *hr = egress_find_host(p, c->t.host);
+	if (hr && hr->max_request_bytes.set && (uint64_t)hr->max_request_bytes.v < max)
+		max = (uint64_t)hr->max_request_bytes.v;
+	c->body_max = max;
+	if (h->framing == HTTP_BODY_LENGTH && h->content_length > max) {
+		snprintf(why, sizeof(why), "the body is %llu bytes, over [proxy] "
+			 "max_streamed_body_bytes (%llu)", (unsigned long long)h->content_length,
+			 (unsigned long long)max);
+		struct refusal r = { 413, "body-too-large", d.what, why,
+				     "[proxy]\nmax_streamed_body_bytes = 1073741824  # or what "
+				     "the body needs\n" };
+		refuse_conn(px, c, &r);
+		return false;
+	}
+	c->framing = h->framing;
+	c->cl_left = h->framing == HTTP_BODY_LENGTH ? h->content_length : 0;
+	c->body_seen = 0;
+	chunked_init(&c->ch);
+	c->body_done = h->framing == HTTP_BODY_NONE;
+	return true;
+}
+
 static void on_head(struct proxy *px, struct pconn *c)
 {
 	const struct policy *p = px->cfg.policy;
@@ -458,39 +631,9 @@ static void on_head(struct proxy *px, struct pconn *c)
 		free(h);
 		return;
 	}
-	if (!c->connect) {
-		char ct[128] = "";
-		if (h->content_type.n)
-			snprintf(ct, sizeof(ct), "%.*s", (int)(h->content_type.n < 127 ? h->content_type.n : 127),
-				 h->content_type.p);
-		struct egress_request rq = { c->method, c->t.path, h->content_type.n ? ct : NULL,
-					     h->framing == HTTP_BODY_LENGTH ? h->content_length : 0 };
-		egress_decide_request(p, &c->t, &rq, &d);
-		if (d.verdict == EGRESS_REFUSE) {
-			refuse_decision(px, c, &d);
-			free(h);
-			return;
-		}
-		uint64_t max = (uint64_t)policy_int(&p->proxy.max_streamed_body_bytes, 67108864);
-		const struct host_rule *hr = egress_find_host(p, c->t.host);
-		if (hr && hr->max_request_bytes.set && (uint64_t)hr->max_request_bytes.v < max)
-			max = (uint64_t)hr->max_request_bytes.v;
-		c->body_max = max;
-		if (h->framing == HTTP_BODY_LENGTH && h->content_length > max) {
-			snprintf(why, sizeof(why), "the body is %llu bytes, over [proxy] "
-				 "max_streamed_body_bytes (%llu)", (unsigned long long)h->content_length,
-				 (unsigned long long)max);
-			struct refusal r = { 413, "body-too-large", d.what, why,
-					     "[proxy]\nmax_streamed_body_bytes = 1073741824  # or what "
-					     "the body needs\n" };
-			refuse_conn(px, c, &r);
-			free(h);
-			return;
-		}
-		c->framing = h->framing;
-		c->cl_left = h->framing == HTTP_BODY_LENGTH ? h->content_length : 0;
-		chunked_init(&c->ch);
-		c->body_done = h->framing == HTTP_BODY_NONE;
+	if (!c->connect && !check_contract(px, c, h)) {
+		free(h);
+		return;
 	}
 	size_t head_len = h->head_len;
 	if (!scan_pass(px, c, NULL, 0)) {
@@ -519,6 +662,8 @@ static void on_head(struct proxy *px, struct pconn *c)
 	free(h);
 	memmove(c->head, c->head + head_len, c->hlen - head_len);
 	c->hlen -= head_len;
+	if (!c->connect)
+		inflight_push(c, strcmp(c->method, "HEAD") == 0);
 	dial(px, c);
 }
 
@@ -561,6 +706,212 @@ static size_t take_body(struct proxy *px, struct pconn *c, const uint8_t *data, 
 
 /* ---- I/O ---- */
 
+/* recv and send on one side, through TLS once that side has a session:
+ * like recv/send, > 0 bytes, 0 at the end, -1 with errno (EAGAIN while
+ * TLS waits for the socket). A TLS read error counts as the end: what
+ * was cut short is the peer's framing to notice. */
+static ssize_t side_recv(struct pconn *c, int side, void *b, size_t n)
+{
+	SSL *s = side ? c->ussl : c->cssl;
+	if (!s)
+		return recv(side ? c->ufd : c->cfd, b, n, 0);
+	int r = SSL_read(s, b, n > INT_MAX ? INT_MAX : (int)n);
+	if (r > 0)
+		return r;
+	int e = SSL_get_error(s, r);
+	ERR_clear_error();
+	if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
+		errno = EAGAIN;
+		return -1;
+	}
+	return 0;
+}
+
+static ssize_t side_send(struct pconn *c, int side, const void *b, size_t n)
+{
+	SSL *s = side ? c->ussl : c->cssl;
+	if (!s)
+		return send(side ? c->ufd : c->cfd, b, n, MSG_NOSIGNAL);
+	int w = SSL_write(s, b, n > INT_MAX ? INT_MAX : (int)n);
+	if (w > 0)
+		return w;
+	int e = SSL_get_error(s, w);
+	ERR_clear_error();
+	errno = e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE ? EAGAIN : EPIPE;
+	return -1;
+}
+
+/* Drives both handshakes of a terminated tunnel. When both are done, the
+ * SNI must name the CONNECT authority (the leaf was minted for the SNI,
+ * so the client reads the refusal), and a failed upstream handshake is
+ * answered inside the client's session. False when c was freed. */
+static bool tls_step(struct proxy *px, struct pconn *c)
+{
+	if (!c->c_hs) {
+		int r = SSL_do_handshake(c->cssl);
+		int e = r == 1 ? SSL_ERROR_NONE : SSL_get_error(c->cssl, r);
+		if (r == 1) {
+			c->c_hs = true;
+		} else if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
+			c->c_want = e == SSL_ERROR_WANT_READ ? EPOLLIN : EPOLLOUT;
+		} else {
+			char eb[200] = "the connection closed";
+			unsigned long q = ERR_peek_error();
+			if (q)
+				ERR_error_string_n(q, eb, sizeof(eb));
+			ERR_clear_error();
+			if (px->cfg.log) {
+				fprintf(px->cfg.log, "can: proxy: the TLS session with the sandbox's client "
+					"for %s:%d failed: %s (does the client trust the run's CA? see "
+					"docs/proxy.md)\n", c->t.host, c->t.port, eb);
+				fflush(px->cfg.log);
+			}
+			conn_free(px, c);
+			return false;
+		}
+	}
+	if (!c->u_hs && !c->u_fail) {
+		int r = SSL_do_handshake(c->ussl);
+		int e = r == 1 ? SSL_ERROR_NONE : SSL_get_error(c->ussl, r);
+		if (r == 1) {
+			c->u_hs = true;
+		} else if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
+			c->u_want = e == SSL_ERROR_WANT_READ ? EPOLLIN : EPOLLOUT;
+		} else {
+			char why[600];
+			tls_client_error(c->ussl, r, why, sizeof(why));
+			c->u_fail = xstrdup(why);
+		}
+	}
+	if (!c->c_hs || (!c->u_hs && !c->u_fail))
+		return true;
+	const char *sni = SSL_get_servername(c->cssl, TLSEXT_NAMETYPE_host_name);
+	char why[900];
+	snprintf(c->method, sizeof(c->method), "TLS");
+	if (sni && strcasecmp(sni, c->t.host) != 0) {
+		snprintf(why, sizeof(why), "the TLS server name (SNI) %.253s is not the CONNECT "
+			 "authority %s: inside a tunnel both, and Host, must name one host", sni,
+			 c->t.host);
+		refuse_simple(px, c, 421, "host-mismatch", why);
+		return true;
+	}
+	if (c->u_fail) {
+		snprintf(why, sizeof(why), "TLS to %s port %d: %s", c->t.host, c->t.port, c->u_fail);
+		refuse_simple(px, c, 502, "upstream-failed", why);
+		return true;
+	}
+	c->st = ST_IHEAD;
+	c->deadline_ms = 0;
+	c->method[0] = '\0';
+	return true;
+}
+
+/* Starts terminating a CONNECT: the 200 goes out in clear, then both
+ * sessions start. False when the tunnel could not be set up (refused). */
+static bool tls_begin(struct proxy *px, struct pconn *c)
+{
+	static const char ok[] = "HTTP/1.1 200 Connection established\r\n\r\n";
+	if (c->hlen) {
+		refuse_simple(px, c, 400, "bad-request", "bytes arrived after the CONNECT head "
+			      "before its 200: a terminated tunnel starts with the client's TLS "
+			      "handshake after the 200");
+		return false;
+	}
+	/* 39 bytes on a fresh socket: the send buffer is empty. */
+	if (send(c->cfd, ok, sizeof(ok) - 1, MSG_NOSIGNAL) != (ssize_t)(sizeof(ok) - 1)) {
+		conn_free(px, c);
+		return false;
+	}
+	c->cssl = tls_server_new(px->cfg.tls, c->cfd, c->t.host);
+	c->ussl = tls_client_new(px->cfg.tls, c->ufd, c->t.host, c->t.is_ip);
+	if (!c->cssl || !c->ussl) {
+		ERR_clear_error();
+		conn_free(px, c);
+		return false;
+	}
+	c->st = ST_TLS;
+	c->c_want = EPOLLIN;
+	c->u_want = EPOLLOUT;
+	c->deadline_ms = now_ms() + policy_int(&px->cfg.policy->proxy.upstream_request_timeout_ms,
+					      30000);
+	return tls_step(px, c);
+}
+
+/* One request head inside a terminated tunnel: origin-form, a Host that
+ * names the CONNECT authority, then the same contract and limits as
+ * plain HTTP. The head goes up as the client sent it (the connection to
+ * the origin is the client's own, kept alive). True when the request was
+ * let through (ST_IFWD). */
+static bool on_inner_head(struct proxy *px, struct pconn *c)
+{
+	struct http_head *h = xmalloc(sizeof(*h));
+	char why[700];
+	bool ok = false;
+	c->cur_forwarded = false;
+	c->head[c->hlen] = '\0';
+	enum http_err e = http_lex_head(c->head, c->hlen, h);
+	if (e == HTTP_INCOMPLETE) {
+		if (c->hlen >= HEAD_MAX)
+			refuse_simple(px, c, 431, "bad-request", "the request head is over 32 KiB");
+		goto out;
+	}
+	if (e == HTTP_OK)
+		e = http_head_check(h);
+	snprintf(c->method, sizeof(c->method), "%.*s", (int)(h->method.n < 20 ? h->method.n : 20),
+		 h->method.p);
+	if (e != HTTP_OK) {
+		refuse_simple(px, c, http_err_status(e), "bad-request", http_err_text(e));
+		goto out;
+	}
+	if (!h->target.n || h->target.p[0] != '/' || h->target.n >= sizeof(c->t.path)) {
+		refuse_simple(px, c, 400, "bad-request", "inside a TLS tunnel a request names a path "
+			      "(origin-form, under 2 KiB); the host is the CONNECT authority");
+		goto out;
+	}
+	memcpy(c->t.path, h->target.p, h->target.n);
+	c->t.path[h->target.n] = '\0';
+	if (!h->host.n || !egress_host_matches(&c->t, h->host.p, h->host.n, 443)) {
+		snprintf(why, sizeof(why), "the Host field (%.*s) is not the CONNECT authority "
+			 "%s:%d: inside a tunnel the authority, the SNI and Host must name one host",
+			 (int)(h->host.n > 100 ? 100 : h->host.n), h->host.p, c->t.host, c->t.port);
+		refuse_simple(px, c, 421, "host-mismatch", why);
+		goto out;
+	}
+	if (!check_contract(px, c, h))
+		goto out;
+	if (!scan_pass(px, c, NULL, 0))
+		goto out;
+	buf_put(&c->c2u, c->head, h->head_len);
+	memmove(c->head, c->head + h->head_len, c->hlen - h->head_len);
+	c->hlen -= h->head_len;
+	c->cur_forwarded = true;
+	inflight_push(c, strcmp(c->method, "HEAD") == 0);
+	c->deadline_ms = now_ms() + policy_int(&px->cfg.policy->proxy.upstream_request_timeout_ms,
+					      30000);
+	c->st = ST_IFWD;
+	ok = true;
+out:
+	free(h);
+	return ok;
+}
+
+/* Works through what the client has sent inside the tunnel: heads, and
+ * the start of their bodies, one request after another (keep-alive). */
+static void inner_feed(struct proxy *px, struct pconn *c)
+{
+	while (c->st == ST_IHEAD && c->hlen && c->inflight < MAX_INFLIGHT) {
+		if (!on_inner_head(px, c))
+			return;
+		size_t used = take_body(px, c, (const uint8_t *)c->head, c->hlen);
+		if (c->st == ST_REFUSE)
+			return;
+		memmove(c->head, c->head + used, c->hlen - used);
+		c->hlen -= used;
+		if (c->body_done)
+			c->st = ST_IHEAD;
+	}
+}
+
 static void dial_done(struct proxy *px, struct pconn *c)
 {
 	int err = 0;
@@ -573,7 +924,13 @@ static void dial_done(struct proxy *px, struct pconn *c)
 		refuse_simple(px, c, 502, "upstream-failed", why);
 		return;
 	}
+	if (c->connect && px->cfg.tls && (!c->t.is_ip || c->t.port == 443)) {
+		tls_begin(px, c);
+		return;
+	}
 	if (c->connect) {
+		/* An address allow_ips opened, on a port other than 443: what it
+		 * speaks is not known, so it is tunnelled untouched. */
 		static const char ok[] = "HTTP/1.1 200 Connection established\r\n\r\n";
 		buf_put(&c->u2c, ok, sizeof(ok) - 1);
 		buf_put(&c->c2u, c->head, c->hlen); /* a ClientHello sent early */
@@ -589,10 +946,77 @@ static void dial_done(struct proxy *px, struct pconn *c)
 	c->hlen = 0;
 }
 
+/* The client's bytes while a request streams or the next is awaited. */
+static bool client_read(struct proxy *px, struct pconn *c)
+{
+	if (c->st == ST_IHEAD) {
+		ssize_t r = side_recv(c, 0, c->head + c->hlen, HEAD_MAX - c->hlen);
+		if (r == 0 || (r < 0 && errno != EAGAIN && errno != EINTR)) {
+			conn_free(px, c); /* the client is done with the tunnel */
+			return false;
+		}
+		if (r > 0) {
+			c->hlen += (size_t)r;
+			inner_feed(px, c);
+		}
+		return true;
+	}
+	/* Inside a tunnel at most HEAD_MAX at once: what follows a body is the
+	 * next head, and it must fit where heads are read. */
+	uint8_t tmp[BUF_CAP];
+	size_t cap = terminated(c) ? HEAD_MAX : sizeof(tmp);
+	ssize_t r = side_recv(c, 0, tmp, cap);
+	if (r == 0) {
+		c->c_eof = true;
+		if (c->st == ST_TUNNEL && c->ufd >= 0)
+			shutdown(c->ufd, SHUT_WR);
+		if (c->st != ST_TUNNEL && !c->body_done) {
+			conn_free(px, c); /* a body cut short is not forwarded as whole */
+			return false;
+		}
+	} else if (r < 0) {
+		if (errno != EAGAIN && errno != EINTR) {
+			conn_free(px, c);
+			return false;
+		}
+	} else if (c->st == ST_TUNNEL) {
+		buf_put(&c->c2u, tmp, (size_t)r);
+	} else {
+		size_t used = take_body(px, c, tmp, (size_t)r);
+		if (c->st == ST_IFWD && c->body_done) {
+			memcpy(c->head, tmp + used, (size_t)r - used);
+			c->hlen = (size_t)r - used;
+			c->st = ST_IHEAD;
+			inner_feed(px, c);
+		}
+	}
+	return true;
+}
+
+/* The refusal is out: close our side (TLS first) and wait for the
+ * client's end, dropping what it still sends. */
+static void linger(struct pconn *c)
+{
+	if (c->cssl) {
+		SSL_shutdown(c->cssl);
+		SSL_free(c->cssl);
+		c->cssl = NULL;
+		ERR_clear_error();
+	}
+	shutdown(c->cfd, SHUT_WR);
+	c->st = ST_LINGER;
+	c->deadline_ms = now_ms() + LINGER_MS;
+}
+
 static void on_client(struct proxy *px, struct pconn *c, uint32_t ev)
 {
+	if (c->st == ST_TLS) {
+		if (tls_step(px, c))
+			update(px, c);
+		return;
+	}
 	if (ev & EPOLLOUT && c->u2c.len) {
-		ssize_t w = send(c->cfd, c->u2c.d + c->u2c.off, c->u2c.len, MSG_NOSIGNAL);
+		ssize_t w = side_send(c, 0, c->u2c.d + c->u2c.off, c->u2c.len);
 		if (w < 0 && errno != EAGAIN && errno != EINTR) {
 			conn_free(px, c);
 			return;
@@ -604,7 +1028,19 @@ static void on_client(struct proxy *px, struct pconn *c, uint32_t ev)
 				c->u2c.off = 0;
 		}
 	}
-	if (c->st == ST_REFUSE || ((c->st == ST_TUNNEL || c->st == ST_FWD) && c->u_eof)) {
+	if (c->st == ST_REFUSE && !c->u2c.len) {
+		linger(c);
+		update(px, c);
+		return;
+	}
+	if (c->st == ST_LINGER) {
+		uint8_t tmp[BUF_CAP];
+		ssize_t r = recv(c->cfd, tmp, sizeof(tmp), 0);
+		if (r == 0 || (r < 0 && errno != EAGAIN && errno != EINTR))
+			conn_free(px, c);
+		return;
+	}
+	if ((c->st == ST_TUNNEL || c->st == ST_FWD || terminated(c)) && c->u_eof) {
 		if (!c->u2c.len) {
 			conn_free(px, c);
 			return;
@@ -621,27 +1057,10 @@ static void on_client(struct proxy *px, struct pconn *c, uint32_t ev)
 			}
 			c->hlen += (size_t)r;
 			on_head(px, c);
-		} else if ((c->st == ST_TUNNEL || c->st == ST_FWD) && !c->c2u.len && !c->body_done) {
-			uint8_t tmp[BUF_CAP];
-			ssize_t r = recv(c->cfd, tmp, sizeof(tmp), 0);
-			if (r == 0) {
-				c->c_eof = true;
-				if (c->st == ST_TUNNEL && c->ufd >= 0)
-					shutdown(c->ufd, SHUT_WR);
-				if (c->st == ST_FWD && !c->body_done) {
-					conn_free(px, c); /* a body cut short is not forwarded as whole */
-					return;
-				}
-			} else if (r < 0) {
-				if (errno != EAGAIN && errno != EINTR) {
-					conn_free(px, c);
-					return;
-				}
-			} else if (c->st == ST_TUNNEL) {
-				buf_put(&c->c2u, tmp, (size_t)r);
-			} else {
-				take_body(px, c, tmp, (size_t)r);
-			}
+		} else if ((c->st == ST_TUNNEL || c->st == ST_FWD || terminated(c)) && !c->c2u.len &&
+			   (c->st == ST_IHEAD || !c->body_done)) {
+			if (!client_read(px, c))
+				return;
 		}
 	}
 	if (c->c_eof && c->u_eof && !c->u2c.len && !c->c2u.len) {
@@ -656,11 +1075,21 @@ static void on_upstream(struct proxy *px, struct pconn *c, uint32_t ev)
 	if (c->st == ST_DIAL) {
 		if (ev & (EPOLLOUT | EPOLLERR | EPOLLHUP))
 			dial_done(px, c);
-		update(px, c);
+		/* tls_begin may have freed c */
+		for (struct pconn *k = px->conns; k; k = k->next)
+			if (k == c) {
+				update(px, c);
+				break;
+			}
+		return;
+	}
+	if (c->st == ST_TLS) {
+		if (tls_step(px, c))
+			update(px, c);
 		return;
 	}
 	if (ev & EPOLLOUT && c->c2u.len) {
-		ssize_t w = send(c->ufd, c->c2u.d + c->c2u.off, c->c2u.len, MSG_NOSIGNAL);
+		ssize_t w = side_send(c, 1, c->c2u.d + c->c2u.off, c->c2u.len);
 		if (w < 0 && errno != EAGAIN && errno != EINTR) {
 			c->u_eof = true;
 			c->c2u.len = 0;
@@ -673,22 +1102,71 @@ static void on_upstream(struct proxy *px, struct pconn *c, uint32_t ev)
 	}
 	if (ev & (EPOLLIN | EPOLLHUP | EPOLLERR) && !c->u2c.len && !c->u_eof) {
 		uint8_t tmp[BUF_CAP];
-		ssize_t r = recv(c->ufd, tmp, sizeof(tmp), 0);
+		ssize_t r = side_recv(c, 1, tmp, sizeof(tmp));
 		if (r == 0 || (r < 0 && errno != EAGAIN && errno != EINTR)) {
 			c->u_eof = true;
 			if (c->st == ST_TUNNEL)
 				shutdown(c->cfd, SHUT_WR);
 		} else if (r > 0) {
 			buf_put(&c->u2c, tmp, (size_t)r);
-			c->response_started = true;
 			c->deadline_ms = 0;
+			if (!c->rf) {
+				c->response_started = true;
+			} else if (!follow_responses(c, tmp, (size_t)r)) {
+				if (terminated(c)) {
+					/* where the next answer starts is lost: cut */
+					conn_free(px, c);
+					return;
+				}
+				free(c->rf); /* plain HTTP: one answer, relayed as it comes */
+				c->rf = NULL;
+				c->response_started = true;
+			}
 		}
 	}
-	if (c->u_eof && !c->u2c.len && (c->st == ST_FWD || c->c_eof)) {
+	if (c->st == ST_IWAIT && (!c->inflight || c->u_eof)) {
+		/* the answers before it are complete: now the refusal */
+		buf_put(&c->u2c, c->deferred, c->deferred_len);
+		drop_upstream(c);
+		c->st = ST_REFUSE;
+		update(px, c);
+		return;
+	}
+	if (c->st == ST_IHEAD && c->hlen && c->inflight < MAX_INFLIGHT)
+		inner_feed(px, c);
+	if (c->u_eof && !c->u2c.len && (c->st == ST_FWD || terminated(c) || c->c_eof)) {
 		conn_free(px, c);
 		return;
 	}
 	update(px, c);
+}
+
+/* TLS may hold decrypted bytes that no epoll event announces (a record
+ * bigger than the room it was read into): serve those sides directly.
+ * Returns whether any was served (then the loop polls without waiting). */
+static bool serve_pending(struct proxy *px)
+{
+	bool any = false;
+	for (struct pconn *c = px->conns, *next; c; c = next) {
+		next = c->next;
+		if (!terminated(c))
+			continue;
+		if (c->ussl && c->ufd >= 0 && !c->u_eof && !c->u2c.len && SSL_pending(c->ussl) > 0) {
+			any = true;
+			on_upstream(px, c, EPOLLIN);
+			bool live = false;
+			for (struct pconn *k = px->conns; k && !live; k = k->next)
+				live = k == c;
+			if (!live || !terminated(c))
+				continue;
+		}
+		if (c->cssl && !c->c_eof && !c->c2u.len && SSL_pending(c->cssl) > 0 &&
+		    (c->st == ST_IHEAD || !c->body_done)) {
+			any = true;
+			on_client(px, c, EPOLLIN);
+		}
+	}
+	return any;
 }
 
 static void on_accept(struct proxy *px)
@@ -732,7 +1210,18 @@ static void check_deadlines(struct proxy *px)
 		if (!c->deadline_ms || now < c->deadline_ms)
 			continue;
 		c->deadline_ms = 0;
-		if (c->st == ST_HEAD) {
+		if (c->st == ST_HEAD || c->st == ST_LINGER || c->st == ST_IWAIT) {
+			conn_free(px, c);
+			continue;
+		}
+		if (c->st == ST_TLS) {
+			/* No session to answer in yet. */
+			if (px->cfg.log) {
+				fprintf(px->cfg.log, "can: proxy: the TLS handshakes for %s:%d did not "
+					"finish within [proxy] upstream_request_timeout_ms\n", c->t.host,
+					c->t.port);
+				fflush(px->cfg.log);
+			}
 			conn_free(px, c);
 			continue;
 		}
@@ -748,9 +1237,16 @@ static void check_deadlines(struct proxy *px)
 static void *loop(void *arg)
 {
 	struct proxy *px = arg;
+	/* TLS writes to a socket the peer closed: EPIPE for this thread, not
+	 * a SIGPIPE that would end can. */
+	sigset_t pipe_set;
+	sigemptyset(&pipe_set);
+	sigaddset(&pipe_set, SIGPIPE);
+	pthread_sigmask(SIG_BLOCK, &pipe_set, NULL);
 	struct epoll_event evs[64];
+	bool pending = false;
 	for (;;) {
-		int n = epoll_wait(px->ep, evs, ARRAY_LEN(evs), 200);
+		int n = epoll_wait(px->ep, evs, ARRAY_LEN(evs), pending ? 0 : 200);
 		if (n < 0 && errno != EINTR)
 			break;
 		for (int i = 0; i < n; i++) {
@@ -778,6 +1274,7 @@ static void *loop(void *arg)
 				on_upstream(px, r->c, evs[i].events);
 		}
 		check_deadlines(px);
+		pending = serve_pending(px);
 	}
 	return NULL;
 }
@@ -797,6 +1294,8 @@ struct proxy *proxy_start(const struct proxy_config *cfg, char *err, size_t errl
 	px->lref = (struct ep_ref){ NULL, 2 };
 	px->wref = (struct ep_ref){ NULL, 3 };
 	px->rref = (struct ep_ref){ NULL, 4 };
+	if (cfg->tls && tls_ca_arm(cfg->tls, err, errlen) < 0)
+		goto fail;
 	px->res = resolver_new(2);
 	if (!px->res) {
 		snprintf(err, errlen, "start the lookup threads: %s: %s", errno_name(errno),

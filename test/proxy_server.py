@@ -1,10 +1,13 @@
 #!/usr/bin/env python3
 """Test helper for proxy_run.sh (no third-party code).
 
-  proxy_server.py serve PORTFILE LOGFILE
-      An HTTP/1.1 origin on 127.0.0.1 (a free port, written to PORTFILE).
-      Every request line is appended to LOGFILE, so a test can show that a
-      refused request never arrived.
+  proxy_server.py serve PORTFILE LOGFILE [CERT KEY]
+      An HTTP/1.1 origin on 127.0.0.1 (a free port, written to PORTFILE);
+      HTTPS with CERT and KEY. Every request line is appended to LOGFILE
+      with the client's port ("GET /hello from 51234"), so a test can show
+      that a refused request never arrived, and which ones shared a
+      connection (keep-alive).
+        GET  /host         -> the Host field it got
         GET  /hello        -> "hello"
         GET  /big?n=N      -> N bytes of a fixed pattern (streamed)
         GET  /slow         -> waits 5 s, then "late"
@@ -12,11 +15,16 @@
   proxy_server.py pattern N     the sha256 of /big?n=N
   proxy_server.py raw HOST PORT FILE  sends FILE's bytes to HOST:PORT
       (LF turned into CRLF unless a fifth argument is 1) and prints the answer
+  proxy_server.py tlsraw PROXY PORT AUTHORITY SNI FILE
+      CONNECTs to AUTHORITY through the proxy at PROXY:PORT, speaks TLS
+      with server name SNI (trusting the system store, so SSL_CERT_FILE),
+      sends FILE's bytes (LF made CRLF) and prints the answer
 """
 import hashlib
 import http.server
 import os
 import socket
+import ssl
 import sys
 import time
 
@@ -40,7 +48,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def log_request_line(self):
         with open(self.server.logfile, "a") as f:
-            f.write("%s %s\n" % (self.command, self.path))
+            f.write("%s %s from %d\n" % (self.command, self.path, self.client_address[1]))
 
     def reply(self, body, status=200):
         self.send_response(status)
@@ -53,6 +61,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.log_request_line()
         if self.path == "/hello":
             self.reply(b"hello")
+        elif self.path == "/host":
+            self.reply(self.headers.get("Host", "").encode())
         elif self.path.startswith("/big?n="):
             n = int(self.path[len("/big?n="):])
             self.send_response(200)
@@ -89,8 +99,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
     do_PUT = do_POST
 
 
-def serve(portfile, logfile):
+def serve(portfile, logfile, cert=None, key=None):
     srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    if cert:
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(cert, key)
+        ctx.set_alpn_protocols(["http/1.1"])
+        srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
     srv.logfile = logfile
     open(logfile, "a").close()
     with open(portfile + ".tmp", "w") as f:
@@ -118,9 +133,40 @@ def raw(host, port, path, lf):
     sys.stdout.buffer.write(out)
 
 
+def tlsraw(proxy, port, authority, sni, path):
+    with open(path, "rb") as f:
+        data = f.read().replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
+    s = socket.create_connection((proxy, int(port)), timeout=10)
+    s.sendall(b"CONNECT %s HTTP/1.1\r\nHost: %s\r\n\r\n" % (authority.encode(), authority.encode()))
+    head = b""
+    while b"\r\n\r\n" not in head:
+        b = s.recv(1)
+        if not b:
+            break
+        head += b
+    if not head.startswith(b"HTTP/1.1 200"):
+        sys.stdout.buffer.write(head)
+        return
+    ctx = ssl.create_default_context()
+    t = ctx.wrap_socket(s, server_hostname=sni)
+    t.sendall(data)
+    out = b""
+    try:
+        while True:
+            b = t.recv(65536)
+            if not b:
+                break
+            out += b
+    except (socket.timeout, ssl.SSLError):
+        pass
+    sys.stdout.buffer.write(out)
+
+
 if __name__ == "__main__":
     if sys.argv[1] == "serve":
-        serve(sys.argv[2], sys.argv[3])
+        serve(*sys.argv[2:6])
+    elif sys.argv[1] == "tlsraw":
+        tlsraw(*sys.argv[2:7])
     elif sys.argv[1] == "pattern":
         print(pattern(int(sys.argv[2])))
     elif sys.argv[1] == "raw":
