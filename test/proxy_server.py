@@ -8,6 +8,8 @@
       that a refused request never arrived, and which ones shared a
       connection (keep-alive).
         GET  /host         -> the Host field it got
+        GET|POST /git/...  -> git's smart HTTP (git http-backend, as CGI) for
+                              the repositories under $GIT_PROJECT_ROOT
         GET  /hello        -> "hello"
         GET  /big?n=N      -> N bytes of a fixed pattern (streamed)
         GET  /slow         -> waits 5 s, then "late"
@@ -24,6 +26,7 @@ import hashlib
 import http.server
 import os
 import socket
+import subprocess
 import ssl
 import sys
 import time
@@ -60,9 +63,34 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
+    def git(self, body=b""):
+        path, _, query = self.path[len("/git"):].partition("?")
+        env = dict(os.environ, GIT_HTTP_EXPORT_ALL="1", PATH_INFO=path, QUERY_STRING=query,
+                   REQUEST_METHOD=self.command, CONTENT_TYPE=self.headers.get("Content-Type", ""),
+                   CONTENT_LENGTH=str(len(body)), GATEWAY_INTERFACE="CGI/1.1",
+                   REMOTE_ADDR="127.0.0.1")
+        out = subprocess.run(["git", "http-backend"], input=body, env=env,
+                             stdout=subprocess.PIPE, check=False).stdout
+        head, _, data = out.partition(b"\r\n\r\n")
+        status, fields = 200, []
+        for line in head.split(b"\r\n"):
+            k, _, v = line.decode().partition(":")
+            if k.lower() == "status":
+                status = int(v.split()[0])
+            elif k:
+                fields.append((k, v.strip()))
+        self.send_response(status)
+        for k, v in fields:
+            self.send_header(k, v)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
     def do_GET(self):
         self.log_request_line()
-        if self.path == "/hello":
+        if self.path.startswith("/git/"):
+            self.git()
+        elif self.path == "/hello":
             self.reply(b"hello")
         elif self.path == "/host":
             self.reply(self.headers.get("Host", "").encode())
@@ -97,6 +125,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def do_POST(self):
         self.log_request_line()
         body = self.read_body()
+        if self.path.startswith("/git/"):
+            self.git(body)
+            return
         self.reply(("%d %s" % (len(body), hashlib.sha256(body).hexdigest())).encode())
 
     do_PUT = do_POST

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The egress proxy's TLS termination (docs/proxy.md, ADR 0103-0106): real
-# clients inside the sandbox (curl, python3 urllib, node) reach local HTTPS
+# clients inside the sandbox (curl, python3 urllib, node, git) reach local HTTPS
 # origins on the host's loopback through the proxy, which terminates their
 # TLS with a leaf from the run's CA and dials the origin verified against
 # the host's trust store. Every request inside is held to its [[host]]
@@ -75,6 +75,18 @@ origin() {
 	for _ in $(seq 100); do [ -s "$TOP/$1.port" ] && break; sleep 0.05; done
 	printf -v "PORT_$1" '%s' "$(cat "$TOP/$1.port")"
 }
+# A bare repository for git's smart HTTP (served by git http-backend).
+GITROOT=$TOP/git
+git init -q --bare "$GITROOT/repo.git"
+git -C "$GITROOT/repo.git" config http.receivepack true
+WORK=$TOP/work
+git init -q "$WORK"
+echo "through the proxy" >"$WORK/file.txt"
+git -C "$WORK" add file.txt
+git -C "$WORK" -c user.name=t -c user.email=t@t commit -qm one
+git -C "$WORK" push -q "$GITROOT/repo.git" HEAD:refs/heads/main
+git -C "$GITROOT/repo.git" symbolic-ref HEAD refs/heads/main
+export GIT_PROJECT_ROOT=$GITROOT
 origin good srv
 origin wrongname wrongname
 origin selfsigned selfsigned
@@ -122,6 +134,13 @@ http.request({ host: '127.0.0.1', port: 3128, method: 'CONNECT', path: `${host}:
 J
 t_run run -- node node.js host.canister.local "$PORT_good" /hello
 t_grep "node https (NODE_EXTRA_CA_CERTS) gets it too" '^200 hello$' "$T_OUT"
+t_run run -- sh -c "git clone -q '$U/git/repo.git' cloned && cat cloned/file.txt"
+t_grep "git clone over https (GIT_SSL_CAINFO, https_proxy) gets the repository" \
+	'^through the proxy$' "$T_OUT"
+t_run run -- sh -c "cd cloned && echo more >>file.txt && git -c user.name=t -c user.email=t@t \
+	commit -qam two && git push -q origin HEAD:main && echo pushed"
+t_grep "git push over https through the tunnel (receive-pack, a POST body)" '^pushed$' "$T_OUT"
+t_grep "and the origin has the commit" 'two' "$(git -C "$GITROOT/repo.git" log --format=%s main)"
 
 N=$((64 * 1024 * 1024 + 123))
 want=$(python3 srv.py pattern $N)
