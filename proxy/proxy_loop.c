@@ -13,7 +13,7 @@
  *           it closes or LINGER_MS pass, so no reset destroys the refusal
  *           before the client has read it
  *
- * A CONNECT to a name (or to any address on port 443) is terminated
+ * A CONNECT to a name (or to any address on port 443) is px_terminated
  * (tls.c, ADR 0103): after the 200 both TLS handshakes run side by side
  *
  *   TLS     the client's handshake (a leaf from the run's CA) and
@@ -29,15 +29,8 @@
  * Each direction has one bounded buffer; a side is read only while its
  * buffer has room, so nothing is ever held whole (streaming both ways).
  * The decisions are egress.c's; this file only performs them. */
-#include "proxy/proxy.h"
-#include "proxy/chunked.h"
-#include "proxy/egress.h"
-#include "proxy/http_head.h"
-#include "proxy/refusal.h"
-#include "proxy/resp_frame.h"
-#include "proxy/resolve.h"
+#include "proxy/conn.h"
 #include "proxy/scan.h"
-#include "proxy/tls.h"
 #include "util/util.h"
 
 #include <arpa/inet.h>
@@ -58,85 +51,14 @@
 #include <time.h>
 #include <unistd.h>
 
-#define HEAD_MAX (32 * 1024)
-#define BUF_CAP (64 * 1024)
-#define MAX_CONNS 512
-#define LINGER_MS 2000
-/* Requests a tunnel may have sent up and not yet had answered. */
-#define MAX_INFLIGHT 16
-
-enum state { ST_HEAD, ST_RESOLVE, ST_DIAL, ST_TUNNEL, ST_FWD, ST_REFUSE, ST_LINGER, ST_TLS,
-	      ST_IHEAD, ST_IFWD, ST_IWAIT };
-
-struct buf {
-	uint8_t *d;
-	size_t off, len, cap;
-};
-
-struct pconn;
-struct ep_ref {
-	struct pconn *c;
-	int side; /* 0 client, 1 upstream */
-};
-
-struct pconn {
-	struct pconn *next, *prev;
-	int cfd, ufd;
-	uint32_t cmask, umask;   /* events registered */
-	enum state st;
-	char *head;              /* HEAD_MAX + 1 bytes */
-	size_t hlen;
-	struct buf c2u, u2c;
-	bool c_eof, u_eof, response_started;
-	struct ep_ref cref, uref;
-	struct egress_target t;
-	bool connect;
-	char method[24];
-	/* the request body (FWD) */
-	enum http_framing framing;
-	uint64_t cl_left, body_seen, body_max;
-	struct chunked ch;
-	bool body_done;
-	int64_t deadline_ms;     /* 0 = none */
-	uint64_t id;             /* names this connection to the lookup pool */
-	/* a terminated tunnel (ST_TLS, ST_IHEAD, ST_IFWD) */
-	SSL *cssl, *ussl;        /* towards the client; towards upstream */
-	bool c_hs, u_hs;         /* handshake done */
-	uint32_t c_want, u_want; /* what a handshake waits for (EPOLLIN/EPOLLOUT) */
-	char *u_fail;            /* why upstream's handshake failed (malloc'd) */
-	/* the responses being answered, oldest first (plain HTTP: one) */
-	struct resp_frame *rf;   /* where the oldest one's response ends */
-	bool inflight_head[MAX_INFLIGHT]; /* ring: was it a HEAD request */
-	unsigned inflight, inflight_first;
-	bool cur_forwarded;      /* the request being read has gone up */
-	char *deferred;          /* a refusal waiting for them (IWAIT) */
-	size_t deferred_len;
-};
-
-struct proxy {
-	struct proxy_config cfg;
-	int ep, lfd, wake;
-	pthread_t thread;
-	struct pconn *conns;
-	size_t nconns;
-	struct ep_ref lref, wref, rref;
-	struct resolver *res;
-	uint64_t next_id;
-	/* refusals, for the exit report (touched by the loop thread only, read
-	 * after it has been joined) */
-	char **lines, **patches;
-	size_t nlines, npatches;
-	unsigned refused;
-};
-
-static int64_t now_ms(void)
+int64_t px_now_ms(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static int64_t policy_int(const struct pint *v, int64_t def)
+int64_t px_policy_int(const struct pint *v, int64_t def)
 {
 	return v->set ? v->v : def;
 }
@@ -153,7 +75,7 @@ static size_t buf_room(const struct buf *b)
 	return b->cap - b->off - b->len;
 }
 
-static void buf_put(struct buf *b, const void *p, size_t n)
+void px_buf_put(struct buf *b, const void *p, size_t n)
 {
 	if (buf_room(b) < n && b->off) {
 		memmove(b->d, b->d + b->off, b->len);
@@ -243,7 +165,7 @@ static void drop_upstream(struct pconn *c)
 	}
 }
 
-static void conn_free(struct proxy *px, struct pconn *c)
+void px_conn_free(struct proxy *px, struct pconn *c)
 {
 	if (c->cssl) {
 		if (c->c_hs)
@@ -325,16 +247,11 @@ patch:
 
 /* Answers the client with a refusal and closes after it; upstream, if
  * any, is dropped at once. */
-static bool terminated(const struct pconn *c)
-{
-	return c->st == ST_IHEAD || c->st == ST_IFWD || c->st == ST_IWAIT;
-}
-
-static void refuse_conn(struct proxy *px, struct pconn *c, const struct refusal *r)
+void px_refuse_conn(struct proxy *px, struct pconn *c, const struct refusal *r)
 {
 	record(px, r);
 	char resp[4096];
-	if (terminated(c) && !c->cur_forwarded && c->inflight) {
+	if (px_terminated(c) && !c->cur_forwarded && c->inflight) {
 		/* Earlier requests of the tunnel are still being answered: the
 		 * refusal is the answer after theirs. */
 		size_t n = refusal_response(r, resp, sizeof(resp));
@@ -345,7 +262,7 @@ static void refuse_conn(struct proxy *px, struct pconn *c, const struct refusal 
 		c->st = ST_IWAIT;
 		return;
 	}
-	if (c->response_started || (terminated(c) && c->inflight > 1)) {
+	if (c->response_started || (px_terminated(c) && c->inflight > 1)) {
 		/* The client already has part of a response: all that is left is
 		 * to cut the connection. */
 		c->c_eof = c->u_eof = true;
@@ -354,7 +271,7 @@ static void refuse_conn(struct proxy *px, struct pconn *c, const struct refusal 
 		/* After what the client has not read yet: the end of an answered
 		 * request, or an interim 100 Continue. */
 		size_t n = refusal_response(r, resp, sizeof(resp));
-		buf_put(&c->u2c, resp, n);
+		px_buf_put(&c->u2c, resp, n);
 	}
 	drop_upstream(c);
 	c->st = ST_REFUSE;
@@ -363,10 +280,10 @@ static void refuse_conn(struct proxy *px, struct pconn *c, const struct refusal 
 static void refuse_decision(struct proxy *px, struct pconn *c, const struct egress_decision *d)
 {
 	struct refusal r = { d->status, d->error, d->what, d->reason, d->patch };
-	refuse_conn(px, c, &r);
+	px_refuse_conn(px, c, &r);
 }
 
-static void refuse_simple(struct proxy *px, struct pconn *c, int status, const char *error,
+void px_refuse_simple(struct proxy *px, struct pconn *c, int status, const char *error,
 			  const char *reason)
 {
 	char what[320];
@@ -376,45 +293,7 @@ static void refuse_simple(struct proxy *px, struct pconn *c, int status, const c
 	else
 		snprintf(what, sizeof(what), "a request");
 	struct refusal r = { status, error, what, reason, "" };
-	refuse_conn(px, c, &r);
-}
-
-/* ---- following the responses ---- */
-
-static void inflight_push(struct pconn *c, bool head)
-{
-	if (!c->rf)
-		c->rf = xmalloc(sizeof(*c->rf));
-	if (!c->inflight)
-		resp_frame_init(c->rf, head);
-	c->inflight_head[(c->inflight_first + c->inflight) % MAX_INFLIGHT] = head;
-	c->inflight++;
-}
-
-/* Follows upstream's bytes through the responses to the requests sent
- * up, so the proxy knows which one the client is reading (a refusal goes
- * after the last, never into one). False when upstream breaks HTTP's
- * framing or answers what nobody asked. */
-static bool follow_responses(struct pconn *c, const uint8_t *p, size_t n)
-{
-	while (n) {
-		if (!c->inflight)
-			return false;
-		size_t used = 0;
-		enum resp_rc rc = resp_frame_feed(c->rf, p, n, &used);
-		if (rc == RESP_ERROR)
-			return false;
-		if (rc == RESP_MORE)
-			break;
-		p += used;
-		n -= used;
-		c->inflight_first = (c->inflight_first + 1) % MAX_INFLIGHT;
-		c->inflight--;
-		if (c->inflight)
-			resp_frame_init(c->rf, c->inflight_head[c->inflight_first]);
-	}
-	c->response_started = c->inflight && c->rf->final_started;
-	return true;
+	px_refuse_conn(px, c, &r);
 }
 
 /* ---- dialling ---- */
@@ -470,7 +349,7 @@ static void dial_addrs(struct proxy *px, struct pconn *c, const struct ip16 *add
 		struct epoll_event ev = { .events = EPOLLOUT, .data.ptr = &c->uref };
 		epoll_ctl(px->ep, EPOLL_CTL_ADD, fd, &ev);
 		c->st = ST_DIAL;
-		c->deadline_ms = now_ms() + policy_int(&p->proxy.upstream_request_timeout_ms, 30000);
+		c->deadline_ms = px_now_ms() + px_policy_int(&p->proxy.upstream_request_timeout_ms, 30000);
 		return;
 	}
 	if (have_first) {
@@ -479,7 +358,7 @@ static void dial_addrs(struct proxy *px, struct pconn *c, const struct ip16 *add
 	}
 	char why[700];
 	snprintf(why, sizeof(why), "no address of %s could be dialled", c->t.host);
-	refuse_simple(px, c, 502, "upstream-failed", why);
+	px_refuse_simple(px, c, 502, "upstream-failed", why);
 }
 
 /* Resolves once, on the host (the lookup pool, resolve.c), unless the
@@ -495,8 +374,8 @@ static void dial(struct proxy *px, struct pconn *c)
 	} else {
 		c->id = ++px->next_id;
 		c->st = ST_RESOLVE;
-		c->deadline_ms = now_ms() +
-				 policy_int(&px->cfg.policy->proxy.upstream_request_timeout_ms, 30000);
+		c->deadline_ms = px_now_ms() +
+				 px_policy_int(&px->cfg.policy->proxy.upstream_request_timeout_ms, 30000);
 		resolver_submit(px->res, c->id, c->t.host);
 	}
 }
@@ -514,7 +393,7 @@ static void on_resolved(struct proxy *px)
 			char why[700];
 			snprintf(why, sizeof(why), "the host's resolver has no address for %s: %s",
 				 c->t.host, gai_strerror(r.rc));
-			refuse_simple(px, c, 502, "upstream-failed", why);
+			px_refuse_simple(px, c, 502, "upstream-failed", why);
 		} else {
 			dial_addrs(px, c, r.addrs, r.n);
 		}
@@ -524,7 +403,7 @@ static void on_resolved(struct proxy *px)
 
 /* ---- the request head ---- */
 
-static bool scan_pass(struct proxy *px, struct pconn *c, const uint8_t *chunk, size_t n)
+bool px_scan_pass(struct proxy *px, struct pconn *c, const uint8_t *chunk, size_t n)
 {
 	struct proxy_req q = { .method = c->method, .host = c->t.host, .port = c->t.port,
 			       .path = c->connect ? "" : c->t.path, .head = (const uint8_t *)c->head,
@@ -533,7 +412,7 @@ static bool scan_pass(struct proxy *px, struct pconn *c, const uint8_t *chunk, s
 	proxy_scan_request(&q, chunk, n, &r);
 	if (r.verdict == PROXY_SCAN_PASS)
 		return true;
-	refuse_simple(px, c, 403, "dlp-blocked", r.reason[0] ? r.reason : "the DLP scanner");
+	px_refuse_simple(px, c, 403, "dlp-blocked", r.reason[0] ? r.reason : "the DLP scanner");
 	return false;
 }
 
@@ -544,10 +423,10 @@ static bool hop_field(struct http_span name)
 	       http_span_eq(name, "connection") || http_span_eq(name, "keep-alive");
 }
 
-/* A request (plain HTTP, or one inside a terminated tunnel) against its
+/* A request (plain HTTP, or one inside a px_terminated tunnel) against its
  * host's contract and the body limits; sets up the body's framing. False
  * when it was refused. */
-static bool check_contract(struct proxy *px, struct pconn *c, const struct http_head *h)
+bool px_check_contract(struct proxy *px, struct pconn *c, const struct http_head *h)
 {
 	const struct policy *p = px->cfg.policy;
 	struct egress_decision d;
@@ -563,7 +442,7 @@ static bool check_contract(struct proxy *px, struct pconn *c, const struct http_
 		refuse_decision(px, c, &d);
 		return false;
 	}
-	uint64_t max = (uint64_t)policy_int(&p->proxy.max_streamed_body_bytes, 67108864);
+	uint64_t max = (uint64_t)px_policy_int(&p->proxy.max_streamed_body_bytes, 67108864);
 	const struct host_rule *hr = egress_find_host(p, c->t.host);
 	if (hr && hr->max_request_bytes.set && (uint64_t)hr->max_request_bytes.v < max)
 		max = (uint64_t)hr->max_request_bytes.v;
@@ -575,7 +454,7 @@ static bool check_contract(struct proxy *px, struct pconn *c, const struct http_
 		struct refusal r = { 413, "body-too-large", d.what, why,
 				     "[proxy]\nmax_streamed_body_bytes = 1073741824  # or what "
 				     "the body needs\n" };
-		refuse_conn(px, c, &r);
+		px_refuse_conn(px, c, &r);
 		return false;
 	}
 	c->framing = h->framing;
@@ -594,14 +473,14 @@ static void on_head(struct proxy *px, struct pconn *c)
 	enum http_err e = http_lex_head(c->head, c->hlen, h);
 	if (e == HTTP_INCOMPLETE) {
 		if (c->hlen >= HEAD_MAX)
-			refuse_simple(px, c, 431, "bad-request", "the request head is over 32 KiB");
+			px_refuse_simple(px, c, 431, "bad-request", "the request head is over 32 KiB");
 		free(h);
 		return;
 	}
 	if (e == HTTP_OK)
 		e = http_head_check(h);
 	if (e != HTTP_OK) {
-		refuse_simple(px, c, http_err_status(e), "bad-request", http_err_text(e));
+		px_refuse_simple(px, c, http_err_status(e), "bad-request", http_err_text(e));
 		free(h);
 		return;
 	}
@@ -612,7 +491,7 @@ static void on_head(struct proxy *px, struct pconn *c)
 	bool ok = c->connect ? egress_parse_authority(h->target.p, h->target.n, &c->t, why, sizeof(why))
 			     : egress_parse_absolute(h->target.p, h->target.n, &c->t, why, sizeof(why));
 	if (!ok) {
-		refuse_simple(px, c, 400, "bad-request", why);
+		px_refuse_simple(px, c, 400, "bad-request", why);
 		free(h);
 		return;
 	}
@@ -620,7 +499,7 @@ static void on_head(struct proxy *px, struct pconn *c)
 	    !(c->connect && egress_host_matches(&c->t, h->host.p, h->host.n, c->t.port))) {
 		snprintf(why, sizeof(why), "the Host field (%.*s) names another destination than the "
 			 "request target", (int)(h->host.n > 100 ? 100 : h->host.n), h->host.p);
-		refuse_simple(px, c, 400, "bad-request", why);
+		px_refuse_simple(px, c, 400, "bad-request", why);
 		free(h);
 		return;
 	}
@@ -631,12 +510,12 @@ static void on_head(struct proxy *px, struct pconn *c)
 		free(h);
 		return;
 	}
-	if (!c->connect && !check_contract(px, c, h)) {
+	if (!c->connect && !px_check_contract(px, c, h)) {
 		free(h);
 		return;
 	}
 	size_t head_len = h->head_len;
-	if (!scan_pass(px, c, NULL, 0)) {
+	if (!px_scan_pass(px, c, NULL, 0)) {
 		free(h);
 		return;
 	}
@@ -647,29 +526,29 @@ static void on_head(struct proxy *px, struct pconn *c)
 	if (!c->connect) {
 		char line[2200];
 		int n = snprintf(line, sizeof(line), "%s %s HTTP/1.1\r\n", c->method, c->t.path);
-		buf_put(&c->c2u, line, (size_t)n);
+		px_buf_put(&c->c2u, line, (size_t)n);
 		for (size_t i = 0; i < h->nfields; i++) {
 			const struct http_field *f = &h->fields[i];
 			if (hop_field(f->name))
 				continue;
-			buf_put(&c->c2u, f->name.p, f->name.n);
-			buf_put(&c->c2u, ": ", 2);
-			buf_put(&c->c2u, f->value.p, f->value.n);
-			buf_put(&c->c2u, "\r\n", 2);
+			px_buf_put(&c->c2u, f->name.p, f->name.n);
+			px_buf_put(&c->c2u, ": ", 2);
+			px_buf_put(&c->c2u, f->value.p, f->value.n);
+			px_buf_put(&c->c2u, "\r\n", 2);
 		}
-		buf_put(&c->c2u, "Connection: close\r\n\r\n", 21);
+		px_buf_put(&c->c2u, "Connection: close\r\n\r\n", 21);
 	}
 	free(h);
 	memmove(c->head, c->head + head_len, c->hlen - head_len);
 	c->hlen -= head_len;
 	if (!c->connect)
-		inflight_push(c, strcmp(c->method, "HEAD") == 0);
+		px_inflight_push(c, strcmp(c->method, "HEAD") == 0);
 	dial(px, c);
 }
 
 /* Body bytes from the client (FWD): frames, scans and queues them.
  * Returns how many of data were body. */
-static size_t take_body(struct proxy *px, struct pconn *c, const uint8_t *data, size_t n)
+size_t px_take_body(struct proxy *px, struct pconn *c, const uint8_t *data, size_t n)
 {
 	if (c->body_done || n == 0)
 		return 0;
@@ -683,7 +562,7 @@ static size_t take_body(struct proxy *px, struct pconn *c, const uint8_t *data, 
 	} else if (c->framing == HTTP_BODY_CHUNKED) {
 		enum chunked_rc rc = chunked_feed(&c->ch, data, n, &used);
 		if (rc == CHUNKED_ERROR) {
-			refuse_simple(px, c, 400, "bad-request", "the chunked body is malformed");
+			px_refuse_simple(px, c, 400, "bad-request", "the chunked body is malformed");
 			return 0;
 		}
 		if (rc == CHUNKED_DONE)
@@ -693,224 +572,18 @@ static size_t take_body(struct proxy *px, struct pconn *c, const uint8_t *data, 
 			snprintf(why, sizeof(why), "the chunked body grew over %llu bytes "
 				 "(max_request_bytes or [proxy] max_streamed_body_bytes)",
 				 (unsigned long long)c->body_max);
-			refuse_simple(px, c, 413, "body-too-large", why);
+			px_refuse_simple(px, c, 413, "body-too-large", why);
 			return 0;
 		}
 	}
-	if (!scan_pass(px, c, data, used))
+	if (!px_scan_pass(px, c, data, used))
 		return 0;
 	c->body_seen += used;
-	buf_put(&c->c2u, data, used);
+	px_buf_put(&c->c2u, data, used);
 	return used;
 }
 
 /* ---- I/O ---- */
-
-/* recv and send on one side, through TLS once that side has a session:
- * like recv/send, > 0 bytes, 0 at the end, -1 with errno (EAGAIN while
- * TLS waits for the socket). A TLS read error counts as the end: what
- * was cut short is the peer's framing to notice. */
-static ssize_t side_recv(struct pconn *c, int side, void *b, size_t n)
-{
-	SSL *s = side ? c->ussl : c->cssl;
-	if (!s)
-		return recv(side ? c->ufd : c->cfd, b, n, 0);
-	int r = SSL_read(s, b, n > INT_MAX ? INT_MAX : (int)n);
-	if (r > 0)
-		return r;
-	int e = SSL_get_error(s, r);
-	ERR_clear_error();
-	if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
-		errno = EAGAIN;
-		return -1;
-	}
-	return 0;
-}
-
-static ssize_t side_send(struct pconn *c, int side, const void *b, size_t n)
-{
-	SSL *s = side ? c->ussl : c->cssl;
-	if (!s)
-		return send(side ? c->ufd : c->cfd, b, n, MSG_NOSIGNAL);
-	int w = SSL_write(s, b, n > INT_MAX ? INT_MAX : (int)n);
-	if (w > 0)
-		return w;
-	int e = SSL_get_error(s, w);
-	ERR_clear_error();
-	errno = e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE ? EAGAIN : EPIPE;
-	return -1;
-}
-
-/* Drives both handshakes of a terminated tunnel. When both are done, the
- * SNI must name the CONNECT authority (the leaf was minted for the SNI,
- * so the client reads the refusal), and a failed upstream handshake is
- * answered inside the client's session. False when c was freed. */
-static bool tls_step(struct proxy *px, struct pconn *c)
-{
-	if (!c->c_hs) {
-		int r = SSL_do_handshake(c->cssl);
-		int e = r == 1 ? SSL_ERROR_NONE : SSL_get_error(c->cssl, r);
-		if (r == 1) {
-			c->c_hs = true;
-		} else if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
-			c->c_want = e == SSL_ERROR_WANT_READ ? EPOLLIN : EPOLLOUT;
-		} else {
-			char eb[200] = "the connection closed";
-			unsigned long q = ERR_peek_error();
-			if (q)
-				ERR_error_string_n(q, eb, sizeof(eb));
-			ERR_clear_error();
-			if (px->cfg.log) {
-				fprintf(px->cfg.log, "can: proxy: the TLS session with the sandbox's client "
-					"for %s:%d failed: %s (does the client trust the run's CA? see "
-					"docs/proxy.md)\n", c->t.host, c->t.port, eb);
-				fflush(px->cfg.log);
-			}
-			conn_free(px, c);
-			return false;
-		}
-	}
-	if (!c->u_hs && !c->u_fail) {
-		int r = SSL_do_handshake(c->ussl);
-		int e = r == 1 ? SSL_ERROR_NONE : SSL_get_error(c->ussl, r);
-		if (r == 1) {
-			c->u_hs = true;
-		} else if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
-			c->u_want = e == SSL_ERROR_WANT_READ ? EPOLLIN : EPOLLOUT;
-		} else {
-			char why[600];
-			tls_client_error(c->ussl, r, why, sizeof(why));
-			c->u_fail = xstrdup(why);
-		}
-	}
-	if (!c->c_hs || (!c->u_hs && !c->u_fail))
-		return true;
-	const char *sni = SSL_get_servername(c->cssl, TLSEXT_NAMETYPE_host_name);
-	char why[900];
-	snprintf(c->method, sizeof(c->method), "TLS");
-	if (sni && strcasecmp(sni, c->t.host) != 0) {
-		snprintf(why, sizeof(why), "the TLS server name (SNI) %.253s is not the CONNECT "
-			 "authority %s: inside a tunnel both, and Host, must name one host", sni,
-			 c->t.host);
-		refuse_simple(px, c, 421, "host-mismatch", why);
-		return true;
-	}
-	if (c->u_fail) {
-		snprintf(why, sizeof(why), "TLS to %s port %d: %s", c->t.host, c->t.port, c->u_fail);
-		refuse_simple(px, c, 502, "upstream-failed", why);
-		return true;
-	}
-	c->st = ST_IHEAD;
-	c->deadline_ms = 0;
-	c->method[0] = '\0';
-	return true;
-}
-
-/* Starts terminating a CONNECT: the 200 goes out in clear, then both
- * sessions start. False when the tunnel could not be set up (refused). */
-static bool tls_begin(struct proxy *px, struct pconn *c)
-{
-	static const char ok[] = "HTTP/1.1 200 Connection established\r\n\r\n";
-	if (c->hlen) {
-		refuse_simple(px, c, 400, "bad-request", "bytes arrived after the CONNECT head "
-			      "before its 200: a terminated tunnel starts with the client's TLS "
-			      "handshake after the 200");
-		return false;
-	}
-	/* 39 bytes on a fresh socket: the send buffer is empty. */
-	if (send(c->cfd, ok, sizeof(ok) - 1, MSG_NOSIGNAL) != (ssize_t)(sizeof(ok) - 1)) {
-		conn_free(px, c);
-		return false;
-	}
-	c->cssl = tls_server_new(px->cfg.tls, c->cfd, c->t.host);
-	c->ussl = tls_client_new(px->cfg.tls, c->ufd, c->t.host, c->t.is_ip);
-	if (!c->cssl || !c->ussl) {
-		ERR_clear_error();
-		conn_free(px, c);
-		return false;
-	}
-	c->st = ST_TLS;
-	c->c_want = EPOLLIN;
-	c->u_want = EPOLLOUT;
-	c->deadline_ms = now_ms() + policy_int(&px->cfg.policy->proxy.upstream_request_timeout_ms,
-					      30000);
-	return tls_step(px, c);
-}
-
-/* One request head inside a terminated tunnel: origin-form, a Host that
- * names the CONNECT authority, then the same contract and limits as
- * plain HTTP. The head goes up as the client sent it (the connection to
- * the origin is the client's own, kept alive). True when the request was
- * let through (ST_IFWD). */
-static bool on_inner_head(struct proxy *px, struct pconn *c)
-{
-	struct http_head *h = xmalloc(sizeof(*h));
-	char why[700];
-	bool ok = false;
-	c->cur_forwarded = false;
-	c->head[c->hlen] = '\0';
-	enum http_err e = http_lex_head(c->head, c->hlen, h);
-	if (e == HTTP_INCOMPLETE) {
-		if (c->hlen >= HEAD_MAX)
-			refuse_simple(px, c, 431, "bad-request", "the request head is over 32 KiB");
-		goto out;
-	}
-	if (e == HTTP_OK)
-		e = http_head_check(h);
-	snprintf(c->method, sizeof(c->method), "%.*s", (int)(h->method.n < 20 ? h->method.n : 20),
-		 h->method.p);
-	if (e != HTTP_OK) {
-		refuse_simple(px, c, http_err_status(e), "bad-request", http_err_text(e));
-		goto out;
-	}
-	if (!h->target.n || h->target.p[0] != '/' || h->target.n >= sizeof(c->t.path)) {
-		refuse_simple(px, c, 400, "bad-request", "inside a TLS tunnel a request names a path "
-			      "(origin-form, under 2 KiB); the host is the CONNECT authority");
-		goto out;
-	}
-	memcpy(c->t.path, h->target.p, h->target.n);
-	c->t.path[h->target.n] = '\0';
-	if (!h->host.n || !egress_host_matches(&c->t, h->host.p, h->host.n, 443)) {
-		snprintf(why, sizeof(why), "the Host field (%.*s) is not the CONNECT authority "
-			 "%s:%d: inside a tunnel the authority, the SNI and Host must name one host",
-			 (int)(h->host.n > 100 ? 100 : h->host.n), h->host.p, c->t.host, c->t.port);
-		refuse_simple(px, c, 421, "host-mismatch", why);
-		goto out;
-	}
-	if (!check_contract(px, c, h))
-		goto out;
-	if (!scan_pass(px, c, NULL, 0))
-		goto out;
-	buf_put(&c->c2u, c->head, h->head_len);
-	memmove(c->head, c->head + h->head_len, c->hlen - h->head_len);
-	c->hlen -= h->head_len;
-	c->cur_forwarded = true;
-	inflight_push(c, strcmp(c->method, "HEAD") == 0);
-	c->deadline_ms = now_ms() + policy_int(&px->cfg.policy->proxy.upstream_request_timeout_ms,
-					      30000);
-	c->st = ST_IFWD;
-	ok = true;
-out:
-	free(h);
-	return ok;
-}
-
-/* Works through what the client has sent inside the tunnel: heads, and
- * the start of their bodies, one request after another (keep-alive). */
-static void inner_feed(struct proxy *px, struct pconn *c)
-{
-	while (c->st == ST_IHEAD && c->hlen && c->inflight < MAX_INFLIGHT) {
-		if (!on_inner_head(px, c))
-			return;
-		size_t used = take_body(px, c, (const uint8_t *)c->head, c->hlen);
-		if (c->st == ST_REFUSE)
-			return;
-		memmove(c->head, c->head + used, c->hlen - used);
-		c->hlen -= used;
-		if (c->body_done)
-			c->st = ST_IHEAD;
-	}
-}
 
 static void dial_done(struct proxy *px, struct pconn *c)
 {
@@ -921,23 +594,23 @@ static void dial_done(struct proxy *px, struct pconn *c)
 		char why[700];
 		snprintf(why, sizeof(why), "connect to %s port %d: %s: %s", c->t.host, c->t.port,
 			 errno_name(err), strerror(err));
-		refuse_simple(px, c, 502, "upstream-failed", why);
+		px_refuse_simple(px, c, 502, "upstream-failed", why);
 		return;
 	}
 	if (c->connect && px->cfg.tls && (!c->t.is_ip || c->t.port == 443)) {
-		tls_begin(px, c);
+		px_tls_begin(px, c);
 		return;
 	}
 	if (c->connect) {
 		/* An address allow_ips opened, on a port other than 443: what it
 		 * speaks is not known, so it is tunnelled untouched. */
 		static const char ok[] = "HTTP/1.1 200 Connection established\r\n\r\n";
-		buf_put(&c->u2c, ok, sizeof(ok) - 1);
-		buf_put(&c->c2u, c->head, c->hlen); /* a ClientHello sent early */
+		px_buf_put(&c->u2c, ok, sizeof(ok) - 1);
+		px_buf_put(&c->c2u, c->head, c->hlen); /* a ClientHello sent early */
 		c->st = ST_TUNNEL;
 		c->deadline_ms = 0;
 	} else {
-		size_t used = take_body(px, c, (const uint8_t *)c->head, c->hlen);
+		size_t used = px_take_body(px, c, (const uint8_t *)c->head, c->hlen);
 		(void)used; /* anything after the body is not this request's */
 		if (c->st == ST_REFUSE)
 			return;
@@ -950,44 +623,44 @@ static void dial_done(struct proxy *px, struct pconn *c)
 static bool client_read(struct proxy *px, struct pconn *c)
 {
 	if (c->st == ST_IHEAD) {
-		ssize_t r = side_recv(c, 0, c->head + c->hlen, HEAD_MAX - c->hlen);
+		ssize_t r = px_side_recv(c, 0, c->head + c->hlen, HEAD_MAX - c->hlen);
 		if (r == 0 || (r < 0 && errno != EAGAIN && errno != EINTR)) {
-			conn_free(px, c); /* the client is done with the tunnel */
+			px_conn_free(px, c); /* the client is done with the tunnel */
 			return false;
 		}
 		if (r > 0) {
 			c->hlen += (size_t)r;
-			inner_feed(px, c);
+			px_inner_feed(px, c);
 		}
 		return true;
 	}
 	/* Inside a tunnel at most HEAD_MAX at once: what follows a body is the
 	 * next head, and it must fit where heads are read. */
 	uint8_t tmp[BUF_CAP];
-	size_t cap = terminated(c) ? HEAD_MAX : sizeof(tmp);
-	ssize_t r = side_recv(c, 0, tmp, cap);
+	size_t cap = px_terminated(c) ? HEAD_MAX : sizeof(tmp);
+	ssize_t r = px_side_recv(c, 0, tmp, cap);
 	if (r == 0) {
 		c->c_eof = true;
 		if (c->st == ST_TUNNEL && c->ufd >= 0)
 			shutdown(c->ufd, SHUT_WR);
 		if (c->st != ST_TUNNEL && !c->body_done) {
-			conn_free(px, c); /* a body cut short is not forwarded as whole */
+			px_conn_free(px, c); /* a body cut short is not forwarded as whole */
 			return false;
 		}
 	} else if (r < 0) {
 		if (errno != EAGAIN && errno != EINTR) {
-			conn_free(px, c);
+			px_conn_free(px, c);
 			return false;
 		}
 	} else if (c->st == ST_TUNNEL) {
-		buf_put(&c->c2u, tmp, (size_t)r);
+		px_buf_put(&c->c2u, tmp, (size_t)r);
 	} else {
-		size_t used = take_body(px, c, tmp, (size_t)r);
+		size_t used = px_take_body(px, c, tmp, (size_t)r);
 		if (c->st == ST_IFWD && c->body_done) {
 			memcpy(c->head, tmp + used, (size_t)r - used);
 			c->hlen = (size_t)r - used;
 			c->st = ST_IHEAD;
-			inner_feed(px, c);
+			px_inner_feed(px, c);
 		}
 	}
 	return true;
@@ -1005,20 +678,20 @@ static void linger(struct pconn *c)
 	}
 	shutdown(c->cfd, SHUT_WR);
 	c->st = ST_LINGER;
-	c->deadline_ms = now_ms() + LINGER_MS;
+	c->deadline_ms = px_now_ms() + LINGER_MS;
 }
 
 static void on_client(struct proxy *px, struct pconn *c, uint32_t ev)
 {
 	if (c->st == ST_TLS) {
-		if (tls_step(px, c))
+		if (px_tls_step(px, c))
 			update(px, c);
 		return;
 	}
 	if (ev & EPOLLOUT && c->u2c.len) {
-		ssize_t w = side_send(c, 0, c->u2c.d + c->u2c.off, c->u2c.len);
+		ssize_t w = px_side_send(c, 0, c->u2c.d + c->u2c.off, c->u2c.len);
 		if (w < 0 && errno != EAGAIN && errno != EINTR) {
-			conn_free(px, c);
+			px_conn_free(px, c);
 			return;
 		}
 		if (w > 0) {
@@ -1037,12 +710,12 @@ static void on_client(struct proxy *px, struct pconn *c, uint32_t ev)
 		uint8_t tmp[BUF_CAP];
 		ssize_t r = recv(c->cfd, tmp, sizeof(tmp), 0);
 		if (r == 0 || (r < 0 && errno != EAGAIN && errno != EINTR))
-			conn_free(px, c);
+			px_conn_free(px, c);
 		return;
 	}
-	if ((c->st == ST_TUNNEL || c->st == ST_FWD || terminated(c)) && c->u_eof) {
+	if ((c->st == ST_TUNNEL || c->st == ST_FWD || px_terminated(c)) && c->u_eof) {
 		if (!c->u2c.len) {
-			conn_free(px, c);
+			px_conn_free(px, c);
 			return;
 		}
 	}
@@ -1052,19 +725,19 @@ static void on_client(struct proxy *px, struct pconn *c, uint32_t ev)
 			if (r <= 0) {
 				if (r < 0 && (errno == EAGAIN || errno == EINTR))
 					return;
-				conn_free(px, c);
+				px_conn_free(px, c);
 				return;
 			}
 			c->hlen += (size_t)r;
 			on_head(px, c);
-		} else if ((c->st == ST_TUNNEL || c->st == ST_FWD || terminated(c)) && !c->c2u.len &&
+		} else if ((c->st == ST_TUNNEL || c->st == ST_FWD || px_terminated(c)) && !c->c2u.len &&
 			   (c->st == ST_IHEAD || !c->body_done)) {
 			if (!client_read(px, c))
 				return;
 		}
 	}
 	if (c->c_eof && c->u_eof && !c->u2c.len && !c->c2u.len) {
-		conn_free(px, c);
+		px_conn_free(px, c);
 		return;
 	}
 	update(px, c);
@@ -1075,7 +748,7 @@ static void on_upstream(struct proxy *px, struct pconn *c, uint32_t ev)
 	if (c->st == ST_DIAL) {
 		if (ev & (EPOLLOUT | EPOLLERR | EPOLLHUP))
 			dial_done(px, c);
-		/* tls_begin may have freed c */
+		/* px_tls_begin may have freed c */
 		for (struct pconn *k = px->conns; k; k = k->next)
 			if (k == c) {
 				update(px, c);
@@ -1084,12 +757,12 @@ static void on_upstream(struct proxy *px, struct pconn *c, uint32_t ev)
 		return;
 	}
 	if (c->st == ST_TLS) {
-		if (tls_step(px, c))
+		if (px_tls_step(px, c))
 			update(px, c);
 		return;
 	}
 	if (ev & EPOLLOUT && c->c2u.len) {
-		ssize_t w = side_send(c, 1, c->c2u.d + c->c2u.off, c->c2u.len);
+		ssize_t w = px_side_send(c, 1, c->c2u.d + c->c2u.off, c->c2u.len);
 		if (w < 0 && errno != EAGAIN && errno != EINTR) {
 			c->u_eof = true;
 			c->c2u.len = 0;
@@ -1104,7 +777,7 @@ static void on_upstream(struct proxy *px, struct pconn *c, uint32_t ev)
 		/* straight into the (empty) buffer towards the client: no copy */
 		c->u2c.off = 0;
 		uint8_t *tmp = c->u2c.d;
-		ssize_t r = side_recv(c, 1, tmp, c->u2c.cap);
+		ssize_t r = px_side_recv(c, 1, tmp, c->u2c.cap);
 		if (r == 0 || (r < 0 && errno != EAGAIN && errno != EINTR)) {
 			c->u_eof = true;
 			if (c->st == ST_TUNNEL)
@@ -1114,10 +787,10 @@ static void on_upstream(struct proxy *px, struct pconn *c, uint32_t ev)
 			c->deadline_ms = 0;
 			if (!c->rf) {
 				c->response_started = true;
-			} else if (!follow_responses(c, tmp, (size_t)r)) {
-				if (terminated(c)) {
+			} else if (!px_follow_responses(c, tmp, (size_t)r)) {
+				if (px_terminated(c)) {
 					/* where the next answer starts is lost: cut */
-					conn_free(px, c);
+					px_conn_free(px, c);
 					return;
 				}
 				free(c->rf); /* plain HTTP: one answer, relayed as it comes */
@@ -1128,16 +801,16 @@ static void on_upstream(struct proxy *px, struct pconn *c, uint32_t ev)
 	}
 	if (c->st == ST_IWAIT && (!c->inflight || c->u_eof)) {
 		/* the answers before it are complete: now the refusal */
-		buf_put(&c->u2c, c->deferred, c->deferred_len);
+		px_buf_put(&c->u2c, c->deferred, c->deferred_len);
 		drop_upstream(c);
 		c->st = ST_REFUSE;
 		update(px, c);
 		return;
 	}
 	if (c->st == ST_IHEAD && c->hlen && c->inflight < MAX_INFLIGHT)
-		inner_feed(px, c);
-	if (c->u_eof && !c->u2c.len && (c->st == ST_FWD || terminated(c) || c->c_eof)) {
-		conn_free(px, c);
+		px_inner_feed(px, c);
+	if (c->u_eof && !c->u2c.len && (c->st == ST_FWD || px_terminated(c) || c->c_eof)) {
+		px_conn_free(px, c);
 		return;
 	}
 	update(px, c);
@@ -1151,7 +824,7 @@ static bool serve_pending(struct proxy *px)
 	bool any = false;
 	for (struct pconn *c = px->conns, *next; c; c = next) {
 		next = c->next;
-		if (!terminated(c))
+		if (!px_terminated(c))
 			continue;
 		if (c->ussl && c->ufd >= 0 && !c->u_eof && !c->u2c.len && SSL_pending(c->ussl) > 0) {
 			any = true;
@@ -1159,7 +832,7 @@ static bool serve_pending(struct proxy *px)
 			bool live = false;
 			for (struct pconn *k = px->conns; k && !live; k = k->next)
 				live = k == c;
-			if (!live || !terminated(c))
+			if (!live || !px_terminated(c))
 				continue;
 		}
 		if (c->cssl && !c->c_eof && !c->c2u.len && SSL_pending(c->cssl) > 0 &&
@@ -1197,7 +870,7 @@ static void on_accept(struct proxy *px)
 		c->cmask = EPOLLIN;
 		c->st = ST_HEAD;
 		/* A client that never finishes its head is dropped. */
-		c->deadline_ms = now_ms() + policy_int(&px->cfg.policy->proxy.upstream_request_timeout_ms,
+		c->deadline_ms = px_now_ms() + px_policy_int(&px->cfg.policy->proxy.upstream_request_timeout_ms,
 						      30000);
 		struct epoll_event ev = { .events = EPOLLIN, .data.ptr = &c->cref };
 		epoll_ctl(px->ep, EPOLL_CTL_ADD, fd, &ev);
@@ -1211,14 +884,14 @@ static void on_accept(struct proxy *px)
 
 static void check_deadlines(struct proxy *px)
 {
-	int64_t now = now_ms();
+	int64_t now = px_now_ms();
 	for (struct pconn *c = px->conns, *next; c; c = next) {
 		next = c->next;
 		if (!c->deadline_ms || now < c->deadline_ms)
 			continue;
 		c->deadline_ms = 0;
 		if (c->st == ST_HEAD || c->st == ST_LINGER || c->st == ST_IWAIT) {
-			conn_free(px, c);
+			px_conn_free(px, c);
 			continue;
 		}
 		if (c->st == ST_TLS) {
@@ -1229,14 +902,14 @@ static void check_deadlines(struct proxy *px)
 					c->t.port);
 				fflush(px->cfg.log);
 			}
-			conn_free(px, c);
+			px_conn_free(px, c);
 			continue;
 		}
 		char why[700];
 		snprintf(why, sizeof(why), "%s port %d gave no answer within [proxy] "
 			 "upstream_request_timeout_ms (%lld ms)", c->t.host, c->t.port,
-			 (long long)policy_int(&px->cfg.policy->proxy.upstream_request_timeout_ms, 30000));
-		refuse_simple(px, c, 504, "upstream-timeout", why);
+			 (long long)px_policy_int(&px->cfg.policy->proxy.upstream_request_timeout_ms, 30000));
+		px_refuse_simple(px, c, 504, "upstream-timeout", why);
 		update(px, c);
 	}
 }
@@ -1346,7 +1019,7 @@ void proxy_stop(struct proxy *px, FILE *report)
 	pthread_join(px->thread, NULL);
 	resolver_free(px->res);
 	while (px->conns)
-		conn_free(px, px->conns);
+		px_conn_free(px, px->conns);
 	if (report && px->nlines) {
 		fprintf(report, "can: refused: the proxy refused these (%u request%s):\n", px->refused,
 			px->refused == 1 ? "" : "s");
