@@ -53,10 +53,22 @@ if [ "${CAN_TEST_DROPPED:-}" != 1 ] && [ "${CAN_TLS_NS:-}" != 1 ]; then
 	exit $rc
 fi
 if [ "${CAN_TLS_NS:-}" = 1 ] && [ "${CAN_TEST_DROPPED:-}" != 1 ]; then
-	mount --bind "$CAN_TLS_DIR/bundle.pem" "$SYS" || { echo "Bail out! bind the test bundle"; exit 1; }
 	D=$CAN_TLS_DIR
+	# Fail closed: a host without a readable trust store gets no proxy, so
+	# nothing runs (the result is asserted below, as the test user).
+	u=${CAN_TEST_USER:-cantest}
+	id "$u" >/dev/null 2>&1 || useradd --create-home --shell /bin/bash "$u" >/dev/null 2>&1
+	printf '[network]\negress = "proxy-only"\n' >"$D/noroots.toml"
+	chmod 644 "$D/noroots.toml"
+	unshare -m --propagation private sh -c "mount --bind /dev/null $SYS && cd $D &&
+		setpriv --reuid=$u --regid=$u --init-groups \
+		env HOME=$D PATH=/usr/bin:/bin '$CAN' run -r ./noroots.toml -- true" \
+		>"$D/noroots.out" 2>&1
+	echo $? >"$D/noroots.rc"
+	mount --bind "$D/bundle.pem" "$SYS" || { echo "Bail out! bind the test bundle"; exit 1; }
 	t_drop_to_user "$CAN_SRCDIR/test/proxy_server.py" "$D/tca.pem" "$D/srv.pem" "$D/srv.key" \
-		"$D/wrongname.pem" "$D/wrongname.key" "$D/selfsigned.pem" "$D/selfsigned.key"
+		"$D/wrongname.pem" "$D/wrongname.key" "$D/selfsigned.pem" "$D/selfsigned.key" \
+		"$D/noroots.out" "$D/noroots.rc"
 fi
 CERTS=$PWD
 
@@ -154,6 +166,8 @@ t_run run -- curl -sS -m 60 --data-binary @up.bin "$U/echo" --next "$U/hello"
 t_grep "a Content-Length upload, then a request after it on the same tunnel" "^5000000 ${want}hello$" "$T_OUT"
 
 # --- trust inside ---
+t_grep "no trust store on the host: nothing runs (126), no silent tunnel" '^126$' "$(cat "$CERTS/noroots.rc")"
+t_grep "and can says why" "the egress proxy's CA: load the host's trust store" "$(cat "$CERTS/noroots.out")"
 t_run run -- env
 for v in SSL_CERT_FILE NODE_EXTRA_CA_CERTS REQUESTS_CA_BUNDLE PIP_CERT CURL_CA_BUNDLE GIT_SSL_CAINFO \
 	CARGO_HTTP_CAINFO DENO_CERT npm_config_cafile; do
