@@ -120,16 +120,26 @@ enum resp_rc resp_frame_feed(struct resp_frame *f, const uint8_t *buf, size_t n,
 				f->state = S_LF;
 				break;
 			}
-			if (ch == '\n' || f->ll + 1 >= sizeof(f->line))
-				return RESP_ERROR; /* bare LF, or an overlong line */
-			f->line[f->ll++] = (char)ch;
+			if (ch == '\n')
+				return RESP_ERROR; /* bare LF */
+			if (f->ll + 1 < sizeof(f->line))
+				f->line[f->ll++] = (char)ch;
+			else
+				f->long_line = true;
 			break;
 		}
 		case S_LF: {
 			if (buf[i++] != '\n')
 				return RESP_ERROR;
 			f->line[f->ll] = '\0';
-			if (f->status < 0) {
+			if (f->long_line) {
+				/* a status line or a framing field this long is not one */
+				const char *v;
+				if (f->status < 0 || field_is(f->line, f->ll, "content-length", &v) ||
+				    field_is(f->line, f->ll, "transfer-encoding", &v))
+					return RESP_ERROR;
+				f->long_line = false;
+			} else if (f->status < 0) {
 				if (!status_line(f))
 					return RESP_ERROR;
 			} else if (f->ll == 0) {

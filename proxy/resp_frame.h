@@ -2,10 +2,12 @@
  * proxy knows, inside a kept-alive tunnel, which response the client is
  * reading: interim 1xx heads, then the final head, then a body framed by
  * Content-Length, chunked, none (HEAD, 204, 304) or the connection's end.
- * The bytes pass through unchanged; this only finds boundaries. A head
- * field line over 8 KiB, a head over 64 KiB, a bad status line, two
- * Content-Lengths or a Content-Length with chunked are errors (the proxy
- * then cuts the tunnel). Pure. */
+ * The bytes pass through unchanged; this only finds boundaries. Only the
+ * first 256 bytes of a field line are kept (a long Content-Security-Policy
+ * passes; a framing field that long is an error). A head over 64 KiB, a
+ * bad status line, bare LF, obs-fold, two Content-Lengths or a
+ * Content-Length with chunked are errors (the proxy then cuts the
+ * tunnel). Pure. */
 #ifndef CAN_PROXY_RESP_FRAME_H
 #define CAN_PROXY_RESP_FRAME_H
 
@@ -22,8 +24,9 @@ struct resp_frame {
 	bool head_request;   /* the request was HEAD: no body whatever the fields say */
 	bool final_started;  /* a final (non-1xx) status line has begun */
 	int status;
-	char line[8192];     /* the field line being read */
+	char line[256];      /* the start of the field line being read */
 	size_t ll, head_bytes;
+	bool long_line;      /* it went on past line[] */
 	bool have_cl, chunked;
 	uint64_t cl_left;
 	enum resp_body body;

@@ -105,6 +105,19 @@ static void test_frame_errors(void **state)
 	assert_int_equal(frame("HTTP/1.1 200 OK\r\nContent-Length: 1x\r\n\r\n", false, &u), RESP_ERROR);
 	assert_int_equal(frame("HTTP/1.1 200 OK\r\nContent-Length: 99999999999999999999999\r\n\r\n",
 			       false, &u), RESP_ERROR);
+	/* a long field line passes; a long framing field does not */
+	char *csp = xcalloc(1, 20000);
+	strcpy(csp, "HTTP/1.1 200 OK\r\nContent-Security-Policy: ");
+	memset(csp + strlen(csp), 'a', 10000);
+	strcat(csp, "\r\nContent-Length: 2\r\n\r\nokX");
+	assert_int_equal(frame(csp, false, &u), RESP_DONE);
+	assert_int_equal(u, strlen(csp) - 1);
+	memset(csp, 0, 20000);
+	strcpy(csp, "HTTP/1.1 200 OK\r\nContent-Length: ");
+	memset(csp + strlen(csp), '0', 300);
+	strcat(csp, "2\r\n\r\nok");
+	assert_int_equal(frame(csp, false, &u), RESP_ERROR);
+	free(csp);
 	char *big = xmalloc(70000);
 	strcpy(big, "HTTP/1.1 200 OK\r\n");
 	for (size_t i = strlen(big); i < 69990; i += 10)
