@@ -4,6 +4,7 @@
 #include "sandbox/run.h"
 #include "sandbox/run_glue.h"
 #include "sandbox/run_notify.h"
+#include "proxy/ca.h"
 #include "proxy/proxy.h"
 #include "util/util.h"
 
@@ -57,6 +58,8 @@ struct run_proxy {
 	const struct policy *p;
 	FILE *events;
 	struct proxy *px;
+	struct tls_ca *ca;        /* the run's CA: its key stays in this process */
+	char bundle[512];         /* the CA bundle file bound inside */
 };
 
 static int start_proxy(int listen_fd, void *ctx)
@@ -64,7 +67,7 @@ static int start_proxy(int listen_fd, void *ctx)
 	struct run_proxy *rp = ctx;
 	char err[300];
 	struct proxy_config pc = { .policy = rp->p, .listen_fd = listen_fd, .log = stderr,
-				   .events = rp->events };
+				   .events = rp->events, .tls = rp->ca };
 	rp->px = proxy_start(&pc, err, sizeof(err));
 	if (!rp->px) {
 		can_warn("network: the egress proxy: %s; nothing runs without it", err);
@@ -145,11 +148,27 @@ int cli_run_policy(const struct run_opts *o, struct policy *p, const char *cwd, 
 			run_notify_finish(rn, NULL, NULL);
 			return CAN_EXIT_USAGE;
 		}
+		/* TLS termination (ADR 0103): the CA is made before the sandbox,
+		 * which needs its certificate in the bundle it is shown. */
+		char err[600];
+		rp.ca = tls_ca_new(TLS_SYSTEM_BUNDLE, err, sizeof(err));
+		if (!rp.ca || tls_ca_write_bundle(rp.ca, TLS_SYSTEM_BUNDLE, rp.bundle,
+						  sizeof(rp.bundle), err, sizeof(err)) < 0) {
+			can_warn("network: the egress proxy's CA: %s; nothing runs without it", err);
+			tls_ca_free(rp.ca);
+			if (rp.events)
+				fclose(rp.events);
+			run_notify_finish(rn, NULL, NULL);
+			return CAN_EXIT_WALL;
+		}
+		cfg.ca_bundle = rp.bundle;
 		cfg.on_proxy_socket = start_proxy;
 		cfg.proxy_ctx = &rp;
 	}
 	rc = run_sandbox(&cfg);
 	proxy_stop(rp.px, stderr);
+	tls_ca_remove_bundle(rp.bundle);
+	tls_ca_free(rp.ca);
 	if (rp.events)
 		fclose(rp.events);
 	run_notify_finish(rn, stderr, recipe_out);

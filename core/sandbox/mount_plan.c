@@ -309,6 +309,10 @@ int mount_plan_build(const struct mount_plan_in *in, struct mount_plan *out, cha
 		}
 		free(p);
 	}
+	/* The egress proxy's CA bundle over the system trust store (the host's
+	 * roots and the run's CA): read-only, after the binds that show /etc. */
+	if (in->ca_bundle)
+		push(out, MNT_BIND_RO, MNT_REQUIRED, in->ca_bundle, MOUNT_CA_BUNDLE_DST, false);
 
 	size_t nd = 0, nm = 0;
 	while (deny[nd])

@@ -577,7 +577,8 @@ int run_sandbox(const struct run_config *cfg_in)
 				  .notify_skip_fd_stat = has_handler && cfg->opts->monitor };
 
 	/* The mount plan. */
-	struct mount_plan_in mi = { .p = p, .cwd = cfg->cwd, .home = getenv("HOME") };
+	struct mount_plan_in mi = { .p = p, .cwd = cfg->cwd, .home = getenv("HOME"),
+				    .ca_bundle = cfg->ca_bundle };
 	if (mount_plan_build(&mi, &st.plan, err, sizeof(err)) < 0) {
 		can_warn("filesystem: %s; fix the recipe" SEE_CHECK, err);
 		return CAN_EXIT_WALL;
@@ -609,6 +610,8 @@ int run_sandbox(const struct run_config *cfg_in)
 	st.env = run_env_build(p, environ);
 	if (cfg->on_proxy_socket)
 		st.env = run_env_add_proxy(st.env, RUN_PROXY_PORT);
+	if (cfg->ca_bundle)
+		st.env = run_env_add_ca(st.env, MOUNT_CA_BUNDLE_DST);
 	st.host_cmd = host_which(cfg->opts->cmd[0]);
 	st.tty_fg = !cfg->opts->new_session && isatty(STDIN_FILENO) &&
 		    tcgetpgrp(STDIN_FILENO) == getpgrp();

@@ -53,6 +53,11 @@ void run_env_free(char **env);
  * twins, npm/yarn/pip/cargo equivalents = http://127.0.0.1:port; NO_PROXY
  * for loopback; NODE_USE_ENV_PROXY=1) over env; returns the array. */
 char **run_env_add_proxy(char **env, int port);
+/* Adds the CA bundle variables (SSL_CERT_FILE, NODE_EXTRA_CA_CERTS,
+ * REQUESTS_CA_BUNDLE, PIP_CERT, CURL_CA_BUNDLE, GIT_SSL_CAINFO,
+ * CARGO_HTTP_CAINFO, DENO_CERT, npm_config_cafile) = bundle, the path
+ * inside the sandbox, over env; returns the array. */
+char **run_env_add_ca(char **env, const char *bundle);
 
 /* The port the egress proxy listens on inside every sandbox (127.0.0.1;
  * proxy/proxy.h's PROXY_PORT, checked equal where both are seen). */
@@ -96,6 +101,10 @@ struct run_config {
 	 * port, and the proxy variables are set in the environment. */
 	int (*on_proxy_socket)(int listen_fd, void *ctx);
 	void *proxy_ctx;
+	/* The proxy's CA bundle (a host file: the system roots and the run's
+	 * CA certificate), bound read-only over the system trust store inside
+	 * and named by the CA variables (run_env_add_ca); NULL = none. */
+	const char *ca_bundle;
 };
 
 /* Process-wide defaults for run_config.on_listener/listener_ctx and
