@@ -134,6 +134,7 @@ struct dlp_request {
 	struct dlp_finding findings[DLP_MAX_FINDINGS];
 	uint64_t entropy_bytes;      /* high-entropy bytes this request carries */
 	struct dlp_stream *stream;   /* an open streamed body, or NULL */
+	bool response;               /* dlp_response_begin: canaries and secrets only */
 };
 
 void dlp_request_begin(struct dlp_request *r, const struct dlp_engine *e,

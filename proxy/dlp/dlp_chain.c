@@ -1,0 +1,272 @@
+/* The decode chain: one buffer is scanned (tokens, then the exact-match
+ * set), then each decoding that changes it is scanned the same way, down
+ * to max_decode_depth levels. The decodings, in the order tried:
+ *   - "unescape": percent-encoding, JSON escapes and HTML references, in
+ *     one layer (they never conflict, and one layer instead of three keeps
+ *     the tree narrow);
+ *   - "qp": quoted-printable, its own layer (its "=XX" would spoil a query
+ *     string's "key=da..." if it were merged with the others);
+ *   - "base64": every run of 16+ base64 characters (both alphabets, CR/LF
+ *     inside a run skipped), at the four starting offsets a fragment can
+ *     have; the first offset is always scanned, the other three only when
+ *     they decode to text (a wrong offset gives binary noise);
+ *   - "hex": every run of 32+ hex digits, at both offsets, when text;
+ *   - "gzip", "deflate", "zstd": a buffer that starts with the codec's
+ *     magic bytes, under the engine's caps (a bomb blocks).
+ * Binary output is scanned but not decoded further except by its magic.
+ * The whole tree shares a work budget (bytes scanned); a request that
+ * would need more is blocked, never waved through unscanned. */
+#include "dlp_int.h"
+#include "util/util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define B64_MIN_RUN 16
+#define HEX_MIN_RUN 32
+
+static uint64_t fp_key(const char *fp)
+{
+	return strtoull(fp + 3, NULL, 16);
+}
+
+void dlp_sink_report(struct dlp_sink *s, enum dlp_kind kind, enum dlp_verdict v,
+		     const struct dlp_detector *d, const char *chain, size_t off, const char *fp,
+		     const char *label)
+{
+	uint64_t k = fp_key(fp);
+	for (size_t i = 0; i < s->nseen && i < sizeof(s->seen) / sizeof(s->seen[0]); i++)
+		if (s->seen[i] == k)
+			return;
+	if (s->nseen < sizeof(s->seen) / sizeof(s->seen[0]))
+		s->seen[s->nseen] = k;
+	s->nseen++;
+	struct dlp_request *r = s->r;
+	r->nseen++;
+	if (v > r->verdict)
+		r->verdict = v;
+	if (r->nfindings >= DLP_MAX_FINDINGS)
+		return;
+	struct dlp_finding *f = &r->findings[r->nfindings++];
+	memset(f, 0, sizeof *f);
+	f->kind = kind;
+	f->verdict = v;
+	f->detector = d ? d->name : kind == DLP_KIND_CANARY ? "canary"
+				 : kind == DLP_KIND_SECRET ? "user-secret"
+							   : "undecodable";
+	f->description = d ? d->description
+			   : kind == DLP_KIND_CANARY ? "a canary token planted by can: an exfiltration attempt"
+			   : kind == DLP_KIND_SECRET ? "one of the user's real secrets (hidden from the sandbox)"
+						     : "the body does not decode as its headers claim, or is a bomb";
+	f->homes = d ? d->homes : "";
+	f->where = s->where;
+	if (s->header)
+		snprintf(f->header, sizeof f->header, "%s", s->header);
+	f->offset = s->part_offset + off;
+	snprintf(f->chain, sizeof f->chain, "%s", chain ? chain : "");
+	snprintf(f->fingerprint, sizeof f->fingerprint, "%s", fp);
+	if (label)
+		snprintf(f->label, sizeof f->label, "%s", label);
+}
+
+struct layer_ctx {
+	struct dlp_sink *s;
+	const uint8_t *p;
+	const char *chain;
+	size_t raw_off;
+	bool top;
+};
+
+static void on_token(void *ctx, const struct dlp_detector *d, size_t off, size_t len)
+{
+	struct layer_ctx *c = ctx;
+	if (c->s->canaries_only || dlp_scope_allows(d->homes, &c->s->r->target))
+		return;
+	char fp[20];
+	dlp_fingerprint(c->s->e, d->name, c->p + off, len, fp);
+	dlp_sink_report(c->s, DLP_KIND_TOKEN, DLP_BLOCK, d, c->chain, c->top ? c->raw_off + off : c->raw_off,
+			fp, NULL);
+}
+
+static void on_exact(void *ctx, const struct dlp_secret *x, size_t off)
+{
+	struct layer_ctx *c = ctx;
+	char fp[20];
+	dlp_fingerprint(c->s->e, "secret", x->value, x->len, fp);
+	dlp_sink_report(c->s, x->kind == DLP_SECRET_CANARY ? DLP_KIND_CANARY : DLP_KIND_SECRET,
+			DLP_BLOCK, NULL, c->chain, c->top ? c->raw_off + off : c->raw_off, fp, x->label);
+}
+
+static void next_chain(char *out, size_t cap, const char *chain, const char *step)
+{
+	snprintf(out, cap, "%s%s%s", chain, *chain ? " > " : "", step);
+}
+
+static bool is_b64c(uint8_t c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+	       c == '+' || c == '/' || c == '-' || c == '_';
+}
+
+static bool is_hexc(uint8_t c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+static void undecodable(struct dlp_sink *s, const char *chain, size_t off, const char *why)
+{
+	char fp[20];
+	dlp_fingerprint(s->e, "undecodable", why, strlen(why), fp);
+	dlp_sink_report(s, DLP_KIND_UNDECODABLE, DLP_BLOCK, NULL, chain, off, fp, why);
+}
+
+static void try_base64(struct dlp_sink *s, const uint8_t *p, size_t n, int depth,
+		       const char *chain, size_t raw_off, bool top)
+{
+	char next[96];
+	next_chain(next, sizeof next, chain, "base64");
+	uint8_t *out = NULL;
+	size_t cap = 0;
+	for (size_t i = 0; i < n;) {
+		if (!is_b64c(p[i])) {
+			i++;
+			continue;
+		}
+		size_t j = i, chars = 0;
+		while (j < n && (is_b64c(p[j]) || p[j] == '\r' || p[j] == '\n')) {
+			chars += is_b64c(p[j]);
+			j++;
+		}
+		if (chars >= B64_MIN_RUN) {
+			if (cap < (j - i) * 3 / 4 + 4) {
+				cap = (j - i) * 3 / 4 + 4;
+				free(out);
+				out = xmalloc(cap);
+			}
+			for (size_t skip = 0; skip < 4 && !s->over_budget; skip++) {
+				size_t m = dlp_base64_decode(p + i, j - i, skip, out);
+				if (skip == 0 || dlp_is_texty(out, m))
+					dlp_scan_layer(s, out, m, depth - 1, next, top ? raw_off + i : raw_off,
+						       false);
+			}
+		}
+		i = j;
+	}
+	free(out);
+}
+
+static void try_hex(struct dlp_sink *s, const uint8_t *p, size_t n, int depth, const char *chain,
+		    size_t raw_off, bool top)
+{
+	char next[96];
+	next_chain(next, sizeof next, chain, "hex");
+	for (size_t i = 0; i < n;) {
+		if (!is_hexc(p[i])) {
+			i++;
+			continue;
+		}
+		size_t j = i;
+		while (j < n && is_hexc(p[j]))
+			j++;
+		if (j - i >= HEX_MIN_RUN) {
+			uint8_t *out = xmalloc((j - i) / 2 + 1);
+			for (size_t skip = 0; skip < 2 && !s->over_budget; skip++) {
+				size_t m = dlp_hex_decode(p + i, j - i, skip, out);
+				if (dlp_is_texty(out, m))
+					dlp_scan_layer(s, out, m, depth - 1, next, top ? raw_off + i : raw_off,
+						       false);
+			}
+			free(out);
+		}
+		i = j;
+	}
+}
+
+/* A buffer that starts like a compressed stream: gzip, zstd, zlib. */
+static int magic_codec(const uint8_t *p, size_t n)
+{
+	if (n >= 3 && p[0] == 0x1f && p[1] == 0x8b && p[2] == 8)
+		return DLP_CODEC_GZIP;
+	if (n >= 4 && p[0] == 0x28 && p[1] == 0xb5 && p[2] == 0x2f && p[3] == 0xfd)
+		return DLP_CODEC_ZSTD;
+	if (n >= 2 && (p[0] & 0x0f) == 8 && (p[0] >> 4) <= 7 && ((unsigned)p[0] << 8 | p[1]) % 31 == 0)
+		return DLP_CODEC_DEFLATE;
+	return -1;
+}
+
+void dlp_scan_decompressed(struct dlp_sink *s, enum dlp_codec c, const uint8_t *p, size_t n,
+			   int depth, const char *chain, size_t raw_off, bool declared)
+{
+	char next[96];
+	next_chain(next, sizeof next, chain, dlp_codec_name(c));
+	const struct dlp_config *cfg = &s->e->cfg;
+	struct dlp_buf out = { 0 };
+	enum dlp_inflate_status st =
+		dlp_inflate(c, p, n, cfg->max_decompressed_bytes, cfg->max_ratio, &out);
+	if (st == DLP_INFLATE_BOMB) {
+		undecodable(s, next, raw_off, "decompression bomb (over the size or ratio cap)");
+	} else if (st == DLP_INFLATE_CORRUPT && declared) {
+		undecodable(s, next, raw_off, "the body is not valid for its Content-Encoding");
+	} else if (out.n) {
+		/* A corrupt stream found by its magic is scanned as far as it
+		 * decoded: the raw bytes were scanned anyway. */
+		dlp_scan_layer(s, out.p, out.n, declared ? depth : depth - 1, next, raw_off, declared);
+	}
+	dlp_buf_free(&out);
+}
+
+void dlp_scan_layer(struct dlp_sink *s, const uint8_t *p, size_t n, int depth, const char *chain,
+		    size_t raw_off, bool top)
+{
+	if (s->over_budget || n == 0)
+		return;
+	s->work += n;
+	if (s->work > s->work_limit) {
+		s->over_budget = true;
+		undecodable(s, chain, raw_off, "the decode chain needs more work than its budget");
+		return;
+	}
+	struct layer_ctx c = { s, p, chain, raw_off, top };
+	if (!s->canaries_only)
+		dlp_scan_tokens(s->e, p, n, on_token, &c);
+	dlp_exact_scan(&s->e->exact, p, n, on_exact, &c);
+	if (depth <= 0)
+		return;
+	int codec = magic_codec(p, n);
+	if (codec >= 0 && s->e->cfg.decompress)
+		dlp_scan_decompressed(s, (enum dlp_codec)codec, p, n, depth, chain, raw_off, false);
+	if (!top && !dlp_is_texty(p, n))
+		return;
+	char next[96];
+	struct dlp_buf u = { 0 };
+	if (dlp_unescape(p, n, &u) & (DLP_UN_PERCENT | DLP_UN_JSON | DLP_UN_HTML)) {
+		next_chain(next, sizeof next, chain, "unescape");
+		dlp_scan_layer(s, u.p, u.n, depth - 1, next, raw_off, false);
+	}
+	u.n = 0;
+	if (dlp_qp_decode(p, n, &u)) {
+		next_chain(next, sizeof next, chain, "qp");
+		dlp_scan_layer(s, u.p, u.n, depth - 1, next, raw_off, false);
+	}
+	dlp_buf_free(&u);
+	try_base64(s, p, n, depth, chain, raw_off, top);
+	try_hex(s, p, n, depth, chain, raw_off, top);
+}
+
+unsigned dlp_unescape(const uint8_t *p, size_t n, struct dlp_buf *out)
+{
+	unsigned mask = 0;
+	struct dlp_buf a = { 0 }, b = { 0 };
+	if (dlp_percent_decode(p, n, &a))
+		mask |= DLP_UN_PERCENT;
+	if (dlp_json_unescape(a.p ? a.p : p, a.p ? a.n : n, &b))
+		mask |= DLP_UN_JSON;
+	a.n = 0;
+	if (dlp_html_unescape(b.p ? b.p : p, b.p ? b.n : n, &a))
+		mask |= DLP_UN_HTML;
+	dlp_buf_put(out, a.p, a.n);
+	dlp_buf_free(&a);
+	dlp_buf_free(&b);
+	return mask;
+}
