@@ -121,6 +121,12 @@ static void undecodable(struct dlp_sink *s, const char *chain, size_t off, const
 	dlp_sink_report(s, DLP_KIND_UNDECODABLE, DLP_BLOCK, NULL, chain, off, fp, why);
 }
 
+/* Compressed data somewhere in binary: gzip's or zstd's magic. */
+static bool has_magic(const uint8_t *p, size_t n)
+{
+	return memmem(p, n, "\x1f\x8b\x08", 3) || memmem(p, n, "\x28\xb5\x2f\xfd", 4);
+}
+
 static void try_base64(struct dlp_sink *s, const uint8_t *p, size_t n, int depth,
 		       const char *chain, size_t raw_off, bool top)
 {
@@ -133,9 +139,21 @@ static void try_base64(struct dlp_sink *s, const uint8_t *p, size_t n, int depth
 			i++;
 			continue;
 		}
-		size_t j = i, chars = 0;
-		while (j < n && (is_b64c(p[j]) || p[j] == '\r' || p[j] == '\n')) {
-			chars += is_b64c(p[j]);
+		/* A line break continues a run only after a line of 40+
+		 * characters (wrapped base64: MIME's 76, PEM's 64), so that
+		 * "text/plain\r\n\r\n" does not shift the alignment of a
+		 * body that follows. */
+		size_t j = i, chars = 0, line = 0;
+		while (j < n) {
+			if (is_b64c(p[j])) {
+				chars++;
+				line++;
+			} else if ((p[j] == '\r' || p[j] == '\n') && line >= 40) {
+				if (p[j] == '\n')
+					line = 0;
+			} else {
+				break;
+			}
 			j++;
 		}
 		if (chars >= B64_MIN_RUN) {
@@ -146,7 +164,7 @@ static void try_base64(struct dlp_sink *s, const uint8_t *p, size_t n, int depth
 			}
 			for (size_t skip = 0; skip < 4 && !s->over_budget; skip++) {
 				size_t m = dlp_base64_decode(p + i, j - i, skip, out);
-				if (skip == 0 || dlp_is_texty(out, m))
+				if (skip == 0 || dlp_is_texty(out, m) || has_magic(out, m))
 					dlp_scan_layer(s, out, m, depth - 1, next, top ? raw_off + i : raw_off,
 						       false);
 			}
@@ -183,13 +201,22 @@ static void try_hex(struct dlp_sink *s, const uint8_t *p, size_t n, int depth, c
 	}
 }
 
-/* A buffer that starts like a compressed stream: gzip, zstd, zlib. */
-static int magic_codec(const uint8_t *p, size_t n)
+/* Where a compressed stream starts in p: gzip's or zstd's magic anywhere
+ * (a base64 run decoded at a shifted offset has noise before it), zlib's
+ * two-byte header only at the start (anywhere, it would be noise). */
+static int find_codec(const uint8_t *p, size_t n, size_t *at)
 {
-	if (n >= 3 && p[0] == 0x1f && p[1] == 0x8b && p[2] == 8)
+	const uint8_t *g = memmem(p, n, "\x1f\x8b\x08", 3);
+	const uint8_t *z = memmem(p, n, "\x28\xb5\x2f\xfd", 4);
+	if (g && (!z || g < z)) {
+		*at = (size_t)(g - p);
 		return DLP_CODEC_GZIP;
-	if (n >= 4 && p[0] == 0x28 && p[1] == 0xb5 && p[2] == 0x2f && p[3] == 0xfd)
+	}
+	if (z) {
+		*at = (size_t)(z - p);
 		return DLP_CODEC_ZSTD;
+	}
+	*at = 0;
 	if (n >= 2 && (p[0] & 0x0f) == 8 && (p[0] >> 4) <= 7 && ((unsigned)p[0] << 8 | p[1]) % 31 == 0)
 		return DLP_CODEC_DEFLATE;
 	return -1;
@@ -233,9 +260,11 @@ void dlp_scan_layer(struct dlp_sink *s, const uint8_t *p, size_t n, int depth, c
 	dlp_exact_scan(&s->e->exact, p, n, on_exact, &c);
 	if (depth <= 0)
 		return;
-	int codec = magic_codec(p, n);
+	size_t at;
+	int codec = find_codec(p, n, &at);
 	if (codec >= 0 && s->e->cfg.decompress)
-		dlp_scan_decompressed(s, (enum dlp_codec)codec, p, n, depth, chain, raw_off, false);
+		dlp_scan_decompressed(s, (enum dlp_codec)codec, p + at, n - at, depth, chain,
+				      top ? raw_off + at : raw_off, false);
 	if (!top && !dlp_is_texty(p, n))
 		return;
 	char next[96];
