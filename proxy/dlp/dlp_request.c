@@ -192,6 +192,8 @@ struct dlp_stream {
 static void window_feed(struct dlp_stream *st, struct window *w, const uint8_t *p, size_t n,
 			const char *chain)
 {
+	if (n == 0)
+		return;
 	struct dlp_buf b = { 0 };
 	dlp_buf_put(&b, w->tail, w->ntail);
 	dlp_buf_put(&b, p, n);
