@@ -5,6 +5,7 @@
 #include "sandbox/run_glue.h"
 #include "sandbox/run_notify.h"
 #include "proxy/proxy.h"
+#include "proxy/scan.h"
 #include "util/util.h"
 
 #include <errno.h>
@@ -145,11 +146,20 @@ int cli_run_policy(const struct run_opts *o, struct policy *p, const char *cwd, 
 			run_notify_finish(rn, NULL, NULL);
 			return CAN_EXIT_USAGE;
 		}
+		char err[300];
+		if (proxy_scan_setup(p, environ, getenv("HOME"), err, sizeof(err))) {
+			can_warn("network: the DLP scanner: %s; nothing runs without it", err);
+			if (rp.events)
+				fclose(rp.events);
+			run_notify_finish(rn, NULL, NULL);
+			return CAN_EXIT_WALL;
+		}
 		cfg.on_proxy_socket = start_proxy;
 		cfg.proxy_ctx = &rp;
 	}
 	rc = run_sandbox(&cfg);
 	proxy_stop(rp.px, stderr);
+	proxy_scan_teardown();
 	if (rp.events)
 		fclose(rp.events);
 	run_notify_finish(rn, stderr, recipe_out);

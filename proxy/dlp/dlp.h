@@ -67,6 +67,9 @@ size_t dlp_engine_nsecrets(const struct dlp_engine *e);
  * A missing file is not an error. Returns how many values were added. */
 size_t dlp_secrets_collect(struct dlp_engine *e, const char *home, const char *const *env_names,
 			   char *const *envp);
+/* Pure: does an environment variable's name say it holds a credential
+ * (TOKEN, SECRET, PASSWORD, API_KEY, ...; case-insensitive)? */
+bool dlp_env_name_is_secret(const char *name, size_t len);
 
 /* Canaries: fake credentials that look real to any scanner (a canary GitHub
  * token passes GitHub's checksum), put where real ones are hidden. */

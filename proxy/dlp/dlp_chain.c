@@ -31,6 +31,16 @@ static uint64_t fp_key(const char *fp)
 	return strtoull(fp + 3, NULL, 16);
 }
 
+static int rank(enum dlp_kind k)
+{
+	switch (k) {
+	case DLP_KIND_CANARY: return 0;
+	case DLP_KIND_SECRET: return 1;
+	case DLP_KIND_UNDECODABLE: return 2;
+	default: return 3;
+	}
+}
+
 void dlp_sink_report(struct dlp_sink *s, enum dlp_kind kind, enum dlp_verdict v,
 		     const struct dlp_detector *d, const char *chain, size_t off, const char *fp,
 		     const char *label)
@@ -46,9 +56,19 @@ void dlp_sink_report(struct dlp_sink *s, enum dlp_kind kind, enum dlp_verdict v,
 	r->nseen++;
 	if (v > r->verdict)
 		r->verdict = v;
-	if (r->nfindings >= DLP_MAX_FINDINGS)
+	/* Kept in order of what matters most, so the refusal names it: a
+	 * canary (an attack in progress), a real secret, an undecodable body,
+	 * then tokens; the least important is dropped when the list is full. */
+	size_t at = r->nfindings;
+	while (at > 0 && rank(r->findings[at - 1].kind) > rank(kind))
+		at--;
+	if (at >= DLP_MAX_FINDINGS)
 		return;
-	struct dlp_finding *f = &r->findings[r->nfindings++];
+	size_t move = r->nfindings - at - (r->nfindings == DLP_MAX_FINDINGS);
+	memmove(&r->findings[at + 1], &r->findings[at], move * sizeof r->findings[0]);
+	if (r->nfindings < DLP_MAX_FINDINGS)
+		r->nfindings++;
+	struct dlp_finding *f = &r->findings[at];
 	memset(f, 0, sizeof *f);
 	f->kind = kind;
 	f->verdict = v;

@@ -277,3 +277,28 @@ size_t dlp_secrets_collect(struct dlp_engine *e, const char *home, const char *c
 	free(path);
 	return added;
 }
+
+bool dlp_env_name_is_secret(const char *name, size_t len)
+{
+	static const char *const words[] = { "TOKEN", "SECRET", "PASSWORD", "PASSWD", "API_KEY",
+					     "APIKEY", "ACCESS_KEY", "PRIVATE_KEY", "CREDENTIAL",
+					     "SESSION_KEY", "CLIENT_KEY" };
+	/* Only as the end of the name: "_PAT" starts "_PATH", "_AUTH" starts
+	 * GIT_AUTHOR_NAME, whose value honest commits carry. */
+	static const char *const ends[] = { "_PAT", "_AUTH" };
+	char up[128];
+	if (len >= sizeof up)
+		len = sizeof up - 1;
+	for (size_t i = 0; i < len; i++)
+		up[i] = (char)(name[i] >= 'a' && name[i] <= 'z' ? name[i] - 'a' + 'A' : name[i]);
+	up[len] = 0;
+	for (size_t i = 0; i < ARRAY_LEN(words); i++)
+		if (strstr(up, words[i]))
+			return true;
+	for (size_t i = 0; i < ARRAY_LEN(ends); i++) {
+		size_t k = strlen(ends[i]);
+		if (len >= k && strcmp(up + len - k, ends[i]) == 0)
+			return true;
+	}
+	return false;
+}
