@@ -177,6 +177,16 @@ static void scan_body(const struct proxy_req *req, const uint8_t *chunk, size_t 
 		size_t m = dechunk_feed(&s->dc, chunk, n, payload);
 		dlp_request_stream_feed(&s->r, payload, m);
 		free(payload);
+		if (s->dc.overflow) {
+			block(out, "dlp: chunk extensions or trailers over 1 KiB in one piece: not scanned, "
+				   "so refused");
+			finish(s);
+			return;
+		}
+		if (s->dc.nside)
+			dlp_request_header(&s->r, "chunk-extension-or-trailer", (const char *)s->dc.side,
+					   s->dc.nside);
+		s->dc.nside = 0;
 		end = s->dc.done;
 	} else {
 		dlp_request_stream_feed(&s->r, chunk, n);

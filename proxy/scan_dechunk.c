@@ -3,6 +3,14 @@
 
 enum { SIZE, EXT, SIZE_LF, DATA, DATA_CR, DATA_LF, TRAILER, TRAILER_LF, TRAILER_LINE, DONE };
 
+static void side(struct dechunk *d, uint8_t c)
+{
+	if (d->nside < DECHUNK_SIDE)
+		d->side[d->nside++] = c;
+	else
+		d->overflow = true;
+}
+
 static int hexv(uint8_t c)
 {
 	if (c >= '0' && c <= '9')
@@ -23,14 +31,16 @@ size_t dechunk_feed(struct dechunk *d, const uint8_t *in, size_t n, uint8_t *out
 				d->left = d->left * 16 + (uint64_t)hexv(c);
 			else if (c == '\r')
 				d->state = SIZE_LF;
-			else
+			else {
 				d->state = EXT; /* ";ext=..." up to the CR */
+				side(d, c);
+			}
 			break;
 		case EXT: /* extensions and trailers are scanned with the payload */
 			if (c == '\r')
 				d->state = SIZE_LF;
 			else
-				out[o++] = c;
+				side(d, c);
 			break;
 		case SIZE_LF:
 			d->state = d->left ? DATA : TRAILER;
@@ -54,10 +64,10 @@ size_t dechunk_feed(struct dechunk *d, const uint8_t *in, size_t n, uint8_t *out
 		case TRAILER: /* at the start of a trailer line */
 			d->state = c == '\r' ? TRAILER_LF : TRAILER_LINE;
 			if (c != '\r')
-				out[o++] = c;
+				side(d, c);
 			break;
 		case TRAILER_LINE:
-			out[o++] = c;
+			side(d, c);
 			if (c == '\n')
 				d->state = TRAILER;
 			break;

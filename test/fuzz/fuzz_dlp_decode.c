@@ -3,8 +3,11 @@
  * "nothing undone" means "output equals input"), every decompressor under
  * small caps (never more output than the cap), and a whole request: URL,
  * header, body with a Content-Encoding chosen by the first byte, and the
- * same bytes streamed in two pieces cut where the second byte says. */
+ * same bytes streamed in two pieces cut where the second byte says; and
+ * the scan hook's de-chunker, whose output must not depend on where the
+ * input is cut. */
 #include "proxy/dlp/dlp_int.h"
+#include "proxy/scan_dechunk.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -74,6 +77,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	dlp_request_stream_feed(&r, p, cut);
 	dlp_request_stream_feed(&r, p + cut, size - cut);
 	dlp_request_end(&r, NULL);
+	struct dechunk d1 = { 0 }, d2 = { 0 };
+	uint8_t *o1 = malloc(size + 1), *o2 = malloc(size + 1);
+	size_t m1 = dechunk_feed(&d1, p, size, o1);
+	size_t m2 = dechunk_feed(&d2, p, cut, o2);
+	m2 += dechunk_feed(&d2, p + cut, size - cut, o2 + m2);
+	if (m1 != m2 || memcmp(o1, o2, m1) != 0 || d1.done != d2.done || d1.nside != d2.nside ||
+	    d1.overflow != d2.overflow)
+		abort();
+	free(o1);
+	free(o2);
 	free(p);
 	return 0;
 }
