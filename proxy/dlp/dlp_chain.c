@@ -164,10 +164,13 @@ static void try_base64(struct dlp_sink *s, const uint8_t *p, size_t n, int depth
 		 * "text/plain\r\n\r\n" does not shift the alignment of a
 		 * body that follows. */
 		size_t j = i, chars = 0, line = 0;
+		bool upper = false, lower = false;
 		while (j < n) {
 			if (is_b64c(p[j])) {
 				chars++;
 				line++;
+				upper |= p[j] >= 'A' && p[j] <= 'Z';
+				lower |= p[j] >= 'a' && p[j] <= 'z';
 			} else if ((p[j] == '\r' || p[j] == '\n') && line >= 40) {
 				if (p[j] == '\n')
 					line = 0;
@@ -176,7 +179,9 @@ static void try_base64(struct dlp_sink *s, const uint8_t *p, size_t n, int depth
 			}
 			j++;
 		}
-		if (chars >= B64_MIN_RUN) {
+		/* Base64 of 12+ bytes of anything a token holds mixes upper
+		 * and lower case; a path or a word of one case is not base64. */
+		if (chars >= B64_MIN_RUN && upper && lower) {
 			if (cap < (j - i) * 3 / 4 + 4) {
 				cap = (j - i) * 3 / 4 + 4;
 				free(out);
@@ -289,12 +294,14 @@ void dlp_scan_layer(struct dlp_sink *s, const uint8_t *p, size_t n, int depth, c
 		return;
 	char next[96];
 	struct dlp_buf u = { 0 };
-	if (dlp_unescape(p, n, &u) & (DLP_UN_PERCENT | DLP_UN_JSON | DLP_UN_HTML)) {
+	/* Each decoder only where its escape character occurs at all. */
+	if ((memchr(p, '%', n) || memchr(p, '\\', n) || memchr(p, '&', n)) &&
+	    (dlp_unescape(p, n, &u) & (DLP_UN_PERCENT | DLP_UN_JSON | DLP_UN_HTML))) {
 		next_chain(next, sizeof next, chain, "unescape");
 		dlp_scan_layer(s, u.p, u.n, depth - 1, next, raw_off, false);
 	}
 	u.n = 0;
-	if (dlp_qp_decode(p, n, &u)) {
+	if (memchr(p, '=', n) && dlp_qp_decode(p, n, &u)) {
 		next_chain(next, sizeof next, chain, "qp");
 		dlp_scan_layer(s, u.p, u.n, depth - 1, next, raw_off, false);
 	}
