@@ -4,10 +4,10 @@
  * (proxy/dlp/README.md says exactly how). Nothing here does I/O on the
  * network; only dlp_secrets_collect() reads files.
  *
- * STATE (branch dlp): this header is the planned API. Implemented so far:
- * dlp_config_default, dlp_engine_new/free, dlp_engine_add_secret,
- * dlp_engine_nsecrets, dlp_secrets_collect. Everything else declared here
- * is not written yet (proxy/dlp/README.md); do not call it.
+ * STATE: everything here is implemented except the DNS checks
+ * (dlp_label_entropy, dlp_dns_check) and the session entropy budget
+ * (dlp_budget_*; dlp_request_end does not charge it yet): see
+ * proxy/dlp/README.md.
  *
  * Secrets never leave this library in clear: a finding carries a
  * fingerprint (a keyed hash, truncated), never the value. */
