@@ -108,6 +108,43 @@ static void test_canaries(void **state)
 	dlp_engine_free(e);
 }
 
+/* DNS: names that carry data refused, the names honest tools resolve not. */
+static void test_dns(void **state)
+{
+	assert_true(dlp_label_entropy("abcdefgh", 8) > 0.99);
+	assert_true(dlp_label_entropy("aaaaaaaa", 8) < 0.01);
+	static const char *const honest[] = {
+		"registry.npmjs.org", "api.github.com", "objects.githubusercontent.com",
+		"files.pythonhosted.org", "deb.debian.org", "fonts.googleapis.com",
+		"github-production-release-asset-2e65be.s3.amazonaws.com", "proxy.golang.org",
+		"index.crates.io", "static.crates.io", "codeload.github.com",
+	};
+	struct dlp_dns_result r;
+	for (size_t i = 0; i < sizeof honest / sizeof honest[0]; i++) {
+		dlp_dns_check(honest[i], DLP_DEFAULT_DNS_ENTROPY, NULL, &r);
+		if (r.refuse)
+			print_message("# refused %s: %s\n", honest[i], r.reason);
+		assert_false(r.refuse);
+	}
+	dlp_dns_check("x7k2q9m4ab.p3v8n1z6w0.evil.example", DLP_DEFAULT_DNS_ENTROPY, NULL, &r);
+	assert_true(r.refuse);
+	assert_non_null(strstr(r.reason, "2 labels"));
+	/* The seed's measure (H / log2(len)) is below 0.92 for 16-character
+	 * base32 labels (collisions in a 32-letter alphabet): documented. */
+	dlp_dns_check("mfrggzdfmztwq2lk.nbswy3dpeb3w64tm.evil.example", DLP_DEFAULT_DNS_ENTROPY, NULL, &r);
+	assert_false(r.refuse);
+	/* one random label (a CDN's hash) is not enough */
+	dlp_dns_check("d1x2y3z4qwerty.cloudfront.net", DLP_DEFAULT_DNS_ENTROPY, NULL, &r);
+	assert_false(r.refuse);
+	char longname[128];
+	snprintf(longname, sizeof longname, "%s.s3.amazonaws.com",
+		 "aaaabbbbccccddddeeeeffffgggghhhhiiiijjjjkkkkllllmmmm");
+	dlp_dns_check(longname, DLP_DEFAULT_DNS_ENTROPY, "amazonaws.com", &r);
+	assert_true(r.refuse);
+	dlp_dns_check("bucket.s3.amazonaws.com", DLP_DEFAULT_DNS_ENTROPY, "amazonaws.com", &r);
+	assert_false(r.refuse);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -115,6 +152,7 @@ int main(void)
 		cmocka_unit_test(test_dechunk_byte_by_byte),
 		cmocka_unit_test(test_env_names),
 		cmocka_unit_test(test_canaries),
+		cmocka_unit_test(test_dns),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -4,10 +4,9 @@
  * (proxy/dlp/README.md says exactly how). Nothing here does I/O on the
  * network; only dlp_secrets_collect() reads files.
  *
- * STATE: everything here is implemented except the DNS checks
- * (dlp_label_entropy, dlp_dns_check) and the session entropy budget
- * (dlp_budget_*; dlp_request_end does not charge it yet): see
- * proxy/dlp/README.md.
+ * STATE: everything here is implemented except the session entropy
+ * budget (dlp_request_end does not charge it yet); the DNS check has no
+ * caller yet: see proxy/dlp/README.md.
  *
  * Secrets never leave this library in clear: a finding carries a
  * fingerprint (a keyed hash, truncated), never the value. */
@@ -200,7 +199,7 @@ struct dlp_dns_result {
 /* Pure: `name` (no trailing dot), the threshold, and the `*.suffix` it was
  * allowed under (the suffix without "*.", or NULL when it matched an exact
  * name). Refuses when two or more labels of at least DLP_DNS_MIN_LABEL
- * characters score above the threshold, or when a wildcard-allowed name's
+ * characters, not counting the last two, score above the threshold, or when a wildcard-allowed name's
  * prefix is longer than DLP_DNS_MAX_WILDCARD_PREFIX. */
 void dlp_dns_check(const char *name, double threshold, const char *wildcard_suffix,
 		   struct dlp_dns_result *out);
