@@ -145,6 +145,44 @@ static void test_dns(void **state)
 	assert_false(r.refuse);
 }
 
+/* The session budget: high-entropy bytes add up across requests; the one
+ * that would pass the limit is refused and not charged. */
+static void test_budget(void **state)
+{
+	static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	char blob[1001];
+	uint32_t x = 12345;
+	for (int i = 0; i < 1000; i++) {
+		x = x * 1103515245 + 12345;
+		blob[i] = b64[(x >> 16) & 63];
+	}
+	blob[1000] = 0;
+	const char *prose = "The quick brown fox jumps over the lazy dog, then goes home to sleep.";
+	assert_int_equal(dlp_entropy_runs((const uint8_t *)prose, strlen(prose)), 0);
+	assert_int_equal(dlp_entropy_runs((const uint8_t *)blob, 1000), 1000);
+	struct dlp_engine *e = dlp_engine_new(NULL);
+	struct dlp_budget b;
+	dlp_budget_init(&b, 2500);
+	struct dlp_target t = { "api.example.test", false };
+	struct dlp_request r;
+	for (int i = 0; i < 2; i++) {
+		dlp_request_begin(&r, e, &t);
+		dlp_request_body(&r, blob, 1000, NULL);
+		assert_int_equal(dlp_request_end(&r, &b), DLP_PASS);
+	}
+	assert_int_equal(b.used, 2000);
+	dlp_request_begin(&r, e, &t);
+	dlp_request_body(&r, blob, 1000, NULL);
+	assert_int_equal(dlp_request_end(&r, &b), DLP_BLOCK);
+	assert_int_equal(r.findings[0].kind, DLP_KIND_BUDGET);
+	assert_int_equal(b.used, 2000);
+	/* prose costs nothing */
+	dlp_request_begin(&r, e, &t);
+	dlp_request_body(&r, prose, strlen(prose), NULL);
+	assert_int_equal(dlp_request_end(&r, &b), DLP_PASS);
+	dlp_engine_free(e);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -153,6 +191,7 @@ int main(void)
 		cmocka_unit_test(test_env_names),
 		cmocka_unit_test(test_canaries),
 		cmocka_unit_test(test_dns),
+		cmocka_unit_test(test_budget),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -4,9 +4,9 @@
  * (proxy/dlp/README.md says exactly how). Nothing here does I/O on the
  * network; only dlp_secrets_collect() reads files.
  *
- * STATE: everything here is implemented except the session entropy
- * budget (dlp_request_end does not charge it yet); the DNS check has no
- * caller yet: see proxy/dlp/README.md.
+ * STATE: everything here is implemented; the DNS check and the session
+ * entropy budget have no caller yet (the scan hook passes no budget):
+ * see proxy/dlp/README.md.
  *
  * Secrets never leave this library in clear: a finding carries a
  * fingerprint (a keyed hash, truncated), never the value. */

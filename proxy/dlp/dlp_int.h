@@ -213,7 +213,7 @@ void dlp_sink_report(struct dlp_sink *s, enum dlp_kind kind, enum dlp_verdict v,
 		     const char *label);
 /* Counts high-entropy bytes in token-like runs (the budget's measure). */
 uint64_t dlp_entropy_runs(const uint8_t *p, size_t n);
-/* The generic detector's test on one run. */
-bool dlp_generic_secret(const uint8_t *p, size_t n);
+/* dlp_request_end's charge (dlp_dns.c). */
+enum dlp_verdict dlp_budget_charge(struct dlp_budget *b, struct dlp_request *r);
 
 #endif

@@ -57,6 +57,7 @@ static void scan_part(struct dlp_request *r, enum dlp_where w, const char *heade
 	struct dlp_sink s;
 	sink_init(&s, r, r->response ? DLP_IN_RESPONSE : w, header, n);
 	dlp_scan_layer(&s, p, n, r->e->cfg.max_decode_depth, "", 0, true);
+	r->entropy_bytes += dlp_entropy_runs(p, n);
 }
 
 void dlp_request_url(struct dlp_request *r, const char *url, size_t len)
@@ -246,6 +247,7 @@ void dlp_request_stream_feed(struct dlp_request *r, const void *piece, size_t le
 	if (!st || st->failed)
 		return;
 	window_feed(st, &st->raw, piece, len, "");
+	r->entropy_bytes += dlp_entropy_runs(piece, len);
 	if (!st->z)
 		return;
 	struct dlp_buf out = { 0 };
@@ -284,8 +286,7 @@ enum dlp_verdict dlp_request_end(struct dlp_request *r, struct dlp_budget *b)
 {
 	if (r->stream)
 		dlp_request_stream_end(r);
-	(void)b; /* the session entropy budget is not charged yet (docs/dlp.md) */
-	return r->verdict;
+	return dlp_budget_charge(b, r);
 }
 
 /* ---- texts ---- */
@@ -312,6 +313,9 @@ static const char *fix_for(const struct dlp_finding *f)
 		       "[process] env_passthrough if this host must get it";
 	case DLP_KIND_UNDECODABLE:
 		return "send the body uncompressed or as its Content-Encoding says";
+	case DLP_KIND_BUDGET:
+		return "raise [network.dlp] session_entropy_budget if this session honestly sends "
+		       "that much encoded data";
 	default:
 		break;
 	}
