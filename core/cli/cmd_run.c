@@ -6,6 +6,7 @@
 #include "sandbox/run_notify.h"
 #include "proxy/ca.h"
 #include "proxy/proxy.h"
+#include "proxy/scan.h"
 #include "util/util.h"
 
 #include <errno.h>
@@ -148,14 +149,24 @@ int cli_run_policy(const struct run_opts *o, struct policy *p, const char *cwd, 
 			run_notify_finish(rn, NULL, NULL);
 			return CAN_EXIT_USAGE;
 		}
+		/* The DLP scanner reads the secrets it must keep in before the
+		 * sandbox exists (docs/dlp.md). */
+		char err[600];
+		if (proxy_scan_setup(p, environ, getenv("HOME"), err, sizeof(err))) {
+			can_warn("network: the DLP scanner: %s; nothing runs without it", err);
+			if (rp.events)
+				fclose(rp.events);
+			run_notify_finish(rn, NULL, NULL);
+			return CAN_EXIT_WALL;
+		}
 		/* TLS termination (ADR 0103): the CA is made before the sandbox,
 		 * which needs its certificate in the bundle it is shown. */
-		char err[600];
 		rp.ca = tls_ca_new(TLS_SYSTEM_BUNDLE, err, sizeof(err));
 		if (!rp.ca || tls_ca_write_bundle(rp.ca, TLS_SYSTEM_BUNDLE, rp.bundle,
 						  sizeof(rp.bundle), err, sizeof(err)) < 0) {
 			can_warn("network: the egress proxy's CA: %s; nothing runs without it", err);
 			tls_ca_free(rp.ca);
+			proxy_scan_teardown();
 			if (rp.events)
 				fclose(rp.events);
 			run_notify_finish(rn, NULL, NULL);
@@ -169,6 +180,7 @@ int cli_run_policy(const struct run_opts *o, struct policy *p, const char *cwd, 
 	proxy_stop(rp.px, stderr);
 	tls_ca_remove_bundle(rp.bundle);
 	tls_ca_free(rp.ca);
+	proxy_scan_teardown();
 	if (rp.events)
 		fclose(rp.events);
 	run_notify_finish(rn, stderr, recipe_out);

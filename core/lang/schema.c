@@ -207,6 +207,13 @@ const struct field schema_fields[] = {
 	  "[network] contract_mode",
 	  "\"strict\": requests outside the contract are refused; \"relaxed\": they are logged.",
 	  "last layer that sets it for the domain wins", "merge_host_contract_mode_last" },
+	{ "host", "allow_credentials", FT_BOOL, NULL, H(allow_credentials), MR_OR, 0, 0, 0, 0, 0,
+	  "false",
+	  "DLP: a credential may be sent to this host when the host is the credential's home (an "
+	  "npm token to the npm registry, a GitHub token to GitHub's API; a credential without a "
+	  "home, such as a private key or a JWT, to any host that says so). Without it, every "
+	  "credential the scanner finds is refused. See docs/dlp.md.",
+	  "loosens: true if any layer says true for the domain", "merge_host_allow_credentials_or" },
 };
 const size_t schema_nfields = sizeof(schema_fields) / sizeof(schema_fields[0]);
 
