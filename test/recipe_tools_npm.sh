@@ -13,15 +13,9 @@ rt_need node npm python3
 
 H=$T_HOME
 rm -rf "$H/.npm" "$H/.npmrc"
-R=$RT_TOP/registry
 P=$RT_TOP/app
-mkdir -p "$R/dep/-" "$RT_TOP/src/dep" "$RT_TOP/src/local" "$P/vendor"
+mkdir -p "$RT_TOP/src/local" "$P/vendor"
 
-# The registry's package, packed by npm itself.
-(cd "$RT_TOP/src/dep" &&
-	echo '{"name":"dep","version":"1.0.0","main":"index.js"}' >package.json &&
-	echo 'module.exports = 42;' >index.js &&
-	npm pack --silent >/dev/null && mv dep-1.0.0.tgz "$R/dep/-/")
 # A file: dependency with a postinstall script (lifecycle scripts run under sh).
 (cd "$RT_TOP/src/local" &&
 	cat >package.json <<'J' &&
@@ -30,14 +24,7 @@ mkdir -p "$R/dep/-" "$RT_TOP/src/dep" "$RT_TOP/src/local" "$P/vendor"
 J
 	echo 'module.exports = "local";' >index.js &&
 	npm pack --silent >/dev/null && mv local-1.0.0.tgz "$P/vendor/")
-rt_registry "$R"
-integrity=$(node -e 'const c=require("crypto"),f=require("fs");
-console.log("sha512-"+c.createHash("sha512").update(f.readFileSync(process.argv[1])).digest("base64"))' \
-	"$R/dep/-/dep-1.0.0.tgz")
-cat >"$R/dep/index.json" <<J
-{"name":"dep","dist-tags":{"latest":"1.0.0"},"versions":{"1.0.0":{"name":"dep","version":"1.0.0",
- "main":"index.js","dist":{"tarball":"http://$RT_HOST/dep/-/dep-1.0.0.tgz","integrity":"$integrity"}}}}
-J
+rt_npm_registry
 cat >"$P/package.json" <<'J'
 {"name":"app","version":"1.0.0","dependencies":{"dep":"^1.0.0","local":"file:vendor/local-1.0.0.tgz"}}
 J
