@@ -83,4 +83,15 @@ J
 else
 	t_skip "node: npm is not installed"
 fi
+# --- this project's own build ---
+SRC_TAR=$CAN_SRCDIR/recipe_tools_suggest_src.tar
+if [ -f "$SRC_TAR" ] && command -v autoreconf >/dev/null && command -v make >/dev/null; then
+	can_setup() {
+		rm -rf "$RT_TOP/can-src" && mkdir -p "$RT_TOP/can-src" && cd "$RT_TOP/can-src" && tar xf "$SRC_TAR"
+	}
+	round_trip "this-project" can_setup sh -c 'autoreconf -fi && ./configure -q && make -s -j2'
+	t_expect "this-project: ... and the can it built runs" 0 test -x core/can
+else
+	t_skip "this-project: no source archive (git archive) or no autoreconf/make"
+fi
 t_done
