@@ -19,14 +19,16 @@ mkdir -p "$RT_TOP/src/local" "$P/vendor"
 # A file: dependency with a postinstall script (lifecycle scripts run under sh).
 (cd "$RT_TOP/src/local" &&
 	cat >package.json <<'J' &&
-{"name":"local","version":"1.0.0","main":"index.js",
+{"name":"local","version":"1.0.0","main":"index.js","bin":{"localtool":"tool.js"},
  "scripts":{"postinstall":"node -e \"require('fs').writeFileSync('postinstall.ran','yes')\""}}
 J
 	echo 'module.exports = "local";' >index.js &&
+	printf '#!/usr/bin/env node\nconsole.log("built by localtool")\n' >tool.js && chmod +x tool.js &&
 	npm pack --silent >/dev/null && mv local-1.0.0.tgz "$P/vendor/")
 rt_npm_registry
 cat >"$P/package.json" <<'J'
-{"name":"app","version":"1.0.0","dependencies":{"dep":"^1.0.0","local":"file:vendor/local-1.0.0.tgz"}}
+{"name":"app","version":"1.0.0","scripts":{"build":"localtool"},
+ "dependencies":{"dep":"^1.0.0","local":"file:vendor/local-1.0.0.tgz"}}
 J
 # The project's .npmrc: the registry, and the token by environment.
 printf 'registry=http://%s/\n//%s/:_authToken=${NPM_TOKEN}\n' "$RT_HOST" "$RT_HOST" >"$P/.npmrc"
@@ -43,9 +45,11 @@ t_grep "... from the local registry" '"resolved": "http://host.canister.local' "
 t_logged "the token from NPM_TOKEN reached the registry" "^GET /dep auth=Bearer npm-env-token-7$"
 rm -rf node_modules "$H/.npm"
 : >"$RT_LOG"
-NPM_TOKEN=npm-env-token-7 t_expect "npm ci of the lockfile, with an empty cache, succeeds inside" 0 \
-	"$CAN" run "${NPM[@]}" -- npm ci --no-audit
-t_grep "... says what it added" "added 2 packages" "$T_OUT"
+NPM_TOKEN=npm-env-token-7 t_expect "npm ci of the lockfile, with an empty cache, then npm run build, succeed inside" 0 \
+	"$CAN" run "${NPM[@]}" -- sh -c 'npm ci --no-audit && npm run -s build'
+t_grep "... npm ci says what it added" "added 2 packages" "$T_OUT"
+t_grep "... and the build script ran the package's program (node_modules/.bin)" "^built by localtool$" "$T_OUT"
+t_nogrep "... with no refusal" "can: refused" "$T_ERR"
 t_logged "... fetching the tarball through the proxy" "^GET /dep/-/dep-1.0.0.tgz auth=Bearer npm-env-token-7$"
 t_expect "the postinstall script ran (through sh)" 0 test -f node_modules/local/postinstall.ran
 t_run "$CAN" run -r node -- node -e 'console.log(require("dep"), require("local"))'
