@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # bench/monitor.sh: what monitor mode costs on a real build, side by side in
-# one hyperfine run: `make -s -j2` of this project from clean (a configured
-# copy of the committed tree), three ways:
+# one run: `make -s -j2` of this project from clean (a configured copy of
+# the committed tree), three ways:
 #   bare                    make on the host
 #   can run                 make in the sandbox (every wall)
 #   can run -m              the same under monitor mode (what
 #                           `can recipe suggest` runs)
-# Each run starts from `make clean` (hyperfine --prepare). Prints medians
-# and the ratios to can run and to bare (issue 12's goal: -m within 1.3x of
+# Each run starts from `make clean`; the rounds interleave the three.
+# Prints medians and the ratios to can run and to bare (issue 12's goal: -m within 1.3x of
 # can run). Usage: CAN=path/to/can bench/monitor.sh [RUNS]   (default 3;
 # as root it drops to $BENCH_USER, else cantest, else nobody).
 set -eu
@@ -31,7 +31,6 @@ if [ "$(id -u)" = 0 ]; then
 		PATH=/usr/bin:/bin HOME="$home" BENCH_TMP="$tmp" CAN="$tmp/can" SRC_TAR="$tmp/src.tar" \
 		bash "$tmp/monitor.sh" "$RUNS"
 fi
-command -v hyperfine >/dev/null || { echo "hyperfine is not installed" >&2; exit 1; }
 # The copy lives under the home, not /tmp: the sandbox's /tmp is its own.
 work=$(mktemp -d "$HOME/canbench-monitor.XXXXXX")
 trap 'rm -rf "$work"; [ -n "${BENCH_TMP:-}" ] && rm -rf "$BENCH_TMP"' EXIT
@@ -47,18 +46,36 @@ make -s clean >/dev/null
 "$CAN" run -- make -s -j2 >/dev/null 2>&1 || { echo "the copy does not build under can run" >&2; exit 1; }
 make -s clean >/dev/null
 
-json=$(mktemp)
-hyperfine --runs "$RUNS" --prepare 'make -s clean' --export-json "$json" \
-	-n bare 'make -s -j2' \
-	-n 'can run' "$CAN run -- make -s -j2" \
-	-n 'can run -m' "$CAN run -m -- make -s -j2" >/dev/null 2>&1
-python3 - "$json" <<'PY'
-import json, sys
-r = {x["command"]: x for x in json.load(open(sys.argv[1]))["results"]}
-run = r["can run"]["median"]
-bare = r["bare"]["median"]
-print("%-12s %10s %10s %10s %10s" % ("", "median s", "mean s", "vs can run", "vs bare"))
-for name, x in r.items():
-    print("%-12s %10.2f %10.2f %9.2fx %9.2fx" % (name, x["median"], x["mean"], x["median"] / run, x["median"] / bare))
+# Interleaved rounds, not hyperfine's one command after the other: on a
+# machine shared with other builds the load drifts, and a drift must hit
+# the three ways alike. Each round runs them in a rotating order.
+names=("bare" "can run" "can run -m")
+cmds=("make -s -j2" "$CAN run -- make -s -j2" "$CAN run -m -- make -s -j2")
+times=$(mktemp)
+for round in $(seq "$RUNS"); do
+	for k in 0 1 2; do
+		i=$(((k + round) % 3))
+		make -s clean >/dev/null
+		t0=$(date +%s.%N)
+		sh -c "${cmds[$i]}" >/dev/null 2>&1 || { echo "${names[$i]} failed" >&2; exit 1; }
+		t1=$(date +%s.%N)
+		echo "$i $t0 $t1" >>"$times"
+	done
+done
+python3 - "$times" "$RUNS" <<'PY'
+import statistics, sys
+names = ["bare", "can run", "can run -m"]
+t = {i: [] for i in range(3)}
+for line in open(sys.argv[1]):
+    i, a, b = line.split()
+    t[int(i)].append(float(b) - float(a))
+med = {i: statistics.median(v) for i, v in t.items()}
+low = {i: min(v) for i, v in t.items()}
+# On a shared machine the minimum is the run least disturbed by others:
+# both ratios are printed.
+print("make -s -j2 of this project from clean, %s interleaved rounds" % sys.argv[2])
+print("%-12s %9s %9s %13s %13s %10s" % ("", "median s", "min s", "med/can run", "min/can run", "min/bare"))
+for i in range(3):
+    print("%-12s %9.2f %9.2f %12.2fx %12.2fx %9.2fx" % (names[i], med[i], low[i], med[i] / med[1], low[i] / low[1], low[i] / low[0]))
 PY
-rm -f "$json"
+rm -f "$times"
