@@ -65,7 +65,7 @@ t_logged "... and the wheel came from it" "^GET /files/$W"
 t_hidden "$H/.pypirc" pypi-HOME-SECRET-2 "${PIP[@]}"
 t_hidden "$H/.netrc" NETRC-SECRET-3 "${PIP[@]}"
 t_hidden "$H/.config/pip/pip.conf" PIPCONF-SECRET-4 "${PIP[@]}"
-t_visible "$P/wheels/../.venv/pyvenv.cfg" "${PIP[@]}"
+t_visible "$P/.venv/pyvenv.cfg" "${PIP[@]}"
 t_run .venv/bin/pip config list
 t_grep "control: pip on the host reads ~/.config/pip/pip.conf" "PIPCONF-SECRET-4" "$T_OUT"
 t_run "$CAN" run "${PIP[@]}" -- .venv/bin/pip config list

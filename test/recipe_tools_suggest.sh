@@ -11,7 +11,7 @@ if [ -f "${CAN_SRCDIR}/test/lib.sh" ]; then . "${CAN_SRCDIR}/test/lib.sh"; else 
 if [ "${CAN_TEST_DROPPED:-}" != 1 ]; then
 	SRC_TAR=${CAN_BUILDDIR:-/tmp}/test/recipe_tools_suggest_src.tar
 	mkdir -p "$(dirname "$SRC_TAR")"
-	git -C "$CAN_SRCDIR" archive -o "$SRC_TAR" HEAD 2>/dev/null || rm -f "$SRC_TAR"
+	git -C "$CAN_SRCDIR" archive -o "$SRC_TAR" HEAD 2>/dev/null || { rm -f "$SRC_TAR"; SRC_TAR=; }
 fi
 t_drop_to_user "$CAN_SRCDIR/test/recipe_tools_lib.sh" "$CAN_SRCDIR/test/recipe_tools_registry.py" \
 	${SRC_TAR:+"$SRC_TAR"}
@@ -84,7 +84,8 @@ else
 	t_skip "node: npm is not installed"
 fi
 # --- this project's own build ---
-SRC_TAR=$CAN_SRCDIR/recipe_tools_suggest_src.tar
+# Dropped to the test user, the archive was copied next to this script.
+SRC_TAR=${SRC_TAR:-$CAN_SRCDIR/recipe_tools_suggest_src.tar}
 if [ -f "$SRC_TAR" ] && command -v autoreconf >/dev/null && command -v make >/dev/null; then
 	can_setup() {
 		rm -rf "$RT_TOP/can-src" && mkdir -p "$RT_TOP/can-src" && cd "$RT_TOP/can-src" && tar xf "$SRC_TAR"
