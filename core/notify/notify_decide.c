@@ -31,6 +31,7 @@ void notify_rules_free(struct notify_rules *r)
 {
 	free_paths(r->allow, r->nallow);
 	free_paths(r->deny, r->ndeny);
+	free_paths(r->readonly, r->nreadonly);
 	free_paths(r->exec, r->nexec);
 	for (size_t i = 0; i < r->nnet; i++)
 		free(r->net[i].text);
@@ -136,6 +137,9 @@ int notify_rules_add_path(struct notify_rules *r, const char *list, const char *
 		r->restrict_fs = true;
 	} else if (strcmp(list, "deny") == 0) {
 		v = &r->deny, n = &r->ndeny;
+		r->restrict_fs = true;
+	} else if (strcmp(list, "readonly") == 0) {
+		v = &r->readonly, n = &r->nreadonly;
 		r->restrict_fs = true;
 	} else if (strcmp(list, "exec") == 0) {
 		v = &r->exec, n = &r->nexec;
@@ -288,6 +292,13 @@ static struct notify_decision decide_path(const struct notify_rules *r, const ch
 	const struct notify_path_rule *deny = find_deny(r, path);
 	if (deny)
 		return refuse_by(deny, EACCES);
+	if (need & NOTIFY_WRITE) {
+		/* The path itself, beneath it, or a folder above it. */
+		for (size_t i = 0; i < r->nreadonly; i++)
+			if (notify_path_covers(r->readonly[i].path, path) ||
+			    notify_path_covers(path, r->readonly[i].path))
+				return refuse_by(&r->readonly[i], EROFS);
+	}
 	if (need == 0) {
 		d.field = "filesystem (no data access)";
 		return d;

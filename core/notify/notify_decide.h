@@ -48,6 +48,11 @@ struct notify_rules {
 	bool restrict_fs;
 	struct notify_path_rule *allow, *deny;
 	size_t nallow, ndeny;
+	/* Read-only carve-outs inside writable trees (can run without a mount
+	 * namespace, docs/adr/0240): no write to the path, beneath it, or to a
+	 * folder above it (renaming or removing that would replace it). */
+	struct notify_path_rule *readonly;
+	size_t nreadonly;
 	/* Exec: restrict_exec false = any file (still subject to deny). */
 	bool restrict_exec;
 	struct notify_path_rule *exec;
@@ -74,7 +79,7 @@ enum notify_net_op { NOTIFY_NET_CONNECT, NOTIFY_NET_BIND, NOTIFY_NET_SEND };
 
 void notify_rules_init(struct notify_rules *r);
 void notify_rules_free(struct notify_rules *r);
-/* Adds a path rule. list: "allow", "deny" or "exec". Returns 0, or -1 when
+/* Adds a path rule. list: "allow", "deny", "readonly" or "exec". Returns 0, or -1 when
  * path is not absolute. The path is normalised ("//", "/./", trailing "/";
  * ".." is refused with -1: a rule must say what it means). */
 int notify_rules_add_path(struct notify_rules *r, const char *list, const char *path,

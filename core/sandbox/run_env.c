@@ -105,3 +105,12 @@ char **run_env_add_proxy(char **env, int port)
 	env_set(&e, "NODE_USE_ENV_PROXY", 18, "1");
 	return e.v;
 }
+
+char **run_env_set(char **env, const char *name, const char *value)
+{
+	struct envb e = { env, 0 };
+	while (e.v[e.n])
+		e.n++;
+	env_set(&e, name, strlen(name), value);
+	return e.v;
+}

@@ -244,3 +244,29 @@ int sc_rules_add(scmp_filter_ctx ctx, uint32_t refuse, pid_t protect_pid)
 #undef TRY
 	return r;
 }
+
+/* Without a network namespace of its own (can run --allow-degraded=userns)
+ * an IP socket reaches the host's network, loopback services included, and
+ * an AF_UNIX socket can connect to any socket file the user may reach (the
+ * D-Bus session bus, ssh-agent, docker.sock), which Landlock ABI 7 does not
+ * check. socketpair() stays: its two ends reach only each other. Without
+ * an IPC namespace, SysV objects are the host's, and ids are small numbers
+ * a process can guess (shmat needs no shmget); POSIX queues live in the
+ * host's mqueue filesystem. */
+int sc_rules_add_host_shared(scmp_filter_ctx ctx, uint32_t refuse)
+{
+	int r = 0;
+#define TRY(x) do { if ((r = (x)) < 0) return r; } while (0)
+	static const int families[] = { AF_INET, AF_INET6, AF_UNIX };
+	for (size_t i = 0; i < ARRAY_LEN(families); i++)
+		TRY(refuse_if(ctx, refuse, "socket", 0, LOW32, (uint32_t)families[i]));
+	static const char *const ipc[] = {
+		"shmget", "shmat", "shmdt", "shmctl", "msgget", "msgsnd", "msgrcv", "msgctl",
+		"semget", "semop", "semtimedop", "semctl", "mq_open", "mq_unlink",
+		"mq_timedsend", "mq_timedreceive", "mq_notify", "mq_getsetattr",
+	};
+	for (size_t i = 0; i < ARRAY_LEN(ipc); i++)
+		TRY(refuse_always(ctx, refuse, ipc[i]));
+#undef TRY
+	return r;
+}
