@@ -289,9 +289,10 @@ static struct notify_decision decide_path(const struct notify_rules *r, const ch
 	struct notify_decision d = { NOTIFY_ALLOW, 0, "unrestricted", NULL, { NULL, 0, 0 } };
 	if (!r->restrict_fs || !path)
 		return d;
+	int hidden = r->hidden_errno && !(need & NOTIFY_WRITE) ? r->hidden_errno : EACCES;
 	const struct notify_path_rule *deny = find_deny(r, path);
 	if (deny)
-		return refuse_by(deny, EACCES);
+		return refuse_by(deny, hidden);
 	if (need & NOTIFY_WRITE) {
 		/* The path itself, beneath it, or a folder above it. */
 		for (size_t i = 0; i < r->nreadonly; i++)
@@ -307,7 +308,7 @@ static struct notify_decision decide_path(const struct notify_rules *r, const ch
 	if (allow)
 		return allow_by(allow);
 	d.verdict = NOTIFY_REFUSE;
-	d.err = EACCES;
+	d.err = hidden;
 	d.field = default_field;
 	return d;
 }
@@ -323,6 +324,24 @@ struct notify_decision notify_decide_open(const struct notify_rules *r, const ch
 struct notify_decision notify_decide_write(const struct notify_rules *r, const char *path)
 {
 	return decide_path(r, path, NOTIFY_WRITE, "no filesystem.allow_write rule covers it");
+}
+
+struct notify_decision notify_decide_lookup(const struct notify_rules *r, const char *path)
+{
+	struct notify_decision d = { NOTIFY_ALLOW, 0, "unrestricted", NULL, { NULL, 0, 0 } };
+	if (!r->restrict_fs || !r->hidden_errno || !path)
+		return d;
+	const struct notify_path_rule *deny = find_deny(r, path);
+	if (deny)
+		return refuse_by(deny, r->hidden_errno);
+	for (size_t i = 0; i < r->nallow; i++)
+		if (notify_path_covers(r->allow[i].path, path) ||
+		    notify_path_covers(path, r->allow[i].path))
+			return allow_by(&r->allow[i]);
+	d.verdict = NOTIFY_REFUSE;
+	d.err = r->hidden_errno;
+	d.field = "no filesystem.allow rule covers it";
+	return d;
 }
 
 struct notify_decision notify_decide_exec(const struct notify_rules *r, const char *path)

@@ -53,6 +53,11 @@ struct notify_rules {
 	 * folder above it (renaming or removing that would replace it). */
 	struct notify_path_rule *readonly;
 	size_t nreadonly;
+	/* The errno for a read refused by a deny rule or for want of an allow
+	 * rule; 0 = EACCES. ENOENT when the view is to look like the full
+	 * sandbox's, where such paths do not exist (tools take EACCES on a
+	 * config file as fatal, ENOENT as "none"). Writes get EACCES. */
+	int hidden_errno;
 	/* Exec: restrict_exec false = any file (still subject to deny). */
 	bool restrict_exec;
 	struct notify_path_rule *exec;
@@ -111,6 +116,11 @@ struct notify_decision notify_decide_open(const struct notify_rules *r, const ch
 /* A path change (unlink, mkdir, rename's both ends, chmod, truncate...):
  * needs NOTIFY_WRITE on path. */
 struct notify_decision notify_decide_write(const struct notify_rules *r, const char *path);
+/* A lookup (access, stat) of path, lexically absolute: refused with
+ * hidden_errno when a deny rule covers it, or when no allow rule covers it
+ * and it is no folder on the way to one (those exist in the full view:
+ * /, /home...). Allowed when restrict_fs is off or hidden_errno is 0. */
+struct notify_decision notify_decide_lookup(const struct notify_rules *r, const char *path);
 /* execve/execveat of path (resolved file). */
 struct notify_decision notify_decide_exec(const struct notify_rules *r, const char *path);
 /* connect/bind/sendto/sendmsg with this address. For AF_UNIX pathname

@@ -67,6 +67,8 @@ int degraded_notify_rules(struct notify_rules *r, const struct policy *p, const 
 					      "filesystem (the project's own files are read-only)",
 					      none);
 	r->restrict_fs = true;
+	/* What the view lacks is absent, as in the full sandbox. */
+	r->hidden_errno = ENOENT;
 	/* Abstract names are the host's here (D-Bus, X11). */
 	r->allow_abstract_unix = false;
 	degraded_plan_free(&dp);

@@ -56,6 +56,10 @@ size_t run_notify_trapped(const struct policy *p, const struct run_opts *o, int 
 				continue;
 			nrs[n++] = h[i];
 		}
+		/* access() of what the view lacks answers ENOENT (notify_lookup.c). */
+		static const int access_nrs[] = { SYS_access, SYS_faccessat, 439 /* faccessat2 */ };
+		for (size_t i = 0; i < ARRAY_LEN(access_nrs) && n < cap; i++)
+			nrs[n++] = access_nrs[i];
 		return n;
 	}
 	if ((p->proc.allow_execve.n > 0 || o->monitor) && n + 2 <= cap) {
