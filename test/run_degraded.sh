@@ -145,6 +145,22 @@ t_run python3 -c "$UNIXC" "$USOCK"
 t_grep "control: the host's unix socket answers" "HOST-UNIX" "$T_OUT"
 t_run deg -- python3 -c "$UNIXC" "$USOCK"
 t_nogrep "a host unix socket (D-Bus, ssh-agent, docker.sock) is unreachable" "HOST-UNIX" "$T_OUT"
+DSOCK=$TOP/host.dgram
+python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); s.bind(sys.argv[1])
+open(sys.argv[2], "a").write("ready\n")
+while True:
+    open(sys.argv[2], "a").write(s.recv(64).decode() + "\n")
+' "$DSOCK" "$TOP/dgram.log" &
+HOSTPIDS+=("$!")
+for _ in $(seq 50); do [ -S "$DSOCK" ] && break; sleep 0.1; done
+DGRAMC='import socket,sys; a,b=socket.socketpair(socket.AF_UNIX, socket.SOCK_DGRAM); a.sendto(sys.argv[2].encode(), sys.argv[1])'
+t_expect "control: a datagram pair sends to a host datagram socket by path" 0 python3 -c "$DGRAMC" "$DSOCK" OUTSIDE
+for _ in $(seq 50); do grep -q OUTSIDE "$TOP/dgram.log" 2>/dev/null && break; sleep 0.1; done
+t_grep "... and it arrives" "OUTSIDE" "$(cat "$TOP/dgram.log" 2>/dev/null)"
+t_refused "inside, a datagram socketpair is refused (it could reach /dev/log)" deg -- python3 -c "$DGRAMC" "$DSOCK" INSIDE
+t_expect "a stream socketpair still works inside" 0 deg -- python3 -c 'import socket; a,b=socket.socketpair(); a.send(b"x"); assert b.recv(1)==b"x"'
 t_refused "SysV shared memory is refused (the host's IPC)" deg -- python3 -c '
 import ctypes; libc = ctypes.CDLL(None); r = libc.shmget(0, 4096, 0o1600)
 raise SystemExit(0 if r >= 0 else 1)'

@@ -139,8 +139,8 @@ void degraded_losses_print(FILE *out, const struct degraded_losses_in *in)
 		      "    run has NO network at all:", out);
 	else
 		fputs("  - no network namespace: egress = \"none\" is held by", out);
-	fprintf(out, " seccomp (no IPv4, IPv6 or unix socket can be\n"
-		"    created: programs that talk to local servers fail)%s\n",
+	fprintf(out, " seccomp (no IPv4, IPv6 or unix socket, nor a\n"
+		"    datagram socketpair: programs that talk to local servers fail)%s\n",
 		in->landlock_abi >= 4 ? " and Landlock (no TCP connect)" : "");
 	fputs("  - no IPC namespace: SysV IPC and POSIX message queues are refused; no UTS\n"
 	      "    namespace: the host name is the host's\n", out);

@@ -249,7 +249,8 @@ int sc_rules_add(scmp_filter_ctx ctx, uint32_t refuse, pid_t protect_pid)
  * an IP socket reaches the host's network, loopback services included, and
  * an AF_UNIX socket can connect to any socket file the user may reach (the
  * D-Bus session bus, ssh-agent, docker.sock), which Landlock ABI 7 does not
- * check. socketpair() stays: its two ends reach only each other. Without
+ * check. Stream and seqpacket socketpair() stay: their ends reach only
+ * each other. Without
  * an IPC namespace, SysV objects are the host's, and ids are small numbers
  * a process can guess (shmat needs no shmget); POSIX queues live in the
  * host's mqueue filesystem. */
@@ -260,6 +261,18 @@ int sc_rules_add_host_shared(scmp_filter_ctx ctx, uint32_t refuse)
 	static const int families[] = { AF_INET, AF_INET6, AF_UNIX };
 	for (size_t i = 0; i < ARRAY_LEN(families); i++)
 		TRY(refuse_if(ctx, refuse, "socket", 0, LOW32, (uint32_t)families[i]));
+	/* A datagram pair could still send to a host datagram socket by path
+	 * (sendmsg with msg_name: /dev/log, journald), and sendmsg cannot be
+	 * trapped in this mode (it carries the listener's handover). Stream
+	 * and seqpacket pairs ignore or refuse a destination. The type's low
+	 * 4 bits are the type, the rest flags. */
+	{
+		struct scmp_arg_cmp c[2] = {
+			{ .arg = 0, .op = SCMP_CMP_MASKED_EQ, .datum_a = LOW32, .datum_b = AF_UNIX },
+			{ .arg = 1, .op = SCMP_CMP_MASKED_EQ, .datum_a = 0xf, .datum_b = SOCK_DGRAM },
+		};
+		TRY(seccomp_rule_add_array(ctx, refuse, nr_of("socketpair"), 2, c));
+	}
 	static const char *const ipc[] = {
 		"shmget", "shmat", "shmdt", "shmctl", "msgget", "msgsnd", "msgrcv", "msgctl",
 		"semget", "semop", "semtimedop", "semctl", "mq_open", "mq_unlink",
