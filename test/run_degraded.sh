@@ -161,6 +161,18 @@ for _ in $(seq 50); do grep -q OUTSIDE "$TOP/dgram.log" 2>/dev/null && break; sl
 t_grep "... and it arrives" "OUTSIDE" "$(cat "$TOP/dgram.log" 2>/dev/null)"
 t_refused "inside, a datagram socketpair is refused (it could reach /dev/log)" deg -- python3 -c "$DGRAMC" "$DSOCK" INSIDE
 t_expect "a stream socketpair still works inside" 0 deg -- python3 -c 'import socket; a,b=socket.socketpair(); a.send(b"x"); assert b.recv(1)==b"x"'
+cat >"$TOP/proxy.toml" <<'TOML'
+[recipe]
+name = "proxy-test"
+[network]
+egress = "proxy-only"
+TOML
+t_expect "egress = proxy-only runs in the mode" 0 deg -r "$TOP/proxy.toml" -- true
+t_grep "... saying it has NO network at all (no netns for the proxy)" "NO network at all" "$T_ERR"
+t_run deg -r "$TOP/proxy.toml" -- bash -c "exec 3<>/dev/tcp/127.0.0.1/$PORT; cat <&3"
+t_nogrep "... and the host's loopback service stays unreachable" "HOST-SERVICE" "$T_OUT"
+t_run deg -r "$TOP/proxy.toml" -- sh -c 'echo "proxy=${HTTP_PROXY:-none}"'
+t_grep "... with no proxy variables set" "proxy=none" "$T_OUT"
 t_refused "SysV shared memory is refused (the host's IPC)" deg -- python3 -c '
 import ctypes; libc = ctypes.CDLL(None); r = libc.shmget(0, 4096, 0o1600)
 raise SystemExit(0 if r >= 0 else 1)'
