@@ -53,6 +53,10 @@ w=$(printf '%s\n' "$T_ERR" | grep -n "this run loses" | cut -d: -f1)
 c=$(printf '%s\n' "$T_ERR" | grep -n "^COMMAND-OUTPUT" | cut -d: -f1)
 if [ -n "$w" ] && [ -n "$c" ] && [ "$w" -lt "$c" ]; then t_ok "... first the warning, then the output"
 else t_fail "... first the warning, then the output (lines $w, $c)"; fi
+t_expect "-v works in the mode" 0 deg -v -- true
+t_grep "... and says the rules are Landlock's over the real root, not mounts" \
+	"namespaces: none \(--allow-degraded=userns\)" "$T_ERR"
+t_nogrep "... never that the namespaces are there" "wall: namespaces: user, mount" "$T_ERR"
 t_expect "exit status propagates" 3 deg -- sh -c 'exit 3'
 t_expect "command not found is 127" 127 deg -- no-such-command-xyz
 

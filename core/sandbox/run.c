@@ -662,8 +662,9 @@ int run_sandbox(const struct run_config *cfg_in)
 	if (cfg->opts->verbose) {
 		struct run_verbose_walls vw = { .landlock_abi = st.use_landlock ? st.ll_abi : -1,
 						.landlock_exec_only = cfg->landlock_exec_only_allowed,
-						.sco = &st.sco, .cgroups = use_cg, .egress = egress };
-		run_verbose_print(stderr, &st.plan, &vw);
+						.sco = &st.sco, .cgroups = use_cg, .egress = egress,
+						.no_namespaces = st.no_ns };
+		run_verbose_print(stderr, st.no_ns ? &st.dplan.ll : &st.plan, &vw);
 	}
 
 	st.env = run_env_build(p, environ);
