@@ -95,19 +95,28 @@ t_grep "... unchanged" "^\[core\]$" "$(cat "$P/.git/config")"
 t_refused "creating .envrc is refused" deg -- sh -c 'echo evil > .envrc'
 
 # --- processes ---
-sleep 600 &
-HP=$!
-HOSTPIDS+=("$HP")
-env SECRET_TOKEN=hunter2 sleep 600 &
-SP=$!
-HOSTPIDS+=("$SP")
-t_expect "control: the host can signal its own sleep (signal 0)" 0 kill -0 "$HP"
-t_refused "kill -TERM of a host process is refused (Landlock scoping)" deg -- kill -TERM "$HP"
-t_expect "... the host process is alive" 0 kill -0 "$HP"
-t_expect "control: the host reads its own process's environ" 0 grep -q hunter2 "/proc/$SP/environ"
-t_run deg -- cat "/proc/$SP/environ"
-t_nogrep "a host process's environment is not readable" "hunter2" "$T_OUT"
-t_expect "... refused" 1 deg -- cat "/proc/$SP/environ"
+# The victims run in the same user namespace as can (as on a real machine
+# without user namespaces): one shell under userns_exhausted starts them,
+# then can. ($1: what the sandbox runs, given the victim's pid as $V.)
+victim() {
+	timeout 120 "$UX" bash -c '
+		env SECRET_TOKEN=hunter2 sleep 600 & V=$!
+		"$1" run --allow-degraded=userns -- sh -c "$2" sh "$V"; rc=$?
+		kill -0 "$V" 2>/dev/null && echo VICTIM-ALIVE; kill -9 "$V"; exit $rc' sh "$CAN" "$1"
+}
+t_run timeout 120 "$UX" bash -c 'env SECRET_TOKEN=hunter2 sleep 600 & V=$!
+	sleep 0.2; grep -c hunter2 /proc/$V/environ; kill -9 $V'
+t_grep "control: in that namespace, the user reads the victim's environment" "^1$" "$T_OUT"
+t_run victim 'kill -TERM "$1"'
+t_grep "kill -TERM of a host process is refused (Landlock scoping)" "Operation not permitted" "$T_ERR"
+t_grep "... the host process is alive" "VICTIM-ALIVE" "$T_OUT"
+t_run victim 'sleep 0.2; cat /proc/$1/environ'
+t_nogrep "a host process's environment is not readable (not even through the supervisor)" "hunter2" "$T_OUT"
+t_grep "... refused" "Permission denied" "$T_ERR"
+t_run victim 'sleep 0.2; cat /proc/$1/maps; readlink /proc/$1/cwd /proc/$1/fd/1'
+t_nogrep "... nor its memory map, cwd or fds" "/|sleep" "$T_OUT"
+t_run victim 'cat /proc/self/environ | tr "\0" "\n"'
+t_grep "control: the sandbox reads its own /proc/self/environ" "^HOME=" "$T_OUT"
 t_run deg -- sh -c 'sleep 300 & echo $!'
 LEFT=$T_OUT
 t_expect "a background process the command leaves is killed at exit" 1 kill -0 "${LEFT:-999999}"

@@ -680,6 +680,16 @@ int run_sandbox(const struct run_config *cfg_in)
 		degraded_losses_print(stderr, &li);
 		/* What the command leaves behind comes to us (run_degraded.c). */
 		prctl(PR_SET_CHILD_SUBREAPER, 1);
+		if (degraded_confine_supervisor(err, sizeof(err)) < 0) {
+			can_warn("notifier: %s; nothing runs" SEE_CHECK, err);
+			if (use_cg)
+				cgroup_cleanup(&cg);
+			degraded_plan_free(&st.dplan);
+			mount_plan_free(&st.plan);
+			run_env_free(st.env);
+			free(st.host_cmd);
+			return CAN_EXIT_WALL;
+		}
 	}
 	st.host_cmd = host_which(cfg->opts->cmd[0]);
 	st.tty_fg = !cfg->opts->new_session && isatty(STDIN_FILENO) &&

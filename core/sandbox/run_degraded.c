@@ -2,6 +2,7 @@
  * private TMPDIR, the host folders the plan needs, and the processes left
  * behind (see run_degraded.h, docs/adr/0240). */
 #include "sandbox/run_degraded.h"
+#include "util/kernel_compat.h"
 #include "util/util.h"
 
 #include <dirent.h>
@@ -9,7 +10,9 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <limits.h>
+#include <linux/landlock.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -201,4 +204,46 @@ int degraded_kill_leftovers(void)
 			waitpid(v[i], NULL, __WALL);
 	}
 	return killed;
+}
+
+/* The supervisor opens files for the sandbox (emulation) with its own
+ * rights. Without a user namespace between them, that would include
+ * /proc/PID/environ, mem, fd/ and maps of the user's other processes: the
+ * sandbox asks, the supervisor reads. A Landlock domain of its own closes
+ * that: Landlock refuses ptrace-mode access to processes outside the
+ * caller's domain, and the sandbox's processes are inside it (forked after
+ * this, their own domains nested in it), so the supervisor still reads
+ * their memory and takes their fds, and nothing else's. The domain
+ * restricts one right no one needs (making block devices), so nothing the
+ * supervisor does on files changes; it needs no_new_privs, which can keeps
+ * to its end (it execs nothing). Only the calling thread is restricted:
+ * called while can has one thread. */
+int degraded_confine_supervisor(char *err, size_t errlen)
+{
+	char buf[4096];
+	int fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
+	if (fd >= 0)
+		close(fd);
+	const char *t = n > 0 ? (buf[n] = '\0', strstr(buf, "\nThreads:")) : NULL;
+	if (!t || strtol(t + 10, NULL, 10) != 1) {
+		snprintf(err, errlen, "confine the supervisor: can has more than one thread here");
+		return -1;
+	}
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
+		snprintf(err, errlen, "confine the supervisor: no_new_privs: %s: %s", errno_name(errno),
+			 strerror(errno));
+		return -1;
+	}
+	struct can_landlock_ruleset_attr attr = { .handled_access_fs = LANDLOCK_ACCESS_FS_MAKE_BLOCK };
+	int rs = can_landlock_create_ruleset(&attr, can_landlock_attr_size(1), 0);
+	if (rs < 0 || can_landlock_restrict_self(rs, 0) < 0) {
+		snprintf(err, errlen, "confine the supervisor: Landlock: %s: %s", errno_name(errno),
+			 strerror(errno));
+		if (rs >= 0)
+			close(rs);
+		return -1;
+	}
+	close(rs);
+	return 0;
 }

@@ -68,6 +68,11 @@ void degraded_tmpdir_remove(const char *dir);
  * folders it may create (as mount_exec does for the full mode). Returns 0,
  * or -1 with the reason in err. */
 int degraded_prepare(const struct degraded_plan *dp, char *err, size_t errlen);
+/* Puts the calling process (can, the supervisor; single-threaded) in a
+ * Landlock domain of its own, so that what it opens for the sandbox cannot
+ * be another process's /proc entries (docs/adr/0240). Returns 0, or -1 with
+ * the reason in err. */
+int degraded_confine_supervisor(char *err, size_t errlen);
 /* Kills and reaps every child of the calling process (a subreaper) that
  * is left: what the command left running. Returns how many. */
 int degraded_kill_leftovers(void);
