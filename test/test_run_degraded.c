@@ -76,6 +76,7 @@ static void test_plan(void **state)
 	assert_null(find(&dp.ll, "/dev/pts"));
 	assert_non_null(find(&dp.ll, "/dev/null"));
 	assert_non_null(find(&dp.ll, "/dev/urandom"));
+	assert_null(find(&dp.ll, "/dev/tty")); /* the supervisor's own terminal */
 	/* /proc is read-only and its masked entries are hidden. */
 	assert_int_equal(find(&dp.ll, "/proc")->kind, MNT_BIND_RO);
 	assert_true(listed(dp.hide, dp.nhide, "/proc/kcore"));

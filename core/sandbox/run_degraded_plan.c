@@ -63,9 +63,13 @@ int degraded_plan_build(const struct mount_plan *full, const char *tmpdir,
 				push(&out->ll, MNT_BIND_RW, MNT_REQUIRED, tmpdir, true, false);
 			break;
 		case MNT_DEV:
-			/* The nodes, not the host's /dev (disks, other terminals). */
+			/* The nodes, not the host's /dev (disks, other terminals).
+			 * Not /dev/tty: it names the asker's terminal, and the
+			 * supervisor, which performs opens, would open its own
+			 * (even for a --new-session command that has none). */
 			for (const char *const *d = mount_dev_nodes; *d; d++)
-				push(&out->ll, MNT_BIND_RW, MNT_OPTIONAL, *d, false, false);
+				if (strcmp(*d, "/dev/tty") != 0)
+					push(&out->ll, MNT_BIND_RW, MNT_OPTIONAL, *d, false, false);
 			break;
 		case MNT_PROC:
 			/* Read-only: /proc/sys would be writable for a uid-0 caller.
@@ -132,7 +136,8 @@ void degraded_losses_print(FILE *out, const struct degraded_losses_in *in)
 			in->nhide, in->nreadonly);
 	fprintf(out,
 		"  - no private /tmp: TMPDIR=%s (private, removed at exit); the host's /tmp and\n"
-		"    /dev/shm are not writable; /dev has only null, zero, full, random, urandom, tty\n",
+		"    /dev/shm are not writable; /dev has only null, zero, full, random, urandom (no\n"
+		"    /dev/tty: stdin, stdout and stderr stay the terminal)\n",
 		in->tmpdir ? in->tmpdir : "?");
 	if (in->egress && strcmp(in->egress, "proxy-only") == 0)
 		fputs("  - no network namespace: egress = \"proxy-only\" needs one for the proxy, so this\n"
