@@ -41,6 +41,9 @@ t_expect "'all' does not include userns" 126 timeout 120 "$UX" "$CAN" run --allo
 t_expect "--strict with --allow-degraded=userns is a usage error" 2 \
 	"$UX" "$CAN" run --strict --allow-degraded=userns -- true
 t_expect "--monitor is refused in the mode (it needs the mount namespace)" 2 deg -m -- true
+printf 'strict = true\n[recipe]\nname = "strict-test"\n' >"$TOP/strict.toml"
+t_expect "a recipe's strict = true refuses the mode (126)" 126 deg -r "$TOP/strict.toml" -- true
+t_grep "... saying so" "strict = true .*makes --allow-degraded=userns void" "$T_ERR"
 
 # --- what is lost, said before running ---
 t_expect "with the flag, true runs" 0 deg -- true
