@@ -1,5 +1,6 @@
 /* can recipe: list, show, explain and validate recipes. */
 #include "cli/cli.h"
+#include "lang/manifest.h"
 #include "lang/recipe_int.h"
 #include "util/util.h"
 
@@ -27,7 +28,8 @@ void cmd_recipe_usage(FILE *out)
 	      "            a command, the policy 'can run -- CMD' would get, auto-detected\n"
 	      "            recipes included, and the recipes loaded as comments\n"
 	      "  explain   the same, with the file:line:col every value came from\n"
-	      "  validate  check recipe files; reports every error, exit 2 if any\n"
+	      "  validate  check recipe files (a canister.toml as a manifest); reports\n"
+	      "            every error, exit 2 if any\n"
 	      "  suggest   run CMD as 'can run -m' does and print, on stdout, a recipe that\n"
 	      "            lets the same run go through with nothing refused (the report\n"
 	      "            goes to stderr; exit status: CMD's)\n"
@@ -252,6 +254,20 @@ static int validate(int argc, char **argv)
 	for (int i = optind; i < argc; i++) {
 		struct policy p;
 		struct diags d = { 0 };
+		/* A project's canister.toml is a manifest, not a recipe. */
+		const char *slash = strrchr(argv[i], '/');
+		if (strcmp(slash ? slash + 1 : argv[i], "canister.toml") == 0) {
+			struct manifest m;
+			if (manifest_load_file(argv[i], &m, &d) == 0) {
+				printf("%s: ok (a manifest)\n", argv[i]);
+				manifest_free(&m);
+			} else {
+				bad = 1;
+			}
+			diags_print(&d, stderr);
+			diags_free(&d);
+			continue;
+		}
 		if (recipe_load_file(argv[i], &p, &d) == 0) {
 			diags_print(&d, stderr); /* its warnings (a deprecated key) */
 			printf("%s: ok\n", argv[i]);

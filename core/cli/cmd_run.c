@@ -1,7 +1,9 @@
 /* can run: parses the command line, loads the effective policy and hands
  * over to run_sandbox (run.c). */
 #include "cli/cli.h"
+#include "probe/probe.h"
 #include "sandbox/run.h"
+#include "sandbox/run_degraded.h"
 #include "sandbox/run_glue.h"
 #include "sandbox/run_notify.h"
 #include "proxy/ca.h"
@@ -39,7 +41,10 @@ void cmd_run_usage(FILE *out)
 	      "      --allow-degraded[=WALLS]\n"
 	      "                           go on without these walls when they cannot be built,\n"
 	      "                           with a warning: landlock, landlock-net, landlock-scope,\n"
-	      "                           seccomp, cgroups, notifier (comma list; no value = all)\n"
+	      "                           seccomp, cgroups, notifier (comma list; no value = all);\n"
+	      "                           userns (never part of all): where user namespaces do\n"
+	      "                           not work, run with Landlock, seccomp and the supervisor\n"
+	      "                           only, no namespaces, after listing what is lost\n"
 	      "      --new-session        detach the command from the terminal (setsid)\n"
 	      "  -p, --port SPEC          (not supported yet)\n"
 	      "      --events FILE        append one JSON line per refusal (and per would-be\n"
@@ -116,7 +121,44 @@ int cmd_run_to(int argc, char **argv, FILE *recipe_out)
 	return rc;
 }
 
+static int run_policy(const struct run_opts *o, struct policy *p, const char *cwd,
+		      FILE *recipe_out);
+
+/* --allow-degraded=userns (docs/adr/0240): only when user namespaces do
+ * not work here is the run made without namespaces; where they work, the
+ * flag changes nothing. */
 int cli_run_policy(const struct run_opts *o, struct policy *p, const char *cwd, FILE *recipe_out)
+{
+	if (!(o->degrade & WALL_USERNS) || o->strict)
+		return run_policy(o, p, cwd, recipe_out);
+	struct probe_res why;
+	if (probe_userns(&why))
+		return run_policy(o, p, cwd, recipe_out);
+	if (o->monitor)
+		return cli_usage_error("run", "--monitor needs the mount namespace, which does not "
+				       "work here; drop --monitor, or run 'can setup'");
+	char reason[160], err[512];
+	if (why.err)
+		snprintf(reason, sizeof(reason), "%s: %s: %s", why.step[0] ? why.step : "unshare",
+			 errno_name(why.err), strerror(why.err));
+	else
+		snprintf(reason, sizeof(reason), "%s", why.step[0] ? why.step : "the probe failed");
+	char *tmpdir = degraded_tmpdir_make(err, sizeof(err));
+	if (!tmpdir) {
+		can_warn("filesystem: %s" " (see 'can check')", err);
+		return CAN_EXIT_WALL;
+	}
+	struct run_opts ov = *o;
+	ov.no_namespaces = true;
+	ov.tmpdir = tmpdir;
+	ov.userns_why = reason;
+	int rc = run_policy(&ov, p, cwd, recipe_out);
+	degraded_tmpdir_remove(tmpdir);
+	free(tmpdir);
+	return rc;
+}
+
+static int run_policy(const struct run_opts *o, struct policy *p, const char *cwd, FILE *recipe_out)
 {
 	int rc;
 	if (o->monitor && p->strict.set && p->strict.v) {
@@ -128,7 +170,7 @@ int cli_run_policy(const struct run_opts *o, struct policy *p, const char *cwd, 
 	struct run_config cfg = { .policy = p, .opts = o, .cwd = cwd };
 	/* The notification engine (docs/adr/0070): only when something needs it. */
 	struct run_notify *rn = NULL;
-	int nrs[24];
+	int nrs[64];
 	if (run_notify_wanted(p, o)) {
 		rn = run_notify_new(p, o, &rc);
 		if (!rn)

@@ -31,6 +31,7 @@ void notify_rules_free(struct notify_rules *r)
 {
 	free_paths(r->allow, r->nallow);
 	free_paths(r->deny, r->ndeny);
+	free_paths(r->readonly, r->nreadonly);
 	free_paths(r->exec, r->nexec);
 	for (size_t i = 0; i < r->nnet; i++)
 		free(r->net[i].text);
@@ -136,6 +137,9 @@ int notify_rules_add_path(struct notify_rules *r, const char *list, const char *
 		r->restrict_fs = true;
 	} else if (strcmp(list, "deny") == 0) {
 		v = &r->deny, n = &r->ndeny;
+		r->restrict_fs = true;
+	} else if (strcmp(list, "readonly") == 0) {
+		v = &r->readonly, n = &r->nreadonly;
 		r->restrict_fs = true;
 	} else if (strcmp(list, "exec") == 0) {
 		v = &r->exec, n = &r->nexec;
@@ -290,9 +294,17 @@ static struct notify_decision decide_path(const struct notify_rules *r, const ch
 	struct notify_decision d = { NOTIFY_ALLOW, 0, "unrestricted", NULL, { NULL, 0, 0 } };
 	if (!r->restrict_fs || !path)
 		return d;
+	int hidden = r->hidden_errno && !(need & NOTIFY_WRITE) ? r->hidden_errno : EACCES;
 	const struct notify_path_rule *deny = find_deny_for(r, path, need);
 	if (deny)
-		return refuse_by(deny, EACCES);
+		return refuse_by(deny, hidden);
+	if (need & NOTIFY_WRITE) {
+		/* The path itself, beneath it, or a folder above it. */
+		for (size_t i = 0; i < r->nreadonly; i++)
+			if (notify_path_covers(r->readonly[i].path, path) ||
+			    notify_path_covers(path, r->readonly[i].path))
+				return refuse_by(&r->readonly[i], EROFS);
+	}
 	if (need == 0) {
 		d.field = "filesystem (no data access)";
 		return d;
@@ -301,7 +313,7 @@ static struct notify_decision decide_path(const struct notify_rules *r, const ch
 	if (allow)
 		return allow_by(allow);
 	d.verdict = NOTIFY_REFUSE;
-	d.err = EACCES;
+	d.err = hidden;
 	d.field = default_field;
 	return d;
 }
@@ -317,6 +329,25 @@ static struct notify_decision open_one(const struct notify_rules *r, const char 
 static struct notify_decision write_one(const struct notify_rules *r, const char *path)
 {
 	return decide_path(r, path, NOTIFY_WRITE, "no filesystem.allow_write rule covers it");
+}
+
+/* Only a deny rule for every kind of access hides a path from a lookup. */
+static struct notify_decision lookup_one(const struct notify_rules *r, const char *path)
+{
+	struct notify_decision d = { NOTIFY_ALLOW, 0, "unrestricted", NULL, { NULL, 0, 0 } };
+	if (!r->restrict_fs || !r->hidden_errno || !path)
+		return d;
+	const struct notify_path_rule *deny = find_deny_for(r, path, 0);
+	if (deny)
+		return refuse_by(deny, r->hidden_errno);
+	for (size_t i = 0; i < r->nallow; i++)
+		if (notify_path_covers(r->allow[i].path, path) ||
+		    notify_path_covers(path, r->allow[i].path))
+			return allow_by(&r->allow[i]);
+	d.verdict = NOTIFY_REFUSE;
+	d.err = r->hidden_errno;
+	d.field = "no filesystem.allow rule covers it";
+	return d;
 }
 
 static struct notify_decision exec_one(const struct notify_rules *r, const char *path)
@@ -486,6 +517,11 @@ struct notify_decision notify_decide_open(const struct notify_rules *r, const ch
 struct notify_decision notify_decide_write(const struct notify_rules *r, const char *path)
 {
 	CHAIN(write_one(r, path));
+}
+
+struct notify_decision notify_decide_lookup(const struct notify_rules *r, const char *path)
+{
+	CHAIN(lookup_one(r, path));
 }
 
 struct notify_decision notify_decide_exec(const struct notify_rules *r, const char *path)

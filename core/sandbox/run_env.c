@@ -125,3 +125,12 @@ char **run_env_add_ca(char **env, const char *bundle)
 		env_set(&e, ca_vars[i], strlen(ca_vars[i]), bundle);
 	return e.v;
 }
+
+char **run_env_set(char **env, const char *name, const char *value)
+{
+	struct envb e = { env, 0 };
+	while (e.v[e.n])
+		e.n++;
+	env_set(&e, name, strlen(name), value);
+	return e.v;
+}

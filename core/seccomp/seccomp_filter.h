@@ -40,6 +40,11 @@ struct sc_options {
 	 * (can run -m, docs/adr/0200): a call that sets the flag with a
 	 * non-empty path is a lookup it then does not see. */
 	bool notify_skip_fd_stat;
+	/* The sandbox shares the host's network and IPC namespaces (can run
+	 * --allow-degraded=userns, docs/adr/0240): socket() of AF_INET,
+	 * AF_INET6 and AF_UNIX, SysV IPC and POSIX message queues are refused
+	 * too, since no namespace of its own stands behind them. */
+	bool host_shared;
 };
 
 struct sc_filter;

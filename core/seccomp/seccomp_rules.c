@@ -185,3 +185,42 @@ int sc_rules_add(scmp_filter_ctx ctx, uint32_t refuse, pid_t protect_pid)
 #undef TRY
 	return r;
 }
+
+/* Without a network namespace of its own (can run --allow-degraded=userns)
+ * an IP socket reaches the host's network, loopback services included, and
+ * an AF_UNIX socket can connect to any socket file the user may reach (the
+ * D-Bus session bus, ssh-agent, docker.sock), which Landlock ABI 7 does not
+ * check. Stream and seqpacket socketpair() stay: their ends reach only
+ * each other. Without
+ * an IPC namespace, SysV objects are the host's, and ids are small numbers
+ * a process can guess (shmat needs no shmget); POSIX queues live in the
+ * host's mqueue filesystem. */
+int sc_rules_add_host_shared(scmp_filter_ctx ctx, uint32_t refuse)
+{
+	int r = 0;
+#define TRY(x) do { if ((r = (x)) < 0) return r; } while (0)
+	static const int families[] = { AF_INET, AF_INET6, AF_UNIX };
+	for (size_t i = 0; i < ARRAY_LEN(families); i++)
+		TRY(refuse_if(ctx, refuse, "socket", 0, LOW32, (uint32_t)families[i]));
+	/* A datagram pair could still send to a host datagram socket by path
+	 * (sendmsg with msg_name: /dev/log, journald), and sendmsg cannot be
+	 * trapped in this mode (it carries the listener's handover). Stream
+	 * and seqpacket pairs ignore or refuse a destination. The type's low
+	 * 4 bits are the type, the rest flags. */
+	{
+		struct scmp_arg_cmp c[2] = {
+			{ .arg = 0, .op = SCMP_CMP_MASKED_EQ, .datum_a = LOW32, .datum_b = AF_UNIX },
+			{ .arg = 1, .op = SCMP_CMP_MASKED_EQ, .datum_a = 0xf, .datum_b = SOCK_DGRAM },
+		};
+		TRY(seccomp_rule_add_array(ctx, refuse, nr_of("socketpair"), 2, c));
+	}
+	static const char *const ipc[] = {
+		"shmget", "shmat", "shmdt", "shmctl", "msgget", "msgsnd", "msgrcv", "msgctl",
+		"semget", "semop", "semtimedop", "semctl", "mq_open", "mq_unlink",
+		"mq_timedsend", "mq_timedreceive", "mq_notify", "mq_getsetattr",
+	};
+	for (size_t i = 0; i < ARRAY_LEN(ipc); i++)
+		TRY(refuse_always(ctx, refuse, ipc[i]));
+#undef TRY
+	return r;
+}
