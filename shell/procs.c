@@ -224,6 +224,25 @@ const struct notify_rules *procs_rules_for(struct procs *P, pid_t tid)
 	return layers_chain(P->L, procs_mask_of(P, tid));
 }
 
+bool procs_may_reach(struct procs *P, pid_t caller, pid_t pid)
+{
+	(void)P;
+	pid_t ctg, tg;
+	if (pid <= 0 || tgid_of(caller, &ctg) < 0 || tgid_of(pid, &tg) < 0)
+		return false;
+	pid_t line[MAX_DEPTH];
+	size_t n = 0;
+	unsigned long long start;
+	for (pid_t p = tg; p > 1 && n < MAX_DEPTH;) {
+		line[n++] = p;
+		pid_t pp;
+		if (stat_of(p, &pp, &start) < 0)
+			break;
+		p = pp;
+	}
+	return layerset_may_reach(ctg, line, n);
+}
+
 void procs_members(struct procs *P, size_t nlayers, char (*bufs)[128])
 {
 	for (size_t i = 0; i < nlayers; i++)

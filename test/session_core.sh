@@ -240,6 +240,20 @@ t_grep "can layers lists each layer, its state, recipes and its processes" "^$P	
 t_grep "... the nested one with its recipe" "^$P/sub	active	$TOP/loose.toml	" "$T_OUT"
 rm -rf "$P/sub"
 
+# ptrace and process_vm_*: per process (docs/adr/0214).
+sess '"$TRY" process_vm_readv; true'
+t_grep "outside layers process_vm_readv of the shell reaches the kernel (EFAULT on a bad pointer)" "^EFAULT$" "$T_OUT"
+sess 'strace -f -o /dev/null cat "$HOME/.ssh/id_x" && echo traced-ok'
+t_grep "outside layers strace -f works" "FAKE-PRIVATE-KEY.traced-ok" "$(echo "$T_OUT" | tr '\n' '.')"
+sess "$LAYERED"'
+cd "$P"
+"$TRY" process_vm_readv; "$TRY" process_vm_writev; "$TRY" ptrace-peek-parent; true
+strace -f -o /dev/null cat "$HOME/.ssh/id_x" 2>&1 && echo LEAK-UNDER-STRACE
+strace -f -o "$TOP/strace.out" cat data.txt && echo strace-in-layer-ok'
+t_grep "in a layer process_vm_readv/writev and ptrace of a non-descendant (the shell) are refused" "^EPERM.EPERM.EPERM." "$(echo "$T_OUT" | tr '\n' '.')"
+t_nogrep "a program run under strace -f inside a layer is still confined" "LEAK-UNDER-STRACE|FAKE-PRIVATE" "$T_OUT"
+t_grep "... while strace itself works there (its own descendants)" "project data.strace-in-layer-ok" "$(echo "$T_OUT" | tr '\n' '.')"
+
 # Approvals persist and are not writable from inside.
 t_grep "the approval is stored as sha256 and dir" "^[0-9a-f]{64} $P$" "$(cat "$H/.local/state/canister/approved" 2>/dev/null)"
 sess "$LAYERED"'

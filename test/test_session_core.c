@@ -237,6 +237,12 @@ static void test_layerset(void **st)
 	assert_int_equal(layerset_at_exec(1, 0), 1);
 	assert_int_equal(layerset_at_exec(1, 4), 5);
 	assert_int_equal(layerset_at_exec(0, 0), 0);
+	/* ptrace/process_vm_*: own process and descendants only. */
+	const pid_t line[] = { 40, 30, 20, 10 }; /* 40's parent is 30, ... */
+	assert_true(layerset_may_reach(30, line, 4));
+	assert_true(layerset_may_reach(40, line, 4));
+	assert_false(layerset_may_reach(50, line, 4));
+	assert_false(layerset_may_reach(30, line, 0));
 }
 
 static void test_proc_parse(void **st)

@@ -40,6 +40,12 @@ struct sc_options {
 	 * (can run -m, docs/adr/0200): a call that sets the flag with a
 	 * non-empty path is a lookup it then does not see. */
 	bool notify_skip_fd_stat;
+	/* Names of fixed refusals (sc_fixed_refusal) trapped with
+	 * SECCOMP_RET_USER_NOTIF instead, NULL-terminated: session mode
+	 * decides them per process (ptrace for processes no layer covers,
+	 * and for a layered process's own descendants). The filter must have
+	 * a listener (n_notify > 0). */
+	const char *const *notify_hardened;
 };
 
 struct sc_filter;

@@ -9,6 +9,7 @@
 /* Adds the fixed hardening to ctx, a filter whose default action is ALLOW:
  * every rule here refuses (with `refuse`, or ENOSYS for clone3). Returns 0
  * or a negative errno from libseccomp. */
-int sc_rules_add(scmp_filter_ctx ctx, uint32_t refuse, pid_t protect_pid);
+int sc_rules_add(scmp_filter_ctx ctx, uint32_t refuse, pid_t protect_pid,
+		 const char *const *notify_instead);
 
 #endif
