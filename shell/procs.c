@@ -41,6 +41,7 @@ struct procs {
 	pid_t supervisor, shell;
 	unsigned long long shell_start;
 	char self_exe[PATH_MAX];   /* the supervisor's program: the shell's before its exec */
+	size_t n;                  /* entries, for pruning */
 };
 
 static int read_small(const char *path, char *buf, size_t size)
@@ -122,6 +123,7 @@ static struct entry *find(struct procs *P, pid_t tgid, unsigned long long start)
 				return e;
 			*pp = e->next; /* pid reused: the old entry is gone */
 			free(e);
+			P->n--;
 			continue;
 		}
 		pp = &e->next;
@@ -135,6 +137,7 @@ static struct entry *add(struct procs *P, pid_t tgid, unsigned long long start, 
 	struct entry *e = xcalloc(1, sizeof(*e));
 	*e = (struct entry){ tgid, start, execd, mask, P->b[(unsigned)tgid % BUCKETS] };
 	P->b[(unsigned)tgid % BUCKETS] = e;
+	P->n++;
 	return e;
 }
 
@@ -257,6 +260,7 @@ void procs_members(struct procs *P, size_t nlayers, char (*bufs)[128])
 			if (stat_of(e->tgid, &ppid, &start) < 0 || start != e->start) {
 				*pp = e->next;
 				free(e);
+				P->n--;
 				continue;
 			}
 			for (size_t l = 0; l < nlayers && l < LAYERS_MAX; l++)
@@ -269,4 +273,12 @@ void procs_members(struct procs *P, size_t nlayers, char (*bufs)[128])
 		}
 	}
 	pthread_mutex_unlock(&P->lock);
+}
+
+void procs_prune(struct procs *P)
+{
+	/* Dead processes' entries are dropped when their pid comes back or
+	 * here; below a thousand they cost nothing worth a /proc read each. */
+	if (P && P->n > 1024)
+		procs_members(P, 0, NULL);
 }

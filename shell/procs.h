@@ -36,4 +36,8 @@ layer_mask procs_mask_of(struct procs *P, pid_t tid);
  * entries. */
 void procs_members(struct procs *P, size_t nlayers, char (*bufs)[128]);
 
+/* Drops the entries of processes that are gone, when there are many
+ * (called at each refresh hint). */
+void procs_prune(struct procs *P);
+
 #endif
