@@ -238,8 +238,12 @@ static struct notify_rules *compile_layer(struct layers *L, const struct policy 
 	struct srcpos none = { 0 };
 	unsigned rw = NOTIFY_READ | NOTIFY_WRITE | NOTIFY_EXEC;
 	notify_rules_add_path(r, "allow", dir, rw, "session layer (its directory)", none);
-	notify_rules_add_path(r, "allow", "/tmp", rw, "session layer (/tmp is shared)", none);
-	notify_rules_add_path(r, "allow", "/dev", NOTIFY_READ | NOTIFY_WRITE, "session layer", none);
+	/* /tmp is the machine's: files yes, but not the user's tmux, X11
+	 * or ssh-agent sockets there (a tmux send-keys would be an escape). */
+	notify_rules_add_path(r, "allow", "/tmp", rw | NOTIFY_NO_CONNECT,
+	                      "session layer (/tmp is shared)", none);
+	notify_rules_add_path(r, "allow", "/dev", NOTIFY_READ | NOTIFY_WRITE | NOTIFY_NO_CONNECT,
+	                      "session layer", none);
 	notify_rules_add_path(r, "allow", "/proc", NOTIFY_READ, "session layer", none);
 	/* The state file stays readable (can status in a prompt run inside
 	 * a layer); nothing in the folder is writable: no hint, no request

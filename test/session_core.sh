@@ -254,6 +254,36 @@ t_grep "in a layer process_vm_readv/writev and ptrace of a non-descendant (the s
 t_nogrep "a program run under strace -f inside a layer is still confined" "LEAK-UNDER-STRACE|FAKE-PRIVATE" "$T_OUT"
 t_grep "... while strace itself works there (its own descendants)" "project data.strace-in-layer-ok" "$(echo "$T_OUT" | tr '\n' '.')"
 
+# Unix sockets in the shared /tmp (tmux, X11, ssh-agent live there): not
+# from a layer, unless a recipe names them; the layer's own are fine.
+cat >"$TOP/usock.py" <<'PY'
+import socket, sys, os
+mode, path = sys.argv[1], sys.argv[2]
+if mode == "serve":
+    s = socket.socket(socket.AF_UNIX); s.bind(path); s.listen(8)
+    open(path + ".ready", "w").close()
+    while True:
+        c, _ = s.accept(); c.sendall(b"hello\n"); c.close()
+else:
+    s = socket.socket(socket.AF_UNIX)
+    try:
+        s.connect(path); print("connected", s.recv(10).decode().strip())
+    except OSError as e:
+        print("refused", e.errno)
+PY
+rm -f "$TOP/tmux.sock" "$P/proj.sock"
+python3 "$TOP/usock.py" serve "$TOP/tmux.sock" & srv1=$!
+python3 "$TOP/usock.py" serve "$P/proj.sock" & srv2=$!
+for _ in $(seq 100); do [ -e "$TOP/tmux.sock.ready" ] && [ -e "$P/proj.sock.ready" ] && break; sleep 0.05; done
+sess "$LAYERED"'
+python3 "$TOP/usock.py" connect "$TOP/tmux.sock" | sed "s/^/outside: /"
+cd "$P"; python3 "$TOP/usock.py" connect "$TOP/tmux.sock" | sed "s/^/inside-tmp: /"
+python3 "$TOP/usock.py" connect "$P/proj.sock" | sed "s/^/inside-proj: /"'
+kill "$srv1" "$srv2"; wait "$srv1" "$srv2" 2>/dev/null
+t_grep "control: outside layers a unix socket in /tmp answers" "^outside: connected hello$" "$T_OUT"
+t_grep "a layered process cannot connect to a unix socket in the shared /tmp (a tmux server's)" "^inside-tmp: refused 13$" "$T_OUT"
+t_grep "... but to one in its own project" "^inside-proj: connected hello$" "$T_OUT"
+
 # Approvals persist and are not writable from inside.
 t_grep "the approval is stored as sha256 and dir" "^[0-9a-f]{64} $P$" "$(cat "$H/.local/state/canister/approved" 2>/dev/null)"
 sess "$LAYERED"'

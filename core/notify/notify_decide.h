@@ -19,6 +19,10 @@ enum notify_access {
 	NOTIFY_READ = 1,
 	NOTIFY_WRITE = 2,
 	NOTIFY_EXEC = 4,
+	/* On an allow rule: it grants no connect or send to unix sockets
+	 * under it (session mode's shared /tmp holds the user's tmux, X11 and
+	 * ssh-agent sockets; a layer reaches only sockets a recipe names). */
+	NOTIFY_NO_CONNECT = 8,
 };
 
 /* A path rule: an absolute prefix, matched on whole components
