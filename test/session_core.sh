@@ -284,6 +284,20 @@ t_grep "control: outside layers a unix socket in /tmp answers" "^outside: connec
 t_grep "a layered process cannot connect to a unix socket in the shared /tmp (a tmux server's)" "^inside-tmp: refused 13$" "$T_OUT"
 t_grep "... but to one in its own project" "^inside-proj: connected hello$" "$T_OUT"
 
+# Files that run code later outside the layer: read-only from inside.
+mkdir -p "$P/.git/hooks"
+echo "[core]" >"$P/.git/config"
+sess "$LAYERED"'
+cd "$P"
+echo "#!/bin/sh" >.git/hooks/pre-commit 2>/dev/null || echo hook-refused
+echo "fsmonitor = evil" >>.git/config 2>/dev/null || echo config-refused
+cat .git/config >/dev/null && echo config-readable'
+t_grep "a layered process cannot plant a git hook" "hook-refused" "$T_OUT"
+t_grep "... nor change .git/config" "config-refused" "$T_OUT"
+t_grep "... which stays readable" "config-readable" "$T_OUT"
+t_expect "no hook was planted" 1 test -e "$P/.git/hooks/pre-commit"
+rm -rf "$P/.git"
+
 # Approvals persist and are not writable from inside.
 t_grep "the approval is stored as sha256 and dir" "^[0-9a-f]{64} $P$" "$(cat "$H/.local/state/canister/approved" 2>/dev/null)"
 sess "$LAYERED"'
