@@ -268,6 +268,7 @@ static struct notify_rules *compile_layer(struct layers *L, const struct policy 
 	if (L->apdir[0])
 		notify_rules_add_path(r, "deny", L->apdir, 0, "session (approvals)", none);
 	r->restrict_fs = true;
+	r->proc_own_only = true; /* /proc/<shell>/mem would be the shell's memory */
 	r->restrict_net = true; /* egress = "none" in sessions for now */
 	r->allow_abstract_unix = false;
 	return r;

@@ -298,6 +298,25 @@ t_grep "... which stays readable" "config-readable" "$T_OUT"
 t_expect "no hook was planted" 1 test -e "$P/.git/hooks/pre-commit"
 rm -rf "$P/.git"
 
+# /proc: a layered process's own entries, not the shell's memory or
+# environment (the supervisor's open of them would pass the kernel's check).
+sess "$LAYERED"'
+export SECRET_IN_SHELL=hunter2
+cd "$P"
+bash -c "read -r l </proc/\$\$/status && echo own-proc-ok; cat /proc/self/maps >/dev/null && echo self-maps-ok"
+cat /proc/$$/environ >/dev/null 2>&1 && echo LEAK-ENVIRON || echo environ-refused
+python3 -c "
+import os
+try:
+    f = open(\"/proc/%d/mem\" % os.getppid(), \"rb\"); print(\"LEAK-MEM\")
+except OSError as e: print(\"mem-refused\", e.errno)"
+cat /proc/cpuinfo >/dev/null && echo cpuinfo-ok'
+t_grep "a layered process reads its own /proc entries" "own-proc-ok.self-maps-ok" "$(echo "$T_OUT" | tr '\n' '.')"
+t_grep "... but not the shell's environ" "environ-refused" "$T_OUT"
+t_grep "... nor the shell's memory" "mem-refused 13" "$T_OUT"
+t_nogrep "... (nothing leaked)" "LEAK" "$T_OUT"
+t_grep "... and global /proc files still read" "cpuinfo-ok" "$T_OUT"
+
 # Approvals persist and are not writable from inside.
 t_grep "the approval is stored as sha256 and dir" "^[0-9a-f]{64} $P$" "$(cat "$H/.local/state/canister/approved" 2>/dev/null)"
 sess "$LAYERED"'

@@ -67,6 +67,11 @@ struct notify_rules {
 	 * process in several layers, each of which applies). Not owned. Every
 	 * notify_decide_* walks the chain and answers with the first refusal. */
 	const struct notify_rules *also;
+	/* Under /proc, a process's entry (/proc/<pid>/...) is opened only for
+	 * that process itself or its threads (session mode: the supervisor's
+	 * open of another process's mem or environ would pass the kernel's
+	 * checks, which look at the supervisor). Any set of a chain. */
+	bool proc_own_only;
 };
 
 /* Whether any rule set of the chain restricts the filesystem, exec or the
