@@ -50,9 +50,12 @@ struct layers {
 	unsigned gen;                 /* bumped whenever a layer's rules change */
 	struct chain *chains;
 	size_t nchains, capchains;
-	/* Rules and chains replaced while workers may still use them. */
+	/* Chains and rules replaced while workers may still use them: kept
+	 * until layers_free (after the engine has stopped). */
 	void **old;
 	size_t nold;
+	struct notify_rules **oldrules;
+	size_t noldrules;
 	char rundir[PATH_MAX], apdir[PATH_MAX], apfile[PATH_MAX];
 };
 
@@ -68,8 +71,8 @@ static void rules_keep_old(struct layers *L, struct notify_rules *r)
 {
 	if (!r)
 		return;
-	/* The struct and its lists stay allocated: a worker may hold them. */
-	keep_old(L, r);
+	L->oldrules = xrealloc(L->oldrules, (L->noldrules + 1) * sizeof(*L->oldrules));
+	L->oldrules[L->noldrules++] = r;
 }
 
 struct layers *layers_new(const char *rundir)
@@ -108,11 +111,12 @@ void layers_free(struct layers *L)
 	for (size_t i = 0; i < L->nchains; i++)
 		free(L->chains[i].nodes);
 	free(L->chains);
-	/* Old rules: notify_rules structs (their lists) or chain node arrays;
-	 * told apart by nothing, so rules are kept as rules_old entries. */
 	for (size_t i = 0; i < L->nold; i++)
-		free(L->old[i]); /* lists of replaced rules are leaked until exit, by design */
+		free(L->old[i]);
 	free(L->old);
+	for (size_t i = 0; i < L->noldrules; i++)
+		free_rules(L->oldrules[i]);
+	free(L->oldrules);
 	pthread_mutex_destroy(&L->lock);
 	free(L);
 }
