@@ -34,8 +34,18 @@ struct entry {
 	struct entry *next;
 };
 
+#define TCACHE 4096
+
+struct tcache {
+	pid_t tid;
+	unsigned long long tstart;
+	pid_t tgid;
+	unsigned long long pstart;
+};
+
 struct procs {
 	pthread_mutex_t lock;
+	struct tcache tc[TCACHE];  /* thread -> process, see thread_of */
 	struct entry *b[BUCKETS];
 	struct layers *L;
 	pid_t supervisor, shell;
@@ -166,11 +176,39 @@ static struct entry *entry_of(struct procs *P, pid_t tgid, unsigned long long st
 	return add(P, tgid, start, false, inherited);
 }
 
+/* Lock held. Which process a thread belongs to. One read of
+ * /proc/TID/stat (its start time and the process's parent) per
+ * notification; the thread's process and that process's start time are
+ * cached by (tid, thread start), which no other thread can ever share. */
+static int thread_of(struct procs *P, pid_t tid, pid_t *tgid, unsigned long long *pstart, pid_t *ppid)
+{
+	unsigned long long tstart;
+	if (stat_of(tid, ppid, &tstart) < 0)
+		return -1;
+	struct tcache *c = &P->tc[(unsigned)tid % TCACHE];
+	if (c->tid == tid && c->tstart == tstart) {
+		*tgid = c->tgid;
+		*pstart = c->pstart;
+		return 0;
+	}
+	if (tgid_of(tid, tgid) < 0)
+		return -1;
+	if (*tgid == tid) {
+		*pstart = tstart;
+	} else {
+		pid_t pp;
+		if (stat_of(*tgid, &pp, pstart) < 0)
+			return -1;
+	}
+	*c = (struct tcache){ tid, tstart, *tgid, *pstart };
+	return 0;
+}
+
 static struct entry *lookup(struct procs *P, pid_t tid, pid_t *tgid_out)
 {
 	pid_t tgid, ppid;
 	unsigned long long start;
-	if (tgid_of(tid, &tgid) < 0 || stat_of(tgid, &ppid, &start) < 0)
+	if (thread_of(P, tid, &tgid, &start, &ppid) < 0)
 		return NULL;
 	*tgid_out = tgid;
 	return entry_of(P, tgid, start, ppid, 0);
