@@ -97,18 +97,19 @@ static int exit_status(int st)
 	return CAN_EXIT_FAIL;
 }
 
-/* Reaps what is ours; returns true when the shell is gone (*status set). */
+/* Reaps the shell; true when it is gone (*status set). Only the shell:
+ * a tracer thread of Landlock at exec waits for its own tracees, whose
+ * exits a waitpid(-1) here would steal. */
 static bool reap(struct session *s, int *status)
 {
-	bool gone = false;
 	int st;
 	pid_t p;
-	while ((p = waitpid(-1, &st, WNOHANG)) > 0)
-		if (p == s->shell) {
-			*status = exit_status(st);
-			gone = true;
-		}
-	return gone;
+	while ((p = waitpid(s->shell, &st, WNOHANG)) < 0 && errno == EINTR)
+		;
+	if (p != s->shell)
+		return false;
+	*status = exit_status(st);
+	return true;
 }
 
 static void loop(struct session *s, int sfd, int *status)

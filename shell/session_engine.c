@@ -26,7 +26,12 @@
  * called at the execve notification of a process whose set is not empty;
  * returns true when it took the process over (its opens are then decided
  * by Landlock in the kernel and may be answered CONTINUE). Not built yet:
- * every layered process stays on emulation. */
+ * every layered process stays on emulation. What that mechanism asks of
+ * the session and is already so: WAIT_KILLABLE_RECV on the listener,
+ * landlock_restrict_self/kill/close allowed, SIGCHLD not ignored, the
+ * supervisor reaping only the shell. Still to do when it lands: refuse
+ * landlock_add_rule to session processes (a sibling thread holding the
+ * added ruleset fd could widen it before the exec stop). */
 static bool session_exec_enter(struct session *s, pid_t pid, layer_mask set)
 {
 	(void)s;
