@@ -20,6 +20,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -472,17 +473,29 @@ static int write_approvals(struct layers *L, const char *hex, const char *dir, c
 		snprintf(err, errlen, "create %s: %s", parent, strerror(errno));
 		return -1;
 	}
+	/* Two sessions (two terminals) may approve at once: the read, change
+	 * and rename happen under a lock, or one approval would be lost. */
+	char lockpath[PATH_MAX + 8];
+	snprintf(lockpath, sizeof(lockpath), "%s/.lock", L->apdir);
+	int lk = open(lockpath, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (lk < 0 || flock(lk, LOCK_EX) < 0) {
+		snprintf(err, errlen, "lock %s: %s", lockpath, strerror(errno));
+		if (lk >= 0)
+			close(lk);
+		return -1;
+	}
 	size_t n = 0;
 	char *t = slurp(L->apfile, &n);
 	char *out = approvals_set(t ? t : "", t ? n : 0, hex, dir);
 	free(t);
+	int rc = 0;
 	if (!out || write_file_atomic(L->apfile, out, strlen(out), 0600) < 0) {
 		snprintf(err, errlen, "write %s: %s", L->apfile, strerror(errno));
-		free(out);
-		return -1;
+		rc = -1;
 	}
 	free(out);
-	return 0;
+	close(lk);
+	return rc;
 }
 
 int layers_allow(struct layers *L, const char *dir, char *err, size_t errlen)
