@@ -444,6 +444,26 @@ int layers_declare(struct layers *L, const char *dir, char *err, size_t errlen)
 	return 0;
 }
 
+static void declare_approved(const char *dir, void *ctx)
+{
+	struct layers *L = ctx;
+	char err[PATH_MAX + 100];
+	if (layers_find(L, dir) < 0)
+		layers_declare(L, dir, err, sizeof(err));
+}
+
+void layers_load_approved(struct layers *L)
+{
+	/* An approved project is a layer from the start of a session, so
+	 * `cd proj && cmd` on the first line is confined before any hint
+	 * (direnv declares only at the next prompt). */
+	size_t n = 0;
+	char *t = L->apfile[0] ? slurp(L->apfile, &n) : NULL;
+	if (t)
+		approvals_each_dir(t, n, declare_approved, L);
+	free(t);
+}
+
 void layers_redeclare_all(struct layers *L)
 {
 	char err[PATH_MAX + 100];
@@ -452,6 +472,8 @@ void layers_redeclare_all(struct layers *L)
 		layers_declare(L, dir, err, sizeof(err));
 		free(dir);
 	}
+	/* ... and what another terminal approved meanwhile. */
+	layers_load_approved(L);
 }
 
 static int write_approvals(struct layers *L, const char *hex, const char *dir, char *err, size_t errlen)

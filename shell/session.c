@@ -5,6 +5,7 @@
  * notifications. The supervisor ignores the terminal's signals: ^C and ^Z
  * are the shell's business. */
 #include "shell/session.h"
+#include "shell/layers.h"
 #include "shell/rundir.h"
 #include "shell/session_int.h"
 #include "shell/session_launch.h"
@@ -173,6 +174,7 @@ int session_run(const struct session_opts *o)
 	int rc = CAN_EXIT_WALL;
 	if (session_files_open(s) < 0)
 		goto out;
+	layers_load_approved(s->layers);
 	session_state_write(s);
 	struct session_env env = { s->pid, s->fifo, s->sock, s->state };
 	bool had_tty = isatty(STDIN_FILENO) && tcgetpgrp(STDIN_FILENO) == getpgrp();

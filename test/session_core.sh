@@ -116,7 +116,7 @@ t_grep "... and --json says pending" '"layer":"'"$P"'","state":"pending"' "$T_OU
 t_grep "a pending layer restricts nothing" "READ-PENDING" "$T_OUT"
 
 # One session, one approval: every case below runs in it.
-LAYERED='declare_layer "$P"; wait_state "^layer pending $P"; approve "$P" || echo APPROVE-FAILED
+LAYERED='declare_layer "$P"; wait_state "^layer [a-z]* $P"; approve "$P" || echo APPROVE-FAILED
 '
 sess "$LAYERED"'
 cd "$P"; "$CAN" status; echo "rc=$?"
@@ -341,6 +341,11 @@ wait "$t1" "$t2"
 t_grep "two sessions at once: the first one's project refuses the key" "Permission denied" "$(cat "$TOP/t1.out")"
 t_grep "... and the second one's too" "Permission denied" "$(cat "$TOP/t2.out")"
 t_expect "... and both approvals are stored" 0 test "$(grep -c -E " ($P|$Q)$" "$H/.local/state/canister/approved")" = 2
+
+# A later session: the approved project is a layer from its first line.
+sess 'cd "$P" && cat "$HOME/.ssh/id_x" 2>&1; grep "^layer" "$CANISTER_SESSION_STATE"'
+t_grep "a new session knows an approved project at once: cd proj && cat is refused before any hint" "id_x: Permission denied" "$T_OUT"
+t_grep "... and its state file lists the layer as active" "^layer active $P	" "$T_OUT"
 
 # Approvals persist and are not writable from inside.
 t_grep "the approval is stored as sha256 and dir" "^[0-9a-f]{64} $P$" "$(cat "$H/.local/state/canister/approved" 2>/dev/null)"
