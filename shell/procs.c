@@ -230,17 +230,22 @@ static bool shell_starting(struct procs *P, pid_t tgid)
 	return strcmp(exe, P->self_exe) == 0;
 }
 
-void procs_on_exec(struct procs *P, pid_t tid)
+layer_mask procs_on_exec(struct procs *P, pid_t tid)
 {
-	layer_mask cwd = cwd_layers(P, tid);
+	layer_mask cwd = cwd_layers(P, tid), gained = 0;
 	pthread_mutex_lock(&P->lock);
 	pid_t tgid;
 	struct entry *e = lookup(P, tid, &tgid);
 	if (e && !shell_starting(P, tgid)) {
+		layer_mask before = e->mask;
 		e->mask = layerset_at_exec(e->mask, cwd);
+		/* An un-exec'd process was held to its cwd's layers by emulation
+		 * only: every layer of its new set is new to its own domains. */
+		gained = e->execd ? e->mask & ~before : e->mask;
 		e->execd = true;
 	}
 	pthread_mutex_unlock(&P->lock);
+	return gained;
 }
 
 layer_mask procs_mask_of(struct procs *P, pid_t tid)

@@ -23,7 +23,9 @@
 #include <unistd.h>
 
 /* The seam for Landlock applied at exec (execll's shell/exec_landlock.h):
- * called at the execve notification of a process whose set is not empty;
+ * called at the execve notification of a process whose set grows (gained:
+ * the layers it gains, one domain each; set: all of them), with the
+ * notification's id and listener for exec_landlock_arm;
  * returns true when it took the process over (its opens are then decided
  * by Landlock in the kernel and may be answered CONTINUE). Not built yet:
  * every layered process stays on emulation. What that mechanism asks of
@@ -32,10 +34,12 @@
  * supervisor reaping only the shell. Still to do when it lands: refuse
  * landlock_add_rule to session processes (a sibling thread holding the
  * added ruleset fd could widen it before the exec stop). */
-static bool session_exec_enter(struct session *s, pid_t pid, layer_mask set)
+static bool session_exec_enter(struct session *s, const struct notify_exec_call *c,
+                               layer_mask gained, layer_mask set)
 {
 	(void)s;
-	(void)pid;
+	(void)c;
+	(void)gained;
 	(void)set;
 	return false;
 }
@@ -119,14 +123,14 @@ static int decide_other(pid_t pid, int nr, const uint64_t a[6], void *ctx)
 	return procs_may_reach(s->procs, pid, target) ? 0 : EPERM;
 }
 
-static void on_exec(pid_t pid, int nr, const uint64_t args[6], void *ctx)
+static void on_exec(const struct notify_exec_call *c, void *ctx)
 {
 	struct session *s = ctx;
-	procs_on_exec(s->procs, pid);
-	layer_mask set = procs_mask_of(s->procs, pid);
-	if (set)
-		session_exec_enter(s, pid, set);
-	setuid_notice(s, pid, nr, args);
+	layer_mask gained = procs_on_exec(s->procs, c->pid);
+	layer_mask set = procs_mask_of(s->procs, c->pid);
+	if (gained)
+		session_exec_enter(s, c, gained, set);
+	setuid_notice(s, c->pid, c->nr, c->args);
 }
 
 int session_engine_start(struct session *s, int listener)

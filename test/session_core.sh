@@ -347,6 +347,17 @@ sess 'cd "$P" && cat "$HOME/.ssh/id_x" 2>&1; grep "^layer" "$CANISTER_SESSION_ST
 t_grep "a new session knows an approved project at once: cd proj && cat is refused before any hint" "id_x: Permission denied" "$T_OUT"
 t_grep "... and its state file lists the layer as active" "^layer active $P	" "$T_OUT"
 
+# landlock_add_rule: refused session-wide (Landlock at exec adds a ruleset
+# fd before the exec; a sibling thread must not widen it).
+export LLPY='import ctypes, os
+libc = ctypes.CDLL(None, use_errno=True)
+r = libc.syscall(445, -1, 1, 0, 0)
+print("llar", os.strerror(ctypes.get_errno()))'
+t_run python3 -c "$LLPY"
+t_grep "control: landlock_add_rule of a bad fd outside a session is EBADF" "llar Bad file descriptor" "$T_OUT"
+sess 'python3 -c "$LLPY"'
+t_grep "landlock_add_rule is refused in a session" "llar Operation not permitted" "$T_OUT"
+
 # Approvals persist and are not writable from inside.
 t_grep "the approval is stored as sha256 and dir" "^[0-9a-f]{64} $P$" "$(cat "$H/.local/state/canister/approved" 2>/dev/null)"
 sess "$LAYERED"'

@@ -254,10 +254,11 @@ static void handle(struct notify_engine *e, const struct seccomp_notif *n, struc
 	atomic_fetch_add(&e->received, 1);
 	notify_exec_check(e, q->pid, is_exec(n->data.nr));
 	if (e->cfg.on_exec && is_exec(n->data.nr)) {
-		uint64_t a[6];
+		struct notify_exec_call c = { .pid = q->pid, .nr = n->data.nr, .id = n->id,
+		                              .listener = e->listener };
 		for (int i = 0; i < 6; i++)
-			a[i] = n->data.args[i];
-		e->cfg.on_exec(q->pid, n->data.nr, a, e->cfg.ctx);
+			c.args[i] = n->data.args[i];
+		e->cfg.on_exec(&c, e->cfg.ctx);
 	}
 	q->rules = e->cfg.rules_for ? e->cfg.rules_for(q->pid, e->cfg.ctx) : NULL;
 	dispatch(q);
