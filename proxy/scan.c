@@ -252,6 +252,10 @@ static int plant_canaries(struct policy *p)
 	size_t n = dlp_canary_env(&c, env);
 	for (size_t i = 0; i < n; i++) {
 		char *eq = strchr(env[i], '=');
+		if (!eq) { /* dlp_canary_env makes NAME=value: cannot happen */
+			free(env[i]);
+			continue;
+		}
 		*eq = 0;
 		bool taken = false;
 		for (size_t k = 0; k < p->proc.env.n; k++)

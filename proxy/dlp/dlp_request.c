@@ -367,7 +367,7 @@ char *dlp_finding_json(const struct dlp_finding *f)
 	size_t len = 0;
 	FILE *m = open_memstream(&buf, &len);
 	if (!m)
-		can_die(1, "dlp: an event: out of memory");
+		abort(); /* out of memory: as xmalloc does */
 	fputs("{\"detector\":", m);
 	json_str(m, f->detector);
 	fputs(",\"where\":", m);
