@@ -10,19 +10,31 @@
 # at the origin. A token goes to a host whose contract allows credentials
 # only when that host is its home.
 if [ -f "${CAN_SRCDIR}/test/lib.sh" ]; then . "${CAN_SRCDIR}/test/lib.sh"; else . "${CAN_SRCDIR}/lib.sh"; fi
-t_drop_to_user "$CAN_SRCDIR/test/dlp_server.py" "$CAN_SRCDIR/test/dlp_client.py"
+t_drop_to_user "$CAN_SRCDIR/test/dlp_server.py" "$CAN_SRCDIR/test/dlp_client.py" \
+	"$CAN_SRCDIR/test/dlp_git_server.py"
 
 TOP=$(mktemp -d /tmp/candlp.XXXXXX)
 P=$TOP/proj
 mkdir -p "$P"
 cp "$CAN_SRCDIR/test/dlp_server.py" "$P/srv.py"
 cp "$CAN_SRCDIR/test/dlp_client.py" "$P/client.py"
+cp "$CAN_SRCDIR/test/dlp_git_server.py" "$TOP/gsrv.py"
 cd "$P" || exit 1
 python3 srv.py serve "$TOP/port" "$TOP/log" &
 SRV=$!
-trap 'kill $SRV 2>/dev/null; rm -rf "$TOP"' EXIT
+# git's smart HTTP (git http-backend) on a bare repository with one commit
+git init -q --bare "$TOP/git/repo.git" && git -C "$TOP/git/repo.git" config http.receivepack true
+git init -q "$TOP/seed" && echo hello >"$TOP/seed/README" && git -C "$TOP/seed" add README &&
+	git -C "$TOP/seed" -c user.name=t -c user.email=t@t commit -qm init &&
+	git -C "$TOP/seed" push -q "$TOP/git/repo.git" HEAD:refs/heads/main &&
+	git -C "$TOP/git/repo.git" symbolic-ref HEAD refs/heads/main
+python3 "$TOP/gsrv.py" "$TOP/gport" "$TOP/git" &
+GSRV=$!
+trap 'kill $SRV $GSRV 2>/dev/null; rm -rf "$TOP"' EXIT
 for _ in $(seq 100); do [ -s "$TOP/port" ] && break; sleep 0.05; done
+for _ in $(seq 100); do [ -s "$TOP/gport" ] && break; sleep 0.05; done
 PORT=$(cat "$TOP/port")
+G=host.canister.local:$(cat "$TOP/gport")
 H=host.canister.local:$PORT
 
 cat >dlp.toml <<'T'
@@ -111,6 +123,16 @@ t_run inside sh -c "(printf 'first part ghp_C3J27XDCG2'; sleep 0.5; printf 'LmlZ
 # After "100 Continue" the refusal can only cut the connection: said on stderr.
 t_grep "a token split across two chunks: refused" 'refused PUT .*github-pat-classic in body' "$T_ERR"
 t_grep "the whole token never reached the origin" '^0$' "$(at_origin "$GHP")"
+
+# --- git: an honest clone and push pass; a pushed token is refused ---
+GITC="-c user.name=t -c user.email=t@t"
+t_run inside sh -c "git clone -q http://$G/repo.git work && cd work && echo honest >a.txt && git add a.txt && git $GITC commit -qm honest && git push -q origin HEAD && echo pushed-honest"
+t_grep "git clone and an honest git push through the proxy pass" '^pushed-honest$' "$T_OUT"
+t_run inside sh -c "cd work && echo 'token $GHP' >leak.txt && git add leak.txt && git $GITC commit -qm leak && git push -q origin HEAD"
+t_grep "git push of a committed token: refused (inside the pack's zlib streams)" \
+	'refused POST .*github-pat-classic in body.* after deflate' "$T_ERR"
+t_grep "the origin repository has the honest commit, not the leak" '^honest$' \
+	"$(git -C "$TOP/git/repo.git" log -1 --format=%s main)"
 
 # --- bodies that are not what they claim ---
 python3 -c "import gzip,sys; sys.stdout.buffer.write(gzip.compress(b'\0' * (200 << 20)))" >bomb.gz
