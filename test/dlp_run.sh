@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
 # DLP at the egress proxy (docs/dlp.md), with real clients (curl, python,
-# node, git) in a real
-# sandbox over plain HTTP to a local origin: an honest JSON API session
-# passes with zero findings; a token in a header, a canary from the
-# environment (raw, base64'd in a URL, in a gzip body), one of the user's
-# real secrets (which the sandbox is not given, then smuggled in through a
-# file), a token split across chunks, a decompression bomb: each refused
-# with x-canister-error: dlp-blocked, a reason that names the detector and
-# where, a fingerprint in --events and never the value, and nothing of it
-# at the origin. A token goes to a host whose contract allows credentials
-# only when that host is its home.
+# node, git) in a real sandbox over plain HTTP to local origins. An honest
+# JSON API session, a git clone and an honest push pass with zero
+# findings. Refused, each with x-canister-error: dlp-blocked, a reason that
+# names the detector and where, a fingerprint in --events and never the
+# value, and nothing of the value at the origin: a token in a header; a
+# canary from the environment (raw, base64'd in a URL, in a gzip body);
+# one of the user's real secrets (which the sandbox is not given, then
+# smuggled in through a file) and a ~/.npmrc token; a token split across
+# chunks; a token committed and pushed with git; a decompression bomb. A
+# token goes to a host whose contract allows credentials only when that
+# host is its home.
 if [ -f "${CAN_SRCDIR}/test/lib.sh" ]; then . "${CAN_SRCDIR}/test/lib.sh"; else . "${CAN_SRCDIR}/lib.sh"; fi
 t_drop_to_user "$CAN_SRCDIR/test/dlp_server.py" "$CAN_SRCDIR/test/dlp_client.py" \
 	"$CAN_SRCDIR/test/dlp_git_server.py"
