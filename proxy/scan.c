@@ -166,8 +166,9 @@ static void scan_body(const struct proxy_req *req, const uint8_t *chunk, size_t 
 {
 	struct slot *s = find(req->head);
 	if (!s || !s->body_open) {
-		block(out, "dlp: the scanner has no state for this body (more requests in flight "
-			   "than it tracks): refused rather than forwarded unscanned");
+		block(out, "dlp: the scanner has no state for this body piece (no head scanned, the "
+			   "body already ended, or more requests in flight than it tracks): refused "
+			   "rather than forwarded unscanned");
 		return;
 	}
 	s->stamp = ++g.clock;
