@@ -289,8 +289,11 @@ static void zlib_anywhere(struct dlp_sink *s, const uint8_t *p, size_t n, int de
 {
 	unsigned tries = 0;
 	for (size_t i = 1; i + 2 < n && tries < ZLIB_TRIES && !s->over_budget; i++) {
-		if (p[i] != 0x78 || (p[i + 1] != 0x01 && p[i + 1] != 0x5e && p[i + 1] != 0x9c &&
-				     p[i + 1] != 0xda))
+		const uint8_t *hit = memchr(p + i, 0x78, n - 2 - i);
+		if (!hit)
+			break;
+		i = (size_t)(hit - p);
+		if (p[i + 1] != 0x01 && p[i + 1] != 0x5e && p[i + 1] != 0x9c && p[i + 1] != 0xda)
 			continue;
 		tries++;
 		scan_inflated(s, DLP_CODEC_DEFLATE, p + i, n - i, depth, chain,
