@@ -257,6 +257,35 @@ static struct notify_rules *compile_layer(struct layers *L, const struct policy 
 		                      "session layer (runs code outside the layer later)", none);
 		free(lp);
 	}
+	/* A linked worktree's .git is a file naming the git folder: pointed
+	 * elsewhere, it would give the user's next git a planted config. */
+	char *gp = xasprintf("%s/.git", dir);
+	struct stat gst;
+	if (lstat(gp, &gst) == 0 && !S_ISDIR(gst.st_mode))
+		notify_rules_add_path(r, "deny", gp, NOTIFY_WRITE | NOTIFY_EXEC,
+		                      "session layer (runs code outside the layer later)", none);
+	free(gp);
+	/* direnv runs at every prompt, inside a layer too: its library
+	 * (use_canister) and its allow list are read, never written. */
+	const char *home = getenv("HOME"), *xc = getenv("XDG_CONFIG_HOME"),
+		   *xd = getenv("XDG_DATA_HOME");
+	if (home && home[0] == '/') {
+		char *cfg = xc && xc[0] == '/' ? xasprintf("%s/direnv", xc)
+					       : xasprintf("%s/.config/direnv", home);
+		char *data = xd && xd[0] == '/' ? xasprintf("%s/direnv", xd)
+						: xasprintf("%s/.local/share/direnv", home);
+		notify_rules_add_path(r, "allow", cfg, NOTIFY_READ, "session layer (direnv)", none);
+		notify_rules_add_path(r, "allow", data, NOTIFY_READ, "session layer (direnv)", none);
+		/* Its library runs in every shell, its allow list says which
+		 * .envrc may: neither is written from a layer, whatever the
+		 * layer's recipes grant. */
+		notify_rules_add_path(r, "deny", cfg, NOTIFY_WRITE | NOTIFY_EXEC,
+		                      "session layer (direnv's library runs outside layers)", none);
+		notify_rules_add_path(r, "deny", data, NOTIFY_WRITE | NOTIFY_EXEC,
+		                      "session layer (direnv's allow list)", none);
+		free(cfg);
+		free(data);
+	}
 	/* /tmp is the machine's: files yes, but not the user's tmux, X11
 	 * or ssh-agent sockets there (a tmux send-keys would be an escape). */
 	notify_rules_add_path(r, "allow", "/tmp", rw | NOTIFY_NO_CONNECT,
@@ -274,6 +303,7 @@ static struct notify_rules *compile_layer(struct layers *L, const struct policy 
 		notify_rules_add_path(r, "deny", L->apdir, 0, "session (approvals)", none);
 	r->restrict_fs = true;
 	r->proc_own_only = true; /* /proc/<shell>/mem would be the shell's memory */
+	r->open_dirs = true;      /* a shell opens the folder it cd's to (fish) */
 	r->restrict_net = true; /* egress = "none" in sessions for now */
 	r->allow_abstract_unix = false;
 	return r;

@@ -366,4 +366,48 @@ echo x >"$(dirname "$CANISTER_SESSION_STATE")/planted" 2>/dev/null || echo rundi
 t_grep "a layered process cannot write the approvals" "approvals-closed" "$T_OUT"
 t_grep "a layered process cannot write the runtime directory" "rundir-closed" "$T_OUT"
 
+# Code run later, moved away and back: `mv .git .x; edit .x/config; mv .x .git`.
+mkdir -p "$P/.git" && printf '[core]\n' >"$P/.git/config"
+sess "$LAYERED"'
+cd "$P"; mv .git .x 2>/dev/null && echo MOVED-GIT
+printf "[core]\n\tfsmonitor = touch /tmp/pwned\n" >.x/config 2>/dev/null; mv .x .git 2>/dev/null
+mkdir sub2 && mv sub2 sub3 && echo legit-rename'
+t_nogrep "a layered process cannot move .git aside (to swap its config)" "MOVED-GIT" "$T_OUT"
+t_nogrep "... and .git/config on the host is unchanged" "fsmonitor" "$(cat "$P/.git/config")"
+t_grep "... while renaming its own folders works" "legit-rename" "$T_OUT"
+rm -rf "$P/.git" "$P/sub3"
+
+# A linked worktree's .git file: pointed elsewhere it would plant a config.
+printf 'gitdir: %s/nowhere\n' "$TOP" >"$P/.git"
+sess "$LAYERED"'
+cd "$P"; echo "gitdir: /tmp/planted" >.git 2>/dev/null && echo WROTE-GITFILE; true'
+t_nogrep "a layered process cannot rewrite a worktree's .git file" "WROTE-GITFILE" "$T_OUT"
+t_grep "... which is unchanged on the host" "^gitdir: $TOP/nowhere$" "$(cat "$P/.git")"
+rm -f "$P/.git"
+
+# Leaving a layer: a shell that opens the folder it cd's to (fish does)
+# must be able to; a folder opens read-only (names), a file does not.
+sess "$LAYERED"'
+cd "$P"; python3 -c "import os,sys; os.close(os.open(sys.argv[1], os.O_RDONLY)); print(\"dir-open-ok\")" "$HOME" 2>&1
+python3 -c "import os,sys; os.open(sys.argv[1], os.O_RDONLY); print(\"FILE-OPEN\")" "$HOME/.ssh/id_x" 2>&1
+python3 -c "import os,sys; os.open(sys.argv[1], os.O_WRONLY)" "$HOME" 2>&1 | grep -q IsADirectory || true'
+t_grep "in a layer a folder outside it opens read-only (a shell can cd out)" "dir-open-ok" "$T_OUT"
+t_nogrep "... but a file there does not" "FILE-OPEN" "$T_OUT"
+if command -v fish >/dev/null; then
+	t_run "$CAN" session -- bash -c "$HELPERS$LAYERED"'fish -c "cd $P; cd $HOME; pwd; cat $HOME/.ssh/id_x"' 
+	t_grep "fish in a session cds out of a layer" "^$H$" "$T_OUT"
+fi
+
+# direnv inside a layer: its library and allow list are read, not written.
+mkdir -p "$H/.config/direnv/lib" "$H/.local/share/direnv/allow"
+echo '# lib' >"$H/.config/direnv/lib/x.sh"
+sess "$LAYERED"'
+cd "$P"; cat "$HOME/.config/direnv/lib/x.sh" && ls "$HOME/.local/share/direnv" >/dev/null && echo direnv-read-ok
+echo "touch /tmp/pwned" >>"$HOME/.config/direnv/lib/x.sh" 2>/dev/null && echo WROTE-DIRENV-LIB
+touch "$HOME/.local/share/direnv/allow/planted" 2>/dev/null && echo WROTE-DIRENV-ALLOW; true'
+t_grep "a layer reads direnv's library and allow list" "direnv-read-ok" "$T_OUT"
+t_nogrep "... but cannot write its library (it runs in every shell)" "WROTE-DIRENV-LIB" "$T_OUT"
+t_nogrep "... nor its allow list" "WROTE-DIRENV-ALLOW" "$T_OUT"
+rm -rf "$H/.config/direnv" "$H/.local/share/direnv"
+
 t_done

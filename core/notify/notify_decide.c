@@ -264,10 +264,18 @@ static struct notify_decision refuse_by(const struct notify_path_rule *rule, int
 static const struct notify_path_rule *find_deny_for(const struct notify_rules *r, const char *path,
                                                     unsigned need)
 {
-	for (size_t i = 0; i < r->ndeny; i++)
-		if (notify_path_covers(r->deny[i].path, path) &&
-		    (r->deny[i].access == 0 || (r->deny[i].access & need)))
+	for (size_t i = 0; i < r->ndeny; i++) {
+		if (r->deny[i].access != 0 && !(r->deny[i].access & need))
+			continue;
+		if (notify_path_covers(r->deny[i].path, path))
 			return &r->deny[i];
+		/* A path change of a folder above a denied path (rename, rmdir)
+		 * would move the denied path away and let another take its
+		 * place: `mv .git .x; edit .x/config; mv .x .git`. A mount
+		 * point refuses that in can run; here the rule must. */
+		if ((need & NOTIFY_WRITE) && notify_path_covers(path, r->deny[i].path))
+			return &r->deny[i];
+	}
 	return NULL;
 }
 

@@ -82,6 +82,11 @@ struct notify_rules {
 	 * open of another process's mem or environ would pass the kernel's
 	 * checks, which look at the supervisor). Any set of a chain. */
 	bool proc_own_only;
+	/* A folder may be opened read-only even where no rule lets it be read
+	 * (its names, never its files' contents): session mode's shells open
+	 * the folder they cd to (fish), and must be able to leave a layer.
+	 * Any set of a chain. Decided on the object opened, not the path. */
+	bool open_dirs;
 };
 
 /* Whether any rule set of the chain restricts the filesystem, exec or the
