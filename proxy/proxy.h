@@ -11,6 +11,8 @@
 
 #include "lang/policy.h"
 
+struct tls_ca;
+
 #include <stdio.h>
 
 /* Where the proxy listens inside every sandbox (the namespace is the
@@ -23,6 +25,10 @@ struct proxy_config {
 	int listen_fd;               /* taken over */
 	FILE *log;                   /* one line per refusal (stderr), or NULL */
 	FILE *events;                /* one JSON line per refusal (--events), or NULL */
+	/* The run's CA (proxy/tls.h): CONNECT tunnels are terminated with it.
+	 * NULL tunnels them untouched (unit tests only: can run always
+	 * passes one, and runs nothing when it cannot be made). */
+	struct tls_ca *tls;
 };
 
 struct proxy;

@@ -8,26 +8,41 @@
  *   FWD     plain HTTP: the rewritten head and exactly one framed body go
  *           up, the response comes back verbatim until upstream closes
  *   REFUSE  a refusal is being written, then the connection closes
+ *   LINGER  the refusal is out and our side shut: what the client still
+ *           sends (the rest of a refused body) is read and dropped until
+ *           it closes or LINGER_MS pass, so no reset destroys the refusal
+ *           before the client has read it
+ *
+ * A CONNECT to a name (or to any address on port 443) is px_terminated
+ * (tls.c, ADR 0103): after the 200 both TLS handshakes run side by side
+ *
+ *   TLS     the client's handshake (a leaf from the run's CA) and
+ *           upstream's (verified against the host's trust store)
+ *   IHEAD   reading one request head inside the tunnel; the SNI, the
+ *           CONNECT authority and Host must agree; decided like plain HTTP
+ *   IFWD    that request's framed body goes up; then IHEAD again
+ *           (keep-alive), while the responses stream back verbatim
+ *   IWAIT   a request was refused behind others still being answered:
+ *           their responses finish (resp_frame.c finds where), then the
+ *           refusal follows them
  *
  * Each direction has one bounded buffer; a side is read only while its
  * buffer has room, so nothing is ever held whole (streaming both ways).
  * The decisions are egress.c's; this file only performs them. */
-#include "proxy/proxy.h"
-#include "proxy/chunked.h"
-#include "proxy/egress.h"
-#include "proxy/http_head.h"
-#include "proxy/refusal.h"
-#include "proxy/resolve.h"
+#include "proxy/conn.h"
 #include "proxy/scan.h"
 #include "util/util.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <openssl/err.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -36,69 +51,14 @@
 #include <time.h>
 #include <unistd.h>
 
-#define HEAD_MAX (32 * 1024)
-#define BUF_CAP (64 * 1024)
-#define MAX_CONNS 512
-
-enum state { ST_HEAD, ST_RESOLVE, ST_DIAL, ST_TUNNEL, ST_FWD, ST_REFUSE };
-
-struct buf {
-	uint8_t *d;
-	size_t off, len, cap;
-};
-
-struct pconn;
-struct ep_ref {
-	struct pconn *c;
-	int side; /* 0 client, 1 upstream */
-};
-
-struct pconn {
-	struct pconn *next, *prev;
-	int cfd, ufd;
-	uint32_t cmask, umask;   /* events registered */
-	enum state st;
-	char *head;              /* HEAD_MAX + 1 bytes */
-	size_t hlen;
-	struct buf c2u, u2c;
-	bool c_eof, u_eof, response_started;
-	struct ep_ref cref, uref;
-	struct egress_target t;
-	bool connect;
-	char method[24];
-	/* the request body (FWD) */
-	enum http_framing framing;
-	uint64_t cl_left, body_seen, body_max;
-	struct chunked ch;
-	bool body_done;
-	int64_t deadline_ms;     /* 0 = none */
-	uint64_t id;             /* names this connection to the lookup pool */
-};
-
-struct proxy {
-	struct proxy_config cfg;
-	int ep, lfd, wake;
-	pthread_t thread;
-	struct pconn *conns;
-	size_t nconns;
-	struct ep_ref lref, wref, rref;
-	struct resolver *res;
-	uint64_t next_id;
-	/* refusals, for the exit report (touched by the loop thread only, read
-	 * after it has been joined) */
-	char **lines, **patches;
-	size_t nlines, npatches;
-	unsigned refused;
-};
-
-static int64_t now_ms(void)
+int64_t px_now_ms(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static int64_t policy_int(const struct pint *v, int64_t def)
+int64_t px_policy_int(const struct pint *v, int64_t def)
 {
 	return v->set ? v->v : def;
 }
@@ -115,7 +75,7 @@ static size_t buf_room(const struct buf *b)
 	return b->cap - b->off - b->len;
 }
 
-static void buf_put(struct buf *b, const void *p, size_t n)
+void px_buf_put(struct buf *b, const void *p, size_t n)
 {
 	if (buf_room(b) < n && b->off) {
 		memmove(b->d, b->d + b->off, b->len);
@@ -152,8 +112,24 @@ static void update(struct proxy *px, struct pconn *c)
 	case ST_DIAL:
 		uw = EPOLLOUT;
 		break;
+	case ST_TLS:
+		cw = c->c_hs ? 0 : c->c_want;
+		uw = c->u_hs || c->u_fail ? 0 : c->u_want;
+		break;
+	case ST_IHEAD:
+	case ST_IWAIT:
+		if (c->st == ST_IHEAD && !c->c_eof && c->c2u.len == 0 && c->inflight < MAX_INFLIGHT)
+			cw |= EPOLLIN;
+		if (c->u2c.len)
+			cw |= EPOLLOUT;
+		if (!c->u_eof && c->u2c.len == 0)
+			uw |= EPOLLIN;
+		if (c->c2u.len)
+			uw |= EPOLLOUT;
+		break;
 	case ST_TUNNEL:
 	case ST_FWD:
+	case ST_IFWD:
 		if (!c->c_eof && !c->body_done && c->c2u.len == 0)
 			cw |= EPOLLIN;
 		if (c->u2c.len)
@@ -166,17 +142,43 @@ static void update(struct proxy *px, struct pconn *c)
 	case ST_REFUSE:
 		cw = EPOLLOUT;
 		break;
+	case ST_LINGER:
+		cw = EPOLLIN;
+		break;
 	}
 	set_mask(px, c->cfd, &c->cmask, cw, &c->cref);
 	set_mask(px, c->ufd, &c->umask, uw, &c->uref);
 }
 
-static void conn_free(struct proxy *px, struct pconn *c)
+/* Upstream is dropped (a refusal, the end): its TLS session first, then
+ * the socket. */
+static void drop_upstream(struct pconn *c)
 {
+	if (c->ussl) {
+		SSL_free(c->ussl);
+		c->ussl = NULL;
+	}
+	if (c->ufd >= 0) {
+		close(c->ufd);
+		c->ufd = -1;
+		c->umask = 0;
+	}
+}
+
+void px_conn_free(struct proxy *px, struct pconn *c)
+{
+	if (c->cssl) {
+		if (c->c_hs)
+			SSL_shutdown(c->cssl); /* close_notify, best effort */
+		SSL_free(c->cssl);
+		ERR_clear_error();
+	}
 	if (c->cfd >= 0)
 		close(c->cfd);
-	if (c->ufd >= 0)
-		close(c->ufd);
+	drop_upstream(c);
+	free(c->u_fail);
+	free(c->rf);
+	free(c->deferred);
 	if (c->prev)
 		c->prev->next = c->next;
 	else
@@ -245,35 +247,43 @@ patch:
 
 /* Answers the client with a refusal and closes after it; upstream, if
  * any, is dropped at once. */
-static void refuse_conn(struct proxy *px, struct pconn *c, const struct refusal *r)
+void px_refuse_conn(struct proxy *px, struct pconn *c, const struct refusal *r)
 {
 	record(px, r);
-	if (c->response_started) {
+	char resp[4096];
+	if (px_terminated(c) && !c->cur_forwarded && c->inflight) {
+		/* Earlier requests of the tunnel are still being answered: the
+		 * refusal is the answer after theirs. */
+		size_t n = refusal_response(r, resp, sizeof(resp));
+		free(c->deferred);
+		c->deferred = xmalloc(n);
+		memcpy(c->deferred, resp, n);
+		c->deferred_len = n;
+		c->st = ST_IWAIT;
+		return;
+	}
+	if (c->response_started || (px_terminated(c) && c->inflight > 1)) {
 		/* The client already has part of a response: all that is left is
 		 * to cut the connection. */
 		c->c_eof = c->u_eof = true;
 		c->u2c.len = 0;
 	} else {
-		char resp[4096];
+		/* After what the client has not read yet: the end of an answered
+		 * request, or an interim 100 Continue. */
 		size_t n = refusal_response(r, resp, sizeof(resp));
-		c->u2c.off = c->u2c.len = 0;
-		buf_put(&c->u2c, resp, n);
+		px_buf_put(&c->u2c, resp, n);
 	}
-	if (c->ufd >= 0) {
-		close(c->ufd);
-		c->ufd = -1;
-		c->umask = 0;
-	}
+	drop_upstream(c);
 	c->st = ST_REFUSE;
 }
 
 static void refuse_decision(struct proxy *px, struct pconn *c, const struct egress_decision *d)
 {
 	struct refusal r = { d->status, d->error, d->what, d->reason, d->patch };
-	refuse_conn(px, c, &r);
+	px_refuse_conn(px, c, &r);
 }
 
-static void refuse_simple(struct proxy *px, struct pconn *c, int status, const char *error,
+void px_refuse_simple(struct proxy *px, struct pconn *c, int status, const char *error,
 			  const char *reason)
 {
 	char what[320];
@@ -283,7 +293,7 @@ static void refuse_simple(struct proxy *px, struct pconn *c, int status, const c
 	else
 		snprintf(what, sizeof(what), "a request");
 	struct refusal r = { status, error, what, reason, "" };
-	refuse_conn(px, c, &r);
+	px_refuse_conn(px, c, &r);
 }
 
 /* ---- dialling ---- */
@@ -339,7 +349,7 @@ static void dial_addrs(struct proxy *px, struct pconn *c, const struct ip16 *add
 		struct epoll_event ev = { .events = EPOLLOUT, .data.ptr = &c->uref };
 		epoll_ctl(px->ep, EPOLL_CTL_ADD, fd, &ev);
 		c->st = ST_DIAL;
-		c->deadline_ms = now_ms() + policy_int(&p->proxy.upstream_request_timeout_ms, 30000);
+		c->deadline_ms = px_now_ms() + px_policy_int(&p->proxy.upstream_request_timeout_ms, 30000);
 		return;
 	}
 	if (have_first) {
@@ -348,7 +358,7 @@ static void dial_addrs(struct proxy *px, struct pconn *c, const struct ip16 *add
 	}
 	char why[700];
 	snprintf(why, sizeof(why), "no address of %s could be dialled", c->t.host);
-	refuse_simple(px, c, 502, "upstream-failed", why);
+	px_refuse_simple(px, c, 502, "upstream-failed", why);
 }
 
 /* Resolves once, on the host (the lookup pool, resolve.c), unless the
@@ -364,8 +374,8 @@ static void dial(struct proxy *px, struct pconn *c)
 	} else {
 		c->id = ++px->next_id;
 		c->st = ST_RESOLVE;
-		c->deadline_ms = now_ms() +
-				 policy_int(&px->cfg.policy->proxy.upstream_request_timeout_ms, 30000);
+		c->deadline_ms = px_now_ms() +
+				 px_policy_int(&px->cfg.policy->proxy.upstream_request_timeout_ms, 30000);
 		resolver_submit(px->res, c->id, c->t.host);
 	}
 }
@@ -383,7 +393,7 @@ static void on_resolved(struct proxy *px)
 			char why[700];
 			snprintf(why, sizeof(why), "the host's resolver has no address for %s: %s",
 				 c->t.host, gai_strerror(r.rc));
-			refuse_simple(px, c, 502, "upstream-failed", why);
+			px_refuse_simple(px, c, 502, "upstream-failed", why);
 		} else {
 			dial_addrs(px, c, r.addrs, r.n);
 		}
@@ -393,7 +403,7 @@ static void on_resolved(struct proxy *px)
 
 /* ---- the request head ---- */
 
-static bool scan_pass(struct proxy *px, struct pconn *c, const uint8_t *chunk, size_t n)
+bool px_scan_pass(struct proxy *px, struct pconn *c, const uint8_t *chunk, size_t n)
 {
 	struct proxy_req q = { .method = c->method, .host = c->t.host, .port = c->t.port,
 			       .path = c->connect ? "" : c->t.path, .head = (const uint8_t *)c->head,
@@ -402,7 +412,7 @@ static bool scan_pass(struct proxy *px, struct pconn *c, const uint8_t *chunk, s
 	proxy_scan_request(&q, chunk, n, &r);
 	if (r.verdict == PROXY_SCAN_PASS)
 		return true;
-	refuse_simple(px, c, 403, "dlp-blocked", r.reason[0] ? r.reason : "the DLP scanner");
+	px_refuse_simple(px, c, 403, "dlp-blocked", r.reason[0] ? r.reason : "the DLP scanner");
 	return false;
 }
 
@@ -413,6 +423,48 @@ static bool hop_field(struct http_span name)
 	       http_span_eq(name, "connection") || http_span_eq(name, "keep-alive");
 }
 
+/* A request (plain HTTP, or one inside a px_terminated tunnel) against its
+ * host's contract and the body limits; sets up the body's framing. False
+ * when it was refused. */
+bool px_check_contract(struct proxy *px, struct pconn *c, const struct http_head *h)
+{
+	const struct policy *p = px->cfg.policy;
+	struct egress_decision d;
+	char why[700];
+	char ct[128] = "";
+	if (h->content_type.n)
+		snprintf(ct, sizeof(ct), "%.*s", (int)(h->content_type.n < 127 ? h->content_type.n : 127),
+			 h->content_type.p);
+	struct egress_request rq = { c->method, c->t.path, h->content_type.n ? ct : NULL,
+				     h->framing == HTTP_BODY_LENGTH ? h->content_length : 0 };
+	egress_decide_request(p, &c->t, &rq, &d);
+	if (d.verdict == EGRESS_REFUSE) {
+		refuse_decision(px, c, &d);
+		return false;
+	}
+	uint64_t max = (uint64_t)px_policy_int(&p->proxy.max_streamed_body_bytes, 67108864);
+	const struct host_rule *hr = egress_find_host(p, c->t.host);
+	if (hr && hr->max_request_bytes.set && (uint64_t)hr->max_request_bytes.v < max)
+		max = (uint64_t)hr->max_request_bytes.v;
+	c->body_max = max;
+	if (h->framing == HTTP_BODY_LENGTH && h->content_length > max) {
+		snprintf(why, sizeof(why), "the body is %llu bytes, over [proxy] "
+			 "max_streamed_body_bytes (%llu)", (unsigned long long)h->content_length,
+			 (unsigned long long)max);
+		struct refusal r = { 413, "body-too-large", d.what, why,
+				     "[proxy]\nmax_streamed_body_bytes = 1073741824  # or what "
+				     "the body needs\n" };
+		px_refuse_conn(px, c, &r);
+		return false;
+	}
+	c->framing = h->framing;
+	c->cl_left = h->framing == HTTP_BODY_LENGTH ? h->content_length : 0;
+	c->body_seen = 0;
+	chunked_init(&c->ch);
+	c->body_done = h->framing == HTTP_BODY_NONE;
+	return true;
+}
+
 static void on_head(struct proxy *px, struct pconn *c)
 {
 	const struct policy *p = px->cfg.policy;
@@ -421,14 +473,14 @@ static void on_head(struct proxy *px, struct pconn *c)
 	enum http_err e = http_lex_head(c->head, c->hlen, h);
 	if (e == HTTP_INCOMPLETE) {
 		if (c->hlen >= HEAD_MAX)
-			refuse_simple(px, c, 431, "bad-request", "the request head is over 32 KiB");
+			px_refuse_simple(px, c, 431, "bad-request", "the request head is over 32 KiB");
 		free(h);
 		return;
 	}
 	if (e == HTTP_OK)
 		e = http_head_check(h);
 	if (e != HTTP_OK) {
-		refuse_simple(px, c, http_err_status(e), "bad-request", http_err_text(e));
+		px_refuse_simple(px, c, http_err_status(e), "bad-request", http_err_text(e));
 		free(h);
 		return;
 	}
@@ -439,7 +491,7 @@ static void on_head(struct proxy *px, struct pconn *c)
 	bool ok = c->connect ? egress_parse_authority(h->target.p, h->target.n, &c->t, why, sizeof(why))
 			     : egress_parse_absolute(h->target.p, h->target.n, &c->t, why, sizeof(why));
 	if (!ok) {
-		refuse_simple(px, c, 400, "bad-request", why);
+		px_refuse_simple(px, c, 400, "bad-request", why);
 		free(h);
 		return;
 	}
@@ -447,7 +499,7 @@ static void on_head(struct proxy *px, struct pconn *c)
 	    !(c->connect && egress_host_matches(&c->t, h->host.p, h->host.n, c->t.port))) {
 		snprintf(why, sizeof(why), "the Host field (%.*s) names another destination than the "
 			 "request target", (int)(h->host.n > 100 ? 100 : h->host.n), h->host.p);
-		refuse_simple(px, c, 400, "bad-request", why);
+		px_refuse_simple(px, c, 400, "bad-request", why);
 		free(h);
 		return;
 	}
@@ -458,42 +510,12 @@ static void on_head(struct proxy *px, struct pconn *c)
 		free(h);
 		return;
 	}
-	if (!c->connect) {
-		char ct[128] = "";
-		if (h->content_type.n)
-			snprintf(ct, sizeof(ct), "%.*s", (int)(h->content_type.n < 127 ? h->content_type.n : 127),
-				 h->content_type.p);
-		struct egress_request rq = { c->method, c->t.path, h->content_type.n ? ct : NULL,
-					     h->framing == HTTP_BODY_LENGTH ? h->content_length : 0 };
-		egress_decide_request(p, &c->t, &rq, &d);
-		if (d.verdict == EGRESS_REFUSE) {
-			refuse_decision(px, c, &d);
-			free(h);
-			return;
-		}
-		uint64_t max = (uint64_t)policy_int(&p->proxy.max_streamed_body_bytes, 67108864);
-		const struct host_rule *hr = egress_find_host(p, c->t.host);
-		if (hr && hr->max_request_bytes.set && (uint64_t)hr->max_request_bytes.v < max)
-			max = (uint64_t)hr->max_request_bytes.v;
-		c->body_max = max;
-		if (h->framing == HTTP_BODY_LENGTH && h->content_length > max) {
-			snprintf(why, sizeof(why), "the body is %llu bytes, over [proxy] "
-				 "max_streamed_body_bytes (%llu)", (unsigned long long)h->content_length,
-				 (unsigned long long)max);
-			struct refusal r = { 413, "body-too-large", d.what, why,
-					     "[proxy]\nmax_streamed_body_bytes = 1073741824  # or what "
-					     "the body needs\n" };
-			refuse_conn(px, c, &r);
-			free(h);
-			return;
-		}
-		c->framing = h->framing;
-		c->cl_left = h->framing == HTTP_BODY_LENGTH ? h->content_length : 0;
-		chunked_init(&c->ch);
-		c->body_done = h->framing == HTTP_BODY_NONE;
+	if (!c->connect && !px_check_contract(px, c, h)) {
+		free(h);
+		return;
 	}
 	size_t head_len = h->head_len;
-	if (!scan_pass(px, c, NULL, 0)) {
+	if (!px_scan_pass(px, c, NULL, 0)) {
 		free(h);
 		return;
 	}
@@ -504,27 +526,29 @@ static void on_head(struct proxy *px, struct pconn *c)
 	if (!c->connect) {
 		char line[2200];
 		int n = snprintf(line, sizeof(line), "%s %s HTTP/1.1\r\n", c->method, c->t.path);
-		buf_put(&c->c2u, line, (size_t)n);
+		px_buf_put(&c->c2u, line, (size_t)n);
 		for (size_t i = 0; i < h->nfields; i++) {
 			const struct http_field *f = &h->fields[i];
 			if (hop_field(f->name))
 				continue;
-			buf_put(&c->c2u, f->name.p, f->name.n);
-			buf_put(&c->c2u, ": ", 2);
-			buf_put(&c->c2u, f->value.p, f->value.n);
-			buf_put(&c->c2u, "\r\n", 2);
+			px_buf_put(&c->c2u, f->name.p, f->name.n);
+			px_buf_put(&c->c2u, ": ", 2);
+			px_buf_put(&c->c2u, f->value.p, f->value.n);
+			px_buf_put(&c->c2u, "\r\n", 2);
 		}
-		buf_put(&c->c2u, "Connection: close\r\n\r\n", 21);
+		px_buf_put(&c->c2u, "Connection: close\r\n\r\n", 21);
 	}
 	free(h);
 	memmove(c->head, c->head + head_len, c->hlen - head_len);
 	c->hlen -= head_len;
+	if (!c->connect)
+		px_inflight_push(c, strcmp(c->method, "HEAD") == 0);
 	dial(px, c);
 }
 
 /* Body bytes from the client (FWD): frames, scans and queues them.
  * Returns how many of data were body. */
-static size_t take_body(struct proxy *px, struct pconn *c, const uint8_t *data, size_t n)
+size_t px_take_body(struct proxy *px, struct pconn *c, const uint8_t *data, size_t n)
 {
 	if (c->body_done || n == 0)
 		return 0;
@@ -538,7 +562,7 @@ static size_t take_body(struct proxy *px, struct pconn *c, const uint8_t *data, 
 	} else if (c->framing == HTTP_BODY_CHUNKED) {
 		enum chunked_rc rc = chunked_feed(&c->ch, data, n, &used);
 		if (rc == CHUNKED_ERROR) {
-			refuse_simple(px, c, 400, "bad-request", "the chunked body is malformed");
+			px_refuse_simple(px, c, 400, "bad-request", "the chunked body is malformed");
 			return 0;
 		}
 		if (rc == CHUNKED_DONE)
@@ -548,14 +572,14 @@ static size_t take_body(struct proxy *px, struct pconn *c, const uint8_t *data, 
 			snprintf(why, sizeof(why), "the chunked body grew over %llu bytes "
 				 "(max_request_bytes or [proxy] max_streamed_body_bytes)",
 				 (unsigned long long)c->body_max);
-			refuse_simple(px, c, 413, "body-too-large", why);
+			px_refuse_simple(px, c, 413, "body-too-large", why);
 			return 0;
 		}
 	}
-	if (!scan_pass(px, c, data, used))
+	if (!px_scan_pass(px, c, data, used))
 		return 0;
 	c->body_seen += used;
-	buf_put(&c->c2u, data, used);
+	px_buf_put(&c->c2u, data, used);
 	return used;
 }
 
@@ -570,17 +594,23 @@ static void dial_done(struct proxy *px, struct pconn *c)
 		char why[700];
 		snprintf(why, sizeof(why), "connect to %s port %d: %s: %s", c->t.host, c->t.port,
 			 errno_name(err), strerror(err));
-		refuse_simple(px, c, 502, "upstream-failed", why);
+		px_refuse_simple(px, c, 502, "upstream-failed", why);
+		return;
+	}
+	if (c->connect && px->cfg.tls && (!c->t.is_ip || c->t.port == 443)) {
+		px_tls_begin(px, c);
 		return;
 	}
 	if (c->connect) {
+		/* An address allow_ips opened, on a port other than 443: what it
+		 * speaks is not known, so it is tunnelled untouched. */
 		static const char ok[] = "HTTP/1.1 200 Connection established\r\n\r\n";
-		buf_put(&c->u2c, ok, sizeof(ok) - 1);
-		buf_put(&c->c2u, c->head, c->hlen); /* a ClientHello sent early */
+		px_buf_put(&c->u2c, ok, sizeof(ok) - 1);
+		px_buf_put(&c->c2u, c->head, c->hlen); /* a ClientHello sent early */
 		c->st = ST_TUNNEL;
 		c->deadline_ms = 0;
 	} else {
-		size_t used = take_body(px, c, (const uint8_t *)c->head, c->hlen);
+		size_t used = px_take_body(px, c, (const uint8_t *)c->head, c->hlen);
 		(void)used; /* anything after the body is not this request's */
 		if (c->st == ST_REFUSE)
 			return;
@@ -589,12 +619,79 @@ static void dial_done(struct proxy *px, struct pconn *c)
 	c->hlen = 0;
 }
 
+/* The client's bytes while a request streams or the next is awaited. */
+static bool client_read(struct proxy *px, struct pconn *c)
+{
+	if (c->st == ST_IHEAD) {
+		ssize_t r = px_side_recv(c, 0, c->head + c->hlen, HEAD_MAX - c->hlen);
+		if (r == 0 || (r < 0 && errno != EAGAIN && errno != EINTR)) {
+			px_conn_free(px, c); /* the client is done with the tunnel */
+			return false;
+		}
+		if (r > 0) {
+			c->hlen += (size_t)r;
+			px_inner_feed(px, c);
+		}
+		return true;
+	}
+	/* Inside a tunnel at most HEAD_MAX at once: what follows a body is the
+	 * next head, and it must fit where heads are read. */
+	uint8_t tmp[BUF_CAP];
+	size_t cap = px_terminated(c) ? HEAD_MAX : sizeof(tmp);
+	ssize_t r = px_side_recv(c, 0, tmp, cap);
+	if (r == 0) {
+		c->c_eof = true;
+		if (c->st == ST_TUNNEL && c->ufd >= 0)
+			shutdown(c->ufd, SHUT_WR);
+		if (c->st != ST_TUNNEL && !c->body_done) {
+			px_conn_free(px, c); /* a body cut short is not forwarded as whole */
+			return false;
+		}
+	} else if (r < 0) {
+		if (errno != EAGAIN && errno != EINTR) {
+			px_conn_free(px, c);
+			return false;
+		}
+	} else if (c->st == ST_TUNNEL) {
+		px_buf_put(&c->c2u, tmp, (size_t)r);
+	} else {
+		size_t used = px_take_body(px, c, tmp, (size_t)r);
+		if (c->st == ST_IFWD && c->body_done) {
+			memcpy(c->head, tmp + used, (size_t)r - used);
+			c->hlen = (size_t)r - used;
+			c->st = ST_IHEAD;
+			px_inner_feed(px, c);
+		}
+	}
+	return true;
+}
+
+/* The refusal is out: close our side (TLS first) and wait for the
+ * client's end, dropping what it still sends. */
+static void linger(struct pconn *c)
+{
+	if (c->cssl) {
+		SSL_shutdown(c->cssl);
+		SSL_free(c->cssl);
+		c->cssl = NULL;
+		ERR_clear_error();
+	}
+	shutdown(c->cfd, SHUT_WR);
+	c->st = ST_LINGER;
+	c->deadline_ms = px_now_ms() + LINGER_MS;
+}
+
 static void on_client(struct proxy *px, struct pconn *c, uint32_t ev)
 {
+	if (c->st == ST_TLS) {
+		if (px_tls_step(px, c))
+			update(px, c);
+		return;
+	}
 	if (ev & EPOLLOUT && c->u2c.len) {
-		ssize_t w = send(c->cfd, c->u2c.d + c->u2c.off, c->u2c.len, MSG_NOSIGNAL);
+		ssize_t w = px_side_send(c, 0, c->u2c.d + c->u2c.off, c->u2c.len);
 		if (w < 0 && errno != EAGAIN && errno != EINTR) {
-			conn_free(px, c);
+			px_conn_free(px, c);
 			return;
 		}
 		if (w > 0) {
@@ -604,9 +701,21 @@ static void on_client(struct proxy *px, struct pconn *c, uint32_t ev)
 				c->u2c.off = 0;
 		}
 	}
-	if (c->st == ST_REFUSE || ((c->st == ST_TUNNEL || c->st == ST_FWD) && c->u_eof)) {
+	if (c->st == ST_REFUSE && !c->u2c.len) {
+		linger(c);
+		update(px, c);
+		return;
+	}
+	if (c->st == ST_LINGER) {
+		uint8_t tmp[BUF_CAP];
+		ssize_t r = recv(c->cfd, tmp, sizeof(tmp), 0);
+		if (r == 0 || (r < 0 && errno != EAGAIN && errno != EINTR))
+			px_conn_free(px, c);
+		return;
+	}
+	if ((c->st == ST_TUNNEL || c->st == ST_FWD || px_terminated(c)) && c->u_eof) {
 		if (!c->u2c.len) {
-			conn_free(px, c);
+			px_conn_free(px, c);
 			return;
 		}
 	}
@@ -616,36 +725,19 @@ static void on_client(struct proxy *px, struct pconn *c, uint32_t ev)
 			if (r <= 0) {
 				if (r < 0 && (errno == EAGAIN || errno == EINTR))
 					return;
-				conn_free(px, c);
+				px_conn_free(px, c);
 				return;
 			}
 			c->hlen += (size_t)r;
 			on_head(px, c);
-		} else if ((c->st == ST_TUNNEL || c->st == ST_FWD) && !c->c2u.len && !c->body_done) {
-			uint8_t tmp[BUF_CAP];
-			ssize_t r = recv(c->cfd, tmp, sizeof(tmp), 0);
-			if (r == 0) {
-				c->c_eof = true;
-				if (c->st == ST_TUNNEL && c->ufd >= 0)
-					shutdown(c->ufd, SHUT_WR);
-				if (c->st == ST_FWD && !c->body_done) {
-					conn_free(px, c); /* a body cut short is not forwarded as whole */
-					return;
-				}
-			} else if (r < 0) {
-				if (errno != EAGAIN && errno != EINTR) {
-					conn_free(px, c);
-					return;
-				}
-			} else if (c->st == ST_TUNNEL) {
-				buf_put(&c->c2u, tmp, (size_t)r);
-			} else {
-				take_body(px, c, tmp, (size_t)r);
-			}
+		} else if ((c->st == ST_TUNNEL || c->st == ST_FWD || px_terminated(c)) && !c->c2u.len &&
+			   (c->st == ST_IHEAD || !c->body_done)) {
+			if (!client_read(px, c))
+				return;
 		}
 	}
 	if (c->c_eof && c->u_eof && !c->u2c.len && !c->c2u.len) {
-		conn_free(px, c);
+		px_conn_free(px, c);
 		return;
 	}
 	update(px, c);
@@ -656,11 +748,21 @@ static void on_upstream(struct proxy *px, struct pconn *c, uint32_t ev)
 	if (c->st == ST_DIAL) {
 		if (ev & (EPOLLOUT | EPOLLERR | EPOLLHUP))
 			dial_done(px, c);
-		update(px, c);
+		/* px_tls_begin may have freed c */
+		for (struct pconn *k = px->conns; k; k = k->next)
+			if (k == c) {
+				update(px, c);
+				break;
+			}
+		return;
+	}
+	if (c->st == ST_TLS) {
+		if (px_tls_step(px, c))
+			update(px, c);
 		return;
 	}
 	if (ev & EPOLLOUT && c->c2u.len) {
-		ssize_t w = send(c->ufd, c->c2u.d + c->c2u.off, c->c2u.len, MSG_NOSIGNAL);
+		ssize_t w = px_side_send(c, 1, c->c2u.d + c->c2u.off, c->c2u.len);
 		if (w < 0 && errno != EAGAIN && errno != EINTR) {
 			c->u_eof = true;
 			c->c2u.len = 0;
@@ -672,23 +774,74 @@ static void on_upstream(struct proxy *px, struct pconn *c, uint32_t ev)
 		}
 	}
 	if (ev & (EPOLLIN | EPOLLHUP | EPOLLERR) && !c->u2c.len && !c->u_eof) {
-		uint8_t tmp[BUF_CAP];
-		ssize_t r = recv(c->ufd, tmp, sizeof(tmp), 0);
+		/* straight into the (empty) buffer towards the client: no copy */
+		c->u2c.off = 0;
+		uint8_t *tmp = c->u2c.d;
+		ssize_t r = px_side_recv(c, 1, tmp, c->u2c.cap);
 		if (r == 0 || (r < 0 && errno != EAGAIN && errno != EINTR)) {
 			c->u_eof = true;
 			if (c->st == ST_TUNNEL)
 				shutdown(c->cfd, SHUT_WR);
 		} else if (r > 0) {
-			buf_put(&c->u2c, tmp, (size_t)r);
-			c->response_started = true;
+			c->u2c.len = (size_t)r;
 			c->deadline_ms = 0;
+			if (!c->rf) {
+				c->response_started = true;
+			} else if (!px_follow_responses(c, tmp, (size_t)r)) {
+				if (px_terminated(c)) {
+					/* where the next answer starts is lost: cut */
+					px_conn_free(px, c);
+					return;
+				}
+				free(c->rf); /* plain HTTP: one answer, relayed as it comes */
+				c->rf = NULL;
+				c->response_started = true;
+			}
 		}
 	}
-	if (c->u_eof && !c->u2c.len && (c->st == ST_FWD || c->c_eof)) {
-		conn_free(px, c);
+	if (c->st == ST_IWAIT && (!c->inflight || c->u_eof)) {
+		/* the answers before it are complete: now the refusal */
+		px_buf_put(&c->u2c, c->deferred, c->deferred_len);
+		drop_upstream(c);
+		c->st = ST_REFUSE;
+		update(px, c);
+		return;
+	}
+	if (c->st == ST_IHEAD && c->hlen && c->inflight < MAX_INFLIGHT)
+		px_inner_feed(px, c);
+	if (c->u_eof && !c->u2c.len && (c->st == ST_FWD || px_terminated(c) || c->c_eof)) {
+		px_conn_free(px, c);
 		return;
 	}
 	update(px, c);
+}
+
+/* TLS may hold decrypted bytes that no epoll event announces (a record
+ * bigger than the room it was read into): serve those sides directly.
+ * Returns whether any was served (then the loop polls without waiting). */
+static bool serve_pending(struct proxy *px)
+{
+	bool any = false;
+	for (struct pconn *c = px->conns, *next; c; c = next) {
+		next = c->next;
+		if (!px_terminated(c))
+			continue;
+		if (c->ussl && c->ufd >= 0 && !c->u_eof && !c->u2c.len && SSL_pending(c->ussl) > 0) {
+			any = true;
+			on_upstream(px, c, EPOLLIN);
+			bool live = false;
+			for (struct pconn *k = px->conns; k && !live; k = k->next)
+				live = k == c;
+			if (!live || !px_terminated(c))
+				continue;
+		}
+		if (c->cssl && !c->c_eof && !c->c2u.len && SSL_pending(c->cssl) > 0 &&
+		    (c->st == ST_IHEAD || !c->body_done)) {
+			any = true;
+			on_client(px, c, EPOLLIN);
+		}
+	}
+	return any;
 }
 
 static void on_accept(struct proxy *px)
@@ -701,6 +854,11 @@ static void on_accept(struct proxy *px)
 			close(fd);
 			continue;
 		}
+		/* Answers go out as they come, in pieces (head, then body; TLS
+		 * records): without this, Nagle holds each piece until the
+		 * client's delayed ACK, 40 ms per kept-alive request. */
+		int one = 1;
+		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 		struct pconn *c = xcalloc(1, sizeof(*c));
 		c->cfd = fd;
 		c->ufd = -1;
@@ -712,7 +870,7 @@ static void on_accept(struct proxy *px)
 		c->cmask = EPOLLIN;
 		c->st = ST_HEAD;
 		/* A client that never finishes its head is dropped. */
-		c->deadline_ms = now_ms() + policy_int(&px->cfg.policy->proxy.upstream_request_timeout_ms,
+		c->deadline_ms = px_now_ms() + px_policy_int(&px->cfg.policy->proxy.upstream_request_timeout_ms,
 						      30000);
 		struct epoll_event ev = { .events = EPOLLIN, .data.ptr = &c->cref };
 		epoll_ctl(px->ep, EPOLL_CTL_ADD, fd, &ev);
@@ -726,21 +884,32 @@ static void on_accept(struct proxy *px)
 
 static void check_deadlines(struct proxy *px)
 {
-	int64_t now = now_ms();
+	int64_t now = px_now_ms();
 	for (struct pconn *c = px->conns, *next; c; c = next) {
 		next = c->next;
 		if (!c->deadline_ms || now < c->deadline_ms)
 			continue;
 		c->deadline_ms = 0;
-		if (c->st == ST_HEAD) {
-			conn_free(px, c);
+		if (c->st == ST_HEAD || c->st == ST_LINGER || c->st == ST_IWAIT) {
+			px_conn_free(px, c);
+			continue;
+		}
+		if (c->st == ST_TLS) {
+			/* No session to answer in yet. */
+			if (px->cfg.log) {
+				fprintf(px->cfg.log, "can: proxy: the TLS handshakes for %s:%d did not "
+					"finish within [proxy] upstream_request_timeout_ms\n", c->t.host,
+					c->t.port);
+				fflush(px->cfg.log);
+			}
+			px_conn_free(px, c);
 			continue;
 		}
 		char why[700];
 		snprintf(why, sizeof(why), "%s port %d gave no answer within [proxy] "
 			 "upstream_request_timeout_ms (%lld ms)", c->t.host, c->t.port,
-			 (long long)policy_int(&px->cfg.policy->proxy.upstream_request_timeout_ms, 30000));
-		refuse_simple(px, c, 504, "upstream-timeout", why);
+			 (long long)px_policy_int(&px->cfg.policy->proxy.upstream_request_timeout_ms, 30000));
+		px_refuse_simple(px, c, 504, "upstream-timeout", why);
 		update(px, c);
 	}
 }
@@ -748,9 +917,16 @@ static void check_deadlines(struct proxy *px)
 static void *loop(void *arg)
 {
 	struct proxy *px = arg;
+	/* TLS writes to a socket the peer closed: EPIPE for this thread, not
+	 * a SIGPIPE that would end can. */
+	sigset_t pipe_set;
+	sigemptyset(&pipe_set);
+	sigaddset(&pipe_set, SIGPIPE);
+	pthread_sigmask(SIG_BLOCK, &pipe_set, NULL);
 	struct epoll_event evs[64];
+	bool pending = false;
 	for (;;) {
-		int n = epoll_wait(px->ep, evs, ARRAY_LEN(evs), 200);
+		int n = epoll_wait(px->ep, evs, ARRAY_LEN(evs), pending ? 0 : 200);
 		if (n < 0 && errno != EINTR)
 			break;
 		for (int i = 0; i < n; i++) {
@@ -778,6 +954,7 @@ static void *loop(void *arg)
 				on_upstream(px, r->c, evs[i].events);
 		}
 		check_deadlines(px);
+		pending = serve_pending(px);
 	}
 	return NULL;
 }
@@ -797,6 +974,8 @@ struct proxy *proxy_start(const struct proxy_config *cfg, char *err, size_t errl
 	px->lref = (struct ep_ref){ NULL, 2 };
 	px->wref = (struct ep_ref){ NULL, 3 };
 	px->rref = (struct ep_ref){ NULL, 4 };
+	if (cfg->tls && tls_ca_arm(cfg->tls, err, errlen) < 0)
+		goto fail;
 	px->res = resolver_new(2);
 	if (!px->res) {
 		snprintf(err, errlen, "start the lookup threads: %s: %s", errno_name(errno),
@@ -840,7 +1019,7 @@ void proxy_stop(struct proxy *px, FILE *report)
 	pthread_join(px->thread, NULL);
 	resolver_free(px->res);
 	while (px->conns)
-		conn_free(px, px->conns);
+		px_conn_free(px, px->conns);
 	if (report && px->nlines) {
 		fprintf(report, "can: refused: the proxy refused these (%u request%s):\n", px->refused,
 			px->refused == 1 ? "" : "s");

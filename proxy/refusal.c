@@ -16,6 +16,7 @@ const char *refusal_status_text(int status)
 	case 405: return "Method Not Allowed";
 	case 413: return "Content Too Large";
 	case 415: return "Unsupported Media Type";
+	case 421: return "Misdirected Request";
 	case 431: return "Request Header Fields Too Large";
 	case 501: return "Not Implemented";
 	case 502: return "Bad Gateway";

@@ -8,10 +8,10 @@
 #include <stddef.h>
 
 struct refusal {
-	int status;             /* 400, 403, 405, 413, 415, 502, 504 */
+	int status;             /* 400, 403, 405, 413, 415, 421, 502, 504 */
 	const char *error;      /* "policy-blocked", "contract-refused", "body-too-large",
 				   "upstream-timeout", "bad-request", "upstream-failed",
-				   "dlp-blocked" */
+				   "dlp-blocked", "host-mismatch" */
 	const char *what;       /* "CONNECT evil.example:443" */
 	const char *reason;     /* why, with the rule's file:line */
 	const char *patch;      /* TOML that allows it, or "" */

@@ -1,13 +1,313 @@
-/* The scan hook (see scan.h): allows everything until the DLP scanner is
- * wired in here. */
+/* The scan hook (see scan.h): the proxy's requests through the DLP engine.
+ *
+ * The proxy gives each request's head, then its body in the pieces it
+ * reads, and forwards each piece as soon as this passes it. So the body is
+ * scanned as a stream (dlp_request_stream_*: an overlap window carries the
+ * last 4 KiB of each piece into the next scan), never buffered here. Per
+ * request state lives in a small table keyed by the connection's head
+ * buffer (the only thing proxy_req holds that is stable across one
+ * request's calls); a body piece whose state is gone is blocked.
+ * Single-threaded: the proxy's event loop calls this, setup and teardown
+ * run before and after that loop. */
 #include "proxy/scan.h"
+#include "proxy/dlp/dlp.h"
+#include "proxy/egress.h"
+#include "proxy/http_head.h"
+#include "proxy/scan_dechunk.h"
+#include "lang/policy.h"
+#include "util/util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Requests in flight at once (the proxy's connections); the oldest slot is
+ * reused when all are taken, and its request, if still sending, blocked. */
+#define SLOTS 256
+
+struct slot {
+	const void *key;         /* the connection's head buffer; NULL: free */
+	uint64_t stamp;          /* for reuse: the oldest goes first */
+	struct dlp_request r;
+	enum http_framing framing;
+	uint64_t length;         /* Content-Length */
+	struct dechunk dc;
+	bool body_open;
+};
+
+static struct {
+	struct dlp_engine *e;
+	const struct policy *p;
+	uint64_t clock;
+	struct slot slots[SLOTS];
+} g;
+
+static void finish(struct slot *s)
+{
+	dlp_request_abort(&s->r);
+	s->key = NULL;
+	s->body_open = false;
+}
+
+static struct slot *find(const void *key)
+{
+	for (size_t i = 0; i < SLOTS; i++)
+		if (g.slots[i].key == key)
+			return &g.slots[i];
+	return NULL;
+}
+
+static struct slot *take(const void *key)
+{
+	struct slot *s = find(key), *old = &g.slots[0];
+	for (size_t i = 0; !s && i < SLOTS; i++) {
+		if (!g.slots[i].key)
+			s = &g.slots[i];
+		else if (g.slots[i].stamp < old->stamp)
+			old = &g.slots[i];
+	}
+	if (!s)
+		s = old;
+	finish(s);
+	memset(s, 0, sizeof *s);
+	s->key = key;
+	s->stamp = ++g.clock;
+	return s;
+}
+
+static void pass(struct proxy_scan_result *out)
+{
+	out->verdict = PROXY_SCAN_PASS;
+	out->reason[0] = '\0';
+}
+
+static void block(struct proxy_scan_result *out, const char *why)
+{
+	out->verdict = PROXY_SCAN_BLOCK;
+	snprintf(out->reason, sizeof out->reason, "%s", why);
+}
+
+/* A blocked request: the refusal's reason, and a loud line for a canary. */
+static void block_request(struct slot *s, const struct proxy_req *req,
+			  struct proxy_scan_result *out)
+{
+	char *text = dlp_refusal_text(&s->r);
+	block(out, text);
+	for (size_t i = 0; i < s->r.nfindings; i++)
+		if (s->r.findings[i].kind == DLP_KIND_CANARY)
+			can_warn("dlp: A CANARY TOKEN (%s) was sent to %s: something in the sandbox "
+				 "read a planted credential and tried to send it out (%s)",
+				 s->r.findings[i].label, req->host, s->r.findings[i].fingerprint);
+	free(text);
+	finish(s);
+}
+
+static void scan_head(const struct proxy_req *req, struct proxy_scan_result *out)
+{
+	struct slot *s = take(req->head);
+	static struct http_head h; /* 100 fields: too large for the loop's stack */
+	if (http_lex_head((const char *)req->head, req->head_len, &h) != HTTP_OK ||
+	    http_head_check(&h) != HTTP_OK) {
+		finish(s);
+		block(out, "dlp: the request head could not be read for the scan");
+		return;
+	}
+	const struct host_rule *hr = egress_find_host(g.p, req->host);
+	struct dlp_target t = { req->host, hr && hr->allow_credentials.set && hr->allow_credentials.v };
+	dlp_request_begin(&s->r, g.e, &t);
+	dlp_request_url(&s->r, h.target.p, h.target.n);
+	char ce[128] = "";
+	bool has_ce = false;
+	for (size_t i = 0; i < h.nfields; i++) {
+		const struct http_field *f = &h.fields[i];
+		char name[64];
+		size_t nl = f->name.n < sizeof name - 1 ? f->name.n : sizeof name - 1;
+		for (size_t k = 0; k < nl; k++)
+			name[k] = (char)(f->name.p[k] >= 'A' && f->name.p[k] <= 'Z' ? f->name.p[k] + 32
+										 : f->name.p[k]);
+		name[nl] = 0;
+		dlp_request_header(&s->r, name, f->value.p, f->value.n);
+		if (strcmp(name, "content-encoding") == 0) {
+			/* two Content-Encoding fields are one list (RFC 9110 5.3) */
+			size_t cl = strlen(ce);
+			snprintf(ce + cl, sizeof ce - cl, "%s%.*s", cl ? "," : "", (int)f->value.n,
+				 f->value.p);
+			has_ce = true;
+			if (strlen(ce) >= sizeof ce - 1) {
+				finish(s);
+				block(out, "dlp: the Content-Encoding list is too long to decode");
+				return;
+			}
+		}
+	}
+	if (s->r.verdict == DLP_BLOCK) {
+		block_request(s, req, out);
+		return;
+	}
+	bool connect = strcmp(req->method, "CONNECT") == 0;
+	s->framing = connect ? HTTP_BODY_NONE : h.framing;
+	s->length = h.content_length;
+	if (s->framing == HTTP_BODY_NONE || (s->framing == HTTP_BODY_LENGTH && s->length == 0)) {
+		dlp_request_end(&s->r, NULL);
+		finish(s);
+		pass(out);
+		return;
+	}
+	dlp_request_stream_begin(&s->r, has_ce ? ce : NULL);
+	s->body_open = true;
+	if (s->r.verdict == DLP_BLOCK) {
+		block_request(s, req, out);
+		return;
+	}
+	pass(out);
+}
+
+static void scan_body(const struct proxy_req *req, const uint8_t *chunk, size_t n,
+		      struct proxy_scan_result *out)
+{
+	struct slot *s = find(req->head);
+	if (!s || !s->body_open) {
+		block(out, "dlp: the scanner has no state for this body (more requests in flight "
+			   "than it tracks): refused rather than forwarded unscanned");
+		return;
+	}
+	s->stamp = ++g.clock;
+	bool end;
+	if (s->framing == HTTP_BODY_CHUNKED) {
+		uint8_t *payload = xmalloc(n ? n : 1);
+		size_t m = dechunk_feed(&s->dc, chunk, n, payload);
+		dlp_request_stream_feed(&s->r, payload, m);
+		free(payload);
+		if (s->dc.overflow) {
+			block(out, "dlp: chunk extensions or trailers over 1 KiB in one piece: not scanned, "
+				   "so refused");
+			finish(s);
+			return;
+		}
+		if (s->dc.nside)
+			dlp_request_header(&s->r, "chunk-extension-or-trailer", (const char *)s->dc.side,
+					   s->dc.nside);
+		s->dc.nside = 0;
+		end = s->dc.done;
+	} else {
+		dlp_request_stream_feed(&s->r, chunk, n);
+		end = req->body_seen + n >= s->length;
+	}
+	if (end)
+		dlp_request_end(&s->r, NULL);
+	if (s->r.verdict == DLP_BLOCK) {
+		block_request(s, req, out);
+		return;
+	}
+	if (end)
+		finish(s);
+	pass(out);
+}
 
 void proxy_scan_request(const struct proxy_req *req, const uint8_t *chunk, size_t n,
 			struct proxy_scan_result *out)
 {
-	(void)req;
-	(void)chunk;
-	(void)n;
-	out->verdict = PROXY_SCAN_PASS;
-	out->reason[0] = '\0';
+	if (!g.e) {
+		pass(out); /* [network.dlp] enabled is false */
+		return;
+	}
+	if (!chunk)
+		scan_head(req, out);
+	else
+		scan_body(req, chunk, n, out);
+}
+
+/* The names in envp that look like credentials and that no recipe passes
+ * into the sandbox (NULL-terminated, malloc'd). */
+static char **hidden_env_names(const struct policy *p, char *const *envp)
+{
+	size_t n = 0, cap = 8;
+	char **names = xmalloc(cap * sizeof *names);
+	for (char *const *v = envp; v && *v; v++) {
+		const char *eq = strchr(*v, '=');
+		if (!eq || !dlp_env_name_is_secret(*v, (size_t)(eq - *v)))
+			continue;
+		bool passed = false;
+		for (size_t i = 0; i < p->proc.env_passthrough.n; i++) {
+			const char *pt = p->proc.env_passthrough.v[i].s;
+			passed |= strlen(pt) == (size_t)(eq - *v) && strncmp(pt, *v, (size_t)(eq - *v)) == 0;
+		}
+		if (passed)
+			continue;
+		if (n + 2 > cap)
+			names = xrealloc(names, (cap *= 2) * sizeof *names);
+		names[n++] = xstrndup(*v, (size_t)(eq - *v));
+	}
+	names[n] = NULL;
+	return names;
+}
+
+/* Canaries into the sandbox's environment, under the names real
+ * credentials have, where no recipe sets or passes that name. */
+static int plant_canaries(struct policy *p)
+{
+	struct dlp_canaries c;
+	if (dlp_canaries_make(g.e, &c))
+		return -1;
+	char *env[8];
+	size_t n = dlp_canary_env(&c, env);
+	for (size_t i = 0; i < n; i++) {
+		char *eq = strchr(env[i], '=');
+		*eq = 0;
+		bool taken = false;
+		for (size_t k = 0; k < p->proc.env.n; k++)
+			taken |= strcmp(p->proc.env.v[k].name, env[i]) == 0;
+		for (size_t k = 0; k < p->proc.env_passthrough.n; k++)
+			taken |= strcmp(p->proc.env_passthrough.v[k].s, env[i]) == 0;
+		if (!taken)
+			penv_set(&p->proc.env, env[i], eq + 1, (struct srcpos){ "[network.dlp] canary_tokens", 0, 0 });
+		explicit_bzero(eq + 1, strlen(eq + 1));
+		free(env[i]);
+	}
+	explicit_bzero(&c, sizeof c);
+	return 0;
+}
+
+int proxy_scan_setup(struct policy *p, char *const *envp, const char *home, char *err,
+		     size_t errlen)
+{
+	proxy_scan_teardown();
+	if (!p->net.dlp.enabled.set || !p->net.dlp.enabled.v)
+		return 0;
+	struct dlp_config c;
+	dlp_config_default(&c);
+	if (p->net.dlp.max_decode_depth.set)
+		c.max_decode_depth = (int)p->net.dlp.max_decode_depth.v;
+	if (p->net.dlp.decompress.set)
+		c.decompress = p->net.dlp.decompress.v;
+	if (p->net.dlp.dns_entropy_threshold.set)
+		c.dns_entropy_threshold = p->net.dlp.dns_entropy_threshold.v;
+	if (p->net.dlp.session_entropy_budget.set)
+		c.session_entropy_budget = (uint64_t)p->net.dlp.session_entropy_budget.v;
+	c.strict = p->strict.set && p->strict.v;
+	g.e = dlp_engine_new(&c);
+	if (!g.e) {
+		snprintf(err, errlen, "the DLP engine could not be built (no random key)");
+		return -1;
+	}
+	g.p = p;
+	if (p->net.dlp.canary_tokens.set && p->net.dlp.canary_tokens.v && plant_canaries(p)) {
+		snprintf(err, errlen, "the canary tokens could not be made (getrandom)");
+		proxy_scan_teardown();
+		return -1;
+	}
+	char **names = hidden_env_names(p, envp);
+	dlp_secrets_collect(g.e, home, (const char *const *)names, envp);
+	for (char **n = names; *n; n++)
+		free(*n);
+	free(names);
+	return 0;
+}
+
+void proxy_scan_teardown(void)
+{
+	for (size_t i = 0; i < SLOTS; i++)
+		finish(&g.slots[i]);
+	dlp_engine_free(g.e);
+	g.e = NULL;
+	g.p = NULL;
 }

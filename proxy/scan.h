@@ -1,14 +1,20 @@
-/* The request scan hook: the seam where the DLP scanner (proxy/dlp/,
- * issue 11) plugs in. The proxy calls proxy_scan_request for a request's
- * head before it dials upstream, and for every piece of the body before
- * that piece is queued for upstream: nothing of a request leaves the
- * sandbox that this function has not passed. Today it allows everything.
- * See proxy/README.md for how to wire a scanner in. */
+/* The request scan hook: where the DLP scanner (proxy/dlp/, issue 11)
+ * plugs in. The proxy calls proxy_scan_request for a request's head before
+ * it dials upstream, and for every piece of the body before that piece is
+ * queued for upstream: nothing of a request leaves the sandbox that this
+ * function has not passed. With [network.dlp] enabled, proxy_scan_setup
+ * builds the engine (detectors, the user's real secrets) and the hook
+ * scans the request target, the headers and the body (de-chunked,
+ * decompressed as declared, windowed across pieces); otherwise it allows
+ * everything. docs/dlp.md says what is scanned and what is not. */
 #ifndef CAN_PROXY_SCAN_H
 #define CAN_PROXY_SCAN_H
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+
+struct policy;
 
 /* What the hook sees of a request. */
 struct proxy_req {
@@ -34,5 +40,20 @@ struct proxy_scan_result {
  * nothing more of the request. */
 void proxy_scan_request(const struct proxy_req *req, const uint8_t *chunk, size_t n,
 			struct proxy_scan_result *out);
+
+/* Before the sandbox is built (the supervisor, outside it): builds the
+ * engine when p's [network.dlp] enabled is true, and loads the values the
+ * sandbox must not leak: the credential-named environment variables of
+ * envp that the recipes do not pass through, and the credential files
+ * under home. They stay in this process, never in the sandbox, never in a
+ * log (a fingerprint stands for them). With canary_tokens, also adds fresh
+ * canaries to p's [process] env (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,
+ * GITHUB_TOKEN, NPM_TOKEN, where no recipe sets or passes the name). p
+ * must outlive the proxy. -1 with a reason in err when the engine cannot
+ * be built: the caller runs nothing (fail closed). */
+int proxy_scan_setup(struct policy *p, char *const *envp, const char *home, char *err,
+		     size_t errlen);
+/* After the proxy stopped: frees the engine and wipes the secrets. */
+void proxy_scan_teardown(void);
 
 #endif

@@ -10,7 +10,7 @@ ROWS=("kernel" "user namespace" "mount namespace" "pid namespace" "network names
 	"ipc namespace" "uts namespace" "cgroup namespace" "overlayfs in userns" "seccomp filter"
 	"seccomp listener" "notify CONTINUE" "notify ADDFD" "notify ADDFD_SEND"
 	"notify WAIT_KILLABLE" "notify SYNC_WAKE_UP" "landlock" "landlock enforce" "cgroup v2"
-	"cgroup delegation" "apparmor userns" "userns sysctls" "pasta" "slirp4netns" "ptrace scope"
+	"cgroup delegation" "apparmor userns" "userns sysctls" "no-userns mode" "pasta" "slirp4netns" "ptrace scope"
 	"pidfd_open/getfd" "openat2")
 
 # json_get JSON ID FIELD: prints one field of the row with that id.

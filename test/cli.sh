@@ -14,13 +14,9 @@ t_grep "unknown command gives a hint" "Try 'can --help'" "$T_ERR"
 t_expect "unknown global flag is a usage error" 2 "$CAN" --frob
 t_expect "no command is a usage error" 2 "$CAN"
 t_expect "help for an unknown command is a usage error" 2 "$CAN" help frobnicate
-# Planned commands are not advertised, and say plainly that they are not there yet.
-for c in session status allow; do
-	t_nogrep "--help does not list the planned '$c'" "^  $c " "$("$CAN" --help)"
-	t_expect "can $c is refused as not available yet" 2 "$CAN" "$c"
-	t_grep "can $c says it is not available yet" "'$c' is not available in this version yet" "$T_ERR"
+for c in session status allow layers hook direnv; do
+	t_grep "--help lists $c (issue 10)" "^  $c " "$("$CAN" --help)"
 done
-t_expect "help for a planned command is refused the same way" 2 "$CAN" help session
 for c in up init update; do
 	t_grep "--help lists $c (issue 13)" "^  $c " "$("$CAN" --help)"
 done

@@ -66,6 +66,17 @@ t_nogrep() {
 	fi
 }
 
+# t_test_user: prints the unprivileged test user's name, creating it when
+# missing (root only). CAN_TEST_USER: a user of its own for each suite run in
+# parallel (worktrees); default cantest. test/run-all uses it too.
+t_test_user() {
+	local user=${CAN_TEST_USER:-cantest}
+	if ! id "$user" >/dev/null 2>&1; then
+		useradd --create-home --shell /bin/bash "$user" >/dev/null 2>&1 || return 1
+	fi
+	printf '%s\n' "$user"
+}
+
 # t_drop_to_user [FILE...]: when root, re-run this script as "cantest" with
 # the can binary, lib.sh, the script and the named files copied to a folder
 # that user can read. Sets T_HOME (and HOME) to a home the tests may freely
@@ -88,12 +99,8 @@ t_drop_to_user() {
 		unset XDG_CONFIG_HOME XDG_CACHE_HOME XDG_DATA_HOME XDG_STATE_HOME
 		return 0
 	fi
-	# CAN_TEST_USER: a user of its own for each suite run in parallel (worktrees).
-	local user=${CAN_TEST_USER:-cantest}
-	if ! id "$user" >/dev/null 2>&1; then
-		useradd --create-home --shell /bin/bash "$user" >/dev/null 2>&1 ||
-			{ echo "Bail out! cannot create test user $user"; exit 1; }
-	fi
+	local user
+	user=$(t_test_user) || { echo "Bail out! cannot create test user ${CAN_TEST_USER:-cantest}"; exit 1; }
 	local dir
 	dir=$(mktemp -d /tmp/cantest.XXXXXX)
 	chmod 755 "$dir"

@@ -17,7 +17,9 @@ t_grep "unknown flag gives a hint" "Try 'can help recipe'" "$T_ERR"
 t_expect "-r without a value is a usage error" 2 "$CAN" recipe show -r
 t_grep "-r without a value says so" "needs a value" "$T_ERR"
 t_expect "--json is only for show" 2 "$CAN" recipe explain --json
-t_expect "a stray operand to show is a usage error" 2 "$CAN" recipe show node
+t_expect "an operand to show is the command, as can run -- CMD" 0 "$CAN" recipe show node
+t_grep "... whose recipes are auto-detected" '^# recipe: node \(built-in, auto-detected: ' "$T_OUT"
+t_expect "a command both with -c and as an operand is a usage error" 2 "$CAN" recipe show -c node node
 t_expect "validate without files is a usage error" 2 "$CAN" recipe validate
 
 t_expect "list exits 0" 0 "$CAN" recipe list
@@ -28,7 +30,10 @@ done
 t_expect "show -r node exits 0" 0 "$CAN" recipe show -r node
 t_grep "show -r node has node's paths" '"/usr/share/nodejs",' "$T_OUT"
 t_grep "show always includes base" '"/etc/ld.so.cache",' "$T_OUT"
-t_grep "show always includes default" '"openat",' "$T_OUT"
+t_grep "show always includes default (its syscall lists, named)" "^# allow: the built-in default's [0-9]+ syscalls" "$T_OUT"
+t_nogrep "... not printed as a key a user recipe may not set" '^(allow|deny) = \[$' "$(sed -n '/^\[syscalls\]/,/^\[/p' <<<"$T_OUT")"
+t_expect "show --json still lists them" 0 "$CAN" recipe show --json -r node
+t_grep "... openat among them" '"openat"' "$T_OUT"
 t_nogrep "show never lists /etc/shadow as allowed" '^\s*"/etc/shadow",\s*$' "$(sed -n '/^allow = \[/,/^\]/p' <<<"$T_OUT")"
 t_expect "show --recipe=npm --recipe node" 0 "$CAN" recipe show --recipe=npm --recipe node
 t_grep "npm brings its [[host]] blocks" 'domain = "registry.npmjs.org"' "$T_OUT"

@@ -35,22 +35,22 @@ t_grep "it is the folder's node" '"/marker/mynode",' "$T_OUT"
 t_nogrep "not the built-in node" '"/usr/share/nodejs",' "$T_OUT"
 # ... but never base or default.
 mk "$user/base.toml" evilbase
-printf '[syscalls]\nallow_extra = ["ptrace"]\n' >"$tmp/a/default.toml"
+printf '[syscalls]\nallow_extra = ["kcmp"]\n' >"$tmp/a/default.toml"
 t_expect "show works with base.toml/default.toml in the folders" 0 "$CAN" recipe show -r t
 t_nogrep "a user base.toml is never loaded" '/marker/evilbase' "$T_OUT"
 t_grep "the built-in base is" '"/etc/ld.so.cache",' "$T_OUT"
-t_nogrep "a path default.toml is never loaded" '"ptrace",' "$(sed -n '/^allow_extra/,/^\]/p' <<<"$T_OUT")"
+t_nogrep "a path default.toml is never loaded" '"kcmp",' "$(sed -n '/^allow_extra/,/^\]/p' <<<"$T_OUT")"
 t_expect "-r base names the built-in" 0 "$CAN" recipe show -r base
 t_nogrep "-r base does not load the user's base.toml" '/marker/evilbase' "$T_OUT"
 t_expect "list still works" 0 "$CAN" recipe list
 t_grep "list says the user base.toml is ignored" "base.toml is ignored: base and default are built into can" "$T_ERR"
 t_grep "list shows base as built-in" '^base +built-in' "$T_OUT"
 # A file path is a layer on top, and cannot weaken default's deny list.
-printf '[syscalls]\nallow_extra = ["ptrace", "mlock"]\n' >"$tmp/p.toml"
+printf '[syscalls]\nallow_extra = ["kcmp", "mlock"]\n' >"$tmp/p.toml"
 t_expect "-r ./file loads a file" 0 "$CAN" recipe explain -r "$tmp/p.toml"
-t_grep "its ptrace has no effect: default denies it" '"ptrace",  # .*p.toml:2:16 \(no effect: denied at builtin:default.toml:[0-9]+\)' "$T_OUT"
+t_grep "its kcmp has no effect: default denies it" '"kcmp",  # .*p.toml:2:16 \(no effect: denied at builtin:default.toml:[0-9]+\)' "$T_OUT"
 t_expect "a default.toml given as a path is only a layer" 0 "$CAN" recipe explain -r "$tmp/a/default.toml"
-t_grep "and its ptrace stays denied" '"ptrace",  # .*a/default.toml:2:16 \(no effect: denied at builtin:default.toml:[0-9]+\)' "$T_OUT"
+t_grep "and its kcmp stays denied" '"kcmp",  # .*a/default.toml:2:16 \(no effect: denied at builtin:default.toml:[0-9]+\)' "$T_OUT"
 printf '[syscalls]\ndeny = []\n' >"$tmp/weak.toml"
 t_expect "a file cannot empty the deny list" 2 "$CAN" recipe show -r "$tmp/weak.toml"
 

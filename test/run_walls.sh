@@ -229,6 +229,14 @@ if [ -d repo2/.git/hooks ] && [ -z "$(ls -A repo2/.git/hooks)" ]; then
 else
 	t_fail "... .git/hooks on the host: $(ls -A repo2/.git/hooks 2>&1)"
 fi
+# A linked worktree: .git is a file naming the real git folder.
+(cd repo && git worktree add -q ../wt 2>/dev/null)
+(cd wt && t_run "$CAN" run -- sh -c 'echo ok > inside.txt' && echo "$T_RC" >../wt.rc
+ t_run "$CAN" run -- sh -c 'echo "gitdir: /tmp/planted" > .git' && echo "$T_RC" >../wtgit.rc)
+t_grep "can run works in a linked worktree (.git is a file)" "^0$" "$(cat wt.rc)"
+t_grep "... and writes into it" "^ok$" "$(cat wt/inside.txt 2>/dev/null)"
+t_nogrep "... and its .git file cannot be rewritten from inside" "^0$" "$(cat wtgit.rc)"
+t_grep "... and is unchanged on the host" "^gitdir: .*/repo/.git/worktrees/wt$" "$(cat wt/.git)"
 mkdir -p notrepo
 (cd notrepo && "$CAN" run -- true)
 if [ ! -e notrepo/.git ]; then t_ok "a cwd that is no repository is not given a .git"; else t_fail "a .git appeared in a plain folder"; fi

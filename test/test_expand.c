@@ -157,9 +157,87 @@ static void expand_env_from_process_defaults(void **state)
 	free(r);
 }
 
+/* Variables of the user's environment in paths (ADR 0164). */
+static const char *const host[] = {
+	"GOPATH=/home/u/go", "CARGO_HOME=/home/u/.cargo/", "NVM_DIR=/home/u/.nvm", "EMPTY=",
+	"REL=go", "ROOT=/", "LIST=/a:/b", "DOTS=/home/u/../v", "SECRET=ghp_0123456789abcdef",
+	"CTL=/a\nb", NULL,
+};
+
+static char *xp(const char *in, char **err)
+{
+	struct expand_env e = env;
+	e.host_vars = host;
+	*err = NULL;
+	return expand_path(in, &e, err);
+}
+
+static void expect_path(const char *in, const char *want)
+{
+	char *err;
+	char *r = xp(in, &err);
+	if (!r)
+		fail_msg("expand '%s': %s", in, err);
+	assert_string_equal(r, want);
+	free(r);
+}
+
+static void expect_path_err(const char *in, const char *want)
+{
+	char *err;
+	char *r = xp(in, &err);
+	assert_null(r);
+	assert_string_equal(err, want);
+	free(err);
+}
+
+static void expand_host_variables(void **state)
+{
+	expect_path("$GOPATH/pkg/mod", "/home/u/go/pkg/mod");
+	expect_path("${CARGO_HOME}/registry", "/home/u/.cargo/registry"); /* one slash */
+	expect_path("$NVM_DIR", "/home/u/.nvm");
+	expect_path("$HOME/x", "/home/u/x"); /* the fixed names as before */
+	/* unset: the clear error, with a suggestion when it is a near miss */
+	expect_path_err("$GOROOT/bin", "variable $GOROOT is not set (it is taken from the "
+		"environment can runs in: set it, or write the path out)");
+	expect_path_err("$HOEM/x", "variable $HOEM is not set; did you mean $HOME?");
+	/* only as the start of a path */
+	expect_path_err("/opt/$GOPATH", "$GOPATH may only begin a path (a variable other than "
+		"$HOME, $USER, $CWD and ${XDG_*} is a prefix: $GOPATH/...)");
+	/* never in env values (expand_string): a host variable would pass
+	 * into the sandbox past env_passthrough */
+	expect_err("$GOPATH/bin", &env, "unknown variable $GOPATH (known: $HOME, $USER, $CWD, "
+		"${XDG_CONFIG_HOME}, ${XDG_CACHE_HOME}, ${XDG_DATA_HOME}, ${XDG_STATE_HOME}, "
+		"${XDG_RUNTIME_DIR})");
+	/* without an environment (checking at load time) any name passes */
+	char *err = NULL;
+	char *r = expand_path("$ANYTHING/x", NULL, &err);
+	assert_non_null(r);
+	free(r);
+}
+
+static void expand_host_variable_values_refused(void **state)
+{
+	expect_path_err("$EMPTY/x", "variable $EMPTY is set but empty (an empty prefix would make "
+		"the path start at /); set it to a folder, or write the path out");
+	/* a relative value, which could be anything (a token): not quoted */
+	expect_path_err("$REL/x", "variable $REL does not hold an absolute path (its value is not "
+		"shown); set it to an absolute folder, or write the path out");
+	expect_path_err("$SECRET", "variable $SECRET does not hold an absolute path (its value is "
+		"not shown); set it to an absolute folder, or write the path out");
+	expect_path_err("$ROOT/etc", "variable $ROOT is '/', the whole file system; write the path "
+		"out");
+	expect_path_err("$LIST/x", "variable $LIST holds a list separated by ':'; a path takes one "
+		"folder: write it out");
+	expect_path_err("$DOTS/x", "variable $DOTS holds a '..' component; write the path out");
+	expect_path_err("$CTL", "variable $CTL holds a control character");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(expand_host_variables),
+		cmocka_unit_test(expand_host_variable_values_refused),
 		cmocka_unit_test(expand_home_user_cwd),
 		cmocka_unit_test(expand_tilde),
 		cmocka_unit_test(expand_xdg_set_and_defaults),

@@ -356,14 +356,14 @@ static void cannot_weaken_baseline(void **state)
 {
 	(void)state;
 	struct manifest m = load_ok("[sandbox.t]\nstrict = false\n"
-				    "[sandbox.t.syscalls]\nallow_extra = [\"ptrace\", \"bpf\"]\n"
+				    "[sandbox.t.syscalls]\nallow_extra = [\"kcmp\", \"settimeofday\"]\n"
 				    "[sandbox.t.filesystem]\nallow = [\"$HOME\", \"/etc\"]\n"
 				    "allow_write = [\"/home/u/.ssh\"]\n");
 	struct policy p;
 	effective(&m, "t", &p);
 	/* default.toml's deny list beats any allow_extra */
-	assert_false(policy_syscall_allowed(&p, "ptrace"));
-	assert_false(policy_syscall_allowed(&p, "bpf"));
+	assert_false(policy_syscall_allowed(&p, "kcmp"));
+	assert_false(policy_syscall_allowed(&p, "settimeofday"));
 	assert_true(policy_syscall_allowed(&p, "read"));
 	/* base.toml's deny beats the manifest's allow and allow_write */
 	assert_int_equal(policy_fs_access(&p, "/home/u/.ssh/id_ed25519"), FS_DENIED);

@@ -99,9 +99,9 @@ static void merge_fs_deny_beats_allow(void **state)
 
 static void merge_sys_deny_beats_allow_extra(void **state)
 {
-	MERGE("[syscalls]\nallow = [\"read\"]\ndeny = [\"ptrace\"]",
-	      "[syscalls]\nallow_extra = [\"ptrace\", \"mlock\"]");
-	assert_false(policy_syscall_allowed(&p, "ptrace"));
+	MERGE("[syscalls]\nallow = [\"read\"]\ndeny = [\"kcmp\"]",
+	      "[syscalls]\nallow_extra = [\"kcmp\", \"mlock\"]");
+	assert_false(policy_syscall_allowed(&p, "kcmp"));
 	assert_true(policy_syscall_allowed(&p, "mlock"));
 	assert_true(policy_syscall_allowed(&p, "read"));
 	assert_false(policy_syscall_allowed(&p, "write"));
@@ -287,6 +287,22 @@ static void merge_host_max_request_bytes_max(void **state)
 	policy_free(&p);
 }
 
+static void merge_host_allow_credentials_or(void **state)
+{
+	const char *with = "[[host]]\ndomain = \"api.example\"\nallow_credentials = true";
+	const char *without = "[[host]]\ndomain = \"api.example\"\nallow_credentials = false";
+	struct policy p;
+	t_merge2(&p, with, without);
+	assert_true(p.hosts[0].allow_credentials.v);
+	policy_free(&p);
+	t_merge2(&p, without, with);
+	assert_true(p.hosts[0].allow_credentials.v);
+	policy_free(&p);
+	t_merge2(&p, without, host_a);
+	assert_false(p.hosts[0].allow_credentials.v);
+	policy_free(&p);
+}
+
 static void merge_host_contract_mode_last(void **state)
 {
 	MERGE(host_a, host_b);
@@ -333,6 +349,7 @@ const struct CMUnitTest tests[] = {
 	T(merge_hosts_distinct_kept), T(merge_host_same_domain_one_block), T(merge_host_methods_union),
 	T(merge_host_paths_union), T(merge_host_content_types_union),
 	T(merge_host_max_request_bytes_max), T(merge_host_contract_mode_last),
+	T(merge_host_allow_credentials_or),
 	T(merge_table_rows_all_tested),
 };
 

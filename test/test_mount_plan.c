@@ -129,8 +129,14 @@ static void test_fixed_order(void **state)
 	assert_false(f->pl.ops[find(&f->pl, MNT_BIND_RO, "/home/u/proj/.git/config")].create);
 	assert_false(f->pl.ops[find(&f->pl, MNT_BIND_RO, "/home/u/proj/.envrc")].create);
 	assert_false(f->pl.ops[find(&f->pl, MNT_BIND_RO, "/home/u/proj/canister.toml")].create);
-	/* but the rest of .git is not: commits write objects, refs, the index */
-	assert_int_equal(find(&f->pl, MNT_BIND_RO, "/home/u/proj/.git"), -1);
+	/* .git itself is bound read-only only when it is a file (a linked
+	 * worktree's "gitdir:" pointer); a .git folder stays writable:
+	 * commits write objects, refs, the index */
+	int git = find(&f->pl, MNT_BIND_RO, "/home/u/proj/.git");
+	assert_true(git > cwd);
+	assert_true(f->pl.ops[git].not_dir);
+	assert_false(f->pl.ops[git].create);
+	assert_false(f->pl.ops[hooks].not_dir);
 }
 
 static void test_parents_before_children(void **state)

@@ -267,6 +267,40 @@ static void test_socket_families_and_types(void **state)
 	fx_free(&x);
 }
 
+/* Without namespaces of its own (can run --allow-degraded=userns, ADR 0240):
+ * IP and unix sockets, datagram pairs and SysV IPC are refused too. */
+static void test_host_shared(void **state)
+{
+	(void)state;
+	struct fx x;
+	fx_init(&x);
+	tp_add_words(&x.p.sys.allow, "socket socketpair shmget shmat msgget semget mq_open");
+	x.o.host_shared = true;
+	fx_build(&x);
+	assert_int_equal(run3(&x, __NR_socket, AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), EPERM_);
+	assert_int_equal(run3(&x, __NR_socket, AF_INET6, SOCK_DGRAM, 0), EPERM_);
+	assert_int_equal(run3(&x, __NR_socket, AF_UNIX, SOCK_STREAM, 0), EPERM_);
+	assert_int_equal(run3(&x, __NR_socket, AF_UNIX | (1ULL << 32), SOCK_STREAM, 0), EPERM_);
+	assert_int_equal(run3(&x, __NR_socketpair, AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0), EPERM_);
+	assert_int_equal(run3(&x, __NR_socketpair, AF_UNIX, SOCK_STREAM, 0), ALLOW);
+	assert_int_equal(run3(&x, __NR_socketpair, AF_UNIX, SOCK_SEQPACKET, 0), ALLOW);
+	assert_int_equal(run3(&x, __NR_socket, AF_NETLINK, SOCK_RAW, NETLINK_ROUTE), ALLOW);
+	assert_int_equal(run(&x, __NR_shmget, 0, 4096), EPERM_);
+	assert_int_equal(run(&x, __NR_shmat, 1, 0), EPERM_);
+	assert_int_equal(run(&x, __NR_msgget, 0, 0), EPERM_);
+	assert_int_equal(run(&x, __NR_semget, 0, 1), EPERM_);
+	assert_int_equal(run(&x, __NR_mq_open, 0, 0), EPERM_);
+	fx_free(&x);
+	/* The control: the same policy without the option allows them. */
+	fx_init(&x);
+	tp_add_words(&x.p.sys.allow, "socket socketpair shmget shmat msgget semget mq_open");
+	fx_build(&x);
+	assert_int_equal(run3(&x, __NR_socket, AF_INET, SOCK_STREAM, 0), ALLOW);
+	assert_int_equal(run3(&x, __NR_socketpair, AF_UNIX, SOCK_DGRAM, 0), ALLOW);
+	assert_int_equal(run(&x, __NR_shmget, 0, 4096), ALLOW);
+	fx_free(&x);
+}
+
 /* ---- clone and namespaces ---- */
 
 static void test_clone_namespace_flags(void **state)
@@ -640,6 +674,7 @@ int main(void)
 		cmocka_unit_test(test_x32_killed),
 		cmocka_unit_test(test_ioctl_tty_injection),
 		cmocka_unit_test(test_socket_families_and_types),
+		cmocka_unit_test(test_host_shared),
 		cmocka_unit_test(test_clone_namespace_flags),
 		cmocka_unit_test(test_clone3_enosys_when_unlisted),
 		cmocka_unit_test(test_seccomp_listener_refused),

@@ -47,16 +47,20 @@ void cmd_init_usage(FILE *out);
 int cmd_update(int argc, char **argv);
 void cmd_update_usage(FILE *out);
 
+/* Session mode (cmd_session.c). */
+int cmd_session(int argc, char **argv);
+void cmd_session_usage(FILE *out);
+int cmd_status(int argc, char **argv);
+void cmd_status_usage(FILE *out);
+int cmd_allow(int argc, char **argv);
+void cmd_allow_usage(FILE *out);
+int cmd_layers(int argc, char **argv);
+void cmd_layers_usage(FILE *out);
+
 /* Session mode, what users type (cmd_hook.c, cmd_direnv.c). */
 int cmd_hook(int argc, char **argv);
 void cmd_hook_usage(FILE *out);
 int cmd_direnv(int argc, char **argv);
 void cmd_direnv_usage(FILE *out);
-
-/* Planned commands (cmd_planned.c): registered, hidden, refused plainly. */
-int cmd_planned(int argc, char **argv);
-void cmd_session_usage(FILE *out);
-void cmd_status_usage(FILE *out);
-void cmd_allow_usage(FILE *out);
 
 #endif

@@ -1,10 +1,14 @@
 /* can run: parses the command line, loads the effective policy and hands
  * over to run_sandbox (run.c). */
 #include "cli/cli.h"
+#include "probe/probe.h"
 #include "sandbox/run.h"
+#include "sandbox/run_degraded.h"
 #include "sandbox/run_glue.h"
 #include "sandbox/run_notify.h"
+#include "proxy/ca.h"
 #include "proxy/proxy.h"
+#include "proxy/scan.h"
 #include "util/util.h"
 
 #include <errno.h>
@@ -37,7 +41,10 @@ void cmd_run_usage(FILE *out)
 	      "      --allow-degraded[=WALLS]\n"
 	      "                           go on without these walls when they cannot be built,\n"
 	      "                           with a warning: landlock, landlock-net, landlock-scope,\n"
-	      "                           seccomp, cgroups, notifier (comma list; no value = all)\n"
+	      "                           seccomp, cgroups, notifier (comma list; no value = all);\n"
+	      "                           userns (never part of all): where user namespaces do\n"
+	      "                           not work, run with Landlock, seccomp and the supervisor\n"
+	      "                           only, no namespaces, after listing what is lost\n"
 	      "      --new-session        detach the command from the terminal (setsid)\n"
 	      "  -p, --port SPEC          (not supported yet)\n"
 	      "      --events FILE        append one JSON line per refusal (and per would-be\n"
@@ -57,6 +64,8 @@ struct run_proxy {
 	const struct policy *p;
 	FILE *events;
 	struct proxy *px;
+	struct tls_ca *ca;        /* the run's CA: its key stays in this process */
+	char bundle[512];         /* the CA bundle file bound inside */
 };
 
 static int start_proxy(int listen_fd, void *ctx)
@@ -64,7 +73,7 @@ static int start_proxy(int listen_fd, void *ctx)
 	struct run_proxy *rp = ctx;
 	char err[300];
 	struct proxy_config pc = { .policy = rp->p, .listen_fd = listen_fd, .log = stderr,
-				   .events = rp->events };
+				   .events = rp->events, .tls = rp->ca };
 	rp->px = proxy_start(&pc, err, sizeof(err));
 	if (!rp->px) {
 		can_warn("network: the egress proxy: %s; nothing runs without it", err);
@@ -112,7 +121,44 @@ int cmd_run_to(int argc, char **argv, FILE *recipe_out)
 	return rc;
 }
 
+static int run_policy(const struct run_opts *o, struct policy *p, const char *cwd,
+		      FILE *recipe_out);
+
+/* --allow-degraded=userns (docs/adr/0240): only when user namespaces do
+ * not work here is the run made without namespaces; where they work, the
+ * flag changes nothing. */
 int cli_run_policy(const struct run_opts *o, struct policy *p, const char *cwd, FILE *recipe_out)
+{
+	if (!(o->degrade & WALL_USERNS) || o->strict)
+		return run_policy(o, p, cwd, recipe_out);
+	struct probe_res why;
+	if (probe_userns(&why))
+		return run_policy(o, p, cwd, recipe_out);
+	if (o->monitor)
+		return cli_usage_error("run", "--monitor needs the mount namespace, which does not "
+				       "work here; drop --monitor, or run 'can setup'");
+	char reason[160], err[512];
+	if (why.err)
+		snprintf(reason, sizeof(reason), "%s: %s: %s", why.step[0] ? why.step : "unshare",
+			 errno_name(why.err), strerror(why.err));
+	else
+		snprintf(reason, sizeof(reason), "%s", why.step[0] ? why.step : "the probe failed");
+	char *tmpdir = degraded_tmpdir_make(err, sizeof(err));
+	if (!tmpdir) {
+		can_warn("filesystem: %s" " (see 'can check')", err);
+		return CAN_EXIT_WALL;
+	}
+	struct run_opts ov = *o;
+	ov.no_namespaces = true;
+	ov.tmpdir = tmpdir;
+	ov.userns_why = reason;
+	int rc = run_policy(&ov, p, cwd, recipe_out);
+	degraded_tmpdir_remove(tmpdir);
+	free(tmpdir);
+	return rc;
+}
+
+static int run_policy(const struct run_opts *o, struct policy *p, const char *cwd, FILE *recipe_out)
 {
 	int rc;
 	if (o->monitor && p->strict.set && p->strict.v) {
@@ -124,7 +170,7 @@ int cli_run_policy(const struct run_opts *o, struct policy *p, const char *cwd, 
 	struct run_config cfg = { .policy = p, .opts = o, .cwd = cwd };
 	/* The notification engine (docs/adr/0070): only when something needs it. */
 	struct run_notify *rn = NULL;
-	int nrs[24];
+	int nrs[64];
 	if (run_notify_wanted(p, o)) {
 		rn = run_notify_new(p, o, &rc);
 		if (!rn)
@@ -145,11 +191,38 @@ int cli_run_policy(const struct run_opts *o, struct policy *p, const char *cwd, 
 			run_notify_finish(rn, NULL, NULL);
 			return CAN_EXIT_USAGE;
 		}
+		/* The DLP scanner reads the secrets it must keep in before the
+		 * sandbox exists (docs/dlp.md). */
+		char err[600];
+		if (proxy_scan_setup(p, environ, getenv("HOME"), err, sizeof(err))) {
+			can_warn("network: the DLP scanner: %s; nothing runs without it", err);
+			if (rp.events)
+				fclose(rp.events);
+			run_notify_finish(rn, NULL, NULL);
+			return CAN_EXIT_WALL;
+		}
+		/* TLS termination (ADR 0103): the CA is made before the sandbox,
+		 * which needs its certificate in the bundle it is shown. */
+		rp.ca = tls_ca_new(TLS_SYSTEM_BUNDLE, err, sizeof(err));
+		if (!rp.ca || tls_ca_write_bundle(rp.ca, TLS_SYSTEM_BUNDLE, rp.bundle,
+						  sizeof(rp.bundle), err, sizeof(err)) < 0) {
+			can_warn("network: the egress proxy's CA: %s; nothing runs without it", err);
+			tls_ca_free(rp.ca);
+			proxy_scan_teardown();
+			if (rp.events)
+				fclose(rp.events);
+			run_notify_finish(rn, NULL, NULL);
+			return CAN_EXIT_WALL;
+		}
+		cfg.ca_bundle = rp.bundle;
 		cfg.on_proxy_socket = start_proxy;
 		cfg.proxy_ctx = &rp;
 	}
 	rc = run_sandbox(&cfg);
 	proxy_stop(rp.px, stderr);
+	tls_ca_remove_bundle(rp.bundle);
+	tls_ca_free(rp.ca);
+	proxy_scan_teardown();
 	if (rp.events)
 		fclose(rp.events);
 	run_notify_finish(rn, stderr, recipe_out);

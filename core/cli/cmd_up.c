@@ -214,6 +214,10 @@ static int up(const struct up_args *a)
 		return CAN_EXIT_USAGE;
 	}
 	free(path);
+	/* A manifest that loads may still have warnings: say them now. */
+	diags_print(&d, stderr);
+	diags_free(&d);
+	d = (struct diags){ 0 };
 	if (a->list) {
 		int rc = list_sandboxes(&m);
 		manifest_free(&m);
@@ -263,6 +267,7 @@ static int up(const struct up_args *a)
 		diags_print(&d, stderr);
 		rc = CAN_EXIT_USAGE;
 	} else {
+		diags_print(&d, stderr); /* the loader's warnings, on success too */
 		if (a->dry_run) {
 			print_dry_run(&m, s, a, cmd, &p);
 			rc = 0;

@@ -16,12 +16,12 @@ static const struct can_command commands[] = {
 	{ "up", "run a sandbox named in canister.toml", cmd_up_usage, cmd_up, true },
 	{ "init", "compose a canister.toml for this project", cmd_init_usage, cmd_init, true },
 	{ "update", "refresh your recipes from a git source", cmd_update_usage, cmd_update, true },
+	{ "session", "supervise an interactive shell session", cmd_session_usage, cmd_session, true },
+	{ "status", "show the session layer of this directory", cmd_status_usage, cmd_status, true },
+	{ "allow", "approve a project's session layer", cmd_allow_usage, cmd_allow, true },
+	{ "layers", "list the session's layers", cmd_layers_usage, cmd_layers, true },
 	{ "hook", "print the shell hook that starts a session", cmd_hook_usage, cmd_hook, true },
 	{ "direnv", "print or install direnv's 'use canister'", cmd_direnv_usage, cmd_direnv, true },
-	/* Planned: hidden from --help until their issues land. */
-	{ "session", "supervise an interactive shell session", cmd_session_usage, cmd_planned, false },
-	{ "status", "show the sandbox layers of this directory", cmd_status_usage, cmd_planned, false },
-	{ "allow", "approve a project's policy", cmd_allow_usage, cmd_planned, false },
 };
 
 const struct can_command *cli_find(const char *name)

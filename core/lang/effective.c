@@ -78,13 +78,13 @@ size_t recipe_autodetect(const char *cmd_path, const struct expand_env *env, cha
 			diags_free(&own);
 			continue;
 		}
-		for (size_t w = 0; w < own.nw; w++)
-			diags_warn(d, own.w[w].at, "%s", own.w[w].msg);
+		/* Its warnings (a deprecated key) are said only when it is used:
+		 * a matching recipe is loaded again, and warns, when merged. */
 		diags_free(&own);
 		const char *hit = NULL;
 		for (size_t j = 0; j < p.recipe.match_prefix.n && !hit; j++) {
 			char *err = NULL;
-			char *prefix = expand_string(p.recipe.match_prefix.v[j].s, env, &err);
+			char *prefix = expand_path(p.recipe.match_prefix.v[j].s, env, &err);
 			if (!prefix) {
 				/* e.g. a variable this user has not set: no match. */
 				free(err);

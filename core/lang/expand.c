@@ -1,6 +1,12 @@
 /* Variables in recipes: $HOME, $USER, $CWD and ${XDG_*}, expanded AFTER
  * merging (so a recipe written for "any user" stays one policy until the
- * moment it is used). An unknown variable is an error, never "". */
+ * moment it is used). An unknown variable is an error, never "".
+ *
+ * In paths, any other variable set in the environment can runs in may
+ * begin the path ($GOPATH/pkg/mod, $CARGO_HOME/registry, $NVM_DIR): its
+ * value is the user's, never the sandboxed code's, and it must be one
+ * absolute folder (docs/adr/0164). Never in [process] env values, where it
+ * would copy a host variable into the sandbox past env_passthrough. */
 #include "lang/recipe_int.h"
 #include "lang/schema.h"
 #include "util/util.h"
@@ -75,7 +81,54 @@ static bool is_name_char(char c, bool first)
 	       (!first && c >= '0' && c <= '9');
 }
 
+/* The value of host variable NAME in env->host_vars, or NULL. */
+static const char *host_var(const struct expand_env *e, const char *name)
+{
+	size_t len = strlen(name);
+	for (const char *const *v = e->host_vars; v && *v; v++)
+		if (strncmp(*v, name, len) == 0 && (*v)[len] == '=')
+			return *v + len + 1;
+	return NULL;
+}
+
+/* A host variable's value as the start of a path: one absolute folder.
+ * The value is never quoted in the message (it may be anything, a token
+ * included). NULL when fine, else why not. */
+static char *host_value_problem(const char *name, const char *v)
+{
+	if (!v[0])
+		return xasprintf("variable $%s is set but empty (an empty prefix would make the "
+				 "path start at /); set it to a folder, or write the path out", name);
+	if (v[0] != '/')
+		return xasprintf("variable $%s does not hold an absolute path (its value is not "
+				 "shown); set it to an absolute folder, or write the path out", name);
+	for (const char *c = v; *c; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			return xasprintf("variable $%s holds a control character", name);
+	if (strchr(v, ':'))
+		return xasprintf("variable $%s holds a list separated by ':'; a path takes one "
+				 "folder: write it out", name);
+	if (path_problem(v))
+		return xasprintf("variable $%s holds a '..' component; write the path out", name);
+	if (strspn(v, "/") == strlen(v))
+		return xasprintf("variable $%s is '/', the whole file system; write the path out",
+				 name);
+	return NULL;
+}
+
+static char *expand_any(const char *s, const struct expand_env *env, bool path, char **err);
+
 char *expand_string(const char *s, const struct expand_env *env, char **err)
+{
+	return expand_any(s, env, false, err);
+}
+
+char *expand_path(const char *s, const struct expand_env *env, char **err)
+{
+	return expand_any(s, env, true, err);
+}
+
+static char *expand_any(const char *s, const struct expand_env *env, bool path, char **err)
 {
 	char *b = NULL;
 	size_t n = 0, cap = 0;
@@ -128,6 +181,46 @@ char *expand_string(const char *s, const struct expand_env *env, char **err)
 		char *tmp = NULL;
 		struct expand_env none = { 0 };
 		const char *v = var_value(name, env ? env : &none, &known, &tmp);
+		if (!known && path) {
+			/* A variable of the user's environment (ADR 0164). */
+			if (start != s + 1 + braced) {
+				*err = xasprintf("$%s may only begin a path (a variable other than $HOME, "
+						 "$USER, $CWD and ${XDG_*} is a prefix: $%s/...)", name,
+						 name);
+				free(name);
+				goto fail;
+			}
+			if (!env) {
+				buf_add(&b, &n, &cap, "/x", 2); /* checking names only */
+				free(name);
+				continue;
+			}
+			const char *hv = host_var(env, name);
+			if (!hv) {
+				const char *sug = did_you_mean(name, expand_var_names,
+							       ARRAY_LEN(expand_var_names) - 1);
+				if (sug)
+					*err = xasprintf("variable $%s is not set; did you mean $%s?", name,
+							 sug);
+				else
+					*err = xasprintf("variable $%s is not set (it is taken from the "
+							 "environment can runs in: set it, or write the path "
+							 "out)", name);
+				free(name);
+				goto fail;
+			}
+			*err = host_value_problem(name, hv);
+			if (*err) {
+				free(name);
+				goto fail;
+			}
+			size_t hl = strlen(hv);
+			while (hl > 1 && hv[hl - 1] == '/')
+				hl--; /* $GOPATH/ + /pkg: one slash */
+			buf_add(&b, &n, &cap, hv, hl);
+			free(name);
+			continue;
+		}
 		if (!known) {
 			const char *sug = did_you_mean(name, expand_var_names,
 						       ARRAY_LEN(expand_var_names) - 1);
@@ -175,7 +268,7 @@ static int expand_list(struct plist *l, const struct field *f, const struct expa
 	int bad = 0;
 	for (size_t i = 0; i < l->n; i++) {
 		char *err = NULL;
-		char *x = expand_string(l->v[i].s, env, &err);
+		char *x = expand_path(l->v[i].s, env, &err);
 		if (!x) {
 			diags_add(d, l->v[i].at, "'%s' in [%s]: %s", f->key, f->section, err);
 			free(err);
@@ -250,6 +343,8 @@ void expand_env_from_process(struct expand_env *e)
 	e->xdg_data_home = getenv("XDG_DATA_HOME");
 	e->xdg_state_home = getenv("XDG_STATE_HOME");
 	e->xdg_runtime_dir = getenv("XDG_RUNTIME_DIR");
+	extern char **environ;
+	e->host_vars = (const char *const *)environ;
 	if (!e->xdg_runtime_dir || e->xdg_runtime_dir[0] != '/') {
 		snprintf(runtime, sizeof(runtime), "/run/user/%u", (unsigned)getuid());
 		e->xdg_runtime_dir = runtime;

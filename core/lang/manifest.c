@@ -26,7 +26,19 @@
 #define MANIFEST_MAX_RECIPES 256
 #define MANIFEST_MAX_NAME 64
 
-static const char *const sandbox_keys[] = { "description", "recipes", "command" };
+/* The keys of a [sandbox.NAME] table that are not recipe fields, with their
+ * documentation (canister.toml(5) is generated from it, schema_man.c). */
+const struct manifest_key_doc manifest_keys[] = {
+	{ "description", "string", "One line, shown by `can up --list`." },
+	{ "recipes", "array of strings",
+	  "Recipe names (found as `-r NAME` is) or files (a `/` in it; relative to the "
+	  "manifest's folder), merged left to right." },
+	{ "command", "string or array of strings",
+	  "What `can up NAME` runs (`can up NAME -- CMD` replaces it). A string is split into "
+	  "words at blanks, with '...' and \"...\" quoting; anything that needs a shell to mean "
+	  "something is an error that says to write [\"sh\", \"-c\", \"...\"]." },
+};
+const size_t manifest_nkeys = sizeof(manifest_keys) / sizeof(manifest_keys[0]);
 
 struct mloader {
 	struct manifest *m;
@@ -328,8 +340,8 @@ static void unknown_sandbox_key(struct mloader *L, const struct manifest_sandbox
 	}
 	const char *cands[64];
 	size_t nc = 0;
-	for (size_t i = 0; i < ARRAY_LEN(sandbox_keys); i++)
-		cands[nc++] = sandbox_keys[i];
+	for (size_t i = 0; i < manifest_nkeys; i++)
+		cands[nc++] = manifest_keys[i].key;
 	for (size_t i = 0; i < schema_nfields && nc < ARRAY_LEN(cands); i++)
 		if (!schema_fields[i].section[0])
 			cands[nc++] = schema_fields[i].key;

@@ -133,4 +133,11 @@ void manifest_where_free(struct manifest_where *w);
 const struct manifest_sandbox *manifest_choose(const struct manifest *m, const char *name,
 					       const char *remembered, char *err, size_t errlen);
 
+/* The [sandbox.NAME] keys that are not recipe fields, documented. */
+struct manifest_key_doc {
+	const char *key, *type, *doc;
+};
+extern const struct manifest_key_doc manifest_keys[];
+extern const size_t manifest_nkeys;
+
 #endif

@@ -54,6 +54,7 @@ struct host_rule {
 	struct plist content_types;   /* empty = any */
 	struct pint max_request_bytes;
 	struct popt contract_mode;    /* "strict" | "relaxed" */
+	struct pbool allow_credentials; /* DLP: tokens whose home this is may go here */
 	struct srcpos at;             /* the [[host]] header */
 };
 

@@ -26,7 +26,7 @@ static void paths_inside(const struct plist *l, const char *key, const struct ex
 {
 	for (size_t i = 0; i < l->n; i++) {
 		char *err = NULL;
-		char *x = expand_string(l->v[i].s, env, &err);
+		char *x = expand_path(l->v[i].s, env, &err);
 		if (!x) {
 			free(err);
 			continue; /* the expansion reports it */

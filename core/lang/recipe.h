@@ -10,12 +10,16 @@
 
 #include <stddef.h>
 
-/* Values the variables $HOME, $USER, $CWD and ${XDG_*} expand to.
- * Filled from the process by expand_env_from_process(); tests fill it by hand. */
+/* Values the variables $HOME, $USER, $CWD and ${XDG_*} expand to, and the
+ * environment other variables in paths ($GOPATH, $CARGO_HOME, $NVM_DIR)
+ * are looked up in ("NAME=value" strings, NULL-terminated; NULL: none; see
+ * docs/adr/0164). Filled from the process by expand_env_from_process();
+ * tests fill it by hand. */
 struct expand_env {
 	const char *home, *user, *cwd;
 	const char *xdg_config_home, *xdg_cache_home, *xdg_data_home, *xdg_state_home,
 		*xdg_runtime_dir;
+	const char *const *host_vars;
 };
 void expand_env_from_process(struct expand_env *e);
 

@@ -5,6 +5,7 @@
  * report (a static string or `buf`). Pure functions: no I/O. */
 #include "lang/recipe_int.h"
 #include "lang/schema.h"
+#include "lang/syscall_refusals.h"
 #include "util/util.h"
 
 #include <arpa/inet.h>
@@ -150,7 +151,7 @@ const char *recipe_check_elem(const struct field *f, const char *s, char *buf, s
 	switch (f->type) {
 	case FT_PATHS: {
 		char *err = NULL;
-		char *x = expand_string(s, NULL, &err);
+		char *x = expand_path(s, NULL, &err);
 		if (!x) {
 			snprintf(buf, n, "%s", err);
 			free(err);
@@ -164,8 +165,20 @@ const char *recipe_check_elem(const struct field *f, const char *s, char *buf, s
 		}
 		return NULL;
 	}
-	case FT_SYSCALLS:
-		return check_syscall(s, buf, n);
+	case FT_SYSCALLS: {
+		const char *bad = check_syscall(s, buf, n);
+		if (bad)
+			return bad;
+		/* Asking to allow an always-refused call is a recipe error here,
+		 * at its position, rather than a wall failure when the filter is
+		 * built; and the way out is not to drop the filter (ADR 0165). */
+		const char *why = strncmp(f->key, "allow", 5) == 0 ? syscall_refusal_why(s) : NULL;
+		if (!why)
+			return NULL;
+		snprintf(buf, n, "'%s' is always refused: %s; no recipe can allow it (see "
+				 "docs/seccomp.md and docs/adr/0165-ptrace-stays-refused.md)", s, why);
+		return buf;
+	}
 	case FT_IPS:
 		return check_ip(s, buf, n);
 	case FT_ENVNAMES:

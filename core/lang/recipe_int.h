@@ -38,6 +38,11 @@ int recipe_load_table(const struct toml_table *t, unsigned flags, struct policy 
  * expand_string returns the expansion (malloc'd) or NULL with an error
  * message (malloc'd) in *err. env may be NULL to check names only. */
 char *expand_string(const char *s, const struct expand_env *env, char **err);
+/* The same for a path: a variable other than the fixed ones may begin it
+ * and is taken from env->host_vars, refused when unset, empty, relative,
+ * "/", a ':' list or holding '..' (docs/adr/0164). With env NULL any name
+ * is accepted (checking syntax at load time). */
+char *expand_path(const char *s, const struct expand_env *env, char **err);
 /* Names known to the expander, NULL-terminated (for did-you-mean). */
 extern const char *const expand_var_names[];
 /* "relative path" and ".." checks on an expanded path: NULL when fine,
@@ -116,11 +121,21 @@ size_t recipe_autodetect(const char *cmd_path, const struct expand_env *env, cha
  * (project_trust.c, docs/adr/0162). */
 void recipe_project_check(const struct policy *p, const struct expand_env *env, struct diags *d);
 
+/* One line of what a recipe grants ("writes $HOME/.npm; egress proxy-only
+ * to registry.npmjs.org; runs /usr/bin/node, /usr/bin/npm +2 more"), and
+ * the number of syscalls a policy allows (the always-refused ones never
+ * count) and of always-refused ones (policy_summary.c). */
+char *policy_grants_line(const struct policy *p);
+void policy_syscall_counts(const struct policy *p, size_t *allowed, size_t *always_refused);
+
 /* Printing (recipe_print.c). */
 enum print_mode { PRINT_TOML, PRINT_EXPLAIN, PRINT_JSON };
 void policy_print(const struct policy *p, enum print_mode mode, FILE *out);
 /* The generated reference pages. */
 void schema_print_reference(FILE *out);
 void schema_print_merge_table(FILE *out);
+/* The man page can-recipe(5) (page "recipe") or canister.toml(5)
+ * ("manifest"), as roff; -1 for another name (schema_man.c). */
+int schema_print_man(FILE *out, const char *page);
 
 #endif

@@ -19,6 +19,7 @@ struct loader {
 	struct diags *d;
 	unsigned flags;
 	int errors;
+	const struct toml_table *table; /* the table being loaded, for the older spellings */
 };
 
 #define ERR(L, at, ...) \
@@ -355,7 +356,9 @@ static void unknown_key(struct loader *L, const char *section, const struct toml
 	if (!lg)
 		lg = schema_legacy_find(section, kv->key, !as_table);
 	if (lg) {
-		ERR(L, kv->key_at, "%s: an older spelling; today write %s", shown, lg->today);
+		char *line = legacy_corrected(lg, kv, L->table);
+		ERR(L, kv->key_at, "%s: an older spelling; today write %s", shown, line);
+		free(line);
 		return;
 	}
 	/* Candidates: the keys of this section, and its sub-sections. */
@@ -442,12 +445,72 @@ static void load_hosts(struct loader *L, const struct toml_kv *kv)
 	}
 }
 
+/* [network] allow_domains = [...], Canister's spelling: each entry becomes a
+ * [[host]] block with the relaxed contract (a domain allow-list has no shape
+ * gates), and one warning prints the replacement (ADR 0163). */
+static void load_allow_domains(struct loader *L, const struct toml_kv *kv)
+{
+	const struct toml_value *v = kv->val;
+	const char *wh = "in [network]";
+	if (v->type != TOML_ARRAY) {
+		ERR(L, v->at, "'allow_domains' %s: expected array of strings, found %s", wh, found(v));
+		return;
+	}
+	if (too_many(L, v->at, "allow_domains", wh, v->u.arr.n))
+		return;
+	int before = L->errors;
+	struct policy tmp;
+	policy_init(&tmp);
+	for (size_t i = 0; i < v->u.arr.n; i++) {
+		const struct toml_value *e = v->u.arr.v[i];
+		if (e->type != TOML_STRING) {
+			ERR(L, e->at, "'allow_domains' %s: expected array of strings, found %s in the "
+				      "array", wh, found(e));
+			continue;
+		}
+		if (!string_ok(L, e, "allow_domains", wh))
+			continue;
+		char buf[512];
+		const char *why = recipe_check_domain(e->u.str.s, buf, sizeof(buf));
+		if (why) {
+			ERR(L, e->at, "'allow_domains' %s: %s", wh, why);
+			continue;
+		}
+		struct policy one;
+		policy_init(&one);
+		struct host_rule *h = policy_add_host(&one);
+		h->at = e->at;
+		h->domain = (struct pstr){ .s = xstrdup(e->u.str.s), .at = e->at };
+		h->contract_mode = (struct popt){ .set = true, .v = xstrdup("relaxed"), .at = e->at };
+		policy_merge(&tmp, &one); /* the same domain twice: one block */
+		policy_free(&one);
+	}
+	if (L->errors == before) {
+		policy_merge(L->p, &tmp);
+		char *hosts = legacy_hosts_toml(v, 1);
+		char *shown = legacy_corrected(&(struct legacy_name){ .kind = LG_LINE, .today = hosts },
+					       kv, NULL);
+		diags_warn(L->d, kv->key_at, "'allow_domains' in [network] is Canister's older "
+					     "spelling; it is loaded as [[host]] blocks with the relaxed "
+					     "contract. Write instead:\n    %s", shown);
+		free(shown);
+		free(hosts);
+	}
+	policy_free(&tmp);
+}
+
 static void load_section(struct loader *L, const char *section, const struct toml_table *t,
 			 void *base)
 {
+	const struct toml_table *outer = L->table;
+	L->table = t;
 	for (size_t i = 0; i < t->n; i++) {
 		const struct toml_kv *kv = &t->kv[i];
 		const struct field *f = schema_find(section, kv->key);
+		if (!f && strcmp(section, "network") == 0 && strcmp(kv->key, "allow_domains") == 0) {
+			load_allow_domains(L, kv);
+			continue;
+		}
 		if (f && f->type == FT_HOSTS) {
 			load_hosts(L, kv);
 			continue;
@@ -493,6 +556,7 @@ static void load_section(struct loader *L, const char *section, const struct tom
 					   "file ('%s' is already the complete list)", extra, abs, abs);
 			}
 		}
+	L->table = outer;
 }
 
 static bool is_builtin_default(const char *buf, size_t len)

@@ -176,6 +176,29 @@ static void toml_field(FILE *out, enum print_mode m, const struct field *f, cons
 	fputs("\n", out);
 }
 
+/* [syscalls] allow and deny, the complete lists only the built-in default
+ * may set: named in a comment, not printed as keys, so what `show` prints
+ * loads back as a user recipe on top of that default (issue 12). explain
+ * still lists them, commented out. */
+static void baseline_list(FILE *out, enum print_mode m, const struct field *f, const void *base,
+			  const struct policy *p)
+{
+	const struct plist *l = schema_ptr(f, (void *)base);
+	fprintf(out, "# %s: the built-in default's %zu syscalls, not repeated here (only the "
+		     "built-in default may set the complete list; `can recipe show --json` "
+		     "lists them)\n", f->key, l->n);
+	if (m != PRINT_EXPLAIN)
+		return;
+	for (size_t i = 0; i < l->n; i++) {
+		fputs("#\t", out);
+		toml_str(out, l->v[i].s);
+		fputs(",", out);
+		char buf[256];
+		origin(out, m, l->v[i].at, overridden(p, f, l->v[i].s, buf, sizeof(buf)));
+		fputs("\n", out);
+	}
+}
+
 static void toml_env(FILE *out, enum print_mode m, const char *section, const struct penv *e)
 {
 	fprintf(out, "\n[%s.env]\n", section);
@@ -215,6 +238,10 @@ static void print_toml(const struct policy *p, enum print_mode m, FILE *out)
 				continue;
 			if (f->type == FT_ENV) {
 				env = schema_ptr(f, (void *)p); /* a sub-table: after the keys */
+				continue;
+			}
+			if (f->flags & F_DEFAULT_ONLY) {
+				baseline_list(out, m, f, p, p);
 				continue;
 			}
 			toml_field(out, m, f, p, p);

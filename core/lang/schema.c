@@ -207,6 +207,13 @@ const struct field schema_fields[] = {
 	  "[network] contract_mode",
 	  "\"strict\": requests outside the contract are refused; \"relaxed\": they are logged.",
 	  "last layer that sets it for the domain wins", "merge_host_contract_mode_last" },
+	{ "host", "allow_credentials", FT_BOOL, NULL, H(allow_credentials), MR_OR, 0, 0, 0, 0, 0,
+	  "false",
+	  "DLP: a credential may be sent to this host when the host is the credential's home (an "
+	  "npm token to the npm registry, a GitHub token to GitHub's API; a credential without a "
+	  "home, such as a private key or a JWT, to any host that says so). Without it, every "
+	  "credential the scanner finds is refused. See docs/dlp.md.",
+	  "loosens: true if any layer says true for the domain", "merge_host_allow_credentials_or" },
 };
 const size_t schema_nfields = sizeof(schema_fields) / sizeof(schema_fields[0]);
 
@@ -236,49 +243,6 @@ const char *schema_type_name(const struct field *f)
 	case FT_DOMAIN: return "string";
 	}
 	return "?";
-}
-
-/* Older spellings: from the blog posts that introduced canister and from
- * other sandboxes' configuration. Each maps to what to write today. */
-const struct legacy_name schema_legacy[] = {
-	{ "network", "deny_all", 0, "egress = \"none\"" },
-	{ "network", "allow_domains", 0, "a [[host]] block with domain = \"...\"" },
-	{ "network", "allowed_domains", 0, "a [[host]] block with domain = \"...\"" },
-	{ "network", "domains", 0, "a [[host]] block with domain = \"...\"" },
-	{ "network", "mode", 0, "egress" },
-	{ "network", "allowed_ips", 0, "allow_ips" },
-	{ "filesystem", "allowed_paths", 0, "allow" },
-	{ "filesystem", "allowed_dirs", 0, "allow" },
-	{ "filesystem", "read_only", 0, "allow" },
-	{ "filesystem", "writable", 0, "allow_write" },
-	{ "filesystem", "read_write", 0, "allow_write" },
-	{ "filesystem", "denied_paths", 0, "deny" },
-	{ "process", "allow_exec", 0, "allow_execve" },
-	{ "process", "pids_max", 0, "max_pids" },
-	{ "process", "env_allow", 0, "env_passthrough" },
-	{ "syscalls", "allowed", 0, "allow_extra" },
-	{ "syscalls", "denied", 0, "deny_extra" },
-	{ "syscalls", "mode", 0, "seccomp_mode" },
-	{ "resources", "memory", 0, "memory_mb" },
-	{ "resources", "cpu", 0, "cpu_percent" },
-	{ "", "strict_mode", 0, "strict" },
-	{ "", "dlp", 1, "[network.dlp]" },
-	{ "", "env", 1, "env = { ... } in [process]" },
-	{ "", "hosts", 1, "[[host]]" },
-	{ "", "fs", 1, "[filesystem]" },
-	{ "", "net", 1, "[network]" },
-};
-const size_t schema_nlegacy = sizeof(schema_legacy) / sizeof(schema_legacy[0]);
-
-const struct legacy_name *schema_legacy_find(const char *section, const char *key, int is_section)
-{
-	for (size_t i = 0; i < schema_nlegacy; i++) {
-		const struct legacy_name *l = &schema_legacy[i];
-		if (l->is_section == is_section && strcmp(l->key, key) == 0 &&
-		    (strcmp(l->section, "*") == 0 || strcmp(l->section, section) == 0))
-			return l;
-	}
-	return NULL;
 }
 
 size_t edit_distance(const char *a, const char *b)

@@ -85,16 +85,41 @@ static inline void *schema_ptr(const struct field *f, void *base)
 	return (char *)base + f->off;
 }
 
-/* A small table of older spellings (blog posts, other tools) and today's. */
+/* Older spellings (the seeds' examples, Canister's published recipes, other
+ * tools) and what each is today (legacy.c). Most are errors whose message
+ * prints the full corrected line; an alias is loaded, with a warning that
+ * prints its replacement. */
+enum legacy_kind {
+	LG_RENAME,   /* the same value under another key: today = that key */
+	LG_LINE,     /* one fixed line: today = the line */
+	LG_SECTION,  /* a table renamed: today = its header */
+	LG_DENY_ALL, /* [network] deny_all: egress, depending on the value */
+	LG_ENV,      /* [env] NAME = "v": env = { ... } in [process] */
+	LG_HOSTS,    /* a list of domains: one [[host]] block each */
+	LG_DROP,     /* no equivalent here: today = what to do instead */
+	LG_ALIAS,    /* loaded as [[host]] blocks, with a warning (allow_domains) */
+};
 struct legacy_name {
 	const char *section; /* where it was written; "*" = any section */
 	const char *key;     /* old key, or old section name when is_section */
 	int is_section;
-	const char *today;   /* what to write today */
+	enum legacy_kind kind;
+	const char *today;   /* what to write today, for the docs and the message */
 };
 extern const struct legacy_name schema_legacy[];
 extern const size_t schema_nlegacy;
 const struct legacy_name *schema_legacy_find(const char *section, const char *key, int is_section);
+/* The full corrected text for an older spelling written as KV in TABLE
+ * (malloc'd): a line such as `allow = ["/x"]`, or several lines (each after
+ * the first indented) for [[host]] blocks. */
+struct toml_kv;
+struct toml_table;
+char *legacy_corrected(const struct legacy_name *lg, const struct toml_kv *kv,
+		       const struct toml_table *table);
+/* [[host]] blocks for the domains in V (an array of strings), as TOML text
+ * (malloc'd), with contract_mode = "relaxed" when RELAXED. */
+struct toml_value;
+char *legacy_hosts_toml(const struct toml_value *v, int relaxed);
 
 /* Edit distance (optimal string alignment) and the best candidate within a
  * sensible distance, or NULL. */

@@ -59,6 +59,11 @@ void schema_print_reference(FILE *out)
 	      "`~/.config`, `~/.cache`, `~/.local/share`, `~/.local/state` and\n"
 	      "`/run/user/UID` when unset), and `~` at the start means `$HOME`. `$$` is a\n"
 	      "literal `$`. Variables expand after merging; an unknown variable is an error.\n"
+	      "Any other variable of the environment `can` runs in may begin a path\n"
+	      "(`$GOPATH/pkg/mod`, `${CARGO_HOME}/registry`, `$NVM_DIR`): it must be set\n"
+	      "to one absolute folder, not empty, not `/`, not a `:` list and without\n"
+	      "`..`, or the recipe is refused (the value is not printed); it never expands\n"
+	      "in `[process] env` values (docs/adr/0164-host-variables-in-paths.md).\n"
 	      "Paths must be absolute after expansion and may not contain `..`.\n\n"
 	      "## Where recipes are found\n\n"
 	      "`-r NAME` looks for `NAME.toml` in `${XDG_CONFIG_HOME:-~/.config}/canister/recipes`,\n"
@@ -85,8 +90,20 @@ void schema_print_reference(FILE *out)
 		}
 	}
 	fputs("\n## Older spellings\n\n"
-	      "These names appeared in blog posts and earlier versions. They are errors\n"
-	      "today; the message says what to write instead.\n\n"
+	      "These names appear in the blog posts that introduced Canister, in the\n"
+	      "Rust Canister's published recipes and in earlier versions. Each is an\n"
+	      "error whose message prints the full line to write instead, built from\n"
+	      "the value written (`allowed_ips = [\"10.0.0.0/8\"]` is answered with\n"
+	      "`allow_ips = [\"10.0.0.0/8\"]`), except `[network] allow_domains`, which\n"
+	      "most of Canister's recipes use: it loads, as one `[[host]]` block per\n"
+	      "domain with `contract_mode = \"relaxed\"`, and warns once per file with\n"
+	      "the replacement TOML; `can recipe show` prints that form (ADR 0163).\n"
+	      "Canister's `checksums.toml` is not a recipe and is never read as one;\n"
+	      "its own `default.toml` uses `[syscalls] allow`/`deny`, which only can's\n"
+	      "built-in default may (theirs is never needed: the baseline is built in).\n"
+	      "Its elixir, neovim and generic-strict recipes ask for `ptrace` in\n"
+	      "`[syscalls] allow_extra`, which can always refuses (ADR 0165): those files\n"
+	      "are refused at that entry, and skipped with a warning when only scanned.\n\n"
 	      "| Where | Old | Today |\n|---|---|---|\n", out);
 	for (size_t i = 0; i < schema_nlegacy; i++) {
 		const struct legacy_name *l = &schema_legacy[i];

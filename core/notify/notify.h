@@ -81,6 +81,13 @@ struct notify_config {
 	 * returned rules must stay valid until notify_engine_stop. */
 	const struct notify_rules *(*rules_for)(pid_t pid, void *ctx);
 	void *ctx;
+	/* Optional: called at every execve/execveat notification, before
+	 * rules_for for it, from worker threads concurrently (session mode:
+	 * a process gets its layer set when it calls execve, so rules_for
+	 * then answers with the set the new program runs under). nr and args
+	 * are the call's registers; nothing here may be decided on the
+	 * memory they point to (the target controls it). */
+	void (*on_exec)(pid_t pid, int nr, const uint64_t args[6], void *ctx);
 	int workers;              /* threads started at once; 0 = 2 */
 	int max_workers;          /* more are started while all are busy; 0 = 16 */
 	enum notify_mode mode;

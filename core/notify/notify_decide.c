@@ -31,6 +31,7 @@ void notify_rules_free(struct notify_rules *r)
 {
 	free_paths(r->allow, r->nallow);
 	free_paths(r->deny, r->ndeny);
+	free_paths(r->readonly, r->nreadonly);
 	free_paths(r->exec, r->nexec);
 	for (size_t i = 0; i < r->nnet; i++)
 		free(r->net[i].text);
@@ -136,6 +137,9 @@ int notify_rules_add_path(struct notify_rules *r, const char *list, const char *
 		r->restrict_fs = true;
 	} else if (strcmp(list, "deny") == 0) {
 		v = &r->deny, n = &r->ndeny;
+		r->restrict_fs = true;
+	} else if (strcmp(list, "readonly") == 0) {
+		v = &r->readonly, n = &r->nreadonly;
 		r->restrict_fs = true;
 	} else if (strcmp(list, "exec") == 0) {
 		v = &r->exec, n = &r->nexec;
@@ -255,13 +259,18 @@ static struct notify_decision refuse_by(const struct notify_path_rule *rule, int
 	return (struct notify_decision){ NOTIFY_REFUSE, err, rule->field, rule->path, rule->at };
 }
 
-static const struct notify_path_rule *find_deny(const struct notify_rules *r, const char *path)
+/* A deny rule refuses every access, or, when its access is not 0, only
+ * those (session mode's runtime directory: readable, never writable). */
+static const struct notify_path_rule *find_deny_for(const struct notify_rules *r, const char *path,
+                                                    unsigned need)
 {
 	for (size_t i = 0; i < r->ndeny; i++)
-		if (notify_path_covers(r->deny[i].path, path))
+		if (notify_path_covers(r->deny[i].path, path) &&
+		    (r->deny[i].access == 0 || (r->deny[i].access & need)))
 			return &r->deny[i];
 	return NULL;
 }
+
 
 /* The allow rule granting all of need; the longest such prefix, so that the
  * event names the most specific rule. */
@@ -285,9 +294,17 @@ static struct notify_decision decide_path(const struct notify_rules *r, const ch
 	struct notify_decision d = { NOTIFY_ALLOW, 0, "unrestricted", NULL, { NULL, 0, 0 } };
 	if (!r->restrict_fs || !path)
 		return d;
-	const struct notify_path_rule *deny = find_deny(r, path);
+	int hidden = r->hidden_errno && !(need & NOTIFY_WRITE) ? r->hidden_errno : EACCES;
+	const struct notify_path_rule *deny = find_deny_for(r, path, need);
 	if (deny)
-		return refuse_by(deny, EACCES);
+		return refuse_by(deny, hidden);
+	if (need & NOTIFY_WRITE) {
+		/* The path itself, beneath it, or a folder above it. */
+		for (size_t i = 0; i < r->nreadonly; i++)
+			if (notify_path_covers(r->readonly[i].path, path) ||
+			    notify_path_covers(path, r->readonly[i].path))
+				return refuse_by(&r->readonly[i], EROFS);
+	}
 	if (need == 0) {
 		d.field = "filesystem (no data access)";
 		return d;
@@ -296,12 +313,12 @@ static struct notify_decision decide_path(const struct notify_rules *r, const ch
 	if (allow)
 		return allow_by(allow);
 	d.verdict = NOTIFY_REFUSE;
-	d.err = EACCES;
+	d.err = hidden;
 	d.field = default_field;
 	return d;
 }
 
-struct notify_decision notify_decide_open(const struct notify_rules *r, const char *path, int flags)
+static struct notify_decision open_one(const struct notify_rules *r, const char *path, int flags)
 {
 	unsigned need = notify_open_access(flags);
 	return decide_path(r, path, need,
@@ -309,12 +326,31 @@ struct notify_decision notify_decide_open(const struct notify_rules *r, const ch
 	                                       : "no filesystem.allow rule covers it");
 }
 
-struct notify_decision notify_decide_write(const struct notify_rules *r, const char *path)
+static struct notify_decision write_one(const struct notify_rules *r, const char *path)
 {
 	return decide_path(r, path, NOTIFY_WRITE, "no filesystem.allow_write rule covers it");
 }
 
-struct notify_decision notify_decide_exec(const struct notify_rules *r, const char *path)
+/* Only a deny rule for every kind of access hides a path from a lookup. */
+static struct notify_decision lookup_one(const struct notify_rules *r, const char *path)
+{
+	struct notify_decision d = { NOTIFY_ALLOW, 0, "unrestricted", NULL, { NULL, 0, 0 } };
+	if (!r->restrict_fs || !r->hidden_errno || !path)
+		return d;
+	const struct notify_path_rule *deny = find_deny_for(r, path, 0);
+	if (deny)
+		return refuse_by(deny, r->hidden_errno);
+	for (size_t i = 0; i < r->nallow; i++)
+		if (notify_path_covers(r->allow[i].path, path) ||
+		    notify_path_covers(path, r->allow[i].path))
+			return allow_by(&r->allow[i]);
+	d.verdict = NOTIFY_REFUSE;
+	d.err = r->hidden_errno;
+	d.field = "no filesystem.allow rule covers it";
+	return d;
+}
+
+static struct notify_decision exec_one(const struct notify_rules *r, const char *path)
 {
 	struct notify_decision d = { NOTIFY_ALLOW, 0, "unrestricted", NULL, { NULL, 0, 0 } };
 	if (!path) {
@@ -323,7 +359,7 @@ struct notify_decision notify_decide_exec(const struct notify_rules *r, const ch
 		d.field = "unresolved executable";
 		return d;
 	}
-	const struct notify_path_rule *deny = r->restrict_fs ? find_deny(r, path) : NULL;
+	const struct notify_path_rule *deny = r->restrict_fs ? find_deny_for(r, path, NOTIFY_EXEC) : NULL;
 	if (deny)
 		return refuse_by(deny, EACCES);
 	if (!r->restrict_exec)
@@ -387,9 +423,9 @@ static struct notify_decision decide_inet(const struct notify_rules *r, enum not
 	return d;
 }
 
-struct notify_decision notify_decide_net(const struct notify_rules *r, enum notify_net_op op,
-                                         const struct sockaddr *sa, socklen_t len,
-                                         const char *unix_path)
+static struct notify_decision net_one(const struct notify_rules *r, enum notify_net_op op,
+                                      const struct sockaddr *sa, socklen_t len,
+                                      const char *unix_path)
 {
 	struct notify_decision d = { NOTIFY_ALLOW, 0, "unrestricted", NULL, { NULL, 0, 0 } };
 	if (!sa || len < (socklen_t)sizeof(sa_family_t)) {
@@ -438,14 +474,14 @@ struct notify_decision notify_decide_net(const struct notify_rules *r, enum noti
 		/* A pathname socket is a file: the filesystem rules decide
 		 * (connecting needs write permission on it, as in the kernel). */
 		if (op == NOTIFY_NET_BIND)
-			return notify_decide_write(r, unix_path);
+			return write_one(r, unix_path);
 		if (!unix_path) {
 			d.verdict = NOTIFY_REFUSE;
 			d.err = EACCES;
 			d.field = "unresolved unix socket path";
 			return d;
 		}
-		return notify_decide_write(r, unix_path);
+		return write_one(r, unix_path);
 	}
 	case AF_NETLINK:
 		/* socket() rules in the BPF filter decide which netlink families
@@ -461,6 +497,67 @@ struct notify_decision notify_decide_net(const struct notify_rules *r, enum noti
 	d.err = EACCES;
 	d.field = "address family not allowed";
 	return d;
+}
+
+/* ---- chains: every rule set must allow ---- */
+
+#define CHAIN(call)                                                  \
+	do {                                                         \
+		struct notify_decision d = call;                     \
+		for (r = r->also; r && d.verdict == NOTIFY_ALLOW; r = r->also) \
+			d = call;                                    \
+		return d;                                            \
+	} while (0)
+
+struct notify_decision notify_decide_open(const struct notify_rules *r, const char *path, int flags)
+{
+	CHAIN(open_one(r, path, flags));
+}
+
+struct notify_decision notify_decide_write(const struct notify_rules *r, const char *path)
+{
+	CHAIN(write_one(r, path));
+}
+
+struct notify_decision notify_decide_lookup(const struct notify_rules *r, const char *path)
+{
+	CHAIN(lookup_one(r, path));
+}
+
+struct notify_decision notify_decide_exec(const struct notify_rules *r, const char *path)
+{
+	CHAIN(exec_one(r, path));
+}
+
+struct notify_decision notify_decide_net(const struct notify_rules *r, enum notify_net_op op,
+                                         const struct sockaddr *sa, socklen_t len,
+                                         const char *unix_path)
+{
+	CHAIN(net_one(r, op, sa, len, unix_path));
+}
+
+bool notify_rules_any_fs(const struct notify_rules *r)
+{
+	for (; r; r = r->also)
+		if (r->restrict_fs)
+			return true;
+	return false;
+}
+
+bool notify_rules_any_exec(const struct notify_rules *r)
+{
+	for (; r; r = r->also)
+		if (r->restrict_exec)
+			return true;
+	return false;
+}
+
+bool notify_rules_any_net(const struct notify_rules *r)
+{
+	for (; r; r = r->also)
+		if (r->restrict_net)
+			return true;
+	return false;
 }
 
 void notify_format_sockaddr(const struct sockaddr *sa, socklen_t len, char *out, size_t size)

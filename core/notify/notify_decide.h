@@ -26,7 +26,8 @@ enum notify_access {
  * text does not end in "/" matches exactly that file. */
 struct notify_path_rule {
 	char *path;          /* normalised: absolute, no trailing '/', "/" itself kept */
-	unsigned access;     /* NOTIFY_* this rule grants (ignored for deny rules) */
+	unsigned access;     /* NOTIFY_* this rule grants; for a deny rule, what it
+	                      * refuses (0 = everything, the recipes' deny) */
 	bool exact;          /* exec rules: this file only */
 	const char *field;   /* "filesystem.allow", for messages (static) */
 	struct srcpos at;    /* recipe position; line 0 = built in */
@@ -48,6 +49,16 @@ struct notify_rules {
 	bool restrict_fs;
 	struct notify_path_rule *allow, *deny;
 	size_t nallow, ndeny;
+	/* Read-only carve-outs inside writable trees (can run without a mount
+	 * namespace, docs/adr/0240): no write to the path, beneath it, or to a
+	 * folder above it (renaming or removing that would replace it). */
+	struct notify_path_rule *readonly;
+	size_t nreadonly;
+	/* The errno for a read refused by a deny rule or for want of an allow
+	 * rule; 0 = EACCES. ENOENT when the view is to look like the full
+	 * sandbox's, where such paths do not exist (tools take EACCES on a
+	 * config file as fatal, ENOENT as "none"). Writes get EACCES. */
+	int hidden_errno;
 	/* Exec: restrict_exec false = any file (still subject to deny). */
 	bool restrict_exec;
 	struct notify_path_rule *exec;
@@ -58,7 +69,17 @@ struct notify_rules {
 	size_t nnet;
 	bool allow_abstract_unix;   /* connect/bind/sendto to abstract AF_UNIX names */
 	bool allow_inet_bind;       /* bind() of AF_INET/AF_INET6 sockets */
+	/* Another rule set that must allow the call too (session mode: a
+	 * process in several layers, each of which applies). Not owned. Every
+	 * notify_decide_* walks the chain and answers with the first refusal. */
+	const struct notify_rules *also;
 };
+
+/* Whether any rule set of the chain restricts the filesystem, exec or the
+ * network (the engine answers CONTINUE when none does). */
+bool notify_rules_any_fs(const struct notify_rules *r);
+bool notify_rules_any_exec(const struct notify_rules *r);
+bool notify_rules_any_net(const struct notify_rules *r);
 
 enum notify_verdict { NOTIFY_ALLOW = 0, NOTIFY_REFUSE = 1 };
 
@@ -74,7 +95,7 @@ enum notify_net_op { NOTIFY_NET_CONNECT, NOTIFY_NET_BIND, NOTIFY_NET_SEND };
 
 void notify_rules_init(struct notify_rules *r);
 void notify_rules_free(struct notify_rules *r);
-/* Adds a path rule. list: "allow", "deny" or "exec". Returns 0, or -1 when
+/* Adds a path rule. list: "allow", "deny", "readonly" or "exec". Returns 0, or -1 when
  * path is not absolute. The path is normalised ("//", "/./", trailing "/";
  * ".." is refused with -1: a rule must say what it means). */
 int notify_rules_add_path(struct notify_rules *r, const char *list, const char *path,
@@ -106,6 +127,11 @@ struct notify_decision notify_decide_open(const struct notify_rules *r, const ch
 /* A path change (unlink, mkdir, rename's both ends, chmod, truncate...):
  * needs NOTIFY_WRITE on path. */
 struct notify_decision notify_decide_write(const struct notify_rules *r, const char *path);
+/* A lookup (access, stat) of path, lexically absolute: refused with
+ * hidden_errno when a deny rule covers it, or when no allow rule covers it
+ * and it is no folder on the way to one (those exist in the full view:
+ * /, /home...). Allowed when restrict_fs is off or hidden_errno is 0. */
+struct notify_decision notify_decide_lookup(const struct notify_rules *r, const char *path);
 /* execve/execveat of path (resolved file). */
 struct notify_decision notify_decide_exec(const struct notify_rules *r, const char *path);
 /* connect/bind/sendto/sendmsg with this address. For AF_UNIX pathname

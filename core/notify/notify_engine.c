@@ -107,19 +107,19 @@ static void dispatch(struct notify_req *q)
 		/* Monitor with an observer: seen, not emulated (notify_lookup.c). */
 		notify_handle_lookup(q);
 	} else if (is_open(nr)) {
-		if (!r->restrict_fs)
+		if (!notify_rules_any_fs(r))
 			q->answer = ANSWER_CONTINUE;
 		else
 			notify_handle_open(q);
 	} else if (is_exec(nr)) {
-		if (!r->restrict_fs && !r->restrict_exec)
+		if (!notify_rules_any_fs(r) && !notify_rules_any_exec(r))
 			q->answer = ANSWER_CONTINUE;
 		else
 			notify_handle_exec(q);
 		if (observe && q->answer == ANSWER_CONTINUE && q->path[0])
 			q->seen = NOTIFY_SEEN_EXEC;
 	} else if (is_net(nr)) {
-		if (!r->restrict_net && !r->restrict_fs)
+		if (!notify_rules_any_net(r) && !notify_rules_any_fs(r))
 			q->answer = ANSWER_CONTINUE;
 		else if (nr == SYS_sendto && q->n->data.args[4] == 0)
 			q->answer = ANSWER_CONTINUE; /* no address: a register, not memory */
@@ -128,7 +128,7 @@ static void dispatch(struct notify_req *q)
 	} else if (notify_is_lookup(nr)) {
 		notify_handle_lookup(q);
 	} else if (is_pathop(nr)) {
-		if (!r->restrict_fs)
+		if (!notify_rules_any_fs(r))
 			q->answer = ANSWER_CONTINUE;
 		else
 			notify_handle_pathop(q);
@@ -238,6 +238,12 @@ static void handle(struct notify_engine *e, const struct seccomp_notif *n, struc
 	q->syscall = "?";
 	atomic_fetch_add(&e->received, 1);
 	notify_exec_check(e, q->pid, is_exec(n->data.nr));
+	if (e->cfg.on_exec && is_exec(n->data.nr)) {
+		uint64_t a[6];
+		for (int i = 0; i < 6; i++)
+			a[i] = n->data.args[i];
+		e->cfg.on_exec(q->pid, n->data.nr, a, e->cfg.ctx);
+	}
 	q->rules = e->cfg.rules_for ? e->cfg.rules_for(q->pid, e->cfg.ctx) : NULL;
 	dispatch(q);
 	/* ANSWER_ERROR is also the zeroed default: a path that forgot to

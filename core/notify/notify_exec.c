@@ -98,7 +98,7 @@ void notify_handle_exec(struct notify_req *q)
 	close(fd);
 	if (!notify_req_permit(q, dec) || !notify_req_valid(q))
 		return;
-	if (q->rules->restrict_exec || q->rules->restrict_fs)
+	if (notify_rules_any_exec(q->rules) || notify_rules_any_fs(q->rules))
 		notify_exec_expect(q, &bin, has_interp ? &interp : NULL);
 	/* execve cannot be emulated: the kernel reads the path again.
 	 * notify_exec_expect arranged the check of what actually ran. */

@@ -76,10 +76,16 @@ static int target_base(pid_t pid, int dirfd, char *out, size_t size)
 	return 0;
 }
 
+static void hide_lookup(struct notify_req *q);
+
 void notify_handle_lookup(struct notify_req *q)
 {
 	q->answer = ANSWER_CONTINUE;
 	const struct notify_config *c = notify_req_config(q);
+	if (notify_req_mode(q) != NOTIFY_MONITOR && q->rules && q->rules->hidden_errno) {
+		hide_lookup(q);
+		return;
+	}
 	if (notify_req_mode(q) != NOTIFY_MONITOR || !c->on_seen)
 		return;
 	const __u64 *a = q->n->data.args;
@@ -137,4 +143,44 @@ void notify_seen_report(struct notify_req *q)
 	if (q->seen == NOTIFY_SEEN_NONE || !c->on_seen || !q->path[0])
 		return;
 	c->on_seen(q->seen, q->path, q->path2[0] ? q->path2 : NULL, c->ctx);
+}
+
+/* Without a mount view (can run --allow-degraded=userns, docs/adr/0240)
+ * the access family is trapped so that a path the view lacks is absent to
+ * it too: tools such as git access() a config file, then treat a failed
+ * open of it as fatal. Only the answer ENOENT depends on the copied path;
+ * an allowed lookup is CONTINUEd (a swapped path then learns whether some
+ * file exists, never its content: opens are emulated). */
+static void hide_lookup(struct notify_req *q)
+{
+	const __u64 *a = q->n->data.args;
+	int dirfd = AT_FDCWD;
+	__u64 paddr;
+	switch (q->n->data.nr) {
+	case SYS_access:
+		paddr = a[0];
+		break;
+	case SYS_faccessat:
+	case SYS_faccessat2:
+		dirfd = (int)a[0], paddr = a[1];
+		break;
+	default:
+		return; /* the stat family: not decided (ADR 0240) */
+	}
+	char path[PATH_MAX], joined[PATH_MAX], lex[PATH_MAX];
+	if (notify_mem_read_string(q->pid, paddr, path, sizeof(path)) <= 0)
+		return;
+	const char *abs = path;
+	if (path[0] != '/') {
+		char base[PATH_MAX];
+		if (target_base(q->pid, dirfd, base, sizeof(base)) < 0 ||
+		    notify_join_path(joined, sizeof(joined), base, path) < 0)
+			return;
+		abs = joined;
+	}
+	if (notify_lexical_path(abs, lex, sizeof(lex)) < 0)
+		return;
+	struct notify_decision d = notify_decide_lookup(q->rules, lex);
+	if (d.verdict == NOTIFY_REFUSE)
+		notify_req_error(q, d.err);
 }

@@ -544,6 +544,44 @@ static void row_openat2(struct ctx *c)
 	setf(r->run, sizeof(r->run), "refuses: paths cannot be resolved safely");
 }
 
+/* can run --allow-degraded=userns (docs/adr/0240): Landlock (with signal
+ * scoping), the seccomp filter and a listener that can inject fds. */
+static void row_userns_degraded(struct ctx *c)
+{
+	const struct probe_results *p = c->p;
+	struct check_row *r = add(c, "userns_degraded", "no-userns mode", false);
+	const char *missing = NULL;
+	if (p->landlock.abi <= 0 || !p->landlock.fs.ok)
+		missing = "Landlock";
+	else if (!p->seccomp.filter.ok)
+		missing = "a seccomp filter";
+	else if (!p->seccomp.listener.ok || !p->seccomp.addfd.ok)
+		missing = "the seccomp notification listener with ADDFD";
+	else if (!p->openat2.ok)
+		missing = "openat2";
+	bool scoped = p->landlock.abi >= 6 && p->landlock.scope.ok;
+	if (p->ns.userns.ok) {
+		r->state = CHECK_OK;
+		setf(r->detail, sizeof(r->detail), "not needed: user namespaces work%s",
+		     missing ? "" : " (it would be available)");
+		setf(r->run, sizeof(r->run), "--allow-degraded=userns changes nothing here");
+		return;
+	}
+	if (missing) {
+		r->state = CHECK_UNAVAILABLE;
+		setf(r->detail, sizeof(r->detail), "unavailable: needs %s", missing);
+		setf(r->remedy, sizeof(r->remedy), "make user namespaces work instead");
+		setf(r->run, sizeof(r->run), "--allow-degraded=userns refuses too");
+		return;
+	}
+	r->state = CHECK_DEGRADED;
+	setf(r->detail, sizeof(r->detail), "available: Landlock ABI %d%s, seccomp, the supervisor",
+	     p->landlock.abi, scoped ? " with signal scoping" : " WITHOUT signal scoping");
+	userns_remedy(p, r->remedy, sizeof(r->remedy));
+	setf(r->run, sizeof(r->run), "refuses unless --allow-degraded=userns%s: Landlock and seccomp, no "
+				     "namespaces (docs/run.md)", scoped ? "" : ",landlock-scope");
+}
+
 size_t check_report_rows(const struct probe_results *p, struct check_row *rows, size_t max)
 {
 	struct ctx c = { .p = p, .rows = rows, .n = 0, .max = max };
@@ -560,6 +598,7 @@ size_t check_report_rows(const struct probe_results *p, struct check_row *rows, 
 	row_delegation(&c);
 	row_apparmor(&c);
 	row_sysctls(&c);
+	row_userns_degraded(&c);
 	row_tool(&c, "pasta", &p->pasta, "passt");
 	row_tool(&c, "slirp4netns", &p->slirp4netns, "slirp4netns");
 	row_ptrace(&c);

@@ -79,7 +79,7 @@ static int add_path(int ruleset, const char *path, const struct mnt_op *op, int 
 {
 	int fd = open(path, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
-		return (errno == ENOENT || errno == ELOOP) ? 0 : -1;
+		return (errno == ENOENT || errno == ENOTDIR || errno == ELOOP) ? 0 : -1;
 	struct stat st;
 	if (fstat(fd, &st) < 0 || S_ISLNK(st.st_mode)) {
 		close(fd);

@@ -118,7 +118,9 @@ static int open_source(const struct mnt_op *op, struct src *s, char *err, size_t
 				  RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS);
 	}
 	if (fd < 0) {
-		if (op->need == MNT_OPTIONAL && errno == ENOENT)
+		/* ENOTDIR: a folder on the way is a file (.git/config where
+		 * .git is a worktree's file), so the path does not exist. */
+		if (op->need == MNT_OPTIONAL && (errno == ENOENT || errno == ENOTDIR))
 			return 0;
 		if (op->need == MNT_OPTIONAL && errno == ELOOP) {
 			can_warn("filesystem: allow '%s' skipped: a folder on the way is a symlink "
@@ -143,6 +145,10 @@ static int open_source(const struct mnt_op *op, struct src *s, char *err, size_t
 			return ERRNO("readlink", op->src);
 		buf[n] = '\0';
 		s->link = xstrdup(buf);
+		return 0;
+	}
+	if (op->not_dir && S_ISDIR(st.st_mode)) {
+		close(fd);
 		return 0;
 	}
 	s->is_dir = S_ISDIR(st.st_mode);

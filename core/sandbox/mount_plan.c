@@ -79,8 +79,11 @@ static void push(struct mount_plan *pl, enum mnt_kind k, enum mnt_need need, con
 		pl->cap = pl->cap ? pl->cap * 2 : 16;
 		pl->ops = xrealloc(pl->ops, pl->cap * sizeof(*pl->ops));
 	}
-	pl->ops[pl->n++] = (struct mnt_op){ k, need, src ? xstrdup(src) : NULL, xstrdup(dst), exec,
-					    false };
+	pl->ops[pl->n++] = (struct mnt_op){ .kind = k,
+					    .need = need,
+					    .src = src ? xstrdup(src) : NULL,
+					    .dst = xstrdup(dst),
+					    .exec = exec };
 }
 
 void mount_plan_free(struct mount_plan *pl)
@@ -285,18 +288,31 @@ int mount_plan_build(const struct mount_plan_in *in, struct mount_plan *out, cha
 		 * sandbox's to create and fill: it is made empty first, when
 		 * .git itself exists (mount_exec.c). */
 		bool make_if_missing;
+		/* In a linked worktree or a submodule, .git is a file naming
+		 * the real git folder ("gitdir: ..."): rewritten from inside,
+		 * it would point the user's next `git` at a folder the sandbox
+		 * filled with hooks. It is read-only when it is a file; a .git
+		 * folder stays writable (objects, refs, index). */
+		bool not_dir;
 	} own[] = {
-		{ "canister.toml", false }, { ".canister", false },   { ".envrc", false },
-		{ ".git/config", false },   { ".git/hooks", true },   { ".git/modules", true },
+		{ "canister.toml", false, false }, { ".canister", false, false },
+		{ ".envrc", false, false },        { ".git", false, true },
+		{ ".git/config", false, false },   { ".git/hooks", true, false },
+		{ ".git/modules", true, false },
 	};
 	for (size_t i = 0; i < ARRAY_LEN(own); i++) {
 		char *p = xasprintf("%s/%s", cwd, own[i].name);
 		if (!denied_by(deny, p)) {
 			push(out, MNT_BIND_RO, MNT_OPTIONAL, p, p, false);
 			out->ops[out->n - 1].create = own[i].make_if_missing;
+			out->ops[out->n - 1].not_dir = own[i].not_dir;
 		}
 		free(p);
 	}
+	/* The egress proxy's CA bundle over the system trust store (the host's
+	 * roots and the run's CA): read-only, after the binds that show /etc. */
+	if (in->ca_bundle)
+		push(out, MNT_BIND_RO, MNT_REQUIRED, in->ca_bundle, MOUNT_CA_BUNDLE_DST, false);
 
 	size_t nd = 0, nm = 0;
 	while (deny[nd])

@@ -36,6 +36,8 @@ struct mnt_op {
 	bool create;      /* a missing source folder is created: allow_write under $HOME
 			   * (with its parents), or a protected cwd folder such as
 			   * .git/hooks (read-only bind: only when its parent exists) */
+	bool not_dir;     /* bound only when the source is not a directory: the
+			   * `.git` file of a linked worktree or a submodule */
 };
 
 struct mount_plan {
@@ -50,7 +52,13 @@ struct mount_plan_in {
 	const char *home; /* the user's home: missing allow_write folders beneath it
 			   * are created (an empty cache folder a recipe asks for);
 			   * NULL = never create */
+	const char *ca_bundle; /* host file bound read-only over MOUNT_CA_BUNDLE_DST
+				* (the egress proxy's CA bundle), or NULL */
 };
+
+/* Where the system trust store is, inside: the egress proxy's bundle
+ * (system roots and the run's CA) is bound there. */
+#define MOUNT_CA_BUNDLE_DST "/etc/ssl/certs/ca-certificates.crt"
 
 /* Fills *out. Returns 0, or -1 with a one-line reason in err (a policy the
  * plan cannot honour: a relative path, "..", allow = ["/"], a denied cwd). */

@@ -21,6 +21,7 @@
 #include "sandbox/net_lo.h"
 #include "sandbox/proc_harden.h"
 #include "sandbox/run.h"
+#include "sandbox/run_degraded.h"
 #include "sandbox/run_glue.h"
 #include "util/util.h"
 
@@ -66,6 +67,10 @@ struct run_state {
 	int proxy_tx;         /* init's end of the proxy socket's way out, or -1 */
 	bool may_skip_landlock, may_skip_seccomp; /* --allow-degraded, not strict */
 	bool may_skip_notifier;
+	/* --allow-degraded=userns on a machine without user namespaces: no
+	 * namespace at all; Landlock takes its rules from dplan (run_degraded.h). */
+	bool no_ns;
+	struct degraded_plan dplan;
 };
 
 /* One line, then 126. Used only in the sandbox's processes. */
@@ -205,6 +210,9 @@ static _Noreturn void command(struct run_state *st)
 
 	if (harden_no_new_privs(err, sizeof(err)) < 0)
 		wall_fail("process", err, "this kernel is too old for can");
+	/* No PID namespace to end with init: die with it at least. */
+	if (st->no_ns && prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
+		wall_fail("process", "set the parent-death signal", "report this");
 	if (st->use_landlock) {
 		struct ll_result res;
 		const struct plist *ex = &cfg->policy->proc.allow_execve;
@@ -214,7 +222,7 @@ static _Noreturn void command(struct run_state *st)
 			for (size_t i = 0; i < ex->n; i++)
 				exec_paths[i] = ex->v[i].s;
 		}
-		int llrc = landlock_apply_exec(&st->plan, st->ll_abi,
+		int llrc = landlock_apply_exec(st->no_ns ? &st->dplan.ll : &st->plan, st->ll_abi,
 					       cfg->on_proxy_socket ? RUN_PROXY_PORT : 0, exec_paths,
 					       ex->n, &res, err, sizeof(err));
 		free(exec_paths);
@@ -323,7 +331,10 @@ static _Noreturn void sandbox_init(struct run_state *st, uid_t uid, gid_t gid)
 	char err[512];
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	setpgid(0, 0); /* terminal signals reach can, which forwards them once */
-	map_ids(uid, gid);
+	if (st->no_ns) /* orphans come to init, then to can, which ends them */
+		prctl(PR_SET_CHILD_SUBREAPER, 1);
+	else
+		map_ids(uid, gid);
 	if (st->sync_rd >= 0) {
 		char b;
 		if (read(st->sync_rd, &b, 1) != 1)
@@ -350,16 +361,18 @@ static _Noreturn void sandbox_init(struct run_state *st, uid_t uid, gid_t gid)
 	close(go[0]);
 	if (st->handover >= 0)
 		close(st->handover);
-	if (sethostname("can", 3) < 0)
-		wall_fail("namespaces", "set the sandbox's host name", "report this");
-	if (net_lo_up(err, sizeof(err)) < 0)
-		wall_fail("network", err, "check that libnl-route-3 works here");
-	if (st->proxy_tx >= 0) {
-		make_proxy_socket(st->proxy_tx);
-		st->proxy_tx = -1;
+	if (!st->no_ns) {
+		if (sethostname("can", 3) < 0)
+			wall_fail("namespaces", "set the sandbox's host name", "report this");
+		if (net_lo_up(err, sizeof(err)) < 0)
+			wall_fail("network", err, "check that libnl-route-3 works here");
+		if (st->proxy_tx >= 0) {
+			make_proxy_socket(st->proxy_tx);
+			st->proxy_tx = -1;
+		}
+		if (mount_exec(&st->plan, err, sizeof(err)) < 0)
+			wall_fail("filesystem", err, "fix the path in the recipe, or its permissions");
 	}
-	if (mount_exec(&st->plan, err, sizeof(err)) < 0)
-		wall_fail("filesystem", err, "fix the path in the recipe, or its permissions");
 	/* If the command already ended (it said why), init_loop reaps it. */
 	signal(SIGPIPE, SIG_IGN);
 	if (write(go[1], "g", 1) != 1) {
@@ -513,7 +526,28 @@ int run_sandbox(const struct run_config *cfg_in)
 	st.may_skip_landlock = degrade_ok(cfg, strict, WALL_LANDLOCK);
 	st.may_skip_seccomp = degrade_ok(cfg, strict, WALL_SECCOMP);
 	st.may_skip_notifier = degrade_ok(cfg, strict, WALL_NOTIFIER);
+	st.no_ns = cfg->opts->no_namespaces;
+	if (st.no_ns && strict) {
+		can_warn("namespaces: user namespaces do not work here, and strict = true (%s:%d) makes "
+			 "--allow-degraded=userns void; run 'can setup' or fix the cause" SEE_CHECK,
+			 p->strict.at.file ? p->strict.at.file : "?", p->strict.at.line);
+		return CAN_EXIT_WALL;
+	}
+	if (st.no_ns) {
+		/* Landlock, seccomp and the supervisor are all that is left of
+		 * the walls: none of them may be skipped too (docs/adr/0240). */
+		st.may_skip_landlock = st.may_skip_seccomp = st.may_skip_notifier = false;
+		/* The proxy's socket lives in a network namespace: no proxy, so
+		 * no network (ADR 0052: never the other way). */
+		cfgv.on_proxy_socket = NULL;
+		cfgv.ca_bundle = NULL; /* nothing to bind it over, nothing to trust */
+	}
 	bool has_handler = cfg->on_listener || cfg->on_listener_rc;
+	if (st.no_ns && !has_handler) {
+		can_warn("notifier: the no-namespace mode needs the notification supervisor, and none "
+			 "is set up; report this");
+		return CAN_EXIT_WALL;
+	}
 
 	/* Network: only lo, whatever else was asked. */
 	const char *egress = p->net.egress.set ? p->net.egress.v : "none";
@@ -521,7 +555,7 @@ int run_sandbox(const struct run_config *cfg_in)
 		can_warn("network: egress = \"direct\" is not supported yet; use \"none\"" SEE_CHECK);
 		return CAN_EXIT_WALL;
 	}
-	if (strcmp(egress, "proxy-only") == 0 && !cfg->on_proxy_socket)
+	if (strcmp(egress, "proxy-only") == 0 && !cfg->on_proxy_socket && !st.no_ns)
 		can_warn("network: egress = \"proxy-only\": the proxy is not built yet, so the command "
 			 "runs with no network at all (only lo)");
 
@@ -531,7 +565,22 @@ int run_sandbox(const struct run_config *cfg_in)
 
 	/* Landlock. */
 	st.ll_abi = landlock_abi();
-	if (st.ll_abi < 0) {
+	if (st.no_ns && st.ll_abi < 0) {
+		can_warn("landlock: not available (%s), and without namespaces it is the only "
+			 "filesystem wall: nothing runs; run 'can setup' to make user namespaces "
+			 "work" SEE_CHECK, errno_name(-st.ll_abi));
+		return CAN_EXIT_WALL;
+	}
+	if (st.no_ns && st.ll_abi < 6 && !(cfg->opts->degrade & WALL_LANDLOCK_SCOPE)) {
+		can_warn("landlock-scope: Landlock ABI %d has no signal scoping (needs 6), and without a "
+			 "PID namespace nothing else keeps the command from signalling your other "
+			 "processes; run with --allow-degraded=userns,landlock-scope to go on anyway, or "
+			 "'can setup'" SEE_CHECK, st.ll_abi);
+		return CAN_EXIT_WALL;
+	}
+	if (st.no_ns) {
+		st.use_landlock = true; /* what it lacks is in the list of losses */
+	} else if (st.ll_abi < 0) {
 		if (!degrade_ok(cfg, strict, WALL_LANDLOCK)) {
 			can_warn("landlock: not available: %s: %s; run with --allow-degraded=landlock "
 				 "to go on without it" SEE_CHECK, errno_name(-st.ll_abi),
@@ -574,13 +623,25 @@ int run_sandbox(const struct run_config *cfg_in)
 				  .monitor_via_notify = has_handler && (cfg->monitor_via_notify ||
 									cfg->opts->monitor),
 				  /* -m observes lookups; an fstat looks nothing up (ADR 0200). */
-				  .notify_skip_fd_stat = has_handler && cfg->opts->monitor };
+				  .notify_skip_fd_stat = has_handler && cfg->opts->monitor,
+				  .host_shared = st.no_ns };
 
 	/* The mount plan. */
-	struct mount_plan_in mi = { .p = p, .cwd = cfg->cwd, .home = getenv("HOME") };
+	struct mount_plan_in mi = { .p = p, .cwd = cfg->cwd, .home = getenv("HOME"),
+				    .ca_bundle = cfg->ca_bundle };
 	if (mount_plan_build(&mi, &st.plan, err, sizeof(err)) < 0) {
 		can_warn("filesystem: %s; fix the recipe" SEE_CHECK, err);
 		return CAN_EXIT_WALL;
+	}
+
+	if (st.no_ns) {
+		if (degraded_plan_build(&st.plan, cfg->opts->tmpdir, &st.dplan, err, sizeof(err)) < 0 ||
+		    degraded_prepare(&st.dplan, err, sizeof(err)) < 0) {
+			can_warn("filesystem: %s; fix the recipe" SEE_CHECK, err);
+			degraded_plan_free(&st.dplan);
+			mount_plan_free(&st.plan);
+			return CAN_EXIT_WALL;
+		}
 	}
 
 	/* cgroups. */
@@ -592,6 +653,7 @@ int run_sandbox(const struct run_config *cfg_in)
 		} else if (!degrade_ok(cfg, strict, WALL_CGROUPS)) {
 			can_warn("cgroups: [resources] limits need a delegated cgroup v2 subtree: %s; run "
 				 "with --allow-degraded=cgroups to go on without the limits" SEE_CHECK, err);
+			degraded_plan_free(&st.dplan);
 			mount_plan_free(&st.plan);
 			return CAN_EXIT_WALL;
 		} else {
@@ -602,13 +664,37 @@ int run_sandbox(const struct run_config *cfg_in)
 	if (cfg->opts->verbose) {
 		struct run_verbose_walls vw = { .landlock_abi = st.use_landlock ? st.ll_abi : -1,
 						.landlock_exec_only = cfg->landlock_exec_only_allowed,
-						.sco = &st.sco, .cgroups = use_cg, .egress = egress };
-		run_verbose_print(stderr, &st.plan, &vw);
+						.sco = &st.sco, .cgroups = use_cg, .egress = egress,
+						.no_namespaces = st.no_ns };
+		run_verbose_print(stderr, st.no_ns ? &st.dplan.ll : &st.plan, &vw);
 	}
 
 	st.env = run_env_build(p, environ);
 	if (cfg->on_proxy_socket)
 		st.env = run_env_add_proxy(st.env, RUN_PROXY_PORT);
+	if (cfg->ca_bundle)
+		st.env = run_env_add_ca(st.env, MOUNT_CA_BUNDLE_DST);
+	if (st.no_ns) {
+		st.env = run_env_set(st.env, "TMPDIR", cfg->opts->tmpdir);
+		struct degraded_losses_in li = { .why = cfg->opts->userns_why,
+						 .landlock_abi = st.ll_abi,
+						 .tmpdir = cfg->opts->tmpdir, .egress = egress,
+						 .cgroups = use_cg, .nhide = st.dplan.nhide,
+						 .nreadonly = st.dplan.nreadonly };
+		degraded_losses_print(stderr, &li);
+		/* What the command leaves behind comes to us (run_degraded.c). */
+		prctl(PR_SET_CHILD_SUBREAPER, 1);
+		if (degraded_confine_supervisor(err, sizeof(err)) < 0) {
+			can_warn("notifier: %s; nothing runs" SEE_CHECK, err);
+			if (use_cg)
+				cgroup_cleanup(&cg);
+			degraded_plan_free(&st.dplan);
+			mount_plan_free(&st.plan);
+			run_env_free(st.env);
+			free(st.host_cmd);
+			return CAN_EXIT_WALL;
+		}
+	}
 	st.host_cmd = host_which(cfg->opts->cmd[0]);
 	st.tty_fg = !cfg->opts->new_session && isatty(STDIN_FILENO) &&
 		    tcgetpgrp(STDIN_FILENO) == getpgrp();
@@ -640,9 +726,10 @@ int run_sandbox(const struct run_config *cfg_in)
 	uid_t uid = getuid();
 	gid_t gid = getgid();
 	fflush(NULL);
-	long pid = syscall(SYS_clone, CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC |
-					      CLONE_NEWUTS | CLONE_NEWCGROUP | CLONE_NEWNET | SIGCHLD,
-			   NULL, NULL, NULL, NULL);
+	unsigned long ns_flags = st.no_ns ? 0
+					  : CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC |
+						    CLONE_NEWUTS | CLONE_NEWCGROUP | CLONE_NEWNET;
+	long pid = syscall(SYS_clone, ns_flags | SIGCHLD, NULL, NULL, NULL, NULL);
 	if (pid == 0) {
 		close(alive[1]);
 		if (sync[1] >= 0)
@@ -664,9 +751,15 @@ int run_sandbox(const struct run_config *cfg_in)
 	int rc;
 	if (pid < 0) {
 		errno = e;
-		can_warn("namespaces: clone into new user, mount, PID, IPC, UTS, cgroup and network "
-			 "namespaces: %s: %s; check that unprivileged user namespaces are enabled"
-			 SEE_CHECK, errno_name(e), strerror(e));
+		if (st.no_ns)
+			can_warn("process: fork: %s: %s; lower the load" SEE_CHECK, errno_name(e),
+				 strerror(e));
+		else
+			can_warn("namespaces: clone into new user, mount, PID, IPC, UTS, cgroup and "
+				 "network namespaces: %s: %s; make unprivileged user namespaces work "
+				 "('can setup' installs what Ubuntu's AppArmor needs), or run with "
+				 "--allow-degraded=userns for Landlock and seccomp without namespaces"
+				 SEE_CHECK, errno_name(e), strerror(e));
 		rc = CAN_EXIT_WALL;
 	} else {
 		if (use_cg) {
@@ -682,6 +775,11 @@ int run_sandbox(const struct run_config *cfg_in)
 		rc = supervise((pid_t)pid, sv[0], cfg);
 		if (px[0] >= 0 && rc == 128 + SIGKILL && proxy_failed)
 			rc = CAN_EXIT_WALL;
+		if (st.no_ns) {
+			int left = degraded_kill_leftovers();
+			if (left > 0 && cfg->opts->verbose)
+				can_warn("killed %d process(es) the command left running", left);
+		}
 	}
 	if (st.tty_fg) {
 		/* Take the terminal back from the command's process group. */
@@ -704,6 +802,7 @@ int run_sandbox(const struct run_config *cfg_in)
 	if (cfg->opts->monitor && !has_handler)
 		can_warn("monitor mode was on: refused calls were logged and allowed; the full report "
 			 "comes with the notification engine");
+	degraded_plan_free(&st.dplan);
 	mount_plan_free(&st.plan);
 	run_env_free(st.env);
 	free(st.host_cmd);

@@ -20,6 +20,10 @@ enum run_wall {
 	WALL_CGROUPS = 1u << 4,        /* no cgroup v2 limits ([resources], max_pids) */
 	WALL_NOTIFIER = 1u << 5,       /* no seccomp notification engine (docs/adr/0070) */
 	WALL_ALL = (1u << 6) - 1,
+	/* No user namespace, hence no namespaces at all: the no-namespace mode
+	 * (docs/adr/0240). Not part of "all": it changes what the sandbox is,
+	 * so it must be named. */
+	WALL_USERNS = 1u << 6,
 };
 
 /* "landlock" for WALL_LANDLOCK, ...; NULL for an unknown bit. */
@@ -34,6 +38,12 @@ struct run_opts {
 	bool monitor, strict, new_session;
 	bool verbose;         /* -v: recipes, mounts and walls to stderr */
 	unsigned degrade;     /* walls that may be skipped */
+	/* Set by the caller, not the parser: user namespaces were found not to
+	 * work and WALL_USERNS may be skipped, so run_sandbox runs the command
+	 * without namespaces (core/sandbox/run_degraded.c). */
+	bool no_namespaces;
+	const char *tmpdir;   /* with no_namespaces: the private TMPDIR (made by the caller) */
+	const char *userns_why; /* with no_namespaces: why user namespaces fail, for the warning */
 	const char *events;   /* --events FILE, or NULL */
 	char **cmd;           /* the command and its arguments (into argv) */
 };
@@ -53,6 +63,13 @@ void run_env_free(char **env);
  * twins, npm/yarn/pip/cargo equivalents = http://127.0.0.1:port; NO_PROXY
  * for loopback; NODE_USE_ENV_PROXY=1) over env; returns the array. */
 char **run_env_add_proxy(char **env, int port);
+/* Adds the CA bundle variables (SSL_CERT_FILE, NODE_EXTRA_CA_CERTS,
+ * REQUESTS_CA_BUNDLE, PIP_CERT, CURL_CA_BUNDLE, GIT_SSL_CAINFO,
+ * CARGO_HTTP_CAINFO, DENO_CERT, npm_config_cafile) = bundle, the path
+ * inside the sandbox, over env; returns the array. */
+char **run_env_add_ca(char **env, const char *bundle);
+/* Sets NAME=value in env (replacing NAME's entry); returns the array. */
+char **run_env_set(char **env, const char *name, const char *value);
 
 /* The port the egress proxy listens on inside every sandbox (127.0.0.1;
  * proxy/proxy.h's PROXY_PORT, checked equal where both are seen). */
@@ -96,6 +113,10 @@ struct run_config {
 	 * port, and the proxy variables are set in the environment. */
 	int (*on_proxy_socket)(int listen_fd, void *ctx);
 	void *proxy_ctx;
+	/* The proxy's CA bundle (a host file: the system roots and the run's
+	 * CA certificate), bound read-only over the system trust store inside
+	 * and named by the CA variables (run_env_add_ca); NULL = none. */
+	const char *ca_bundle;
 };
 
 /* Process-wide defaults for run_config.on_listener/listener_ctx and

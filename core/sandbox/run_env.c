@@ -105,3 +105,32 @@ char **run_env_add_proxy(char **env, int port)
 	env_set(&e, "NODE_USE_ENV_PROXY", 18, "1");
 	return e.v;
 }
+
+/* The names clients read for a CA bundle. Most read the system store
+ * already (the bundle is bound over it); these cover the clients that
+ * carry roots of their own (node, requests' certifi, cargo, deno) or that
+ * a recipe may have pointed elsewhere. */
+static const char *const ca_vars[] = {
+	"SSL_CERT_FILE", "NODE_EXTRA_CA_CERTS", "REQUESTS_CA_BUNDLE", "PIP_CERT",
+	"CURL_CA_BUNDLE", "GIT_SSL_CAINFO", "CARGO_HTTP_CAINFO", "DENO_CERT",
+	"npm_config_cafile",
+};
+
+char **run_env_add_ca(char **env, const char *bundle)
+{
+	struct envb e = { env, 0 };
+	while (e.v[e.n])
+		e.n++;
+	for (size_t i = 0; i < ARRAY_LEN(ca_vars); i++)
+		env_set(&e, ca_vars[i], strlen(ca_vars[i]), bundle);
+	return e.v;
+}
+
+char **run_env_set(char **env, const char *name, const char *value)
+{
+	struct envb e = { env, 0 };
+	while (e.v[e.n])
+		e.n++;
+	env_set(&e, name, strlen(name), value);
+	return e.v;
+}

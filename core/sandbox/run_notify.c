@@ -1,6 +1,7 @@
 /* `can run` and the notification engine: see run_notify.h and
  * docs/adr/0070-can-run-notification-engine.md. */
 #include "sandbox/run_notify.h"
+#include "sandbox/run_degraded.h"
 #include "util/util.h"
 
 #include <errno.h>
@@ -16,6 +17,8 @@
 
 const char *run_notify_wanted(const struct policy *p, const struct run_opts *o)
 {
+	if (o->no_namespaces)
+		return "--allow-degraded=userns (no namespaces)";
 	if (p->proc.allow_execve.n > 0)
 		return "[process] allow_execve";
 	if (p->net.allow_ips.n > 0)
@@ -39,6 +42,26 @@ size_t run_notify_trapped(const struct policy *p, const struct run_opts *o, int 
 	size_t n = 0;
 	if (!run_notify_wanted(p, o))
 		return 0;
+	if (o->no_namespaces) {
+		/* Without a mount namespace the engine enforces what Landlock
+		 * cannot say (docs/adr/0240): every call it handles. */
+		size_t nh;
+		const int *h = notify_handled_syscalls(&nh);
+		for (size_t i = 0; i < nh && n < cap; i++) {
+			/* The listener's handover is a sendmsg (docs/adr/0051), which
+			 * must not be trapped before the supervisor holds the
+			 * listener; and seccomp cannot tell it apart by argument.
+			 * ADR 0240 says what this leaves open. */
+			if (h[i] == SYS_sendmsg || h[i] == SYS_sendmmsg)
+				continue;
+			nrs[n++] = h[i];
+		}
+		/* access() of what the view lacks answers ENOENT (notify_lookup.c). */
+		static const int access_nrs[] = { SYS_access, SYS_faccessat, 439 /* faccessat2 */ };
+		for (size_t i = 0; i < ARRAY_LEN(access_nrs) && n < cap; i++)
+			nrs[n++] = access_nrs[i];
+		return n;
+	}
 	if ((p->proc.allow_execve.n > 0 || o->monitor) && n + 2 <= cap) {
 		nrs[n++] = SYS_execve;
 		nrs[n++] = SYS_execveat;
@@ -249,6 +272,18 @@ struct run_notify *run_notify_new(const struct policy *p, const struct run_opts 
 		return NULL;
 	}
 	diags_free(&d);
+	if (o->no_namespaces) {
+		char cwd[PATH_MAX], err[512];
+		if (!getcwd(cwd, sizeof(cwd)) ||
+		    degraded_notify_rules(&n->rules, p, cwd, o->tmpdir, err, sizeof(err)) < 0) {
+			can_warn("filesystem: the no-namespace mode's rules: %s; fix the recipe "
+				 "(see 'can check')", getcwd(cwd, sizeof(cwd)) ? err : "getcwd failed");
+			notify_rules_free(&n->rules);
+			free(n);
+			*rc = CAN_EXIT_WALL;
+			return NULL;
+		}
+	}
 	n->monitor = o->monitor;
 	pthread_mutex_init(&n->lock, NULL);
 	const char *home = getenv("HOME");

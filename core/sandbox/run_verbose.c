@@ -29,8 +29,14 @@ void run_verbose_print(FILE *out, const struct mount_plan *pl, const struct run_
 								   : " (skipped if missing)");
 		fputc('\n', out);
 	}
-	fprintf(out, "can: wall: namespaces: user, mount, PID, IPC, UTS, cgroup, network (only lo)\n");
-	fprintf(out, "can: wall: network: egress = \"%s\"\n", w->egress ? w->egress : "none");
+	if (w->no_namespaces)
+		fprintf(out, "can: wall: namespaces: none (--allow-degraded=userns): the lines above "
+			"are Landlock rules over the real root, not mounts\n");
+	else
+		fprintf(out, "can: wall: namespaces: user, mount, PID, IPC, UTS, cgroup, network "
+			"(only lo)\n");
+	fprintf(out, "can: wall: network: egress = \"%s\"%s\n", w->egress ? w->egress : "none",
+		w->no_namespaces ? " (no socket but socketpair: no network at all)" : "");
 	if (w->landlock_abi >= 0)
 		fprintf(out, "can: wall: landlock: ABI %d, rules mirror the mounts%s\n",
 			w->landlock_abi, w->landlock_exec_only ? "; execute only [process] allow_execve"

@@ -15,6 +15,9 @@ struct run_verbose_walls {
 	const struct sc_options *sco;
 	bool cgroups;
 	const char *egress;
+	/* --allow-degraded=userns: no namespaces; the "mounts" are the Landlock
+	 * rules over the real root (docs/adr/0240). */
+	bool no_namespaces;
 };
 
 /* "can: mount: ro /usr (required)" lines, then "can: wall: ..." lines. */

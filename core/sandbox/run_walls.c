@@ -1,5 +1,6 @@
 /* The names of the walls that --allow-degraded may skip (pure): the one
- * table the option parser, the refusal messages and `can check` share. */
+ * table the option parser, the refusal messages and `can check` share.
+ * "all" is every wall but userns, which must be named (docs/adr/0240). */
 #include "sandbox/run.h"
 #include "util/util.h"
 
@@ -14,6 +15,7 @@ static const struct {
 	{ WALL_LANDLOCK, "landlock" },       { WALL_LANDLOCK_NET, "landlock-net" },
 	{ WALL_LANDLOCK_SCOPE, "landlock-scope" }, { WALL_SECCOMP, "seccomp" },
 	{ WALL_CGROUPS, "cgroups" },         { WALL_NOTIFIER, "notifier" },
+	{ WALL_USERNS, "userns" },
 };
 
 const char *run_wall_name(unsigned wall)
@@ -40,7 +42,7 @@ int run_walls_parse(const char *list, unsigned *mask, char *err, size_t errlen)
 		if (i == ARRAY_LEN(walls)) {
 			snprintf(err, errlen,
 				 "--allow-degraded: unknown wall '%s' (known: landlock, landlock-net, "
-				 "landlock-scope, seccomp, cgroups, notifier, all)", w);
+				 "landlock-scope, seccomp, cgroups, notifier, all, userns)", w);
 			rc = -1;
 			break;
 		}

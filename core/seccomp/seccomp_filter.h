@@ -40,6 +40,11 @@ struct sc_options {
 	 * (can run -m, docs/adr/0200): a call that sets the flag with a
 	 * non-empty path is a lookup it then does not see. */
 	bool notify_skip_fd_stat;
+	/* The sandbox shares the host's network and IPC namespaces (can run
+	 * --allow-degraded=userns, docs/adr/0240): socket() of AF_INET,
+	 * AF_INET6 and AF_UNIX, SysV IPC and POSIX message queues are refused
+	 * too, since no namespace of its own stands behind them. */
+	bool host_shared;
 };
 
 struct sc_filter;
@@ -60,7 +65,7 @@ void sc_free(struct sc_filter *f);
 /* Whether the filter creates a listener (n_notify > 0 or monitor_via_notify). */
 bool sc_has_listener(const struct sc_filter *f);
 
-/* The fixed hardening (core/seccomp/seccomp_rules.c): the reason a syscall can never
+/* The fixed hardening (the table is core/lang/syscall_refusals.c): the reason a syscall can never
  * be allowed by a recipe, or NULL when a recipe may allow it. Syscalls that
  * are only partly refused (ioctl, clone, seccomp, personality, kill...) are
  * not listed here: allowing them allows their harmless forms. */

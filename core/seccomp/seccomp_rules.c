@@ -8,6 +8,7 @@
  * otherwise set high bits the kernel ignores to slip past an exact
  * 64-bit compare (TIOCSTI | 1UL << 32 is still TIOCSTI to the tty driver). */
 #include "seccomp/seccomp_rules.h"
+#include "lang/syscall_refusals.h"
 #include "seccomp/seccomp_filter.h"
 #include "util/kernel_compat.h"
 #include "util/util.h"
@@ -20,70 +21,10 @@
 
 #define LOW32 0xffffffffULL
 
-static const struct {
-	const char *name;
-	const char *why;
-} refused[] = {
-	/* other processes */
-	{ "ptrace", "it reads and writes other processes' memory and registers" },
-	{ "process_vm_readv", "it reads another process's memory" },
-	{ "process_vm_writev", "it writes another process's memory" },
-	{ "pidfd_getfd", "it takes file descriptors from another process" },
-	/* kernel attack surface with a history of escapes */
-	{ "io_uring_setup", "io_uring performs I/O that seccomp never sees" },
-	{ "io_uring_enter", "io_uring performs I/O that seccomp never sees" },
-	{ "io_uring_register", "io_uring performs I/O that seccomp never sees" },
-	{ "bpf", "eBPF programs are kernel attack surface" },
-	{ "userfaultfd", "it stalls the kernel at chosen points, a staple of kernel exploits" },
-	{ "perf_event_open", "performance counters leak kernel state and are attack surface" },
-	{ "keyctl", "the kernel keyring is shared outside the sandbox" },
-	{ "add_key", "the kernel keyring is shared outside the sandbox" },
-	{ "request_key", "the kernel keyring is shared outside the sandbox" },
-	/* escaping the mount view */
-	{ "open_by_handle_at", "file handles open files outside the sandbox's view" },
-	{ "name_to_handle_at", "file handles open files outside the sandbox's view" },
-	{ "mount", "the sandbox's mount view is fixed" },
-	{ "umount2", "the sandbox's mount view is fixed" },
-	{ "pivot_root", "the sandbox's mount view is fixed" },
-	{ "move_mount", "the sandbox's mount view is fixed" },
-	{ "open_tree", "the sandbox's mount view is fixed" },
-	{ "open_tree_attr", "the sandbox's mount view is fixed" },
-	{ "fsopen", "the sandbox's mount view is fixed" },
-	{ "fsmount", "the sandbox's mount view is fixed" },
-	{ "fsconfig", "the sandbox's mount view is fixed" },
-	{ "fspick", "the sandbox's mount view is fixed" },
-	{ "mount_setattr", "the sandbox's mount view is fixed" },
-	{ "chroot", "the sandbox's mount view is fixed" },
-	/* namespaces: new ones are kernel attack surface and undo the walls */
-	{ "unshare", "new namespaces are kernel attack surface (user namespaces above all)" },
-	{ "setns", "joining namespaces leaves the sandbox's" },
-	/* the machine itself */
-	{ "kexec_load", "it replaces the running kernel" },
-	{ "kexec_file_load", "it replaces the running kernel" },
-	{ "init_module", "it loads kernel modules" },
-	{ "finit_module", "it loads kernel modules" },
-	{ "delete_module", "it unloads kernel modules" },
-	{ "iopl", "it gives direct access to I/O ports" },
-	{ "ioperm", "it gives direct access to I/O ports" },
-	{ "swapon", "it changes the machine's swap" },
-	{ "swapoff", "it changes the machine's swap" },
-	{ "reboot", "it reboots the machine" },
-	{ "acct", "it changes process accounting for the machine" },
-	{ "quotactl", "it changes disk quotas" },
-	{ "quotactl_fd", "it changes disk quotas" },
-	{ "lookup_dcookie", "it leaks kernel paths (profiling interface)" },
-	{ "uselib", "an obsolete loader interface with a history of bugs" },
-	{ "vhangup", "it hangs up the terminal the sandbox shares" },
-	{ "nfsservctl", "an obsolete kernel NFS server interface" },
-	{ "syslog", "it reads the kernel log" },
-};
-
+/* The table itself is lang/syscall_refusals.c: the recipe loader checks it too. */
 const char *sc_fixed_refusal(const char *name)
 {
-	for (size_t i = 0; i < ARRAY_LEN(refused); i++)
-		if (strcmp(refused[i].name, name) == 0)
-			return refused[i].why;
-	return NULL;
+	return syscall_refusal_why(name);
 }
 
 /* Syscalls that act on another process given its pid in argument `arg`:
@@ -148,8 +89,8 @@ int sc_rules_add(scmp_filter_ctx ctx, uint32_t refuse, pid_t protect_pid)
 {
 	int r = 0;
 #define TRY(x) do { if ((r = (x)) < 0) return r; } while (0)
-	for (size_t i = 0; i < ARRAY_LEN(refused); i++)
-		TRY(refuse_always(ctx, refuse, refused[i].name));
+	for (size_t i = 0; i < syscall_nrefusals; i++)
+		TRY(refuse_always(ctx, refuse, syscall_refusals[i].name));
 
 	/* Typing into the terminal's input queue (TIOCSTI) or poking the
 	 * console (TIOCLINUX) reaches the shell outside the sandbox. The tty
@@ -241,6 +182,45 @@ int sc_rules_add(scmp_filter_ctx ctx, uint32_t refuse, pid_t protect_pid)
 		/* kill(-pid): its process group, should it lead one. */
 		TRY(refuse_if(ctx, refuse, "kill", 0, LOW32, (uint32_t)-pid));
 	}
+#undef TRY
+	return r;
+}
+
+/* Without a network namespace of its own (can run --allow-degraded=userns)
+ * an IP socket reaches the host's network, loopback services included, and
+ * an AF_UNIX socket can connect to any socket file the user may reach (the
+ * D-Bus session bus, ssh-agent, docker.sock), which Landlock ABI 7 does not
+ * check. Stream and seqpacket socketpair() stay: their ends reach only
+ * each other. Without
+ * an IPC namespace, SysV objects are the host's, and ids are small numbers
+ * a process can guess (shmat needs no shmget); POSIX queues live in the
+ * host's mqueue filesystem. */
+int sc_rules_add_host_shared(scmp_filter_ctx ctx, uint32_t refuse)
+{
+	int r = 0;
+#define TRY(x) do { if ((r = (x)) < 0) return r; } while (0)
+	static const int families[] = { AF_INET, AF_INET6, AF_UNIX };
+	for (size_t i = 0; i < ARRAY_LEN(families); i++)
+		TRY(refuse_if(ctx, refuse, "socket", 0, LOW32, (uint32_t)families[i]));
+	/* A datagram pair could still send to a host datagram socket by path
+	 * (sendmsg with msg_name: /dev/log, journald), and sendmsg cannot be
+	 * trapped in this mode (it carries the listener's handover). Stream
+	 * and seqpacket pairs ignore or refuse a destination. The type's low
+	 * 4 bits are the type, the rest flags. */
+	{
+		struct scmp_arg_cmp c[2] = {
+			{ .arg = 0, .op = SCMP_CMP_MASKED_EQ, .datum_a = LOW32, .datum_b = AF_UNIX },
+			{ .arg = 1, .op = SCMP_CMP_MASKED_EQ, .datum_a = 0xf, .datum_b = SOCK_DGRAM },
+		};
+		TRY(seccomp_rule_add_array(ctx, refuse, nr_of("socketpair"), 2, c));
+	}
+	static const char *const ipc[] = {
+		"shmget", "shmat", "shmdt", "shmctl", "msgget", "msgsnd", "msgrcv", "msgctl",
+		"semget", "semop", "semtimedop", "semctl", "mq_open", "mq_unlink",
+		"mq_timedsend", "mq_timedreceive", "mq_notify", "mq_getsetattr",
+	};
+	for (size_t i = 0; i < ARRAY_LEN(ipc); i++)
+		TRY(refuse_always(ctx, refuse, ipc[i]));
 #undef TRY
 	return r;
 }

@@ -4,10 +4,9 @@
  * (proxy/dlp/README.md says exactly how). Nothing here does I/O on the
  * network; only dlp_secrets_collect() reads files.
  *
- * STATE (branch dlp): this header is the planned API. Implemented so far:
- * dlp_config_default, dlp_engine_new/free, dlp_engine_add_secret,
- * dlp_engine_nsecrets, dlp_secrets_collect. Everything else declared here
- * is not written yet (proxy/dlp/README.md); do not call it.
+ * STATE: everything here is implemented; the DNS check and the session
+ * entropy budget have no caller yet (the scan hook passes no budget):
+ * see proxy/dlp/README.md.
  *
  * Secrets never leave this library in clear: a finding carries a
  * fingerprint (a keyed hash, truncated), never the value. */
@@ -67,6 +66,9 @@ size_t dlp_engine_nsecrets(const struct dlp_engine *e);
  * A missing file is not an error. Returns how many values were added. */
 size_t dlp_secrets_collect(struct dlp_engine *e, const char *home, const char *const *env_names,
 			   char *const *envp);
+/* Pure: does an environment variable's name say it holds a credential
+ * (TOKEN, SECRET, PASSWORD, API_KEY, ...; case-insensitive)? */
+bool dlp_env_name_is_secret(const char *name, size_t len);
 
 /* Canaries: fake credentials that look real to any scanner (a canary GitHub
  * token passes GitHub's checksum), put where real ones are hidden. */
@@ -134,6 +136,7 @@ struct dlp_request {
 	struct dlp_finding findings[DLP_MAX_FINDINGS];
 	uint64_t entropy_bytes;      /* high-entropy bytes this request carries */
 	struct dlp_stream *stream;   /* an open streamed body, or NULL */
+	bool response;               /* dlp_response_begin: canaries and secrets only */
 };
 
 void dlp_request_begin(struct dlp_request *r, const struct dlp_engine *e,
@@ -196,7 +199,7 @@ struct dlp_dns_result {
 /* Pure: `name` (no trailing dot), the threshold, and the `*.suffix` it was
  * allowed under (the suffix without "*.", or NULL when it matched an exact
  * name). Refuses when two or more labels of at least DLP_DNS_MIN_LABEL
- * characters score above the threshold, or when a wildcard-allowed name's
+ * characters, not counting the last two, score above the threshold, or when a wildcard-allowed name's
  * prefix is longer than DLP_DNS_MAX_WILDCARD_PREFIX. */
 void dlp_dns_check(const char *name, double threshold, const char *wildcard_suffix,
 		   struct dlp_dns_result *out);

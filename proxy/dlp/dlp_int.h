@@ -127,7 +127,7 @@ struct dlp_engine {
 void dlp_fingerprint(const struct dlp_engine *e, const char *what, const void *p, size_t n,
 		     char out[20]);
 
-/* ---- Decoders (dlp_decode.c, dlp_inflate.c) ---- */
+/* ---- Decoders (dlp_decode.c, dlp_unescape.c, dlp_inflate.c) ---- */
 
 /* A growable output buffer. */
 struct dlp_buf {
@@ -148,6 +148,12 @@ size_t dlp_hex_decode(const uint8_t *p, size_t n, size_t skip, uint8_t *out);
  * (DLP_UN_*); 0 means the output equals the input. */
 enum { DLP_UN_PERCENT = 1, DLP_UN_JSON = 2, DLP_UN_HTML = 4, DLP_UN_QP = 8 };
 unsigned dlp_unescape(const uint8_t *p, size_t n, struct dlp_buf *out);
+/* The single decoders (dlp_unescape.c): each appends its output to out and
+ * returns how many escapes it undid (0: output == input). */
+size_t dlp_percent_decode(const uint8_t *p, size_t n, struct dlp_buf *out);
+size_t dlp_json_unescape(const uint8_t *p, size_t n, struct dlp_buf *out);  /* \uXXXX, \/ ... */
+size_t dlp_html_unescape(const uint8_t *p, size_t n, struct dlp_buf *out);  /* &#..; &name; */
+size_t dlp_qp_decode(const uint8_t *p, size_t n, struct dlp_buf *out);      /* =XX, soft breaks */
 /* The share of bytes that are printable text (ASCII or UTF-8), in [0, 1]. */
 bool dlp_is_texty(const uint8_t *p, size_t n);
 
@@ -197,13 +203,17 @@ struct dlp_sink {
  * part of the raw bytes this buffer came from. */
 void dlp_scan_layer(struct dlp_sink *s, const uint8_t *p, size_t n, int depth, const char *chain,
 		    size_t raw_off, bool top);
+/* Decompresses p as codec c under the engine's caps and scans the output;
+ * `declared`: the headers said so, and a corrupt stream blocks. */
+void dlp_scan_decompressed(struct dlp_sink *s, enum dlp_codec c, const uint8_t *p, size_t n,
+			   int depth, const char *chain, size_t raw_off, bool declared);
 /* Records a finding in the sink's request (deduplicated by fingerprint). */
 void dlp_sink_report(struct dlp_sink *s, enum dlp_kind kind, enum dlp_verdict v,
 		     const struct dlp_detector *d, const char *chain, size_t off, const char *fp,
 		     const char *label);
 /* Counts high-entropy bytes in token-like runs (the budget's measure). */
 uint64_t dlp_entropy_runs(const uint8_t *p, size_t n);
-/* The generic detector's test on one run. */
-bool dlp_generic_secret(const uint8_t *p, size_t n);
+/* dlp_request_end's charge (dlp_dns.c). */
+enum dlp_verdict dlp_budget_charge(struct dlp_budget *b, struct dlp_request *r);
 
 #endif

@@ -121,11 +121,14 @@ static size_t add_keyed(struct dlp_engine *e, const char *label, const char *tex
 	for (const char *line = text; line && *line;) {
 		const char *eol = strchr(line, '\n');
 		size_t ll = eol ? (size_t)(eol - line) : strlen(line);
-		const char *sep = memchr(line, '=', ll);
-		const char *colon = memchr(line, ':', ll);
-		if (!sep || (colon && colon < sep))
-			sep = colon;
-		if (sep) {
+		/* '=' first: npm's "//registry.npmjs.org/:_authToken=v" has a
+		 * colon before its key; then ':' for YAML's "oauth_token: v". */
+		const char *seps[2] = { memchr(line, '=', ll), memchr(line, ':', ll) };
+		bool done = false;
+		for (int si = 0; si < 2 && !done; si++) {
+			const char *sep = seps[si];
+			if (!sep)
+				continue;
 			size_t kl = (size_t)(sep - line);
 			while (kl && isspace((unsigned char)line[kl - 1]))
 				kl--;
@@ -133,6 +136,7 @@ static size_t add_keyed(struct dlp_engine *e, const char *label, const char *tex
 				size_t l = strlen(*k);
 				if (kl >= l && strncasecmp(line + kl - l, *k, l) == 0) {
 					added += add_str(e, label, sep + 1, ll - (size_t)(sep + 1 - line));
+					done = true;
 					break;
 				}
 			}
@@ -276,4 +280,29 @@ size_t dlp_secrets_collect(struct dlp_engine *e, const char *home, const char *c
 	}
 	free(path);
 	return added;
+}
+
+bool dlp_env_name_is_secret(const char *name, size_t len)
+{
+	static const char *const words[] = { "TOKEN", "SECRET", "PASSWORD", "PASSWD", "API_KEY",
+					     "APIKEY", "ACCESS_KEY", "PRIVATE_KEY", "CREDENTIAL",
+					     "SESSION_KEY", "CLIENT_KEY" };
+	/* Only as the end of the name: "_PAT" starts "_PATH", "_AUTH" starts
+	 * GIT_AUTHOR_NAME, whose value honest commits carry. */
+	static const char *const ends[] = { "_PAT", "_AUTH" };
+	char up[128];
+	if (len >= sizeof up)
+		len = sizeof up - 1;
+	for (size_t i = 0; i < len; i++)
+		up[i] = (char)(name[i] >= 'a' && name[i] <= 'z' ? name[i] - 'a' + 'A' : name[i]);
+	up[len] = 0;
+	for (size_t i = 0; i < ARRAY_LEN(words); i++)
+		if (strstr(up, words[i]))
+			return true;
+	for (size_t i = 0; i < ARRAY_LEN(ends); i++) {
+		size_t k = strlen(ends[i]);
+		if (len >= k && strcmp(up + len - k, ends[i]) == 0)
+			return true;
+	}
+	return false;
 }

@@ -1,0 +1,575 @@
+/* See layers.h. What a declaration's hash covers (docs/adr/0212): the
+ * .envrc bytes, then for each recipe in order its name and its file's
+ * bytes (a built-in's compiled text). The baseline recipes (base,
+ * default) are part of can itself and not hashed. The bytes are read again
+ * after the policy is loaded; a declaration that changed meanwhile is
+ * invalid until declared again, so the rules compiled are the ones hashed. */
+#include "shell/layers.h"
+#include "shell/approvals.h"
+#include "shell/envrc.h"
+#include "lang/recipe.h"
+#include "lang/recipe_int.h" /* resolving names to the files that get hashed */
+#include "notify/notify.h"
+#include "util/sha256.h"
+#include "util/util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define ENVRC_MAX (1 << 20)
+
+struct layer {
+	char *dir;
+	enum layer_state state;
+	char *recipes;                /* declared, comma-separated */
+	char *reason;                 /* why pending or invalid, or NULL */
+	char hex[65];                 /* current declaration's hash ("" when invalid) */
+	struct notify_rules *cand;    /* compiled from the current declaration */
+	struct notify_rules *rules;   /* in force for the layer's processes (last approved) */
+	bool in_force;                /* new processes enter it */
+};
+
+struct chain {
+	layer_mask mask;
+	unsigned gen;
+	struct notify_rules *nodes;   /* shallow copies, linked by also */
+};
+
+struct layers {
+	pthread_mutex_t lock;         /* everything below, for the workers */
+	struct layer v[LAYERS_MAX];
+	size_t n;
+	_Atomic layer_mask in_force;
+	unsigned gen;                 /* bumped whenever a layer's rules change */
+	struct chain *chains;
+	size_t nchains, capchains;
+	/* Rules and chains replaced while workers may still use them. */
+	void **old;
+	size_t nold;
+	char rundir[PATH_MAX], apdir[PATH_MAX], apfile[PATH_MAX];
+};
+
+static void keep_old(struct layers *L, void *p)
+{
+	if (!p)
+		return;
+	L->old = xrealloc(L->old, (L->nold + 1) * sizeof(*L->old));
+	L->old[L->nold++] = p;
+}
+
+static void rules_keep_old(struct layers *L, struct notify_rules *r)
+{
+	if (!r)
+		return;
+	/* The struct and its lists stay allocated: a worker may hold them. */
+	keep_old(L, r);
+}
+
+struct layers *layers_new(const char *rundir)
+{
+	struct layers *L = xcalloc(1, sizeof(*L));
+	pthread_mutex_init(&L->lock, NULL);
+	snprintf(L->rundir, sizeof(L->rundir), "%s", rundir);
+	if (approvals_dir(L->apdir, sizeof(L->apdir)) < 0 ||
+	    approvals_file(L->apfile, sizeof(L->apfile)) < 0) {
+		L->apdir[0] = L->apfile[0] = '\0';
+	}
+	return L;
+}
+
+static void free_rules(struct notify_rules *r)
+{
+	if (!r)
+		return;
+	notify_rules_free(r);
+	free(r);
+}
+
+void layers_free(struct layers *L)
+{
+	if (!L)
+		return;
+	for (size_t i = 0; i < L->n; i++) {
+		struct layer *l = &L->v[i];
+		free(l->dir);
+		free(l->recipes);
+		free(l->reason);
+		if (l->cand != l->rules)
+			free_rules(l->cand);
+		free_rules(l->rules);
+	}
+	for (size_t i = 0; i < L->nchains; i++)
+		free(L->chains[i].nodes);
+	free(L->chains);
+	/* Old rules: notify_rules structs (their lists) or chain node arrays;
+	 * told apart by nothing, so rules are kept as rules_old entries. */
+	for (size_t i = 0; i < L->nold; i++)
+		free(L->old[i]); /* lists of replaced rules are leaked until exit, by design */
+	free(L->old);
+	pthread_mutex_destroy(&L->lock);
+	free(L);
+}
+
+int layers_find(struct layers *L, const char *dir)
+{
+	for (size_t i = 0; i < L->n; i++)
+		if (strcmp(L->v[i].dir, dir) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* Reads a whole file (at most ENVRC_MAX). NULL with errno. */
+static char *slurp(const char *path, size_t *len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0)
+		return NULL;
+	struct stat st;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		errno = EINVAL;
+		return NULL;
+	}
+	size_t cap = 4096, n = 0;
+	char *buf = xmalloc(cap + 1);
+	for (;;) {
+		if (n == cap) {
+			if (cap >= ENVRC_MAX) {
+				free(buf);
+				close(fd);
+				errno = EFBIG;
+				return NULL;
+			}
+			cap *= 2;
+			buf = xrealloc(buf, cap + 1);
+		}
+		ssize_t r = read(fd, buf + n, cap - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			int e = errno;
+			free(buf);
+			close(fd);
+			errno = e;
+			return NULL;
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+	}
+	close(fd);
+	buf[n] = '\0';
+	*len = n;
+	return buf;
+}
+
+/* Hashes one recipe argument (run with the layer's dir as cwd). */
+static void hash_recipe(struct sha256 *h, const char *arg)
+{
+	sha256_update(h, arg, strlen(arg) + 1);
+	struct recipe_arg ra;
+	char err[256];
+	if (recipe_arg_parse(arg, &ra, err, sizeof(err)) < 0)
+		return;
+	if (ra.kind == RARG_PATH) {
+		size_t n;
+		char *b = slurp(ra.name, &n);
+		if (b)
+			sha256_update(h, b, n);
+		free(b);
+		return;
+	}
+	struct recipe_ref ref;
+	const char *const *targets = NULL;
+	if (recipe_find_tool(ra.name, ra.tool, &ref) < 0) {
+		targets = recipe_alias_targets(ra.name);
+		for (size_t i = 0; targets && targets[i]; i++)
+			hash_recipe(h, targets[i]);
+		return;
+	}
+	if (ref.builtin) {
+		sha256_update(h, ref.builtin->text, ref.builtin->len);
+	} else if (ref.path) {
+		size_t n;
+		char *b = slurp(ref.path, &n);
+		if (b)
+			sha256_update(h, b, n);
+		free(b);
+	}
+	recipe_ref_free(&ref);
+}
+
+static void declaration_hash(const char *envrc, size_t len, char *const *names, size_t n, char hex[65])
+{
+	struct sha256 h;
+	sha256_init(&h);
+	sha256_update(&h, envrc, len);
+	for (size_t i = 0; i < n; i++)
+		hash_recipe(&h, names[i]);
+	unsigned char out[32];
+	sha256_final(&h, out);
+	for (int i = 0; i < 32; i++)
+		snprintf(hex + 2 * i, 3, "%02x", out[i]);
+}
+
+/* The rules of a layer: its merged policy, compiled, plus what every layer
+ * gets: its own dir writable, /tmp and /dev writable, /proc readable, and
+ * the session's own files refused (rundir, approvals), the network
+ * restricted (egress "none" until the session proxy exists). */
+static struct notify_rules *compile_layer(struct layers *L, const struct policy *p, const char *dir,
+                                          char *err, size_t errlen)
+{
+	struct notify_rules *r = xcalloc(1, sizeof(*r));
+	struct diags d = { 0 };
+	if (notify_rules_compile(r, p, &d) < 0) {
+		snprintf(err, errlen, "%s", d.n ? d.v[0].msg : "the policy does not compile");
+		diags_free(&d);
+		free_rules(r);
+		return NULL;
+	}
+	diags_free(&d);
+	struct srcpos none = { 0 };
+	unsigned rw = NOTIFY_READ | NOTIFY_WRITE | NOTIFY_EXEC;
+	notify_rules_add_path(r, "allow", dir, rw, "session layer (its directory)", none);
+	notify_rules_add_path(r, "allow", "/tmp", rw, "session layer (/tmp is shared)", none);
+	notify_rules_add_path(r, "allow", "/dev", NOTIFY_READ | NOTIFY_WRITE, "session layer", none);
+	notify_rules_add_path(r, "allow", "/proc", NOTIFY_READ, "session layer", none);
+	/* The state file stays readable (can status in a prompt run inside
+	 * a layer); nothing in the folder is writable: no hint, no request
+	 * on the control socket (connect needs write), no planted file. */
+	notify_rules_add_path(r, "allow", L->rundir, NOTIFY_READ, "session (its state file)", none);
+	notify_rules_add_path(r, "deny", L->rundir, NOTIFY_WRITE | NOTIFY_EXEC,
+	                      "session (its runtime directory)", none);
+	if (L->apdir[0])
+		notify_rules_add_path(r, "deny", L->apdir, 0, "session (approvals)", none);
+	r->restrict_fs = true;
+	r->restrict_net = true; /* egress = "none" in sessions for now */
+	r->allow_abstract_unix = false;
+	return r;
+}
+
+static void set_reason(struct layer *l, enum layer_state st, const char *why)
+{
+	l->state = st;
+	free(l->reason);
+	l->reason = why ? xstrdup(why) : NULL;
+}
+
+static void bump(struct layers *L)
+{
+	L->gen++;
+	for (size_t i = 0; i < L->nchains; i++)
+		keep_old(L, L->chains[i].nodes);
+	L->nchains = 0;
+}
+
+static void update_in_force(struct layers *L)
+{
+	layer_mask m = 0;
+	for (size_t i = 0; i < L->n; i++)
+		if (L->v[i].in_force && L->v[i].rules)
+			m |= (layer_mask)1 << i;
+	atomic_store(&L->in_force, m);
+}
+
+static bool approved(struct layers *L, const char *hex, const char *dir)
+{
+	if (!L->apfile[0] || !hex[0])
+		return false;
+	size_t n;
+	char *t = slurp(L->apfile, &n);
+	bool ok = t && approvals_has(t, n, hex, dir);
+	free(t);
+	return ok;
+}
+
+/* Puts the layer's current candidate in force (lock held). */
+static void enforce(struct layers *L, struct layer *l)
+{
+	if (l->rules != l->cand) {
+		rules_keep_old(L, l->rules);
+		l->rules = l->cand;
+	}
+	l->in_force = true;
+	set_reason(l, LAYER_ACTIVE, NULL);
+	bump(L);
+	update_in_force(L);
+}
+
+int layers_declare(struct layers *L, const char *dir, char *err, size_t errlen)
+{
+	char envrc[PATH_MAX + 8];
+	snprintf(envrc, sizeof(envrc), "%s/.envrc", dir);
+	size_t len = 0;
+	char *text = slurp(envrc, &len);
+	struct envrc_decl decl = { 0 };
+	if (text)
+		envrc_parse(text, len, &decl);
+	int idx = layers_find(L, dir);
+	if (!text || !decl.declared) {
+		const char *why = !text ? "no readable .envrc" : "no `use canister` line in .envrc";
+		if (idx >= 0) {
+			pthread_mutex_lock(&L->lock);
+			struct layer *l = &L->v[idx];
+			l->hex[0] = '\0';
+			set_reason(l, l->rules && l->in_force ? LAYER_PENDING : LAYER_INVALID, why);
+			pthread_mutex_unlock(&L->lock);
+		}
+		free(text);
+		envrc_decl_free(&decl);
+		if (idx < 0) {
+			snprintf(err, errlen, "%s: %s", dir, why);
+			return -1;
+		}
+		return 0;
+	}
+	if (idx < 0) {
+		if (L->n >= LAYERS_MAX) {
+			snprintf(err, errlen, "a session holds at most %d layers", LAYERS_MAX);
+			free(text);
+			envrc_decl_free(&decl);
+			return -1;
+		}
+		pthread_mutex_lock(&L->lock);
+		idx = (int)L->n;
+		L->v[idx] = (struct layer){ .dir = xstrdup(dir), .state = LAYER_PENDING };
+		L->n++;
+		pthread_mutex_unlock(&L->lock);
+	}
+	struct layer *l = &L->v[idx];
+	/* The recipes as declared, for the state file. */
+	char *list = xstrdup("");
+	for (size_t i = 0; i < decl.nrecipes; i++) {
+		char *t = xasprintf("%s%s%s", list, i ? "," : "", decl.recipes[i]);
+		free(list);
+		list = t;
+	}
+	char why[400] = "";
+	struct notify_rules *cand = NULL;
+	char hex[65] = "";
+	if (decl.invalid) {
+		snprintf(why, sizeof(why), "%s", decl.reason);
+	} else if (decl.sandbox) {
+		snprintf(why, sizeof(why), "use canister %s: a manifest sandbox; sessions take recipes "
+		         "only for now (-r NAME)", decl.sandbox);
+	} else {
+		/* Names, paths and project recipes are relative to the layer. */
+		int here = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (here < 0 || chdir(dir) < 0) {
+			snprintf(why, sizeof(why), "cannot enter %s: %s", dir, strerror(errno));
+		} else {
+			declaration_hash(text, len, decl.recipes, decl.nrecipes, hex);
+			struct expand_env env;
+			expand_env_from_process(&env);
+			struct policy p;
+			struct diags d = { 0 };
+			if (recipe_load_effective((const char *const *)decl.recipes, decl.nrecipes, NULL,
+			                          &env, &p, &d) != 0) {
+				snprintf(why, sizeof(why), "%s", d.n ? d.v[0].msg : "the recipes do not load");
+			} else {
+				cand = compile_layer(L, &p, dir, why, sizeof(why));
+				policy_free(&p);
+			}
+			diags_free(&d);
+			size_t len2 = 0;
+			char *again = slurp(".envrc", &len2);
+			char hex2[65] = "";
+			if (again)
+				declaration_hash(again, len2, decl.recipes, decl.nrecipes, hex2);
+			if (!again || len2 != len || memcmp(again, text, len) != 0 || strcmp(hex, hex2) != 0) {
+				snprintf(why, sizeof(why), "the declaration changed while it was read; "
+				         "declare it again");
+				free_rules(cand);
+				cand = NULL;
+			}
+			free(again);
+		}
+		if (here >= 0) {
+			if (fchdir(here) < 0)
+				can_warn_errno("session: return to the supervisor's directory");
+			close(here);
+		}
+	}
+	pthread_mutex_lock(&L->lock);
+	free(l->recipes);
+	l->recipes = list;
+	if (l->cand && l->cand != l->rules)
+		free_rules(l->cand);
+	l->cand = cand;
+	snprintf(l->hex, sizeof(l->hex), "%s", cand ? hex : "");
+	if (!cand)
+		set_reason(l, LAYER_INVALID, why);
+	else if (approved(L, l->hex, l->dir))
+		enforce(L, l);
+	else
+		set_reason(l, LAYER_PENDING, l->rules && l->in_force
+		                                     ? "changed since it was approved: run `can allow` "
+		                                       "from outside the project"
+		                                     : "not approved: run `can allow DIR` from outside "
+		                                       "the project");
+	pthread_mutex_unlock(&L->lock);
+	free(text);
+	envrc_decl_free(&decl);
+	return 0;
+}
+
+void layers_redeclare_all(struct layers *L)
+{
+	char err[PATH_MAX + 100];
+	for (size_t i = 0; i < L->n; i++) {
+		char *dir = xstrdup(L->v[i].dir);
+		layers_declare(L, dir, err, sizeof(err));
+		free(dir);
+	}
+}
+
+static int write_approvals(struct layers *L, const char *hex, const char *dir, char *err, size_t errlen)
+{
+	if (!L->apfile[0]) {
+		snprintf(err, errlen, "no place for approvals (HOME and XDG_STATE_HOME are unset)");
+		return -1;
+	}
+	char parent[PATH_MAX];
+	snprintf(parent, sizeof(parent), "%s", L->apdir);
+	/* $HOME/.local/state/canister: make the missing folders, 0700. */
+	for (char *p = parent + 1; *p; p++)
+		if (*p == '/') {
+			*p = '\0';
+			mkdir(parent, 0700);
+			*p = '/';
+		}
+	if (mkdir(parent, 0700) < 0 && errno != EEXIST) {
+		snprintf(err, errlen, "create %s: %s", parent, strerror(errno));
+		return -1;
+	}
+	size_t n = 0;
+	char *t = slurp(L->apfile, &n);
+	char *out = approvals_set(t ? t : "", t ? n : 0, hex, dir);
+	free(t);
+	if (!out || write_file_atomic(L->apfile, out, strlen(out), 0600) < 0) {
+		snprintf(err, errlen, "write %s: %s", L->apfile, strerror(errno));
+		free(out);
+		return -1;
+	}
+	free(out);
+	return 0;
+}
+
+int layers_allow(struct layers *L, const char *dir, char *err, size_t errlen)
+{
+	if (layers_declare(L, dir, err, errlen) < 0)
+		return -1;
+	int idx = layers_find(L, dir);
+	if (idx < 0) {
+		snprintf(err, errlen, "%s: no layer declared there", dir);
+		return -1;
+	}
+	struct layer *l = &L->v[idx];
+	if (!l->cand) {
+		snprintf(err, errlen, "%s: the declaration is invalid: %s", dir,
+		         l->reason ? l->reason : "unknown reason");
+		return -1;
+	}
+	if (write_approvals(L, l->hex, l->dir, err, errlen) < 0)
+		return -1;
+	pthread_mutex_lock(&L->lock);
+	enforce(L, l);
+	pthread_mutex_unlock(&L->lock);
+	return 0;
+}
+
+int layers_forget(struct layers *L, const char *dir, char *err, size_t errlen)
+{
+	if (write_approvals(L, NULL, dir, err, errlen) < 0)
+		return -1;
+	int idx = layers_find(L, dir);
+	if (idx < 0)
+		return 0;
+	pthread_mutex_lock(&L->lock);
+	struct layer *l = &L->v[idx];
+	l->in_force = false;
+	set_reason(l, l->cand ? LAYER_PENDING : LAYER_INVALID,
+	           "approval dropped (`can forget`); processes already in it keep its rules");
+	update_in_force(L);
+	pthread_mutex_unlock(&L->lock);
+	return 0;
+}
+
+layer_mask layers_in_force(struct layers *L)
+{
+	return atomic_load(&L->in_force);
+}
+
+layer_mask layers_of_path(struct layers *L, const char *path)
+{
+	layer_mask f = atomic_load(&L->in_force);
+	if (!f)
+		return 0;
+	const char *dirs[LAYERS_MAX];
+	pthread_mutex_lock(&L->lock);
+	size_t n = L->n;
+	for (size_t i = 0; i < n; i++)
+		dirs[i] = L->v[i].dir;
+	layer_mask m = layerset_of_path(dirs, n, f, path);
+	pthread_mutex_unlock(&L->lock);
+	return m;
+}
+
+const struct notify_rules *layers_chain(struct layers *L, layer_mask m)
+{
+	if (!m)
+		return NULL;
+	pthread_mutex_lock(&L->lock);
+	const struct notify_rules *head = NULL;
+	for (size_t i = 0; i < L->nchains; i++)
+		if (L->chains[i].mask == m && L->chains[i].gen == L->gen) {
+			head = L->chains[i].nodes;
+			goto out;
+		}
+	size_t k = 0;
+	struct notify_rules *nodes = xcalloc(LAYERS_MAX, sizeof(*nodes));
+	for (size_t i = 0; i < L->n; i++)
+		if ((m & ((layer_mask)1 << i)) && L->v[i].rules) {
+			nodes[k] = *L->v[i].rules; /* shallow: the lists stay the layer's */
+			nodes[k].also = NULL;
+			if (k > 0)
+				nodes[k - 1].also = &nodes[k];
+			k++;
+		}
+	if (k == 0) {
+		free(nodes);
+		goto out;
+	}
+	if (L->nchains == L->capchains) {
+		L->capchains = L->capchains ? 2 * L->capchains : 8;
+		L->chains = xrealloc(L->chains, L->capchains * sizeof(*L->chains));
+	}
+	L->chains[L->nchains++] = (struct chain){ m, L->gen, nodes };
+	head = nodes;
+out:
+	pthread_mutex_unlock(&L->lock);
+	return head;
+}
+
+void layers_fill_state(struct layers *L, struct session_state *st)
+{
+	pthread_mutex_lock(&L->lock);
+	for (size_t i = 0; i < L->n; i++) {
+		const struct layer *l = &L->v[i];
+		st->v = xrealloc(st->v, (st->n + 1) * sizeof(*st->v));
+		st->v[st->n++] = (struct state_layer){
+			.state = l->state,
+			.dir = xstrdup(l->dir),
+			.recipes = xstrdup(l->recipes ? l->recipes : ""),
+			.reason = l->reason ? xstrdup(l->reason) : NULL,
+		};
+	}
+	pthread_mutex_unlock(&L->lock);
+}

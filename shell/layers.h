@@ -1,0 +1,52 @@
+/* The layer registry of one session (docs/session.md): each layer is a
+ * directory, its current declaration (from <dir>/.envrc), the content hash
+ * of that declaration, and the compiled rules in force (the last approved
+ * declaration's). Only the supervisor's main thread changes it; the
+ * engine's workers read it (layers_of_path, layers_chain) concurrently. */
+#ifndef CAN_SHELL_LAYERS_H
+#define CAN_SHELL_LAYERS_H
+
+#include "shell/layerset.h"
+#include "shell/state.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+struct layers;
+struct notify_rules;
+
+/* rundir and the approvals folder become forced denies in every layer. */
+struct layers *layers_new(const char *rundir);
+void layers_free(struct layers *L);
+
+/* Re-reads the declaration of dir (absolute, normalised). Records the
+ * layer (pending, invalid, or active when its content hash is approved).
+ * 0, or -1 with err set when there is nothing to record (no .envrc with a
+ * `use canister` line and no layer of that dir yet). */
+int layers_declare(struct layers *L, const char *dir, char *err, size_t errlen);
+/* Re-reads every known layer's declaration (the prompt's refresh). */
+void layers_redeclare_all(struct layers *L);
+
+/* Approves the current declaration of dir (declaring it first when it
+ * is not known): stores its hash in the approvals file and puts its rules
+ * in force. 0, or -1 with err. */
+int layers_allow(struct layers *L, const char *dir, char *err, size_t errlen);
+/* Drops the approval of dir: no new process enters the layer; processes
+ * already in it keep its rules (a set never shrinks). 0, or -1 with err. */
+int layers_forget(struct layers *L, const char *dir, char *err, size_t errlen);
+
+/* Layers in force (approved, not forgotten). */
+layer_mask layers_in_force(struct layers *L);
+/* In-force layers whose dir encloses path. */
+layer_mask layers_of_path(struct layers *L, const char *path);
+/* The rules of every layer of m that has rules, chained (each must
+ * allow); NULL when none has. Valid until layers_free. */
+const struct notify_rules *layers_chain(struct layers *L, layer_mask m);
+
+/* Appends one state_layer per layer to st (for the state file). */
+void layers_fill_state(struct layers *L, struct session_state *st);
+/* The index of the layer of dir (exact), or -1. */
+int layers_find(struct layers *L, const char *dir);
+
+#endif

@@ -1,0 +1,253 @@
+/* See procs.h. Reading /proc: the notification's pid is a thread id; its
+ * Tgid (status) names the process, whose stat gives the parent and the
+ * start time. A thread never has an entry of its own: a layered process's
+ * new thread has the process's set, not its parent's.
+ *
+ * Entries are made at execve (the set is decided there: the cwd's layers
+ * plus the recorded or inherited set) and at a process's first trapped
+ * call (its inherited set, from its parent's entry, so that the parent's
+ * exit later cannot erase it). A process first seen after its parent is
+ * gone, whose line does not reach a known process, is an orphan: it gets
+ * every layer in force (fail closed; docs/adr/0211). */
+#include "shell/procs.h"
+#include "shell/layers.h"
+#include "util/util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define BUCKETS 1024
+#define MAX_DEPTH 64
+
+struct entry {
+	pid_t tgid;
+	unsigned long long start;
+	bool execd;
+	layer_mask mask;       /* exec'd: its set; else what it inherited */
+	struct entry *next;
+};
+
+struct procs {
+	pthread_mutex_t lock;
+	struct entry *b[BUCKETS];
+	struct layers *L;
+	pid_t supervisor, shell;
+	unsigned long long shell_start;
+	char self_exe[PATH_MAX];   /* the supervisor's program: the shell's before its exec */
+};
+
+static int read_small(const char *path, char *buf, size_t size)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	ssize_t n = read(fd, buf, size - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	return (int)n;
+}
+
+static int stat_of(pid_t pid, pid_t *ppid, unsigned long long *start)
+{
+	char p[64], buf[1024];
+	snprintf(p, sizeof(p), "/proc/%d/stat", (int)pid);
+	int n = read_small(p, buf, sizeof(buf));
+	return n < 0 ? -1 : procstat_parse(buf, (size_t)n, ppid, start);
+}
+
+static int tgid_of(pid_t tid, pid_t *tgid)
+{
+	char p[64], buf[2048];
+	snprintf(p, sizeof(p), "/proc/%d/status", (int)tid);
+	int n = read_small(p, buf, sizeof(buf));
+	return n < 0 ? -1 : procstatus_tgid(buf, (size_t)n, tgid);
+}
+
+static layer_mask cwd_layers(struct procs *P, pid_t tid)
+{
+	char p[64], cwd[PATH_MAX];
+	snprintf(p, sizeof(p), "/proc/%d/cwd", (int)tid);
+	ssize_t n = readlink(p, cwd, sizeof(cwd) - 1);
+	if (n <= 0)
+		return 0;
+	cwd[n] = '\0';
+	return layers_of_path(P->L, cwd);
+}
+
+struct procs *procs_new(struct layers *L, pid_t supervisor, pid_t shell)
+{
+	struct procs *P = xcalloc(1, sizeof(*P));
+	pthread_mutex_init(&P->lock, NULL);
+	P->L = L;
+	P->supervisor = supervisor;
+	P->shell = shell;
+	pid_t pp;
+	if (stat_of(shell, &pp, &P->shell_start) < 0)
+		P->shell_start = 0;
+	ssize_t n = readlink("/proc/self/exe", P->self_exe, sizeof(P->self_exe) - 1);
+	P->self_exe[n > 0 ? n : 0] = '\0';
+	return P;
+}
+
+void procs_free(struct procs *P)
+{
+	if (!P)
+		return;
+	for (size_t i = 0; i < BUCKETS; i++)
+		for (struct entry *e = P->b[i], *n; e; e = n) {
+			n = e->next;
+			free(e);
+		}
+	pthread_mutex_destroy(&P->lock);
+	free(P);
+}
+
+/* Lock held. The entry of (tgid, start); a stale one of tgid is dropped. */
+static struct entry *find(struct procs *P, pid_t tgid, unsigned long long start)
+{
+	struct entry **pp = &P->b[(unsigned)tgid % BUCKETS];
+	while (*pp) {
+		struct entry *e = *pp;
+		if (e->tgid == tgid) {
+			if (e->start == start)
+				return e;
+			*pp = e->next; /* pid reused: the old entry is gone */
+			free(e);
+			continue;
+		}
+		pp = &e->next;
+	}
+	return NULL;
+}
+
+static struct entry *add(struct procs *P, pid_t tgid, unsigned long long start, bool execd,
+                         layer_mask mask)
+{
+	struct entry *e = xcalloc(1, sizeof(*e));
+	*e = (struct entry){ tgid, start, execd, mask, P->b[(unsigned)tgid % BUCKETS] };
+	P->b[(unsigned)tgid % BUCKETS] = e;
+	return e;
+}
+
+/* Lock held. The entry of process tgid (started at start), made from its
+ * line of parents when there is none yet. NULL when the process is gone
+ * (the notification is then stale: nothing to decide). */
+static struct entry *entry_of(struct procs *P, pid_t tgid, unsigned long long start, pid_t ppid, int depth)
+{
+	struct entry *e = find(P, tgid, start);
+	if (e)
+		return e;
+	if (tgid == P->shell && start == P->shell_start)
+		return add(P, tgid, start, false, 0);
+	layer_mask inherited;
+	pid_t pp;
+	unsigned long long pstart;
+	if (ppid <= 1 || ppid == P->supervisor || depth >= MAX_DEPTH ||
+	    stat_of(ppid, &pp, &pstart) < 0 || pstart > start) {
+		/* No line to a known process (the parent is gone, or is not of
+		 * this session): an orphan. Every layer in force. */
+		inherited = layers_in_force(P->L);
+	} else {
+		struct entry *pe = entry_of(P, ppid, pstart, pp, depth + 1);
+		inherited = pe ? pe->mask : layers_in_force(P->L);
+	}
+	return add(P, tgid, start, false, inherited);
+}
+
+static struct entry *lookup(struct procs *P, pid_t tid, pid_t *tgid_out)
+{
+	pid_t tgid, ppid;
+	unsigned long long start;
+	if (tgid_of(tid, &tgid) < 0 || stat_of(tgid, &ppid, &start) < 0)
+		return NULL;
+	*tgid_out = tgid;
+	return entry_of(P, tgid, start, ppid, 0);
+}
+
+/* Whether tgid is the shell still running the supervisor's program: its
+ * execs then start the shell (execvp may try several), they do not make
+ * it an exec'd process. */
+static bool shell_starting(struct procs *P, pid_t tgid)
+{
+	if (tgid != P->shell || !P->self_exe[0])
+		return false;
+	char p[64], exe[PATH_MAX];
+	snprintf(p, sizeof(p), "/proc/%d/exe", (int)tgid);
+	ssize_t n = readlink(p, exe, sizeof(exe) - 1);
+	if (n <= 0)
+		return false;
+	exe[n] = '\0';
+	return strcmp(exe, P->self_exe) == 0;
+}
+
+void procs_on_exec(struct procs *P, pid_t tid)
+{
+	layer_mask cwd = cwd_layers(P, tid);
+	pthread_mutex_lock(&P->lock);
+	pid_t tgid;
+	struct entry *e = lookup(P, tid, &tgid);
+	if (e && !shell_starting(P, tgid)) {
+		e->mask = layerset_at_exec(e->mask, cwd);
+		e->execd = true;
+	}
+	pthread_mutex_unlock(&P->lock);
+}
+
+layer_mask procs_mask_of(struct procs *P, pid_t tid)
+{
+	/* Nothing in force and nothing recorded: the fast path of a session
+	 * outside every project. */
+	if (!layers_in_force(P->L) && !layers_chain(P->L, ~(layer_mask)0))
+		return 0;
+	pthread_mutex_lock(&P->lock);
+	pid_t tgid;
+	struct entry *e = lookup(P, tid, &tgid);
+	bool execd = e && e->execd;
+	layer_mask rec = e ? e->mask : layers_in_force(P->L);
+	pthread_mutex_unlock(&P->lock);
+	/* A process that is gone (e == NULL) made a call whose answer no
+	 * longer matters; every layer keeps that answer on the safe side. */
+	return layerset_effective(execd, rec, execd ? 0 : cwd_layers(P, tid));
+}
+
+const struct notify_rules *procs_rules_for(struct procs *P, pid_t tid)
+{
+	return layers_chain(P->L, procs_mask_of(P, tid));
+}
+
+void procs_members(struct procs *P, size_t nlayers, char (*bufs)[128])
+{
+	for (size_t i = 0; i < nlayers; i++)
+		bufs[i][0] = '\0';
+	pthread_mutex_lock(&P->lock);
+	for (size_t i = 0; i < BUCKETS; i++) {
+		struct entry **pp = &P->b[i];
+		while (*pp) {
+			struct entry *e = *pp;
+			pid_t ppid;
+			unsigned long long start;
+			if (stat_of(e->tgid, &ppid, &start) < 0 || start != e->start) {
+				*pp = e->next;
+				free(e);
+				continue;
+			}
+			for (size_t l = 0; l < nlayers && l < LAYERS_MAX; l++)
+				if (e->mask & ((layer_mask)1 << l)) {
+					size_t n = strlen(bufs[l]);
+					if (n < 100)
+						snprintf(bufs[l] + n, 128 - n, "%s%d", n ? "," : "", (int)e->tgid);
+				}
+			pp = &e->next;
+		}
+	}
+	pthread_mutex_unlock(&P->lock);
+}

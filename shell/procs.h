@@ -1,0 +1,34 @@
+/* Per-process layer sets of one session (docs/adr/0211): a table keyed by
+ * process (thread group) id and start time, so a reused pid never inherits
+ * a dead process's entry. Fed at every execve notification (procs_on_exec)
+ * and asked at every notification (procs_rules_for), from the engine's
+ * workers concurrently. */
+#ifndef CAN_SHELL_PROCS_H
+#define CAN_SHELL_PROCS_H
+
+#include "shell/layerset.h"
+
+#include <stddef.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+struct procs;
+struct layers;
+struct notify_rules;
+
+/* shell: the session's shell (follows its cwd, inherits nothing). */
+struct procs *procs_new(struct layers *L, pid_t supervisor, pid_t shell);
+void procs_free(struct procs *P);
+
+void procs_on_exec(struct procs *P, pid_t tid);
+const struct notify_rules *procs_rules_for(struct procs *P, pid_t tid);
+
+/* The set of tid now (what rules_for would apply); 0 for none. */
+layer_mask procs_mask_of(struct procs *P, pid_t tid);
+
+/* Live processes of each layer: counts[i] for layer i, and the first few
+ * pids of each (comma-separated into bufs[i], size each). Prunes dead
+ * entries. */
+void procs_members(struct procs *P, size_t nlayers, char (*bufs)[128]);
+
+#endif

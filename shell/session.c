@@ -1,0 +1,191 @@
+/* See session.h. The supervisor's life: check it may start, make its three
+ * files in the runtime directory, launch the shell, then one poll loop over
+ * signals (SIGCHLD: the shell's exit; SIGHUP/SIGTERM: forwarded), the hint
+ * FIFO and the control socket, while the engine's workers answer the
+ * notifications. The supervisor ignores the terminal's signals: ^C and ^Z
+ * are the shell's business. */
+#include "shell/session.h"
+#include "shell/rundir.h"
+#include "shell/session_int.h"
+#include "shell/session_launch.h"
+#include "notify/notify.h"
+#include "util/util.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+pid_t session_current(void)
+{
+	const char *s = getenv("CANISTER_SESSION");
+	if (!s || !*s)
+		return 0;
+	char *end;
+	errno = 0;
+	long v = strtol(s, &end, 10);
+	if (errno || *end || v <= 0 || v > INT_MAX)
+		return 0;
+	/* Inside a session the filter refuses signals to the supervisor
+	 * (EPERM): that, too, says it is alive. */
+	if (kill((pid_t)v, 0) == 0 || errno == EPERM)
+		return (pid_t)v;
+	return 0;
+}
+
+const char *session_refusal(char *buf, size_t size)
+{
+	pid_t cur = session_current();
+	if (cur) {
+		snprintf(buf, size, "already inside session %d (CANISTER_SESSION); sessions do not nest",
+		         (int)cur);
+		return buf;
+	}
+	char dir[PATH_MAX], err[PATH_MAX + 200];
+	if (rundir_open(false, dir, sizeof(dir), err, sizeof(err)) < 0 && errno != ENOENT) {
+		struct stat st;
+		if (lstat(dir, &st) == 0) {
+			snprintf(buf, size, "runtime directory %s", err);
+			return buf;
+		}
+	}
+	return NULL;
+}
+
+static int start_engine(int listener, pid_t child, void *ctx)
+{
+	struct session *s = ctx;
+	s->shell = child;
+	if (session_engine_start(s, listener) < 0)
+		return -1;
+	return 0;
+}
+
+/* Sets the signal dispositions of the supervisor and returns a signalfd
+ * for the ones it acts on (blocked in every thread: the engine's workers
+ * inherit the mask). */
+static int supervisor_signals(void)
+{
+	static const int ignored[] = { SIGINT, SIGQUIT, SIGTSTP, SIGTTIN, SIGTTOU, SIGPIPE };
+	for (size_t i = 0; i < ARRAY_LEN(ignored); i++)
+		signal(ignored[i], SIG_IGN);
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGTERM);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	return signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+}
+
+static int exit_status(int st)
+{
+	if (WIFEXITED(st))
+		return WEXITSTATUS(st);
+	if (WIFSIGNALED(st))
+		return 128 + WTERMSIG(st);
+	return CAN_EXIT_FAIL;
+}
+
+/* Reaps what is ours; returns true when the shell is gone (*status set). */
+static bool reap(struct session *s, int *status)
+{
+	bool gone = false;
+	int st;
+	pid_t p;
+	while ((p = waitpid(-1, &st, WNOHANG)) > 0)
+		if (p == s->shell) {
+			*status = exit_status(st);
+			gone = true;
+		}
+	return gone;
+}
+
+static void loop(struct session *s, int sfd, int *status)
+{
+	for (;;) {
+		struct pollfd pf[3] = {
+			{ .fd = sfd, .events = POLLIN },
+			{ .fd = s->fifo_fd, .events = POLLIN },
+			{ .fd = s->sock_fd, .events = POLLIN },
+		};
+		int r = poll(pf, 3, -1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			can_warn_errno("session: poll");
+			kill(s->shell, SIGHUP);
+			waitpid(s->shell, NULL, 0);
+			*status = CAN_EXIT_FAIL;
+			return;
+		}
+		if (pf[0].revents & POLLIN) {
+			struct signalfd_siginfo si;
+			while (read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+				if (si.ssi_signo == SIGHUP || si.ssi_signo == SIGTERM)
+					kill(s->shell, (int)si.ssi_signo);
+			}
+			if (reap(s, status))
+				return;
+		}
+		if (pf[1].revents & (POLLIN | POLLHUP))
+			session_fifo_read(s);
+		if (pf[2].revents & POLLIN)
+			session_control_accept(s);
+	}
+}
+
+int session_run(const struct session_opts *o)
+{
+	char why[PATH_MAX + 300];
+	if (session_refusal(why, sizeof(why))) {
+		can_warn("session: %s", why);
+		return CAN_EXIT_USAGE;
+	}
+	struct session *s = xcalloc(1, sizeof(*s));
+	s->pid = getpid();
+	s->started = time(NULL);
+	s->fifo_fd = s->sock_fd = s->fifo_keep = s->root_fd = -1;
+	s->verbose = o->verbose;
+	char err[PATH_MAX + 200];
+	if (rundir_open(true, s->rundir, sizeof(s->rundir), err, sizeof(err)) < 0) {
+		can_warn("session: %s", err);
+		free(s);
+		return CAN_EXIT_WALL;
+	}
+	int sfd = supervisor_signals();
+	if (sfd < 0) {
+		can_warn_errno("session: signalfd");
+		free(s);
+		return CAN_EXIT_WALL;
+	}
+	int rc = CAN_EXIT_WALL;
+	if (session_files_open(s) < 0)
+		goto out;
+	session_state_write(s);
+	struct session_env env = { s->pid, s->fifo, s->sock, s->state };
+	bool had_tty = isatty(STDIN_FILENO) && tcgetpgrp(STDIN_FILENO) == getpgrp();
+	if (session_launch(o->argv, &env, start_engine, s) < 0)
+		goto out;
+	loop(s, sfd, &rc);
+	/* The shell is gone: the terminal's foreground goes back to the
+	 * supervisor's group, for whoever runs next there. */
+	if (had_tty)
+		tcsetpgrp(STDIN_FILENO, getpgrp());
+out:
+	session_engine_stop(s);
+	session_files_close(s);
+	session_free(s);
+	close(sfd);
+	return rc;
+}
