@@ -151,3 +151,25 @@ pty_export() {
 pty_stop() {
 	tmux -S "$PTY_SOCK" kill-session -t "$1" >/dev/null 2>&1
 }
+
+# pty_todo REASON ASSERTION...: runs one assertion (t_grep, t_ok/t_fail in a
+# block...) as a TAP TODO: a known defect outside these hooks, named by
+# REASON. While it fails it is reported as an expected failure (XFAIL);
+# once it passes, as XPASS, which fails the suite so the TODO is removed.
+T_TODO=
+pty_todo() {
+	T_TODO=$1
+	shift
+	"$@"
+	T_TODO=
+}
+t_ok() { T_N=$((T_N + 1)); echo "ok $T_N - $*${T_TODO:+ # TODO $T_TODO}"; }
+t_fail() {
+	T_N=$((T_N + 1))
+	if [ -n "$T_TODO" ]; then
+		echo "not ok $T_N - $* # TODO $T_TODO"
+	else
+		T_FAILED=$((T_FAILED + 1))
+		echo "not ok $T_N - $*"
+	fi
+}
