@@ -78,7 +78,8 @@ pty_start() {
 	tmux -S "$PTY_SOCK" -f /dev/null new-session -d -s "$term" -x 220 -y 50 -- \
 		env -i HOME="$home" PATH="$path" TERM=xterm-256color LANG=C.UTF-8 \
 		USER="$(id -un)" LOGNAME="$(id -un)" SHELL="$(command -v "$sh")" \
-		DIRENV_LOG_FORMAT='direnv: %s' "$@" "$(command -v "$sh")" -i
+		DIRENV_LOG_FORMAT='direnv: %s' ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=0}" \
+		"$@" "$(command -v "$sh")" -i
 	PTY_SHELL[$term]=$sh
 }
 declare -A PTY_SHELL=()
