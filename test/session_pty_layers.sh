@@ -4,11 +4,17 @@
 # real supervisor (`can session`, `can allow`), for bash, zsh and fish:
 #   - an approved project refuses `cat ~/.ssh/id_test`; leaving allows it;
 #   - `cd proj && cat ~/.ssh/id_test` on one line is refused;
+#   - from inside (bash): `can allow` is refused saying where to run it, and
+#     hints written to the FIFO (forget, declare /, another version) do not
+#     lift the layer;
+#   - direnv, run inside the layer, still loads use_canister (a TODO: the
+#     layers do not let it read its files yet);
 #   - a subshell `(cd proj; cat ...)` is refused (bash, zsh: fish has none);
 #   - a script `source`d in the project (the shell's own read) is refused;
 #   - a process started in the project and still running after `cd ~` is
 #     still refused;
-#   - a program run under `strace -f` in the project is still refused;
+#   - a program run under `strace -f` in the project is still refused
+#     (skipped, naming why, while strace cannot trace in a session);
 #   - two terminals in two projects at once: leaving one leaves the other's
 #     layer in force.
 # Without the supervisor each of these reports skip, naming what is missing.
@@ -118,6 +124,19 @@ for sh in bash zsh fish; do
 
 	pty_cmd "$t" 'cd proj && cat ~/.ssh/id_test'
 	refused "$sh: cd proj && cat ~/.ssh/id_test on one line is refused" "$home"
+	if [ "$sh" = bash ]; then
+		# From inside the layer: an approval, and hints on the FIFO that
+		# try to drop the layer, change nothing.
+		pty_cmd "$t" "can allow $home/proj"
+		if [ "$PTY_RC" != 0 ] && [[ $PTY_OUT == *"outside"* ]]; then
+			t_ok "$sh: can allow from inside the layer is refused, saying where to run it"
+		else
+			t_fail "$sh: can allow from inside the layer is refused, saying where to run it"
+			t_diag "rc=$PTY_RC out: $PTY_OUT"
+		fi
+		pty_cmd "$t" "{ printf 'canister 1 forget %s\\ncanister 1 declare /\\ncanister 2 allow %s\\n' \"\$PWD\" \"\$PWD\" 1<>\"\$CANISTER_SESSION_FIFO\"; } 2>/dev/null; cat ~/.ssh/id_test"
+		refused "$sh: ... hints written to the FIFO from inside do not lift the layer" "$home"
+	fi
 	pty_cmd "$t" "cd $home"
 
 	if [ "$sh" = fish ]; then
