@@ -113,10 +113,11 @@ for sh in bash zsh fish; do
 	pty_cmd "$t" "cd $home"
 	pty_cmd "$t" 'cat ~/.ssh/id_test'
 	if [ "$sh" = fish ]; then
-		# Found here: after cd proj; cd ~ (no exec in between, direnv or
-		# not, posix_spawn or fork) fish's children stay in the layer and
-		# the control socket says fish itself is inside one.
-		pty_todo "the supervisor keeps fish in the layer after it left the project" \
+		# Found here: fish's cd opens the target directory (then fchdir),
+		# and the shell, inside the layer, is refused that open: fish
+		# cannot cd out to a directory the layer does not allow (bash and
+		# zsh chdir(2), which passes), so it stays in the project.
+		pty_todo "fish cannot cd out of a layer: the layer refuses the shell's open of the target directory" \
 			allowed "$sh: ... leaving the project allows it again" "$home"
 	else
 		allowed "$sh: ... leaving the project allows it again" "$home"
