@@ -122,6 +122,13 @@ for sh in bash zsh fish; do
 	else
 		allowed "$sh: ... leaving the project allows it again" "$home"
 	fi
+	# What follows needs a shell that left the project.
+	pty_cmd "$t" pwd
+	if [ "$PTY_OUT" != "$home" ]; then
+		t_skip "$sh: the remaining checks: the shell could not leave the project (still in $PTY_OUT)"
+		pty_stop "$t"
+		continue
+	fi
 
 	pty_cmd "$t" 'cd proj && cat ~/.ssh/id_test'
 	refused "$sh: cd proj && cat ~/.ssh/id_test on one line is refused" "$home"
