@@ -69,6 +69,14 @@ int degraded_notify_rules(struct notify_rules *r, const struct policy *p, const 
 			notify_rules_add_path(r, "readonly", dp.readonly[i], NOTIFY_READ | NOTIFY_EXEC,
 					      "filesystem (the project's own files are read-only)",
 					      none);
+	for (size_t i = 0; i < dp.nreadonly_file; i++) {
+		struct stat st;
+		if (lstat(dp.readonly_file[i], &st) == 0 && !S_ISDIR(st.st_mode))
+			notify_rules_add_path(r, "readonly", dp.readonly_file[i],
+					      NOTIFY_READ | NOTIFY_EXEC,
+					      "filesystem (the project's own files are read-only)",
+					      none);
+	}
 	r->restrict_fs = true;
 	/* What the view lacks is absent, as in the full sandbox. */
 	r->hidden_errno = ENOENT;

@@ -28,6 +28,10 @@ struct degraded_plan {
 	/* Read-only carve-outs inside writable trees (cwd/.git/hooks, .envrc...). */
 	char **readonly;
 	size_t nreadonly;
+	/* Read-only only when, at the start, it is there and no folder: the
+	 * `.git` file of a linked worktree (a .git folder stays writable). */
+	char **readonly_file;
+	size_t nreadonly_file;
 };
 
 /* From the full mode's plan: /tmp becomes tmpdir (writable, a private

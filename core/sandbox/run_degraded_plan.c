@@ -80,8 +80,12 @@ int degraded_plan_build(const struct mount_plan *full, const char *tmpdir,
 				add_str(&out->hide, &out->nhide, *m);
 			break;
 		case MNT_BIND_RO:
-			if (under_writable(full, op))
+			if (under_writable(full, op) && op->not_dir)
+				add_str(&out->readonly_file, &out->nreadonly_file, op->dst);
+			else if (under_writable(full, op))
 				add_str(&out->readonly, &out->nreadonly, op->dst);
+			else if (op->not_dir)
+				break; /* a .git outside a writable tree is read-only anyway */
 			else
 				push(&out->ll, MNT_BIND_RO, op->need, op->dst, op->exec, op->create);
 			break;
@@ -106,6 +110,9 @@ void degraded_plan_free(struct degraded_plan *dp)
 	for (size_t i = 0; i < dp->nreadonly; i++)
 		free(dp->readonly[i]);
 	free(dp->readonly);
+	for (size_t i = 0; i < dp->nreadonly_file; i++)
+		free(dp->readonly_file[i]);
+	free(dp->readonly_file);
 	*dp = (struct degraded_plan){ 0 };
 }
 
