@@ -2,7 +2,8 @@
 # bench/supervisor.sh: what the session supervisor costs, side by side in one
 # run, as ratios to bare:
 #   opens   N open+close of a file (python3), bare / in a session outside any
-#           layer (trapped, answered CONTINUE) / inside an approved layer
+#           layer (trapped, answered CONTINUE), before and after a layer is
+#           approved (then each call reads /proc once) / inside that layer
 #           (every open emulated: copied, resolved, opened, ADDFD)
 #   execs   N fork+exec+wait of /bin/true from bash, same three places
 #   status  `can status` in a layer, per call, next to /bin/true
@@ -44,18 +45,20 @@ truth='s=$(date +%s%N); for ((i=0;i<200;i++)); do /bin/true; done; e=$(date +%s%
 cd "$work/proj"
 bare_open=$(python3 -c "$opens" file "$N")
 bare_exec=$(bash -c "$execs")
-read -r out_open out_exec in_open in_exec st tr < <("$CAN" session -- bash -c '
+read -r out_open out_exec in_open in_exec st tr act_open < <("$CAN" session -- bash -c '
 cd /; o1=$(python3 -c "$0" "$work/proj/file" "$N"); e1=$(bash -c "$1")
 echo "canister 1 declare $work/proj" >"$CANISTER_SESSION_FIFO"
 for _ in $(seq 100); do grep -q "^layer pending $work/proj" "$CANISTER_SESSION_STATE" && break; sleep 0.05; done
 "$CAN" allow "$work/proj" >/dev/null
 cd "$work/proj"; o2=$(python3 -c "$0" file "$N"); e2=$(bash -c "$1")
 s=$(bash -c "$2"); t=$(bash -c "$3")
-echo "$o1 $e1 $o2 $e2 $s $t"' "$opens" "$execs" "$status" "$truth")
+cd /; o3=$(python3 -c "$0" "$work/proj/file" "$N")
+echo "$o1 $e1 $o2 $e2 $s $t $o3"' "$opens" "$execs" "$status" "$truth")
 ratio() { echo "scale=2; $1/$2" | bc; }
 printf '%-34s %10s %8s\n' "" "us/call" "x bare"
 printf '%-34s %10s %8s\n' "open+close, bare" "$bare_open" 1.00
 printf '%-34s %10s %8s\n' "open+close, session, no layer" "$out_open" "$(ratio "$out_open" "$bare_open")"
+printf '%-34s %10s %8s\n' "open+close, outside, a layer on" "$act_open" "$(ratio "$act_open" "$bare_open")"
 printf '%-34s %10s %8s\n' "open+close, session, in a layer" "$in_open" "$(ratio "$in_open" "$bare_open")"
 printf '%-34s %10s %8s\n' "fork+exec+wait, bare" "$bare_exec" 1.00
 printf '%-34s %10s %8s\n' "fork+exec+wait, session, no layer" "$out_exec" "$(ratio "$out_exec" "$bare_exec")"

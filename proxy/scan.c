@@ -3,7 +3,11 @@
  * The proxy gives each request's head, then its body in the pieces it
  * reads, and forwards each piece as soon as this passes it. So the body is
  * scanned as a stream (dlp_request_stream_*: an overlap window carries the
- * last 4 KiB of each piece into the next scan), never buffered here. Per
+ * last 4 KiB of each piece into the next scan); and a body of at most
+ * [proxy] max_buffered_body_bytes is also kept here and given the whole
+ * pipeline (dlp_request_body) when its last piece arrives, before that
+ * piece is passed: a refusal then leaves the origin with an incomplete
+ * request. Per
  * request state lives in a small table keyed by the connection's head
  * buffer (the only thing proxy_req holds that is stable across one
  * request's calls); a body piece whose state is gone is blocked.
@@ -32,11 +36,17 @@ struct slot {
 	uint64_t length;         /* Content-Length */
 	struct dechunk dc;
 	bool body_open;
+	uint8_t *whole;          /* the payload so far, while within max_buffered */
+	size_t nwhole, capwhole;
+	bool whole_ok;
+	char ce[128];            /* Content-Encoding, for the whole-body pass */
+	bool has_ce;
 };
 
 static struct {
 	struct dlp_engine *e;
 	const struct policy *p;
+	uint64_t max_buffered;
 	uint64_t clock;
 	struct slot slots[SLOTS];
 } g;
@@ -44,6 +54,10 @@ static struct {
 static void finish(struct slot *s)
 {
 	dlp_request_abort(&s->r);
+	free(s->whole);
+	s->whole = NULL;
+	s->nwhole = s->capwhole = 0;
+	s->whole_ok = false;
 	s->key = NULL;
 	s->body_open = false;
 }
@@ -87,18 +101,46 @@ static void block(struct proxy_scan_result *out, const char *why)
 }
 
 /* A blocked request: the refusal's reason, and a loud line for a canary. */
+static void block_with(const struct dlp_request *r, const struct proxy_req *req,
+		       struct proxy_scan_result *out)
+{
+	char *text = dlp_refusal_text(r);
+	block(out, text);
+	for (size_t i = 0; i < r->nfindings; i++)
+		if (r->findings[i].kind == DLP_KIND_CANARY)
+			can_warn("dlp: A CANARY TOKEN (%s) was sent to %s: something in the sandbox "
+				 "read a planted credential and tried to send it out (%s)",
+				 r->findings[i].label, req->host, r->findings[i].fingerprint);
+	free(text);
+}
+
 static void block_request(struct slot *s, const struct proxy_req *req,
 			  struct proxy_scan_result *out)
 {
-	char *text = dlp_refusal_text(&s->r);
-	block(out, text);
-	for (size_t i = 0; i < s->r.nfindings; i++)
-		if (s->r.findings[i].kind == DLP_KIND_CANARY)
-			can_warn("dlp: A CANARY TOKEN (%s) was sent to %s: something in the sandbox "
-				 "read a planted credential and tried to send it out (%s)",
-				 s->r.findings[i].label, req->host, s->r.findings[i].fingerprint);
-	free(text);
+	block_with(&s->r, req, out);
 	finish(s);
+}
+
+/* The payload so far, while it fits max_buffered_body_bytes; past that the
+ * body has the streaming scan only (docs/dlp.md). */
+static void keep(struct slot *s, const uint8_t *p, size_t n)
+{
+	if (!s->whole_ok)
+		return;
+	if (s->nwhole + n > g.max_buffered) {
+		free(s->whole);
+		s->whole = NULL;
+		s->nwhole = s->capwhole = 0;
+		s->whole_ok = false;
+		return;
+	}
+	if (s->nwhole + n > s->capwhole) {
+		s->capwhole = (s->nwhole + n) * 2;
+		s->whole = xrealloc(s->whole, s->capwhole);
+	}
+	if (n)
+		memcpy(s->whole + s->nwhole, p, n);
+	s->nwhole += n;
 }
 
 static void scan_head(const struct proxy_req *req, struct proxy_scan_result *out)
@@ -154,6 +196,9 @@ static void scan_head(const struct proxy_req *req, struct proxy_scan_result *out
 	}
 	dlp_request_stream_begin(&s->r, has_ce ? ce : NULL);
 	s->body_open = true;
+	s->whole_ok = true;
+	snprintf(s->ce, sizeof s->ce, "%s", ce);
+	s->has_ce = has_ce;
 	if (s->r.verdict == DLP_BLOCK) {
 		block_request(s, req, out);
 		return;
@@ -166,8 +211,9 @@ static void scan_body(const struct proxy_req *req, const uint8_t *chunk, size_t 
 {
 	struct slot *s = find(req->head);
 	if (!s || !s->body_open) {
-		block(out, "dlp: the scanner has no state for this body (more requests in flight "
-			   "than it tracks): refused rather than forwarded unscanned");
+		block(out, "dlp: the scanner has no state for this body piece (no head scanned, the "
+			   "body already ended, or more requests in flight than it tracks): refused "
+			   "rather than forwarded unscanned");
 		return;
 	}
 	s->stamp = ++g.clock;
@@ -176,6 +222,7 @@ static void scan_body(const struct proxy_req *req, const uint8_t *chunk, size_t 
 		uint8_t *payload = xmalloc(n ? n : 1);
 		size_t m = dechunk_feed(&s->dc, chunk, n, payload);
 		dlp_request_stream_feed(&s->r, payload, m);
+		keep(s, payload, m);
 		free(payload);
 		if (s->dc.overflow) {
 			block(out, "dlp: chunk extensions or trailers over 1 KiB in one piece: not scanned, "
@@ -190,6 +237,7 @@ static void scan_body(const struct proxy_req *req, const uint8_t *chunk, size_t 
 		end = s->dc.done;
 	} else {
 		dlp_request_stream_feed(&s->r, chunk, n);
+		keep(s, chunk, n);
 		end = req->body_seen + n >= s->length;
 	}
 	if (end)
@@ -197,6 +245,20 @@ static void scan_body(const struct proxy_req *req, const uint8_t *chunk, size_t 
 	if (s->r.verdict == DLP_BLOCK) {
 		block_request(s, req, out);
 		return;
+	}
+	if (end && s->whole_ok) {
+		/* The whole pipeline on the whole body, before its last piece
+		 * goes: what the windowed scan cannot see (a token deep in a
+		 * base64'd gzip blob that spans pieces, stacked encodings). */
+		struct dlp_request w;
+		dlp_request_begin(&w, g.e, &s->r.target);
+		dlp_request_body(&w, s->whole ? s->whole : (const uint8_t *)"", s->nwhole,
+				 s->has_ce ? s->ce : NULL);
+		if (dlp_request_end(&w, NULL) == DLP_BLOCK) {
+			block_with(&w, req, out);
+			finish(s);
+			return;
+		}
 	}
 	if (end)
 		finish(s);
@@ -252,6 +314,10 @@ static int plant_canaries(struct policy *p)
 	size_t n = dlp_canary_env(&c, env);
 	for (size_t i = 0; i < n; i++) {
 		char *eq = strchr(env[i], '=');
+		if (!eq) { /* dlp_canary_env makes NAME=value: cannot happen */
+			free(env[i]);
+			continue;
+		}
 		*eq = 0;
 		bool taken = false;
 		for (size_t k = 0; k < p->proc.env.n; k++)
@@ -290,6 +356,9 @@ int proxy_scan_setup(struct policy *p, char *const *envp, const char *home, char
 		return -1;
 	}
 	g.p = p;
+	g.max_buffered = p->proxy.max_buffered_body_bytes.set
+				 ? (uint64_t)p->proxy.max_buffered_body_bytes.v
+				 : UINT64_C(8388608); /* the schema's default */
 	if (p->net.dlp.canary_tokens.set && p->net.dlp.canary_tokens.v && plant_canaries(p)) {
 		snprintf(err, errlen, "the canary tokens could not be made (getrandom)");
 		proxy_scan_teardown();

@@ -20,6 +20,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -50,9 +51,12 @@ struct layers {
 	unsigned gen;                 /* bumped whenever a layer's rules change */
 	struct chain *chains;
 	size_t nchains, capchains;
-	/* Rules and chains replaced while workers may still use them. */
+	/* Chains and rules replaced while workers may still use them: kept
+	 * until layers_free (after the engine has stopped). */
 	void **old;
 	size_t nold;
+	struct notify_rules **oldrules;
+	size_t noldrules;
 	char rundir[PATH_MAX], apdir[PATH_MAX], apfile[PATH_MAX];
 };
 
@@ -68,8 +72,8 @@ static void rules_keep_old(struct layers *L, struct notify_rules *r)
 {
 	if (!r)
 		return;
-	/* The struct and its lists stay allocated: a worker may hold them. */
-	keep_old(L, r);
+	L->oldrules = xrealloc(L->oldrules, (L->noldrules + 1) * sizeof(*L->oldrules));
+	L->oldrules[L->noldrules++] = r;
 }
 
 struct layers *layers_new(const char *rundir)
@@ -108,11 +112,12 @@ void layers_free(struct layers *L)
 	for (size_t i = 0; i < L->nchains; i++)
 		free(L->chains[i].nodes);
 	free(L->chains);
-	/* Old rules: notify_rules structs (their lists) or chain node arrays;
-	 * told apart by nothing, so rules are kept as rules_old entries. */
 	for (size_t i = 0; i < L->nold; i++)
-		free(L->old[i]); /* lists of replaced rules are leaked until exit, by design */
+		free(L->old[i]);
 	free(L->old);
+	for (size_t i = 0; i < L->noldrules; i++)
+		free_rules(L->oldrules[i]);
+	free(L->oldrules);
 	pthread_mutex_destroy(&L->lock);
 	free(L);
 }
@@ -238,8 +243,26 @@ static struct notify_rules *compile_layer(struct layers *L, const struct policy 
 	struct srcpos none = { 0 };
 	unsigned rw = NOTIFY_READ | NOTIFY_WRITE | NOTIFY_EXEC;
 	notify_rules_add_path(r, "allow", dir, rw, "session layer (its directory)", none);
-	notify_rules_add_path(r, "allow", "/tmp", rw, "session layer (/tmp is shared)", none);
-	notify_rules_add_path(r, "allow", "/dev", NOTIFY_READ | NOTIFY_WRITE, "session layer", none);
+	/* Files of the project that make code run later outside the layer
+	 * (git runs hooks and core.fsmonitor for whoever runs git; can up
+	 * reads canister.toml): never written from inside, as in can run
+	 * (mount_plan.c binds them read-only). .envrc stays writable: direnv
+	 * blocks a changed one until `direnv allow`, and this layer keeps its
+	 * approved policy until `can allow`. */
+	static const char *const later[] = { "canister.toml", ".canister", ".git/config",
+	                                     ".git/hooks", ".git/modules" };
+	for (size_t i = 0; i < ARRAY_LEN(later); i++) {
+		char *lp = xasprintf("%s/%s", dir, later[i]);
+		notify_rules_add_path(r, "deny", lp, NOTIFY_WRITE | NOTIFY_EXEC,
+		                      "session layer (runs code outside the layer later)", none);
+		free(lp);
+	}
+	/* /tmp is the machine's: files yes, but not the user's tmux, X11
+	 * or ssh-agent sockets there (a tmux send-keys would be an escape). */
+	notify_rules_add_path(r, "allow", "/tmp", rw | NOTIFY_NO_CONNECT,
+	                      "session layer (/tmp is shared)", none);
+	notify_rules_add_path(r, "allow", "/dev", NOTIFY_READ | NOTIFY_WRITE | NOTIFY_NO_CONNECT,
+	                      "session layer", none);
 	notify_rules_add_path(r, "allow", "/proc", NOTIFY_READ, "session layer", none);
 	/* The state file stays readable (can status in a prompt run inside
 	 * a layer); nothing in the folder is writable: no hint, no request
@@ -250,6 +273,7 @@ static struct notify_rules *compile_layer(struct layers *L, const struct policy 
 	if (L->apdir[0])
 		notify_rules_add_path(r, "deny", L->apdir, 0, "session (approvals)", none);
 	r->restrict_fs = true;
+	r->proc_own_only = true; /* /proc/<shell>/mem would be the shell's memory */
 	r->restrict_net = true; /* egress = "none" in sessions for now */
 	r->allow_abstract_unix = false;
 	return r;
@@ -420,6 +444,26 @@ int layers_declare(struct layers *L, const char *dir, char *err, size_t errlen)
 	return 0;
 }
 
+static void declare_approved(const char *dir, void *ctx)
+{
+	struct layers *L = ctx;
+	char err[PATH_MAX + 100];
+	if (layers_find(L, dir) < 0)
+		layers_declare(L, dir, err, sizeof(err));
+}
+
+void layers_load_approved(struct layers *L)
+{
+	/* An approved project is a layer from the start of a session, so
+	 * `cd proj && cmd` on the first line is confined before any hint
+	 * (direnv declares only at the next prompt). */
+	size_t n = 0;
+	char *t = L->apfile[0] ? slurp(L->apfile, &n) : NULL;
+	if (t)
+		approvals_each_dir(t, n, declare_approved, L);
+	free(t);
+}
+
 void layers_redeclare_all(struct layers *L)
 {
 	char err[PATH_MAX + 100];
@@ -428,6 +472,8 @@ void layers_redeclare_all(struct layers *L)
 		layers_declare(L, dir, err, sizeof(err));
 		free(dir);
 	}
+	/* ... and what another terminal approved meanwhile. */
+	layers_load_approved(L);
 }
 
 static int write_approvals(struct layers *L, const char *hex, const char *dir, char *err, size_t errlen)
@@ -449,17 +495,29 @@ static int write_approvals(struct layers *L, const char *hex, const char *dir, c
 		snprintf(err, errlen, "create %s: %s", parent, strerror(errno));
 		return -1;
 	}
+	/* Two sessions (two terminals) may approve at once: the read, change
+	 * and rename happen under a lock, or one approval would be lost. */
+	char lockpath[PATH_MAX + 8];
+	snprintf(lockpath, sizeof(lockpath), "%s/.lock", L->apdir);
+	int lk = open(lockpath, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (lk < 0 || flock(lk, LOCK_EX) < 0) {
+		snprintf(err, errlen, "lock %s: %s", lockpath, strerror(errno));
+		if (lk >= 0)
+			close(lk);
+		return -1;
+	}
 	size_t n = 0;
 	char *t = slurp(L->apfile, &n);
 	char *out = approvals_set(t ? t : "", t ? n : 0, hex, dir);
 	free(t);
+	int rc = 0;
 	if (!out || write_file_atomic(L->apfile, out, strlen(out), 0600) < 0) {
 		snprintf(err, errlen, "write %s: %s", L->apfile, strerror(errno));
-		free(out);
-		return -1;
+		rc = -1;
 	}
 	free(out);
-	return 0;
+	close(lk);
+	return rc;
 }
 
 int layers_allow(struct layers *L, const char *dir, char *err, size_t errlen)

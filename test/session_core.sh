@@ -116,7 +116,7 @@ t_grep "... and --json says pending" '"layer":"'"$P"'","state":"pending"' "$T_OU
 t_grep "a pending layer restricts nothing" "READ-PENDING" "$T_OUT"
 
 # One session, one approval: every case below runs in it.
-LAYERED='declare_layer "$P"; wait_state "^layer pending $P"; approve "$P" || echo APPROVE-FAILED
+LAYERED='declare_layer "$P"; wait_state "^layer [a-z]* $P"; approve "$P" || echo APPROVE-FAILED
 '
 sess "$LAYERED"'
 cd "$P"; "$CAN" status; echo "rc=$?"
@@ -239,6 +239,124 @@ t_nogrep "in nested layers each must allow: the inner one's extra file stays ref
 t_grep "can layers lists each layer, its state, recipes and its processes" "^$P	active	-	[0-9]+" "$T_OUT"
 t_grep "... the nested one with its recipe" "^$P/sub	active	$TOP/loose.toml	" "$T_OUT"
 rm -rf "$P/sub"
+
+# ptrace and process_vm_*: per process (docs/adr/0214).
+sess '"$TRY" process_vm_readv; true'
+t_grep "outside layers process_vm_readv of the shell reaches the kernel (EFAULT on a bad pointer)" "^EFAULT$" "$T_OUT"
+sess 'strace -f -o /dev/null cat "$HOME/.ssh/id_x" && echo traced-ok'
+t_grep "outside layers strace -f works" "FAKE-PRIVATE-KEY.traced-ok" "$(echo "$T_OUT" | tr '\n' '.')"
+sess "$LAYERED"'
+cd "$P"
+"$TRY" process_vm_readv; "$TRY" process_vm_writev; "$TRY" ptrace-peek-parent; true
+strace -f -o /dev/null cat "$HOME/.ssh/id_x" 2>&1 && echo LEAK-UNDER-STRACE
+strace -f -o "$TOP/strace.out" cat data.txt && echo strace-in-layer-ok'
+t_grep "in a layer process_vm_readv/writev and ptrace of a non-descendant (the shell) are refused" "^EPERM.EPERM.EPERM." "$(echo "$T_OUT" | tr '\n' '.')"
+t_nogrep "a program run under strace -f inside a layer is still confined" "LEAK-UNDER-STRACE|FAKE-PRIVATE" "$T_OUT"
+t_grep "... while strace itself works there (its own descendants)" "project data.strace-in-layer-ok" "$(echo "$T_OUT" | tr '\n' '.')"
+
+# Unix sockets in the shared /tmp (tmux, X11, ssh-agent live there): not
+# from a layer, unless a recipe names them; the layer's own are fine.
+cat >"$TOP/usock.py" <<'PY'
+import socket, sys, os
+mode, path = sys.argv[1], sys.argv[2]
+if mode == "serve":
+    s = socket.socket(socket.AF_UNIX); s.bind(path); s.listen(8)
+    open(path + ".ready", "w").close()
+    while True:
+        c, _ = s.accept(); c.sendall(b"hello\n"); c.close()
+else:
+    s = socket.socket(socket.AF_UNIX)
+    try:
+        s.connect(path); print("connected", s.recv(10).decode().strip())
+    except OSError as e:
+        print("refused", e.errno)
+PY
+rm -f "$TOP/tmux.sock" "$P/proj.sock"
+python3 "$TOP/usock.py" serve "$TOP/tmux.sock" & srv1=$!
+python3 "$TOP/usock.py" serve "$P/proj.sock" & srv2=$!
+for _ in $(seq 100); do [ -e "$TOP/tmux.sock.ready" ] && [ -e "$P/proj.sock.ready" ] && break; sleep 0.05; done
+sess "$LAYERED"'
+python3 "$TOP/usock.py" connect "$TOP/tmux.sock" | sed "s/^/outside: /"
+cd "$P"; python3 "$TOP/usock.py" connect "$TOP/tmux.sock" | sed "s/^/inside-tmp: /"
+python3 "$TOP/usock.py" connect "$P/proj.sock" | sed "s/^/inside-proj: /"'
+kill "$srv1" "$srv2"; wait "$srv1" "$srv2" 2>/dev/null
+t_grep "control: outside layers a unix socket in /tmp answers" "^outside: connected hello$" "$T_OUT"
+t_grep "a layered process cannot connect to a unix socket in the shared /tmp (a tmux server's)" "^inside-tmp: refused 13$" "$T_OUT"
+t_grep "... but to one in its own project" "^inside-proj: connected hello$" "$T_OUT"
+
+# Files that run code later outside the layer: read-only from inside.
+mkdir -p "$P/.git/hooks"
+echo "[core]" >"$P/.git/config"
+sess "$LAYERED"'
+cd "$P"
+echo "#!/bin/sh" >.git/hooks/pre-commit 2>/dev/null || echo hook-refused
+echo "fsmonitor = evil" >>.git/config 2>/dev/null || echo config-refused
+cat .git/config >/dev/null && echo config-readable'
+t_grep "a layered process cannot plant a git hook" "hook-refused" "$T_OUT"
+t_grep "... nor change .git/config" "config-refused" "$T_OUT"
+t_grep "... which stays readable" "config-readable" "$T_OUT"
+t_expect "no hook was planted" 1 test -e "$P/.git/hooks/pre-commit"
+rm -rf "$P/.git"
+
+# /proc: a layered process's own entries, not the shell's memory or
+# environment (the supervisor's open of them would pass the kernel's check).
+sess "$LAYERED"'
+export SECRET_IN_SHELL=hunter2
+cd "$P"
+bash -c "read -r l </proc/\$\$/status && echo own-proc-ok; cat /proc/self/maps >/dev/null && echo self-maps-ok"
+cat /proc/$$/environ >/dev/null 2>&1 && echo LEAK-ENVIRON || echo environ-refused
+python3 -c "
+import os
+try:
+    f = open(\"/proc/%d/mem\" % os.getppid(), \"rb\"); print(\"LEAK-MEM\")
+except OSError as e: print(\"mem-refused\", e.errno)"
+cat /proc/cpuinfo >/dev/null && echo cpuinfo-ok'
+t_grep "a layered process reads its own /proc entries" "own-proc-ok.self-maps-ok" "$(echo "$T_OUT" | tr '\n' '.')"
+t_grep "... but not the shell's environ" "environ-refused" "$T_OUT"
+t_grep "... nor the shell's memory" "mem-refused 13" "$T_OUT"
+t_nogrep "... (nothing leaked)" "LEAK" "$T_OUT"
+t_grep "... and global /proc files still read" "cpuinfo-ok" "$T_OUT"
+
+# can allow --forget: no new process enters; one already inside stays.
+sess "$LAYERED"'
+cd "$P"; bash -c "while [ ! -e $TOP/go2 ]; do sleep 0.05; done; cat $HOME/.ssh/id_x >$TOP/fg.out 2>&1; echo done >>$TOP/fg.out" &
+cd /; "$CAN" allow --forget "$P" && wait_state "^layer pending $P"; echo "forget=$?"
+cd "$P"; cat "$HOME/.ssh/id_x" >/dev/null && echo new-process-free
+cd /; touch "$TOP/go2"; wait; cat "$TOP/fg.out"'
+t_grep "can allow --forget drops the approval" "forget=0" "$T_OUT"
+t_grep "... a new process in the dir is no longer restricted" "new-process-free" "$T_OUT"
+t_grep "... one already in the layer keeps its rules" "Permission denied.done" "$(echo "$T_OUT" | tr '\n' '.')"
+t_nogrep "... (the key stays unread there)" "FAKE-PRIVATE-KEY" "$(cat "$TOP/fg.out")"
+
+# Two terminals, two projects, at once: both approvals kept.
+Q=$TOP/other
+mkdir -p "$Q"
+printf 'use canister\n' >"$Q/.envrc"
+rm -rf "$H/.local/state/canister"
+"$CAN" session -- bash -c "$HELPERS"'declare_layer "$P"; wait_state "^layer pending"; for i in 1 2 3 4 5; do approve "$P"; done; cd "$P"; cat "$HOME/.ssh/id_x" 2>&1' >"$TOP/t1.out" 2>&1 </dev/null &
+t1=$!
+"$CAN" session -- bash -c "$HELPERS"'declare_layer "'"$Q"'"; wait_state "^layer pending"; for i in 1 2 3 4 5; do approve "'"$Q"'"; done; cd "'"$Q"'"; cat "$HOME/.ssh/id_x" 2>&1' >"$TOP/t2.out" 2>&1 </dev/null &
+t2=$!
+wait "$t1" "$t2"
+t_grep "two sessions at once: the first one's project refuses the key" "Permission denied" "$(cat "$TOP/t1.out")"
+t_grep "... and the second one's too" "Permission denied" "$(cat "$TOP/t2.out")"
+t_expect "... and both approvals are stored" 0 test "$(grep -c -E " ($P|$Q)$" "$H/.local/state/canister/approved")" = 2
+
+# A later session: the approved project is a layer from its first line.
+sess 'cd "$P" && cat "$HOME/.ssh/id_x" 2>&1; grep "^layer" "$CANISTER_SESSION_STATE"'
+t_grep "a new session knows an approved project at once: cd proj && cat is refused before any hint" "id_x: Permission denied" "$T_OUT"
+t_grep "... and its state file lists the layer as active" "^layer active $P	" "$T_OUT"
+
+# landlock_add_rule: refused session-wide (Landlock at exec adds a ruleset
+# fd before the exec; a sibling thread must not widen it).
+export LLPY='import ctypes, os
+libc = ctypes.CDLL(None, use_errno=True)
+r = libc.syscall(445, -1, 1, 0, 0)
+print("llar", os.strerror(ctypes.get_errno()))'
+t_run python3 -c "$LLPY"
+t_grep "control: landlock_add_rule of a bad fd outside a session is EBADF" "llar Bad file descriptor" "$T_OUT"
+sess 'python3 -c "$LLPY"'
+t_grep "landlock_add_rule is refused in a session" "llar Operation not permitted" "$T_OUT"
 
 # Approvals persist and are not writable from inside.
 t_grep "the approval is stored as sha256 and dir" "^[0-9a-f]{64} $P$" "$(cat "$H/.local/state/canister/approved" 2>/dev/null)"

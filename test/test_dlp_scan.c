@@ -167,17 +167,20 @@ static void test_budget(void **state)
 	struct dlp_request r;
 	for (int i = 0; i < 2; i++) {
 		dlp_request_begin(&r, e, &t);
+		r.count_entropy = true;
 		dlp_request_body(&r, blob, 1000, NULL);
 		assert_int_equal(dlp_request_end(&r, &b), DLP_PASS);
 	}
 	assert_int_equal(b.used, 2000);
 	dlp_request_begin(&r, e, &t);
+	r.count_entropy = true;
 	dlp_request_body(&r, blob, 1000, NULL);
 	assert_int_equal(dlp_request_end(&r, &b), DLP_BLOCK);
 	assert_int_equal(r.findings[0].kind, DLP_KIND_BUDGET);
 	assert_int_equal(b.used, 2000);
 	/* prose costs nothing */
 	dlp_request_begin(&r, e, &t);
+	r.count_entropy = true;
 	dlp_request_body(&r, prose, strlen(prose), NULL);
 	assert_int_equal(dlp_request_end(&r, &b), DLP_PASS);
 	dlp_engine_free(e);

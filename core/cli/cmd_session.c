@@ -41,7 +41,8 @@ void cmd_session_usage(FILE *out)
 	      "Limits: the filter needs no_new_privs for the whole session, so sudo and other\n"
 	      "setuid programs cannot gain privileges anywhere in that terminal (the\n"
 	      "supervisor says so when one is started); run them from another terminal.\n"
-	      "io_uring, ptrace, new namespaces and mounts are refused session-wide.\n"
+	      "io_uring, new namespaces and mounts are refused session-wide; inside a layer\n"
+	      "ptrace reaches only the layer's own descendants.\n"
 	      "See docs/session.md.\n", out);
 }
 
@@ -331,5 +332,10 @@ int cmd_layers(int argc, char **argv)
 	}
 	if (argc > 1)
 		return cli_usage_error("layers", "unexpected argument '%s'", argv[1]);
-	return request("layers", "canister 1 layers\n", stdout) == 0 ? CAN_EXIT_OK : CAN_EXIT_FAIL;
+	if (request("layers", "canister 1 layers\n", stdout) != 0)
+		return CAN_EXIT_FAIL;
+	/* On stderr: stdout stays one tab-separated line per layer. */
+	fputs("can: layers: network in a layer is egress = \"none\" (no session proxy yet): only "
+	      "[network] allow_ips destinations\n", stderr);
+	return CAN_EXIT_OK;
 }

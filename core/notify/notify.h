@@ -72,6 +72,15 @@ enum notify_seen {
 	NOTIFY_SEEN_EXEC,   /* an execve the engine let through */
 };
 
+/* An execve notification, for notify_config.on_exec. */
+struct notify_exec_call {
+	pid_t pid;          /* the calling thread */
+	int nr;             /* SYS_execve or SYS_execveat */
+	uint64_t args[6];
+	uint64_t id;        /* the notification (SECCOMP_IOCTL_NOTIF_ADDFD, ID_VALID) */
+	int listener;       /* the engine's listener fd (not to be closed) */
+};
+
 /* Engine configuration. */
 struct notify_config {
 	/* The rules that apply to a process (thread id as the notification
@@ -84,10 +93,18 @@ struct notify_config {
 	/* Optional: called at every execve/execveat notification, before
 	 * rules_for for it, from worker threads concurrently (session mode:
 	 * a process gets its layer set when it calls execve, so rules_for
-	 * then answers with the set the new program runs under). nr and args
-	 * are the call's registers; nothing here may be decided on the
-	 * memory they point to (the target controls it). */
-	void (*on_exec)(pid_t pid, int nr, const uint64_t args[6], void *ctx);
+	 * then answers with the set the new program runs under). The call's
+	 * registers, and the notification's id and listener (Landlock at exec
+	 * installs a ruleset fd with SECCOMP_IOCTL_NOTIF_ADDFD before the
+	 * answer); nothing here may be decided on the memory the registers
+	 * point to (the target controls it). */
+	void (*on_exec)(const struct notify_exec_call *c, void *ctx);
+	/* Optional: a trapped call the engine does not handle, from a process
+	 * rules_for restricts (session mode: ptrace and process_vm_*, which
+	 * the filter traps instead of refusing). Decided on registers only:
+	 * 0 answers CONTINUE, an errno refuses. Without it such calls fail
+	 * ENOSYS. From worker threads concurrently. */
+	int (*decide_other)(pid_t pid, int nr, const uint64_t args[6], void *ctx);
 	int workers;              /* threads started at once; 0 = 2 */
 	int max_workers;          /* more are started while all are busy; 0 = 16 */
 	enum notify_mode mode;

@@ -144,8 +144,23 @@ static void dispatch(struct notify_req *q)
 		snprintf(q->flags, sizeof(q->flags), "args 0x%llx 0x%llx 0x%llx 0x%llx 0x%llx 0x%llx",
 		         (unsigned long long)a[0], (unsigned long long)a[1], (unsigned long long)a[2],
 		         (unsigned long long)a[3], (unsigned long long)a[4], (unsigned long long)a[5]);
-		q->record = true;
 		bool monitor = q->eng->cfg.mode == NOTIFY_MONITOR;
+		if (!monitor && q->eng->cfg.decide_other) {
+			uint64_t args[6];
+			for (int i = 0; i < 6; i++)
+				args[i] = a[i];
+			int err = q->eng->cfg.decide_other(q->pid, nr, args, q->eng->cfg.ctx);
+			if (err == 0) {
+				q->answer = ANSWER_CONTINUE;
+				return;
+			}
+			q->record = true;
+			q->dec = (struct notify_decision){ NOTIFY_REFUSE, err, "session (a layered process "
+			                                   "may reach only its own descendants)", NULL, { 0 } };
+			notify_req_error(q, err);
+			return;
+		}
+		q->record = true;
 		q->dec = (struct notify_decision){ NOTIFY_REFUSE, ENOSYS,
 		                                   monitor ? "syscalls (the seccomp filter refuses it)"
 		                                           : "not handled by the notification engine",
@@ -239,10 +254,11 @@ static void handle(struct notify_engine *e, const struct seccomp_notif *n, struc
 	atomic_fetch_add(&e->received, 1);
 	notify_exec_check(e, q->pid, is_exec(n->data.nr));
 	if (e->cfg.on_exec && is_exec(n->data.nr)) {
-		uint64_t a[6];
+		struct notify_exec_call c = { .pid = q->pid, .nr = n->data.nr, .id = n->id,
+		                              .listener = e->listener };
 		for (int i = 0; i < 6; i++)
-			a[i] = n->data.args[i];
-		e->cfg.on_exec(q->pid, n->data.nr, a, e->cfg.ctx);
+			c.args[i] = n->data.args[i];
+		e->cfg.on_exec(&c, e->cfg.ctx);
 	}
 	q->rules = e->cfg.rules_for ? e->cfg.rules_for(q->pid, e->cfg.ctx) : NULL;
 	dispatch(q);

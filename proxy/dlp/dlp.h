@@ -137,6 +137,8 @@ struct dlp_request {
 	uint64_t entropy_bytes;      /* high-entropy bytes this request carries */
 	struct dlp_stream *stream;   /* an open streamed body, or NULL */
 	bool response;               /* dlp_response_begin: canaries and secrets only */
+	bool count_entropy;          /* set after begin to count entropy_bytes for a
+				      * budget (it costs ~30% of the pipeline) */
 };
 
 void dlp_request_begin(struct dlp_request *r, const struct dlp_engine *e,

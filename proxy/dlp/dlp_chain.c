@@ -27,6 +27,14 @@
 #define HEX_MIN_RUN 32
 #define SAMPLE 256
 
+/* How a compressed stream was found, and so what its failures mean:
+ * DECLARED by Content-Encoding (corrupt or bomb: refused), by MAGIC bytes
+ * (gzip, zstd: rare in honest binary, so a bomb is refused), or GUESSED
+ * from a two-byte zlib header inside binary (PNG image data is zlib with a
+ * high ratio for flat images: a cap stops the expansion, what came out
+ * before it is scanned, and nothing is refused). */
+enum found { DECLARED, MAGIC, GUESSED };
+
 static uint64_t fp_key(const char *fp)
 {
 	return strtoull(fp + 3, NULL, 16);
@@ -269,8 +277,33 @@ static int find_codec(const uint8_t *p, size_t n, size_t *at)
 	return -1;
 }
 
-void dlp_scan_decompressed(struct dlp_sink *s, enum dlp_codec c, const uint8_t *p, size_t n,
-			   int depth, const char *chain, size_t raw_off, bool declared)
+/* zlib streams inside binary data: a git pack holds one per object, after
+ * a header of its own. Each position with a zlib header (0x78 and one of
+ * the four level bytes) is tried, at most ZLIB_TRIES per layer; garbage
+ * fails within a few bytes. */
+#define ZLIB_TRIES 4096
+static void scan_inflated(struct dlp_sink *s, enum dlp_codec c, const uint8_t *p, size_t n,
+			  int depth, const char *chain, size_t raw_off, enum found how);
+static void zlib_anywhere(struct dlp_sink *s, const uint8_t *p, size_t n, int depth,
+			  const char *chain, size_t raw_off, bool top)
+{
+	unsigned tries = 0;
+	for (size_t i = 1; i + 2 < n && tries < ZLIB_TRIES && !s->over_budget; i++) {
+		const uint8_t *hit = memchr(p + i, 0x78, n - 2 - i);
+		if (!hit)
+			break;
+		i = (size_t)(hit - p);
+		if (p[i + 1] != 0x01 && p[i + 1] != 0x5e && p[i + 1] != 0x9c && p[i + 1] != 0xda)
+			continue;
+		tries++;
+		scan_inflated(s, DLP_CODEC_DEFLATE, p + i, n - i, depth, chain,
+			      top ? raw_off + i : raw_off, GUESSED);
+	}
+}
+
+
+static void scan_inflated(struct dlp_sink *s, enum dlp_codec c, const uint8_t *p, size_t n,
+			  int depth, const char *chain, size_t raw_off, enum found how)
 {
 	char next[96];
 	next_chain(next, sizeof next, chain, dlp_codec_name(c));
@@ -278,16 +311,23 @@ void dlp_scan_decompressed(struct dlp_sink *s, enum dlp_codec c, const uint8_t *
 	struct dlp_buf out = { 0 };
 	enum dlp_inflate_status st =
 		dlp_inflate(c, p, n, cfg->max_decompressed_bytes, cfg->max_ratio, &out);
-	if (st == DLP_INFLATE_BOMB) {
+	if (st == DLP_INFLATE_BOMB && how != GUESSED) {
 		undecodable(s, next, raw_off, "decompression bomb (over the size or ratio cap)");
-	} else if (st == DLP_INFLATE_CORRUPT && declared) {
+	} else if (st == DLP_INFLATE_CORRUPT && how == DECLARED) {
 		undecodable(s, next, raw_off, "the body is not valid for its Content-Encoding");
 	} else if (out.n) {
 		/* A corrupt stream found by its magic is scanned as far as it
 		 * decoded: the raw bytes were scanned anyway. */
+		bool declared = how == DECLARED;
 		dlp_scan_layer(s, out.p, out.n, declared ? depth : depth - 1, next, raw_off, declared);
 	}
 	dlp_buf_free(&out);
+}
+
+void dlp_scan_decompressed(struct dlp_sink *s, enum dlp_codec c, const uint8_t *p, size_t n,
+			   int depth, const char *chain, size_t raw_off, bool declared)
+{
+	scan_inflated(s, c, p, n, depth, chain, raw_off, declared ? DECLARED : MAGIC);
 }
 
 void dlp_scan_layer(struct dlp_sink *s, const uint8_t *p, size_t n, int depth, const char *chain,
@@ -312,7 +352,10 @@ void dlp_scan_layer(struct dlp_sink *s, const uint8_t *p, size_t n, int depth, c
 	if (codec >= 0 && s->e->cfg.decompress)
 		dlp_scan_decompressed(s, (enum dlp_codec)codec, p + at, n - at, depth, chain,
 				      top ? raw_off + at : raw_off, false);
-	if (!top && !dlp_is_texty(p, n))
+	bool texty = dlp_is_texty(p, n);
+	if (!texty && s->e->cfg.decompress)
+		zlib_anywhere(s, p, n, depth, chain, raw_off, top);
+	if (!top && !texty)
 		return;
 	char next[96];
 	struct dlp_buf u = { 0 };

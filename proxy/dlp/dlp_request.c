@@ -57,7 +57,8 @@ static void scan_part(struct dlp_request *r, enum dlp_where w, const char *heade
 	struct dlp_sink s;
 	sink_init(&s, r, r->response ? DLP_IN_RESPONSE : w, header, n);
 	dlp_scan_layer(&s, p, n, r->e->cfg.max_decode_depth, "", 0, true);
-	r->entropy_bytes += dlp_entropy_runs(p, n);
+	if (r->count_entropy)
+		r->entropy_bytes += dlp_entropy_runs(p, n);
 }
 
 void dlp_request_url(struct dlp_request *r, const char *url, size_t len)
@@ -247,7 +248,8 @@ void dlp_request_stream_feed(struct dlp_request *r, const void *piece, size_t le
 	if (!st || st->failed)
 		return;
 	window_feed(st, &st->raw, piece, len, "");
-	r->entropy_bytes += dlp_entropy_runs(piece, len);
+	if (r->count_entropy)
+		r->entropy_bytes += dlp_entropy_runs(piece, len);
 	if (!st->z)
 		return;
 	struct dlp_buf out = { 0 };
@@ -367,7 +369,7 @@ char *dlp_finding_json(const struct dlp_finding *f)
 	size_t len = 0;
 	FILE *m = open_memstream(&buf, &len);
 	if (!m)
-		can_die(1, "dlp: an event: out of memory");
+		abort(); /* out of memory: as xmalloc does */
 	fputs("{\"detector\":", m);
 	json_str(m, f->detector);
 	fputs(",\"where\":", m);

@@ -66,10 +66,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct dlp_target t = { "fuzz.example", false };
 	struct dlp_request r;
 	dlp_request_begin(&r, eng, &t);
+	r.count_entropy = true;
 	dlp_request_url(&r, (const char *)p, size);
 	dlp_request_header(&r, "x-fuzz", (const char *)p, size);
 	dlp_request_body(&r, p, size, ce);
-	if (dlp_request_end(&r, NULL) != DLP_PASS && r.nfindings == 0)
+	struct dlp_budget b;
+	dlp_budget_init(&b, 64);
+	if (dlp_request_end(&r, &b) != DLP_PASS && r.nfindings == 0)
 		abort(); /* a block always says why */
 	dlp_request_begin(&r, eng, &t);
 	dlp_request_stream_begin(&r, ce && !strchr(ce, ',') ? ce : NULL);

@@ -1,0 +1,229 @@
+/* The scan hook (proxy/scan.c) as the proxy calls it: heads then body
+ * pieces, keyed by the connection's head buffer. Attacks on its state: a
+ * body piece it has no head for, a piece after the body ended, more
+ * requests in flight than it tracks, a token split across chunks, a
+ * declared gzip body that is not gzip; a token only the whole-body pass
+ * can see; and with DLP off, everything passes (so each block below is
+ * the scanner's doing). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <zlib.h>
+
+#include "lang/policy.h"
+#include "proxy/scan.h"
+
+static struct policy pol;
+static char *const no_env[] = { NULL };
+
+static int setup(void **state)
+{
+	memset(&pol, 0, sizeof pol);
+	pol.net.dlp.enabled.set = pol.net.dlp.enabled.v = true;
+	char err[300];
+	return proxy_scan_setup(&pol, no_env, NULL, err, sizeof err);
+}
+
+static int teardown(void **state)
+{
+	proxy_scan_teardown();
+	return 0;
+}
+
+/* A connection: its head buffer is the key the hook tracks it by. */
+struct conn {
+	char head[1024];
+	struct proxy_req q;
+};
+
+static enum proxy_scan_verdict head(struct conn *c, const char *text)
+{
+	snprintf(c->head, sizeof c->head, "%s", text);
+	c->q = (struct proxy_req){ .method = "POST", .host = "api.example.test", .port = 80,
+				   .path = "/x", .head = (const uint8_t *)c->head,
+				   .head_len = strlen(c->head) };
+	struct proxy_scan_result r;
+	proxy_scan_request(&c->q, NULL, 0, &r);
+	return r.verdict;
+}
+
+static enum proxy_scan_verdict body(struct conn *c, const char *piece)
+{
+	struct proxy_scan_result r;
+	size_t n = strlen(piece);
+	proxy_scan_request(&c->q, (const uint8_t *)piece, n, &r);
+	c->q.body_seen += n;
+	if (r.verdict == PROXY_SCAN_BLOCK)
+		print_message("# blocked: %s\n", r.reason);
+	return r.verdict;
+}
+
+#define TOKEN "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"
+#define POST(extra) "POST http://api.example.test/x HTTP/1.1\r\nHost: api.example.test\r\n" extra "\r\n"
+
+static void test_head_token(void **state)
+{
+	struct conn c;
+	assert_int_equal(head(&c, POST("Authorization: token " TOKEN "\r\n")), PROXY_SCAN_BLOCK);
+	assert_int_equal(head(&c, POST("X-Id: 42\r\n")), PROXY_SCAN_PASS);
+	assert_int_equal(head(&c, "GET http://api.example.test/x?t=" TOKEN " HTTP/1.1\r\n"
+				   "Host: api.example.test\r\n\r\n"), PROXY_SCAN_BLOCK);
+}
+
+static void test_body_split_across_chunks(void **state)
+{
+	struct conn c;
+	assert_int_equal(head(&c, POST("Transfer-Encoding: chunked\r\n")), PROXY_SCAN_PASS);
+	assert_int_equal(body(&c, "f\r\nleak: ghp_C3J27\r\n"), PROXY_SCAN_PASS);
+	assert_int_equal(body(&c, "1f\r\nXDCG2LmlZGEONYlgCtjfIZ4SO2Hjn6r \r\n0\r\n\r\n"), PROXY_SCAN_BLOCK);
+}
+
+static void test_piece_without_state(void **state)
+{
+	struct conn c;
+	memset(&c, 0, sizeof c);
+	c.q = (struct proxy_req){ .method = "POST", .host = "api.example.test", .head = (const uint8_t *)c.head };
+	assert_int_equal(body(&c, "no head was scanned for this"), PROXY_SCAN_BLOCK);
+	/* after a body ended, its state is gone: a further piece is refused */
+	assert_int_equal(head(&c, POST("Content-Length: 5\r\n")), PROXY_SCAN_PASS);
+	assert_int_equal(body(&c, "hello"), PROXY_SCAN_PASS);
+	assert_int_equal(body(&c, "more"), PROXY_SCAN_BLOCK);
+}
+
+static void test_too_many_in_flight(void **state)
+{
+	static struct conn cs[300];
+	for (int i = 0; i < 300; i++)
+		assert_int_equal(head(&cs[i], POST("Content-Length: 10\r\n")), PROXY_SCAN_PASS);
+	/* the oldest were dropped from the table: refused, not waved through */
+	assert_int_equal(body(&cs[0], "0123456789"), PROXY_SCAN_BLOCK);
+	assert_int_equal(body(&cs[299], "0123456789"), PROXY_SCAN_PASS);
+}
+
+static void test_declared_gzip_not_gzip(void **state)
+{
+	struct conn c;
+	assert_int_equal(head(&c, POST("Content-Encoding: gzip\r\nContent-Length: 11\r\n")),
+			 PROXY_SCAN_PASS);
+	assert_int_equal(body(&c, "plain text!"), PROXY_SCAN_BLOCK);
+	assert_int_equal(head(&c, POST("Content-Encoding: compress\r\nContent-Length: 4\r\n")),
+			 PROXY_SCAN_BLOCK);
+}
+
+/* base64 of a gzip of 40 KB of noisy text with a token at its end: the
+ * windowed scan cannot inflate from the middle of the run, so only the
+ * whole-body pass (the body is within max_buffered_body_bytes) finds it,
+ * and it refuses the last piece. */
+static char *b64_gzip_blob(size_t *outn)
+{
+	size_t n = 40000;
+	char *plain = malloc(n + 64);
+	uint32_t x = 7;
+	for (size_t i = 0; i < n; i++) {
+		x = x * 1103515245 + 12345;
+		plain[i] = "abcdefghijklmnopqrstuvwxyz0123456789 "[(x >> 16) % 37];
+	}
+	memcpy(plain + n, " " TOKEN " ", 42);
+	n += 42;
+	z_stream z = { 0 };
+	deflateInit2(&z, 6, Z_DEFLATED, 31, 8, Z_DEFAULT_STRATEGY);
+	size_t cap = deflateBound(&z, n);
+	uint8_t *gz = malloc(cap);
+	z.next_in = (Bytef *)plain;
+	z.avail_in = (uInt)n;
+	z.next_out = gz;
+	z.avail_out = (uInt)cap;
+	deflate(&z, Z_FINISH);
+	size_t gn = cap - z.avail_out;
+	deflateEnd(&z);
+	static const char a[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	char *out = malloc(gn * 4 / 3 + 16);
+	size_t o = 0;
+	memcpy(out, "{\"blob\":\"", 9);
+	o = 9;
+	for (size_t i = 0; i < gn; i += 3) {
+		uint32_t v = (uint32_t)gz[i] << 16 | (i + 1 < gn ? (uint32_t)gz[i + 1] << 8 : 0) |
+			     (i + 2 < gn ? gz[i + 2] : 0);
+		out[o++] = a[v >> 18 & 63];
+		out[o++] = a[v >> 12 & 63];
+		out[o++] = i + 1 < gn ? a[v >> 6 & 63] : '=';
+		out[o++] = i + 2 < gn ? a[v & 63] : '=';
+	}
+	memcpy(out + o, "\"}", 3);
+	o += 2;
+	free(plain);
+	free(gz);
+	*outn = o;
+	return out;
+}
+
+static enum proxy_scan_verdict send_blob(void)
+{
+	size_t n;
+	char *blob = b64_gzip_blob(&n);
+	struct conn c;
+	char h[128];
+	snprintf(h, sizeof h, POST("Content-Length: %zu\r\n"), n);
+	assert_int_equal(head(&c, h), PROXY_SCAN_PASS);
+	enum proxy_scan_verdict v = PROXY_SCAN_PASS;
+	for (size_t off = 0; off < n && v == PROXY_SCAN_PASS; off += 8192) {
+		size_t k = n - off < 8192 ? n - off : 8192;
+		char *piece = strndup(blob + off, k);
+		v = body(&c, piece);
+		free(piece);
+		if (v == PROXY_SCAN_BLOCK)
+			assert_true(off + k == n); /* the last piece, not before */
+	}
+	free(blob);
+	return v;
+}
+
+static void test_whole_body_pass(void **state)
+{
+	assert_int_equal(send_blob(), PROXY_SCAN_BLOCK);
+	/* with max_buffered_body_bytes below the body's size, only the
+	 * windowed scan runs, and it cannot see this token (the test can fail) */
+	proxy_scan_teardown();
+	pol.proxy.max_buffered_body_bytes.set = true;
+	pol.proxy.max_buffered_body_bytes.v = 1000;
+	char err[300];
+	assert_int_equal(proxy_scan_setup(&pol, no_env, NULL, err, sizeof err), 0);
+	assert_int_equal(send_blob(), PROXY_SCAN_PASS);
+	proxy_scan_teardown();
+	pol.proxy.max_buffered_body_bytes.set = false;
+	setup(state);
+}
+
+static void test_off_passes_everything(void **state)
+{
+	proxy_scan_teardown();
+	struct policy off;
+	memset(&off, 0, sizeof off);
+	char err[300];
+	assert_int_equal(proxy_scan_setup(&off, no_env, NULL, err, sizeof err), 0);
+	struct conn c;
+	assert_int_equal(head(&c, POST("Authorization: token " TOKEN "\r\n")), PROXY_SCAN_PASS);
+	assert_int_equal(body(&c, "anything " TOKEN), PROXY_SCAN_PASS);
+	proxy_scan_teardown();
+	setup(state);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_head_token),
+		cmocka_unit_test(test_body_split_across_chunks),
+		cmocka_unit_test(test_piece_without_state),
+		cmocka_unit_test(test_too_many_in_flight),
+		cmocka_unit_test(test_declared_gzip_not_gzip),
+		cmocka_unit_test(test_whole_body_pass),
+		cmocka_unit_test(test_off_passes_everything),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
