@@ -189,7 +189,18 @@ if why=$("$CAN" session --check 2>&1); then
 			"$(ps -o ppid= -p "$self" 2>/dev/null | tr -d ' ')"
 		pty_cmd "$sh-real" 'echo $CANISTER_SESSION_FIFO'
 		t_grep "$sh: can session: CANISTER_SESSION_FIFO is session-PID.fifo" "/session-$pid\.fifo\$" "$PTY_OUT"
-		pty_stop "$sh-real"
+		# The shell's ignored signals, for the diagnosis if it outlives
+		# its terminal (SIGHUP ignored would keep it and its supervisor).
+		ign=$(sed -n 's/^SigIgn:[[:space:]]*//p' "/proc/$self/status" 2>/dev/null)
+		closed() {
+			if pty_close "$sh-real" "$pid" "$self"; then
+				t_ok "$sh: can session: closing the terminal ends the session and the shell"
+			else
+				t_fail "$sh: can session: closing the terminal ends the session and the shell"
+				t_diag "the shell's SigIgn: $ign (SIGHUP is bit 0x1)"
+			fi
+		}
+		closed
 	done
 else
 	t_skip "the real supervisor: 'can session --check' fails here: ${why%%$'\n'*}"

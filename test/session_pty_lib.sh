@@ -153,6 +153,23 @@ pty_stop() {
 	tmux -S "$PTY_SOCK" kill-session -t "$1" >/dev/null 2>&1
 }
 
+# pty_close TERM PID...: closes the terminal and polls (bounded) until the
+# processes PID... (the terminal's, the shell's) are gone. 0 when they are;
+# else 1, after ending them by their PIDs so nothing is left behind.
+pty_close() {
+	local term=$1 i p alive
+	shift
+	pty_stop "$term"
+	for ((i = 0; i < 50; i++)); do
+		alive=0
+		for p in "$@"; do [ -d "/proc/$p" ] && ! grep -q '^State:.*Z' "/proc/$p/status" 2>/dev/null && alive=1; done
+		[ "$alive" = 0 ] && return 0
+		sleep 0.1
+	done
+	kill -TERM "$@" 2>/dev/null
+	return 1
+}
+
 # pty_todo REASON ASSERTION...: runs one assertion (t_grep, t_ok/t_fail in a
 # block...) as a TAP TODO: a known defect outside these hooks, named by
 # REASON. While it fails it is reported as an expected failure (XFAIL);
