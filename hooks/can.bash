@@ -7,9 +7,13 @@
 # failing, CANISTER_SESSION_OFF=1) prints one line and this shell goes on
 # unsandboxed: a login is never broken. Inside the session (the second read
 # of ~/.bashrc, by the shell the supervisor started) it only adds the prompt
-# hook, after direnv's.
+# hook, after direnv's. `bash -ic CMD` and a shell without a terminal are
+# left alone.
 if [ -z "${CANISTER_SESSION:-}" ]; then
-	if [[ $- == *i* ]]; then
+	# Interactive and reading commands from a terminal: not `bash -ic CMD`
+	# (how editors read a login environment), whose CMD a new shell would
+	# drop.
+	if [[ $- == *i* ]] && [ -z "${BASH_EXECUTION_STRING+set}" ] && [ -t 0 ]; then
 		if [ "${CANISTER_SESSION_OFF:-}" = 1 ]; then
 			printf 'can: session off (CANISTER_SESSION_OFF=1): this shell is not sandboxed\n' >&2
 		elif [ -n "${CANISTER_SESSION_TRIED:-}" ] && [ "$CANISTER_SESSION_TRIED" = "$PPID" ]; then

@@ -8,7 +8,15 @@
 # unsandboxed: a login is never broken. Inside the session (the second read
 # of config.fish) it only adds the prompt hook, after direnv's.
 if not set -q CANISTER_SESSION
-    if status is-interactive
+    # Interactive, on a terminal, and not `fish -ic CMD` or a script (how
+    # editors read a login environment): a new shell would drop the command.
+    set -l __canister_cmd 0
+    for a in (string split0 </proc/$fish_pid/cmdline)[2..-1]
+        if string match -qr -- '^(-[^-]*c|--command|[^-])' $a
+            set __canister_cmd 1
+        end
+    end
+    if status is-interactive; and isatty stdout; and test $__canister_cmd = 0
         # fish has no $PPID: field 4 of /proc/PID/stat, after the name.
         set -l __canister_ppid (string replace -r '^.*\) ' '' </proc/$fish_pid/stat | string split ' ')[2]
         if test "$CANISTER_SESSION_OFF" = 1

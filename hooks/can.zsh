@@ -8,7 +8,10 @@
 # unsandboxed: a login is never broken. Inside the session (the second read
 # of ~/.zshrc) it only adds the prompt hook, after direnv's.
 if [[ -z ${CANISTER_SESSION:-} ]]; then
-	if [[ -o interactive ]]; then
+	# Interactive and reading commands from a terminal: not `zsh -ic CMD`
+	# (how editors read a login environment) nor a script, whose commands a
+	# new shell would drop.
+	if [[ -o interactive && -z ${ZSH_EXECUTION_STRING+set} && -z ${ZSH_SCRIPT:-} && -t 0 ]]; then
 		if [[ ${CANISTER_SESSION_OFF:-} == 1 ]]; then
 			print -ru2 -- 'can: session off (CANISTER_SESSION_OFF=1): this shell is not sandboxed'
 		elif [[ -n ${CANISTER_SESSION_TRIED:-} && $CANISTER_SESSION_TRIED == $PPID ]]; then

@@ -105,6 +105,23 @@ for sh in bash zsh fish; do
 	t_grep "$sh: ... and not a second session inside it" '^1$' "$(grep -c '^start ' "$PTY_ROOT/standin/starts")"
 	pty_stop "$sh-nomark"
 
+	# --- SHELL -ic CMD on a terminal (an editor reading the login
+	# environment): the command runs, no session replaces it -------------
+	home=$(pty_home "$sh-ic")
+	: >"$PTY_ROOT/standin/starts"
+	if [ "$sh" = fish ]; then ic='echo IC-(math 1 + 1); sleep 600'; else ic='echo IC-$((1 + 1)); sleep 600'; fi
+	tmux -S "$PTY_SOCK" -f /dev/null new-session -d -s "$sh-ic" -x 220 -y 50 -- \
+		env -i HOME="$home" PATH="$PTY_ROOT/standbin:$sys" TERM=xterm-256color LANG=C.UTF-8 \
+		"$(command -v "$sh")" -i -c "$ic"
+	if pty_wait "$sh-ic" '^IC-2$'; then
+		t_ok "$sh: $sh -i -c CMD on a terminal runs CMD"
+	else
+		t_fail "$sh: $sh -i -c CMD on a terminal runs CMD"
+		t_diag "$(pty_pane "$sh-ic" | grep . | tail -n 5)"
+	fi
+	t_grep "$sh: ... and starts no session in its place" '^0$' "$(grep -c '^start ' "$PTY_ROOT/standin/starts")"
+	pty_stop "$sh-ic"
+
 	# --- a session: the stand-in of the interface ---------------------------
 	home=$(pty_home "$sh-in")
 	: >"$PTY_ROOT/standin/starts"
@@ -172,7 +189,18 @@ if why=$("$CAN" session --check 2>&1); then
 			"$(ps -o ppid= -p "$self" 2>/dev/null | tr -d ' ')"
 		pty_cmd "$sh-real" 'echo $CANISTER_SESSION_FIFO'
 		t_grep "$sh: can session: CANISTER_SESSION_FIFO is session-PID.fifo" "/session-$pid\.fifo\$" "$PTY_OUT"
-		pty_stop "$sh-real"
+		# The shell's ignored signals, for the diagnosis if it outlives
+		# its terminal (SIGHUP ignored would keep it and its supervisor).
+		ign=$(sed -n 's/^SigIgn:[[:space:]]*//p' "/proc/$self/status" 2>/dev/null)
+		closed() {
+			if pty_close "$sh-real" "$pid" "$self"; then
+				t_ok "$sh: can session: closing the terminal ends the session and the shell"
+			else
+				t_fail "$sh: can session: closing the terminal ends the session and the shell"
+				t_diag "the shell's SigIgn: $ign (SIGHUP is bit 0x1)"
+			fi
+		}
+		closed
 	done
 else
 	t_skip "the real supervisor: 'can session --check' fails here: ${why%%$'\n'*}"
