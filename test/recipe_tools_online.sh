@@ -4,6 +4,7 @@
 # proxy (HTTPS by CONNECT to the [[host]] domains of the recipes):
 #   npm ci of a lockfile project (the lockfile written by npm install inside)
 #   pnpm install and yarn install (classic), both fetched and run by npx
+#   bun install and deno run, the same way (both ship as npm packages)
 # and PyPI, which is only tried when reachable. Each part skips, saying
 # why, when its registry is not reachable from the host.
 if [ -f "${CAN_SRCDIR}/test/lib.sh" ]; then . "${CAN_SRCDIR}/test/lib.sh"; else . "${CAN_SRCDIR}/lib.sh"; fi
@@ -53,7 +54,22 @@ else
 	t_expect "... writing yarn.lock and node_modules/left-pad" 0 \
 		test -f yarn.lock -a -f node_modules/left-pad/index.js
 	t_expect "... its cache where yarn.toml says" 0 test -d "$H/.cache/yarn"
-	rm -rf "$H/.npm"
+
+	# bun and deno ship as npm packages (the binary in a platform package).
+	P=$RT_TOP/bun
+	mkdir -p "$P" && cd "$P" || exit 1
+	echo '{"name":"t","version":"1.0.0","dependencies":{"left-pad":"1.3.0"}}' >package.json
+	t_expect "npx bun install succeeds inside (-r node -r npm -r bun)" 0 \
+		"$CAN" run -r node -r npm -r bun -- npx -y bun install
+	t_nogrep "... with no refusal" "can: refused" "$T_ERR"
+	t_expect "... writing node_modules/left-pad" 0 test -f node_modules/left-pad/index.js
+	P=$RT_TOP/deno
+	mkdir -p "$P" && cd "$P" || exit 1
+	printf 'const n: number = 40 + 2;\nconsole.log(n);\n' >main.ts
+	t_run "$CAN" run -r node -r npm -r deno -- npx -y deno run main.ts
+	t_grep "npx deno run of a TypeScript file works inside (-r node -r npm -r deno)" "^42$" "$T_OUT"
+	t_nogrep "... with no refusal" "can: refused" "$T_ERR"
+	rm -rf "$H/.npm" "$H/.bun" "$H/.cache/deno"
 fi
 
 if curl -sS -m 10 -o /dev/null https://pypi.org/simple/pip/ 2>/dev/null; then

@@ -83,6 +83,25 @@ J
 else
 	t_skip "node: npm is not installed"
 fi
+# --- a name looked up without a proxy ---
+# The sandbox has no name server: the query to the host's (resolv.conf) is
+# refused. The suggestion is the egress proxy, not an allow_ips entry for a
+# name server the sandbox cannot reach anyway.
+if grep -q '^nameserver' /etc/resolv.conf 2>/dev/null; then
+	mkdir -p "$RT_TOP/dns" && cd "$RT_TOP/dns" || exit 1
+	t_run "$CAN" recipe suggest -- python3 -c 'import socket
+try:
+    socket.getaddrinfo("pypi.org", 443)
+except OSError as e:
+    print("no name:", e)'
+	printf '%s\n' "$T_OUT" >"$RT_TOP/dns.toml"
+	t_grep "dns: a name looked up gets the egress proxy suggested" '^egress = "proxy-only"$' "$T_OUT"
+	t_nogrep "dns: ... not the name server in allow_ips" "allow_ips" "$T_OUT"
+	t_expect "dns: ... and the recipe validates" 0 "$CAN" recipe validate "$RT_TOP/dns.toml"
+else
+	t_skip "dns: no name server in /etc/resolv.conf"
+fi
+
 # --- this project's own build ---
 # Dropped to the test user, the archive was copied next to this script.
 SRC_TAR=${SRC_TAR:-$CAN_SRCDIR/recipe_tools_suggest_src.tar}

@@ -245,7 +245,12 @@ static void test_suggest_groups(void **state)
 	run_report_add_item(&r, "path", "/home/u/.cache/x/y");
 	run_report_add_item(&r, "write", "/home/u/.cache/x");
 	run_report_add_item(&r, "hidden", "/home/u/.npmrc");
+	/* Under the working directory, always in the view: a file created
+	 * between the lookup and the check. Not an entry. */
+	run_report_add_item(&r, "write", "/home/u/proj/.venv/lib/x/__init__.py");
+	run_report_add_item(&r, "path", "/home/u/proj/.venv/lib/y.py");
 	char *t = patch_text(&r, false);
+	assert_null(strstr(t, ".venv"));
 	assert_non_null(strstr(t, "\t\"/usr/bin/make\",\n"));
 	assert_non_null(strstr(t, "\t\"$CWD\",\n"));
 	assert_non_null(strstr(t, "\t\"/tmp\",\n"));
@@ -269,6 +274,29 @@ static void test_suggest_groups(void **state)
 	run_report_free(&r);
 }
 
+/* A DNS query to a name server outside cannot be allowed by allow_ips
+ * (the sandbox has only lo): the recipe gets the egress proxy instead;
+ * a name server on the sandbox's own loopback stays an allow_ips entry. */
+static void test_suggest_dns(void **state)
+{
+	(void)state;
+	struct run_report r = { 0 };
+	run_report_add_item(&r, "connect", "10.255.255.53:53");
+	run_report_add_item(&r, "connect", "[2001:db8::1]:53");
+	char *t = patch_text(&r, false);
+	assert_non_null(strstr(t, "\n[network]\n# a name was looked up (DNS to 10.255.255.53:53)"));
+	assert_non_null(strstr(t, "egress = \"proxy-only\"\n"));
+	assert_null(strstr(t, "allow_ips"));
+	free(t);
+	run_report_add_item(&r, "connect", "127.0.0.1:53");
+	run_report_add_item(&r, "connect", "127.0.0.1:8080");
+	t = patch_text(&r, false);
+	assert_non_null(strstr(t, "egress = \"proxy-only\"\n# addresses connected to\nallow_ips = [\"127.0.0.1\"]\n"));
+	assert_null(strstr(t, "10.255.255.53\""));
+	free(t);
+	run_report_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -277,6 +305,7 @@ int main(void)
 		cmocka_unit_test(test_opts),
 		cmocka_unit_test(test_report),
 		cmocka_unit_test(test_suggest_groups),
+		cmocka_unit_test(test_suggest_dns),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -74,6 +74,23 @@ static char *addr_ip(const char *a)
 	return xasprintf("%.*s", (int)(c - a), a);
 }
 
+/* "ADDR:53" with ADDR not loopback: a DNS query to a name server outside.
+ * The sandbox has only lo, so allow_ips cannot make it reach one; names
+ * are reached through the egress proxy instead. */
+static bool dns_outside(const char *a)
+{
+	size_t n = strlen(a);
+	if (n < 4 || strcmp(a + n - 3, ":53") != 0)
+		return false;
+	return strncmp(a, "127.", 4) != 0 && strncmp(a, "[::1]", 5) != 0;
+}
+
+/* allow_ips takes the address of a connect, except a DNS query outside. */
+static char *conn_ip(const char *a)
+{
+	return dns_outside(a) ? NULL : addr_ip(a);
+}
+
 /* A path a recipe can name: absolute, not a memfd or deleted file. */
 static bool nameable(const char *p)
 {
@@ -112,6 +129,21 @@ static void collect(const struct run_report *r, const char *const *kinds, char *
 				if (v)
 					list_add(out, v);
 			}
+}
+
+/* Removes the entries at or under dir (none when dir is NULL). */
+static void drop_under(struct list *l, const char *dir)
+{
+	if (!dir)
+		return;
+	for (size_t i = 0; i < l->n;) {
+		if (under(dir, l->v[i])) {
+			free(l->v[i]);
+			l->v[i] = l->v[--l->n];
+		} else {
+			i++;
+		}
+	}
 }
 
 static char *dup_any(const char *s) { return xstrdup(s); }
@@ -251,7 +283,11 @@ void run_report_patch(const struct run_report *r, FILE *out)
 	struct list sys = { 0 }, exec = { 0 }, conn = { 0 }, rd = { 0 }, wr = { 0 }, hid = { 0 };
 	collect(r, k_sys, dup_any, &sys);
 	collect(r, k_exec, dup_nameable, &exec);
-	collect(r, k_conn, addr_ip, &conn);
+	collect(r, k_conn, conn_ip, &conn);
+	const char *dns = NULL;
+	for (size_t i = 0; i < r->n && !dns; i++)
+		if (strcmp(r->v[i].kind, "connect") == 0 && dns_outside(r->v[i].what))
+			dns = r->v[i].what;
 	collect(r, k_read, dup_nameable, &rd);
 	collect(r, k_write, dup_nameable, &wr);
 	collect(r, k_hidden, dup_any, &hid);
@@ -275,10 +311,23 @@ void run_report_patch(const struct run_report *r, FILE *out)
 			fputs("\t# written by the run: its private /tmp\n\t\"/tmp\",\n", out);
 		fputs("]\n", out);
 	}
-	if (conn.n) {
+	if (conn.n || dns) {
 		fputs("\n[network]\n", out);
-		put_words(out, "allow_ips", &conn, "addresses connected to");
+		if (dns)
+			fprintf(out, "# a name was looked up (DNS to %s): the sandbox has no name server;\n"
+			             "# names are reached through the egress proxy (HTTP_PROXY). Run again\n"
+			             "# with this, and add the [[host]] blocks the proxy's report names.\n"
+			             "egress = \"proxy-only\"\n", dns);
+		if (conn.n)
+			put_words(out, "allow_ips", &conn, "addresses connected to");
 	}
+	/* The working directory is always in the view: a path under it that the
+	 * check after the answer (ADR 0200) saw missing inside and present on
+	 * the host was created in between (pip unpacking into .venv). As an
+	 * allow_write entry it would make can create it as a folder on the
+	 * next run (test/recipe_tools_suggest.sh). */
+	drop_under(&rd, r->cwd);
+	drop_under(&wr, r->cwd);
 	/* A path written is allowed writable; its read entry would be redundant. */
 	for (size_t i = 0; i < rd.n;) {
 		bool w = false;
