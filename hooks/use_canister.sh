@@ -80,10 +80,10 @@ use_canister() {
 		printf 'can: use canister: the session has no FIFO (%s): is its supervisor gone?\n' "${fifo:-CANISTER_SESSION_FIFO unset}" >&2
 		return 1
 	fi
-	# Read-write: the open never waits for a reader.
-	if ! printf 'canister 1 declare %s\n' "$dir" 1<>"$fifo"; then
-		printf 'can: use canister: %s: cannot write the session FIFO\n' "$fifo" >&2
-		return 1
-	fi
+	# Read-write: the open never waits for a reader. Inside an active
+	# layer nothing in the session's folder is writable, the FIFO included:
+	# the hint is not needed there (the supervisor re-reads the declarations
+	# at every refresh and at `can allow`), so a refused write is no error.
+	{ printf 'canister 1 declare %s\n' "$dir" 1<>"$fifo"; } 2>/dev/null || true
 	export CANISTER_LAYER="$dir"
 }

@@ -316,6 +316,14 @@ static bool lexical_open(struct notify_req *q, int dirfd, const char *path, int 
 			return done;
 		}
 		notify_root_put(q, root);
+		struct stat fst;
+		if (fd >= 0 && folder_read_only(q, flags) && fstat(fd, &fst) == 0 &&
+		    S_ISDIR(fst.st_mode)) {
+			/* A folder, read-only, under open_dirs: the general
+			 * route decides it on the object it opens. */
+			close(fd);
+			return false;
+		}
 		if (fd >= 0) {
 			close(fd);
 			notify_req_permit(q, d);
