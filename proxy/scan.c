@@ -337,7 +337,11 @@ int proxy_scan_setup(struct policy *p, char *const *envp, const char *home, char
 		     size_t errlen)
 {
 	proxy_scan_teardown();
-	if (!p->net.dlp.enabled.set || !p->net.dlp.enabled.v)
+	/* On by default behind the proxy (the only way out should be
+	 * scanned); a layer's `enabled = false` turns it off, unless another
+	 * layer says true (MR_OR), and --strict keeps it on. */
+	bool strict = p->strict.set && p->strict.v;
+	if (p->net.dlp.enabled.set && !p->net.dlp.enabled.v && !strict)
 		return 0;
 	struct dlp_config c;
 	dlp_config_default(&c);

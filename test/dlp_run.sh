@@ -52,6 +52,14 @@ cat >nodlp.toml <<'T'
 [network]
 egress = "proxy-only"
 allow_host_loopback = true
+
+[network.dlp]
+enabled = false
+T
+cat >default.toml <<'T'
+[network]
+egress = "proxy-only"
+allow_host_loopback = true
 T
 # A GitHub token with a valid checksum (the detector table's sample).
 GHP=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 GHP2=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
@@ -76,7 +84,10 @@ t_grep "the reason names the detector and the header" 'github-pat-classic in hea
 t_grep "and what to change if it is a false positive" 'allow_credentials = true' "$T_OUT"
 t_grep "said on can's stderr too" 'refused GET host.canister.local.*dlp-blocked' "$T_ERR"
 t_grep "the origin never saw it" '^0$' "$(at_origin leak-header)"
-t_grep "without [network.dlp] the same request passes (the test can fail)" '"ok": true' \
+t_run "$CAN" run -r ./default.toml -- curl -sS -m 20 -D - -H "Authorization: token $GHP" "http://$H/v1/leak-default"
+t_grep "with no [network.dlp] at all, DLP is on behind the proxy (403)" '^HTTP/1.1 403' "$T_OUT"
+t_grep "... and the origin never saw it" '^0$' "$(at_origin leak-default)"
+t_grep "with enabled = false the same request passes (the test can fail)" '"ok": true' \
 	"$("$CAN" run -r ./nodlp.toml -- curl -sS -m 20 -H "Authorization: token $GHP2" "http://$H/v1/control")"
 
 # --- canaries from the environment ---

@@ -93,11 +93,13 @@ const struct field schema_fields[] = {
 	  "union; the same host port and protocol: last layer's mapping wins",
 	  "merge_net_ports_union_last_per_port" },
 
-	{ "network.dlp", "enabled", FT_BOOL, NULL, P(net.dlp.enabled), MR_OR, 0, 0, 0, 0, 0, "false",
-	  "Enable DLP scanning. Implicitly enabled in --strict mode when egress = \"proxy-only\".",
+	{ "network.dlp", "enabled", FT_BOOL, NULL, P(net.dlp.enabled), MR_OR, 0, 0, 0, 0, 0,
+	  "true behind the egress proxy",
+	  "Enable DLP scanning of what goes out through the egress proxy (egress = \"proxy-only\"). "
+	  "On unless the merged policy says false; always on under --strict.",
 	  "tightens: any layer can turn it on, none can turn it off", "merge_dlp_enabled_or" },
 	{ "network.dlp", "canary_tokens", FT_BOOL, NULL, P(net.dlp.canary_tokens), MR_OR, 0, 0, 0, 0,
-	  0, "true when DLP is enabled",
+	  0, "false (opt in: fake credentials in the environment change what some tools do)",
 	  "Inject canary tokens (fake credentials) into the sandbox environment to detect "
 	  "exfiltration attempts.",
 	  "tightens: true if any layer says true", "merge_dlp_canary_tokens_or" },
