@@ -237,6 +237,12 @@ t_grep "can run works in a linked worktree (.git is a file)" "^0$" "$(cat wt.rc)
 t_grep "... and writes into it" "^ok$" "$(cat wt/inside.txt 2>/dev/null)"
 t_nogrep "... and its .git file cannot be rewritten from inside" "^0$" "$(cat wtgit.rc)"
 t_grep "... and is unchanged on the host" "^gitdir: .*/repo/.git/worktrees/wt$" "$(cat wt/.git)"
+mkdir -p newrepo
+(cd newrepo && t_run "$CAN" run -- git init -q && echo "$T_ERR" >../newrepo.err)
+t_grep "a .git created inside is reported after the run (its config is the sandbox's)" \
+	"created .*/newrepo/\.git: what is in it came from the sandbox" "$(cat newrepo.err)"
+(cd repo && t_run "$CAN" run -- true && echo "$T_ERR" >../oldrepo.err)
+t_nogrep "... but not for one that was there before" "came from the sandbox" "$(cat oldrepo.err)"
 mkdir -p notrepo
 (cd notrepo && "$CAN" run -- true)
 if [ ! -e notrepo/.git ]; then t_ok "a cwd that is no repository is not given a .git"; else t_fail "a .git appeared in a plain folder"; fi

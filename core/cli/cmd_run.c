@@ -15,6 +15,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 void cmd_run_usage(FILE *out)
@@ -158,6 +159,37 @@ int cli_run_policy(const struct run_opts *o, struct policy *p, const char *cwd, 
 	return rc;
 }
 
+/* Files of the working directory that make the user's own tools run code
+ * later (ADR 0080). Those that exist are read-only inside; one that is
+ * missing can still be created there (a new .git is the sandboxed code's:
+ * its hooks and core.fsmonitor run at the next git, a git-aware prompt
+ * included), so a run that created one says so. */
+static const char *const later_names[] = { ".git", ".envrc", "canister.toml", ".canister" };
+
+static unsigned later_present(const char *cwd)
+{
+	unsigned m = 0;
+	for (size_t i = 0; i < ARRAY_LEN(later_names); i++) {
+		char *path = xasprintf("%s/%s", cwd, later_names[i]);
+		struct stat st;
+		if (lstat(path, &st) == 0)
+			m |= 1u << i;
+		free(path);
+	}
+	return m;
+}
+
+static void later_report(const char *cwd, unsigned before)
+{
+	unsigned made = later_present(cwd) & ~before;
+	for (size_t i = 0; i < ARRAY_LEN(later_names); i++)
+		if (made & (1u << i))
+			can_warn("the command created %s/%s: what is in it came from the sandbox, and "
+				 "your own tools (git, a git-aware prompt, direnv, can up) would trust it; "
+				 "review it before running them here",
+				 cwd, later_names[i]);
+}
+
 static int run_policy(const struct run_opts *o, struct policy *p, const char *cwd, FILE *recipe_out)
 {
 	int rc;
@@ -218,7 +250,9 @@ static int run_policy(const struct run_opts *o, struct policy *p, const char *cw
 		cfg.on_proxy_socket = start_proxy;
 		cfg.proxy_ctx = &rp;
 	}
+	unsigned later = later_present(cwd);
 	rc = run_sandbox(&cfg);
+	later_report(cwd, later);
 	proxy_stop(rp.px, stderr);
 	tls_ca_remove_bundle(rp.bundle);
 	tls_ca_free(rp.ca);
