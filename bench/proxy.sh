@@ -2,9 +2,10 @@
 # The egress proxy with TLS termination against direct, in one run, as
 # ratios (issue 9's bench): small HTTPS requests on one kept-alive
 # connection (requests/s, p50/p99 and the latency the proxy adds), MB/s for
-# a 100 MB body each way, and the supervisor's memory with 100 idle
-# tunnels. The origin is python's http.server over TLS on loopback with a
-# test CA, trusted the way the proxy trusts anything: through the host's
+# a 100 MB body each way, the supervisor's memory with 100 idle tunnels,
+# and 50 sandboxes at once, each with its own proxy. The origin is
+# python's http.server over TLS on loopback with a test CA, trusted the
+# way the proxy trusts anything: through the host's
 # /etc/ssl/certs/ca-certificates.crt, in a private mount namespace (ADR
 # 0105), so this needs root. The direct client runs on the host; the
 # proxied one inside `can run`. Nothing here is asserted.
@@ -115,3 +116,18 @@ RUN=$!
 rss1=$(can_rss idle1.out $RUN)
 echo "can's RSS with 1 tunnel open: $((rss1 / 1024)) MiB; per extra tunnel: $(( (rss - rss1) / 99 )) KiB"
 wait $RUN || true
+
+echo "# 50 sandboxes at once, each 20 HTTPS requests through its own proxy"
+urls=$(for i in $(seq 20); do printf '%s ' "https://$H:$PORT/hello"; done)
+start=$(date +%s.%N)
+pids=()
+for i in $(seq 50); do
+	setpriv --reuid=$user --regid=nogroup --clear-groups env HOME=/tmp "$CAN" run -r ./loop.toml -- \
+		sh -c "curl -sS -m 60 $urls" >"par.$i" 2>"par.$i.err" &
+	pids+=($!)
+done
+wait "${pids[@]}" || true
+end=$(date +%s.%N)
+ok=0
+for i in $(seq 50); do [ "$(cat "par.$i")" = "$(printf 'hello%.0s' $(seq 20))" ] && ok=$((ok + 1)); done
+echo "sandboxes that got all 20 answers: $ok of 50, in $(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.1f", b - a }') s"

@@ -19,8 +19,8 @@ char *tls_ca_bundle(const struct tls_ca *ca, const char *roots, char *err, size_
 			 errno_name(errno), strerror(errno));
 		return NULL;
 	}
-	char *out = NULL;
-	size_t n = 0, cap = 0;
+	size_t n = 0, cap = 256 * 1024;
+	char *out = xmalloc(cap);
 	char buf[65536];
 	size_t r;
 	while ((r = fread(buf, 1, sizeof(buf), f)) > 0) {

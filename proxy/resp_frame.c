@@ -82,6 +82,13 @@ static bool field_line(struct resp_frame *f)
  * Returns the next state, or -1 when the response is complete. */
 static int head_done(struct resp_frame *f)
 {
+	if (f->status == 101) {
+		/* Switching Protocols: what follows is not HTTP; it ends with the
+		 * connection (the proxy refuses upgrades inside tunnels anyway). */
+		f->final_started = true;
+		f->body = RESP_BODY_CLOSE;
+		return S_BODY_CLOSE;
+	}
 	if (f->status < 200) {
 		/* interim (100 Continue, 103 Early Hints): another head follows */
 		bool head = f->head_request;

@@ -92,6 +92,35 @@ t_run inside python3 -c "import socket;socket.create_connection(('1.1.1.1',443),
 t_grep "a direct TCP connect to an outside IP fails (no uplink)" "Error" "$T_ERR"
 t_run inside python3 -c "import socket;s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM);s.sendto(b'x',('8.8.8.8',53))"
 t_grep "UDP to an outside resolver fails (no uplink)" "Network is unreachable|Errno" "$T_ERR"
+# With the notification engine on, sends are decided like connects: the
+# seccomp listener's handover no longer sends anything (pidfd_getfd, ADR
+# 0107), so sendto (with an address), sendmsg and sendmmsg are trapped.
+cat >notif.toml <<'T'
+[syscalls]
+notifier = true
+T
+cat >send.py <<'P'
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+for name, f in (("sendto", lambda: s.sendto(b"x", ("10.1.2.3", 53))),
+                ("sendmsg", lambda: s.sendmsg([b"x"], [], 0, ("10.1.2.4", 53)))):
+    try:
+        f()
+        print(name, "sent")
+    except OSError as e:
+        print(name, e.errno)
+a, b = socket.socketpair()
+a.sendmsg([b"hi"])
+print("pair", b.recv(10).decode())
+P
+t_run run -r ./loop.toml -r ./notif.toml -- python3 send.py
+t_grep "engine on: UDP sendto an outside address is refused (EACCES, not just unreachable)" \
+	"^sendto 13$" "$T_OUT"
+t_grep "and sendmsg with an address too" "^sendmsg 13$" "$T_OUT"
+t_grep "both are in the exit report" "10.1.2.3:53.*|10.1.2.4:53" "$T_ERR"
+t_grep "sendmsg without an address (a socketpair) still works" "^pair hi$" "$T_OUT"
+t_run run -r ./loop.toml -r ./notif.toml -- curl -sS -m 20 "http://$H/hello"
+t_grep "and the proxy still works with sends trapped" '^hello$' "$T_OUT"
 
 t_run raw "GET http://2130706433:$PORT/hello HTTP/1.1
 Host: 2130706433:$PORT

@@ -286,6 +286,13 @@ Transfer-Encoding: chunked
 t_grep "CL with TE inside the tunnel: 400" "^HTTP/1.1 400" "$T_OUT"
 t_run tlsraw host.canister.local "$A" "GET /hello HTTP/1.1
 Host: $A
+Connection: Upgrade
+Upgrade: websocket
+
+"
+t_grep "a protocol upgrade inside the tunnel is refused (501), not half-relayed" "^HTTP/1.1 501" "$T_OUT"
+t_run tlsraw host.canister.local "$A" "GET /hello HTTP/1.1
+Host: $A
 
 GET /host HTTP/1.1
 Host: evil.example

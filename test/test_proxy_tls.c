@@ -72,6 +72,9 @@ static void test_frame_bodies(void **state)
 	const char *zero = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\nZ";
 	assert_int_equal(frame(zero, false, &u), RESP_DONE);
 	assert_int_equal(u, strlen(zero) - 1);
+	/* 101: another protocol follows, to the connection's end */
+	assert_int_equal(frame("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n\r\n\x81\x05hello",
+			       false, &u), RESP_MORE);
 	/* no length: the body ends with the connection */
 	assert_int_equal(frame("HTTP/1.1 200 OK\r\n\r\nabc", false, &u), RESP_MORE);
 	assert_int_equal(frame("HTTP/1.0 200 OK\r\nTransfer-Encoding: gzip\r\n\r\nabc", false, &u),

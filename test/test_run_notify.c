@@ -36,37 +36,43 @@ static void test_wanted_and_trapped(void **state)
 	struct policy p;
 	policy_init(&p);
 	struct run_opts o = { 0 };
-	int nrs[8];
+	int nrs[24];
 	assert_null(run_notify_wanted(&p, &o));
-	assert_int_equal(run_notify_trapped(&p, &o, nrs, 8), 0);
+	assert_int_equal(run_notify_trapped(&p, &o, nrs, 24), 0);
 
 	plist_add(&p.proc.allow_execve, "/usr/bin/true", at(2));
 	assert_string_equal(run_notify_wanted(&p, &o), "[process] allow_execve");
-	size_t n = run_notify_trapped(&p, &o, nrs, 8);
+	size_t n = run_notify_trapped(&p, &o, nrs, 24);
 	assert_true(has(nrs, n, SYS_execve));
 	assert_true(has(nrs, n, SYS_execveat));
 	assert_true(has(nrs, n, SYS_connect));
-	/* The handover's sendmsg and the opens are never trapped in can run. */
-	assert_false(has(nrs, n, SYS_sendmsg));
-	assert_false(has(nrs, n, SYS_sendto));
+	/* Sends are decided like connects (docs/adr/0107); the handover's
+	 * write, read and close, and the opens, are never trapped in can run. */
+	assert_true(has(nrs, n, SYS_sendmsg));
+	assert_true(has(nrs, n, SYS_sendto));
+	assert_true(has(nrs, n, SYS_sendmmsg));
+	assert_false(has(nrs, n, SYS_write));
+	assert_false(has(nrs, n, SYS_read));
+	assert_false(has(nrs, n, SYS_close));
 	assert_false(has(nrs, n, SYS_openat));
 	policy_free(&p);
 
-	/* --events alone: connect only (execs are not restricted). */
+	/* --events alone: connect and the sends (execs are not restricted). */
 	policy_init(&p);
 	o.events = "ev.jsonl";
 	assert_string_equal(run_notify_wanted(&p, &o), "--events");
-	n = run_notify_trapped(&p, &o, nrs, 8);
-	assert_int_equal(n, 1);
+	n = run_notify_trapped(&p, &o, nrs, 24);
+	assert_int_equal(n, 4);
 	assert_int_equal(nrs[0], SYS_connect);
+	assert_false(has(nrs, n, SYS_execve));
 	/* --monitor: execs too, to record them, and opens, for lookups. */
 	o.events = NULL;
 	o.monitor = true;
 	assert_string_equal(run_notify_wanted(&p, &o), "--monitor");
-	n = run_notify_trapped(&p, &o, nrs, 8);
+	n = run_notify_trapped(&p, &o, nrs, 24);
 	assert_true(has(nrs, n, SYS_execve));
 	assert_true(has(nrs, n, SYS_openat));
-	assert_false(has(nrs, n, SYS_sendmsg));
+	assert_false(has(nrs, n, SYS_write));
 	o.monitor = false;
 	/* notifier = true and allow_ips also start it. */
 	p.sys.notifier.set = p.sys.notifier.v = true;

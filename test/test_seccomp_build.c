@@ -157,6 +157,28 @@ static void test_monitor_via_notify(void **state)
 	fx_free(&x);
 }
 
+/* sendto is notified only with an address (args[4]): without one it is a
+ * send() on a connected socket, let through with no round trip; sendmsg
+ * carries its address in memory and is always notified (docs/adr/0107). */
+static void test_notify_sendto_only_with_address(void **state)
+{
+	struct fx x;
+	fx_init(&x);
+	tp_add_words(&x.p.sys.allow, "sendto sendmsg");
+	int nrs[] = { __NR_sendto, __NR_sendmsg };
+	x.o.notify_nrs = nrs;
+	x.o.n_notify = 2;
+	fx_build(&x);
+	struct seccomp_data d = bpf_data(__NR_sendto, 3, 0x1000, 5);
+	const char *why = NULL;
+	assert_int_equal(bpf_eval(x.prog, x.n, &d, &why), ALLOW);
+	d.args[4] = 0x2000;
+	assert_int_equal(bpf_eval(x.prog, x.n, &d, &why), NOTIF);
+	assert_null(why);
+	assert_int_equal(run(&x, __NR_sendmsg, 3, 0x1000), NOTIF);
+	fx_free(&x);
+}
+
 static void test_monitor_via_notify_ignored_outside_monitor(void **state)
 {
 	struct fx x;
@@ -669,6 +691,7 @@ int main(void)
 		cmocka_unit_test(test_unlisted_strict_kills),
 		cmocka_unit_test(test_unlisted_monitor_logs),
 		cmocka_unit_test(test_monitor_via_notify),
+		cmocka_unit_test(test_notify_sendto_only_with_address),
 		cmocka_unit_test(test_monitor_via_notify_ignored_outside_monitor),
 		cmocka_unit_test(test_foreign_arch_killed),
 		cmocka_unit_test(test_x32_killed),

@@ -136,12 +136,14 @@ static _Noreturn void not_found(const struct run_state *st, const char *name)
 	_exit(CAN_EXIT_NOTFOUND);
 }
 
-/* Sends the seccomp listener to the host side and waits for its ack.
- * Only sendmsg, read and close are called on this path (docs/adr/0051). */
+/* Tells the host side which descriptor the seccomp listener is, and waits
+ * while it takes it (pidfd_getfd) and acks. Only write, read and close
+ * are called on this path (docs/adr/0107): the filter may trap sendmsg
+ * and sendto, which the engine answers only once it has the listener. */
 static void hand_over(int sock, int listener)
 {
-	char byte = 'L';
-	if (fdpass_send(sock, &byte, 1, listener) < 0)
+	char byte;
+	if (write(sock, &listener, sizeof(listener)) != (ssize_t)sizeof(listener))
 		_exit(CAN_EXIT_WALL);
 	if (read(sock, &byte, 1) != 1 || byte != 'A') {
 		static const char msg[] = "can: notifier: the supervisor did not take the seccomp "
@@ -386,35 +388,52 @@ static _Noreturn void sandbox_init(struct run_state *st, uid_t uid, gid_t gid)
 	init_loop(cmd, st->alive_rd);
 }
 
-/* Host side: the listener arrives on sock (SO_PASSCRED set). Returns
- * false when the socket has nothing more to give (EOF: the command has
- * exec'd or died), so the caller stops polling it. */
+/* Host side: the listener's descriptor number arrives on sock
+ * (SO_PASSCRED set: the kernel adds the sender's pid, translated into our
+ * PID namespace, so nothing the sandbox says is trusted), and the
+ * listener is taken from the command with pidfd_getfd while it waits for
+ * the ack (so its pid cannot be reused meanwhile). Returns false when the
+ * socket has nothing more to give (EOF: the command has exec'd or died),
+ * so the caller stops polling it. */
 static bool take_listener(int sock, const struct run_config *cfg)
 {
-	char byte;
-	struct iovec iov = { &byte, 1 };
+	int num = -1;
+	struct iovec iov = { &num, sizeof(num) };
 	union {
 		struct cmsghdr h;
-		char buf[CMSG_SPACE(sizeof(int)) + CMSG_SPACE(sizeof(struct ucred))];
+		char buf[CMSG_SPACE(sizeof(struct ucred))];
 	} u;
 	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
 			    .msg_controllen = sizeof(u.buf) };
 	ssize_t got = recvmsg(sock, &m, MSG_CMSG_CLOEXEC);
-	if (got != 1)
+	if (got != (ssize_t)sizeof(num))
 		return got < 0 && (errno == EINTR || errno == EAGAIN);
-	int fd = -1;
 	pid_t pid = 0;
 	for (struct cmsghdr *c = CMSG_FIRSTHDR(&m); c; c = CMSG_NXTHDR(&m, c)) {
-		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS)
-			memcpy(&fd, CMSG_DATA(c), sizeof(int));
-		else if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_CREDENTIALS) {
+		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_CREDENTIALS) {
 			struct ucred cr;
 			memcpy(&cr, CMSG_DATA(c), sizeof(cr));
 			pid = cr.pid;
 		}
 	}
-	if (fd < 0)
+	int fd = -1;
+	if (pid > 0 && num >= 0) {
+		int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+		if (pidfd >= 0) {
+			fd = (int)syscall(SYS_pidfd_getfd, pidfd, num, 0);
+			close(pidfd);
+		}
+		if (fd < 0)
+			can_warn("notifier: take the seccomp listener from the command (pidfd_getfd): "
+				 "%s: %s; nothing runs unsupervised", errno_name(errno), strerror(errno));
+	}
+	if (fd < 0) {
+		char no = 'N';
+		if (write(sock, &no, 1) != 1) {
+			/* the command exits 126 either way */
+		}
 		return false;
+	}
 	char ack = 'A';
 	if (cfg->on_listener_rc) {
 		if (cfg->on_listener_rc(fd, pid, cfg->listener_ctx) != 0)

@@ -66,8 +66,17 @@ size_t run_notify_trapped(const struct policy *p, const struct run_opts *o, int 
 		nrs[n++] = SYS_execve;
 		nrs[n++] = SYS_execveat;
 	}
-	if (!egress_direct(p) && n < cap)
+	/* Where a socket may send, like where it may connect: the listener
+	 * handover no longer sends anything (pidfd_getfd, docs/adr/0107).
+	 * sendto is trapped only with an address (the filter checks the
+	 * register); sendmsg and sendmmsg carry theirs in memory, so the
+	 * engine emulates them race-free. */
+	if (!egress_direct(p) && n + 4 <= cap) {
 		nrs[n++] = SYS_connect;
+		nrs[n++] = SYS_sendto;
+		nrs[n++] = SYS_sendmsg;
+		nrs[n++] = SYS_sendmmsg;
+	}
 	/* Under --monitor only: opens, to record lookups of paths the view
 	 * does not show (they fail ENOENT inside; nothing is decided by the
 	 * engine then: every path is allowed to it, ADR 0072). */

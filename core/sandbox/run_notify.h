@@ -26,10 +26,11 @@ const char *run_notify_wanted(const struct policy *p, const struct run_opts *o);
 /* The syscalls the filter traps for the engine in `can run` (native
  * numbers, into nrs of size cap; returns the count): execve and execveat
  * when allow_execve restricts execs (or under --monitor, to record them);
- * connect unless egress = "direct"; under --monitor the opens too (to
- * record lookups outside the view). Never sendmsg/sendto: the listener
- * handover uses sendmsg (docs/adr/0051, 0070). In enforce mode opens are not trapped: the
- * mounts and Landlock decide them race-free. */
+ * connect, sendto (with an address), sendmsg and sendmmsg unless egress =
+ * "direct" (the listener handover sends nothing: docs/adr/0107); under
+ * --monitor the opens too (to record lookups outside the view). Never
+ * write, read or close: the handover uses them. In enforce mode opens are
+ * not trapped: the mounts and Landlock decide them race-free. */
 size_t run_notify_trapped(const struct policy *p, const struct run_opts *o, int *nrs, size_t cap);
 
 /* Compiles the engine's rules for `can run` (notify_rules_compile, then:

@@ -139,6 +139,30 @@ static int add_notify_unless_fd_stat(scmp_filter_ctx ctx, uint32_t dflt, int nr)
 
 static bool fd_stat_nr(int nr) { return nr == SCMP_SYS(newfstatat) || nr == SCMP_SYS(statx); }
 
+/* sendto(fd, buf, len, flags, addr, addrlen): notified only with an
+ * address. Without one it is send() on a connected socket, which the
+ * engine would only CONTINUE (every TCP write of curl or python is one):
+ * the filter lets it through without a round trip. */
+static int add_notify_sendto_with_addr(scmp_filter_ctx ctx, uint32_t dflt, int nr)
+{
+	int r = 0;
+	if (dflt != SCMP_ACT_ALLOW)
+		r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1, SCMP_CMP(4, SCMP_CMP_EQ, 0));
+	if ((r == 0 || r == -EEXIST) && dflt != SCMP_ACT_NOTIFY)
+		r = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, nr, 1, SCMP_CMP(4, SCMP_CMP_NE, 0));
+	return r == -EEXIST ? 0 : r;
+}
+
+/* A notified syscall's rules: whole, or narrowed by its arguments. */
+static int add_notify(scmp_filter_ctx ctx, uint32_t dflt, const struct sc_options *o, int nr)
+{
+	if (o->notify_skip_fd_stat && fd_stat_nr(nr))
+		return add_notify_unless_fd_stat(ctx, dflt, nr);
+	if (nr == SCMP_SYS(sendto))
+		return add_notify_sendto_with_addr(ctx, dflt, nr);
+	return add_plain(ctx, dflt, SCMP_ACT_NOTIFY, nr);
+}
+
 static int add_allowed(scmp_filter_ctx ctx, uint32_t dflt, const struct plist *l,
 		       const struct policy *p, const struct sc_options *o)
 {
@@ -147,10 +171,8 @@ static int add_allowed(scmp_filter_ctx ctx, uint32_t dflt, const struct plist *l
 		if (deny_listed(p, name))
 			continue;
 		int nr = sc_syscall_nr(name);
-		uint32_t act = notified(o, nr) ? SCMP_ACT_NOTIFY : SCMP_ACT_ALLOW;
-		int r = act == SCMP_ACT_NOTIFY && o->notify_skip_fd_stat && fd_stat_nr(nr)
-				? add_notify_unless_fd_stat(ctx, dflt, nr)
-				: add_plain(ctx, dflt, act, nr);
+		int r = notified(o, nr) ? add_notify(ctx, dflt, o, nr)
+					: add_plain(ctx, dflt, SCMP_ACT_ALLOW, nr);
 		if (r < 0)
 			return r;
 	}
@@ -309,10 +331,8 @@ struct sc_filter *sc_build(const struct policy *p, const struct sc_options *o, s
 			char *name = sc_syscall_name(o->notify_nrs[i]);
 			if (name && deny_listed(p, name))
 				;
-			else if (o->notify_skip_fd_stat && fd_stat_nr(o->notify_nrs[i]))
-				r = add_notify_unless_fd_stat(pol, dflt, o->notify_nrs[i]);
 			else
-				r = add_plain(pol, dflt, SCMP_ACT_NOTIFY, o->notify_nrs[i]);
+				r = add_notify(pol, dflt, o, o->notify_nrs[i]);
 			free(name);
 		}
 	} else {
