@@ -240,6 +240,14 @@ static struct notify_rules *compile_layer(struct layers *L, const struct policy 
 		return NULL;
 	}
 	diags_free(&d);
+	/* A recipe's allow_write of /tmp (right for can run, where /tmp is
+	 * the sandbox's own) or of a folder above it would here reach the
+	 * user's tmux, X11 and ssh-agent sockets in the machine's /tmp: such
+	 * a rule grants files, not connects. A socket named deeper (an
+	 * agent's path) stays reachable. */
+	for (size_t i = 0; i < r->nallow; i++)
+		if (notify_path_covers(r->allow[i].path, "/tmp"))
+			r->allow[i].access |= NOTIFY_NO_CONNECT;
 	struct srcpos none = { 0 };
 	unsigned rw = NOTIFY_READ | NOTIFY_WRITE | NOTIFY_EXEC;
 	notify_rules_add_path(r, "allow", dir, rw, "session layer (its directory)", none);

@@ -279,10 +279,22 @@ sess "$LAYERED"'
 python3 "$TOP/usock.py" connect "$TOP/tmux.sock" | sed "s/^/outside: /"
 cd "$P"; python3 "$TOP/usock.py" connect "$TOP/tmux.sock" | sed "s/^/inside-tmp: /"
 python3 "$TOP/usock.py" connect "$P/proj.sock" | sed "s/^/inside-proj: /"'
-kill "$srv1" "$srv2"; wait "$srv1" "$srv2" 2>/dev/null
 t_grep "control: outside layers a unix socket in /tmp answers" "^outside: connected hello$" "$T_OUT"
 t_grep "a layered process cannot connect to a unix socket in the shared /tmp (a tmux server's)" "^inside-tmp: refused 13$" "$T_OUT"
 t_grep "... but to one in its own project" "^inside-proj: connected hello$" "$T_OUT"
+# A recipe written for can run's private /tmp (allow_write = ["/tmp"])
+# grants files in the shared one, not its sockets.
+mkdir -p "$H/.config/canister/recipes" "$TOP/tmpw"
+printf '[filesystem]\nallow_write = ["/tmp"]\n' >"$H/.config/canister/recipes/tmpw.toml"
+printf 'use canister -r tmpw\n' >"$TOP/tmpw/.envrc"
+sess 'declare_layer "$TOP/tmpw"; wait_state "^layer [a-z]* $TOP/tmpw"; approve "$TOP/tmpw" || echo APPROVE-FAILED
+cd "$TOP/tmpw"; python3 "$TOP/usock.py" connect "$TOP/tmux.sock" | sed "s/^/tmpw-sock: /"
+echo x >"$TOP/tmpw-file" && echo tmpw-file-ok'
+t_nogrep "... (a layer of a recipe with allow_write /tmp approved)" "APPROVE-FAILED" "$T_OUT"
+t_grep "a recipe's allow_write of /tmp does not reach the shared /tmp's sockets" "^tmpw-sock: refused 13$" "$T_OUT"
+t_grep "... while it still writes files there" "tmpw-file-ok" "$T_OUT"
+rm -rf "$H/.config/canister/recipes/tmpw.toml" "$TOP/tmpw" "$TOP/tmpw-file"
+kill "$srv1" "$srv2"; wait "$srv1" "$srv2" 2>/dev/null
 
 # Files that run code later outside the layer: read-only from inside.
 mkdir -p "$P/.git/hooks"
