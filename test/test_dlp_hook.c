@@ -205,11 +205,27 @@ static void test_off_passes_everything(void **state)
 	proxy_scan_teardown();
 	struct policy off;
 	memset(&off, 0, sizeof off);
+	off.net.dlp.enabled.set = true; /* enabled = false: the opt-out */
+	off.net.dlp.enabled.v = false;
 	char err[300];
 	assert_int_equal(proxy_scan_setup(&off, no_env, NULL, err, sizeof err), 0);
 	struct conn c;
 	assert_int_equal(head(&c, POST("Authorization: token " TOKEN "\r\n")), PROXY_SCAN_PASS);
 	assert_int_equal(body(&c, "anything " TOKEN), PROXY_SCAN_PASS);
+	proxy_scan_teardown();
+	setup(state);
+}
+
+/* Behind the proxy DLP is on unless a layer says false (docs/dlp.md). */
+static void test_unset_is_on(void **state)
+{
+	proxy_scan_teardown();
+	struct policy p;
+	memset(&p, 0, sizeof p);
+	char err[300];
+	assert_int_equal(proxy_scan_setup(&p, no_env, NULL, err, sizeof err), 0);
+	struct conn c;
+	assert_int_equal(head(&c, POST("Authorization: token " TOKEN "\r\n")), PROXY_SCAN_BLOCK);
 	proxy_scan_teardown();
 	setup(state);
 }
@@ -224,6 +240,7 @@ int main(void)
 		cmocka_unit_test(test_declared_gzip_not_gzip),
 		cmocka_unit_test(test_whole_body_pass),
 		cmocka_unit_test(test_off_passes_everything),
+		cmocka_unit_test(test_unset_is_on),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
