@@ -160,7 +160,8 @@ pty_close() {
 	local term=$1 i p alive
 	shift
 	pty_stop "$term"
-	for ((i = 0; i < 50; i++)); do
+	# Up to 20 s: a sanitizer build on a loaded machine is slow to exit.
+	for ((i = 0; i < 200; i++)); do
 		alive=0
 		for p in "$@"; do [ -d "/proc/$p" ] && ! grep -q '^State:.*Z' "/proc/$p/status" 2>/dev/null && alive=1; done
 		[ "$alive" = 0 ] && return 0
