@@ -238,8 +238,26 @@ static struct notify_rules *compile_layer(struct layers *L, const struct policy 
 	struct srcpos none = { 0 };
 	unsigned rw = NOTIFY_READ | NOTIFY_WRITE | NOTIFY_EXEC;
 	notify_rules_add_path(r, "allow", dir, rw, "session layer (its directory)", none);
-	notify_rules_add_path(r, "allow", "/tmp", rw, "session layer (/tmp is shared)", none);
-	notify_rules_add_path(r, "allow", "/dev", NOTIFY_READ | NOTIFY_WRITE, "session layer", none);
+	/* Files of the project that make code run later outside the layer
+	 * (git runs hooks and core.fsmonitor for whoever runs git; can up
+	 * reads canister.toml): never written from inside, as in can run
+	 * (mount_plan.c binds them read-only). .envrc stays writable: direnv
+	 * blocks a changed one until `direnv allow`, and this layer keeps its
+	 * approved policy until `can allow`. */
+	static const char *const later[] = { "canister.toml", ".canister", ".git/config",
+	                                     ".git/hooks", ".git/modules" };
+	for (size_t i = 0; i < ARRAY_LEN(later); i++) {
+		char *lp = xasprintf("%s/%s", dir, later[i]);
+		notify_rules_add_path(r, "deny", lp, NOTIFY_WRITE | NOTIFY_EXEC,
+		                      "session layer (runs code outside the layer later)", none);
+		free(lp);
+	}
+	/* /tmp is the machine's: files yes, but not the user's tmux, X11
+	 * or ssh-agent sockets there (a tmux send-keys would be an escape). */
+	notify_rules_add_path(r, "allow", "/tmp", rw | NOTIFY_NO_CONNECT,
+	                      "session layer (/tmp is shared)", none);
+	notify_rules_add_path(r, "allow", "/dev", NOTIFY_READ | NOTIFY_WRITE | NOTIFY_NO_CONNECT,
+	                      "session layer", none);
 	notify_rules_add_path(r, "allow", "/proc", NOTIFY_READ, "session layer", none);
 	/* The state file stays readable (can status in a prompt run inside
 	 * a layer); nothing in the folder is writable: no hint, no request
@@ -250,6 +268,7 @@ static struct notify_rules *compile_layer(struct layers *L, const struct policy 
 	if (L->apdir[0])
 		notify_rules_add_path(r, "deny", L->apdir, 0, "session (approvals)", none);
 	r->restrict_fs = true;
+	r->proc_own_only = true; /* /proc/<shell>/mem would be the shell's memory */
 	r->restrict_net = true; /* egress = "none" in sessions for now */
 	r->allow_abstract_unix = false;
 	return r;

@@ -111,3 +111,11 @@ int procstatus_tgid(const char *text, size_t len, pid_t *tgid)
 	}
 	return -1;
 }
+
+bool layerset_may_reach(pid_t caller, const pid_t *line, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (line[i] == caller)
+			return true;
+	return false;
+}

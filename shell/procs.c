@@ -41,6 +41,7 @@ struct procs {
 	pid_t supervisor, shell;
 	unsigned long long shell_start;
 	char self_exe[PATH_MAX];   /* the supervisor's program: the shell's before its exec */
+	size_t n;                  /* entries, for pruning */
 };
 
 static int read_small(const char *path, char *buf, size_t size)
@@ -122,6 +123,7 @@ static struct entry *find(struct procs *P, pid_t tgid, unsigned long long start)
 				return e;
 			*pp = e->next; /* pid reused: the old entry is gone */
 			free(e);
+			P->n--;
 			continue;
 		}
 		pp = &e->next;
@@ -135,6 +137,7 @@ static struct entry *add(struct procs *P, pid_t tgid, unsigned long long start, 
 	struct entry *e = xcalloc(1, sizeof(*e));
 	*e = (struct entry){ tgid, start, execd, mask, P->b[(unsigned)tgid % BUCKETS] };
 	P->b[(unsigned)tgid % BUCKETS] = e;
+	P->n++;
 	return e;
 }
 
@@ -224,6 +227,25 @@ const struct notify_rules *procs_rules_for(struct procs *P, pid_t tid)
 	return layers_chain(P->L, procs_mask_of(P, tid));
 }
 
+bool procs_may_reach(struct procs *P, pid_t caller, pid_t pid)
+{
+	(void)P;
+	pid_t ctg, tg;
+	if (pid <= 0 || tgid_of(caller, &ctg) < 0 || tgid_of(pid, &tg) < 0)
+		return false;
+	pid_t line[MAX_DEPTH];
+	size_t n = 0;
+	unsigned long long start;
+	for (pid_t p = tg; p > 1 && n < MAX_DEPTH;) {
+		line[n++] = p;
+		pid_t pp;
+		if (stat_of(p, &pp, &start) < 0)
+			break;
+		p = pp;
+	}
+	return layerset_may_reach(ctg, line, n);
+}
+
 void procs_members(struct procs *P, size_t nlayers, char (*bufs)[128])
 {
 	for (size_t i = 0; i < nlayers; i++)
@@ -238,6 +260,7 @@ void procs_members(struct procs *P, size_t nlayers, char (*bufs)[128])
 			if (stat_of(e->tgid, &ppid, &start) < 0 || start != e->start) {
 				*pp = e->next;
 				free(e);
+				P->n--;
 				continue;
 			}
 			for (size_t l = 0; l < nlayers && l < LAYERS_MAX; l++)
@@ -250,4 +273,12 @@ void procs_members(struct procs *P, size_t nlayers, char (*bufs)[128])
 		}
 	}
 	pthread_mutex_unlock(&P->lock);
+}
+
+void procs_prune(struct procs *P)
+{
+	/* Dead processes' entries are dropped when their pid comes back or
+	 * here; below a thousand they cost nothing worth a /proc read each. */
+	if (P && P->n > 1024)
+		procs_members(P, 0, NULL);
 }

@@ -23,6 +23,11 @@ void procs_free(struct procs *P);
 void procs_on_exec(struct procs *P, pid_t tid);
 const struct notify_rules *procs_rules_for(struct procs *P, pid_t tid);
 
+/* Whether caller (a thread id) may reach pid with ptrace or
+ * process_vm_*: pid's process is caller's process or one of its
+ * descendants (walking /proc parents, at most 64). */
+bool procs_may_reach(struct procs *P, pid_t caller, pid_t pid);
+
 /* The set of tid now (what rules_for would apply); 0 for none. */
 layer_mask procs_mask_of(struct procs *P, pid_t tid);
 
@@ -30,5 +35,9 @@ layer_mask procs_mask_of(struct procs *P, pid_t tid);
  * pids of each (comma-separated into bufs[i], size each). Prunes dead
  * entries. */
 void procs_members(struct procs *P, size_t nlayers, char (*bufs)[128]);
+
+/* Drops the entries of processes that are gone, when there are many
+ * (called at each refresh hint). */
+void procs_prune(struct procs *P);
 
 #endif

@@ -95,6 +95,25 @@ static void setuid_notice(struct session *s, pid_t pid, int nr, const uint64_t a
 	}
 }
 
+/* ptrace and process_vm_* of a layered process (docs/adr/0214): its own
+ * descendants only (they inherited its set). PTRACE_TRACEME gives the
+ * parent, never less restricted than the child, the child's control. */
+static int decide_other(pid_t pid, int nr, const uint64_t a[6], void *ctx)
+{
+	struct session *s = ctx;
+	pid_t target;
+	if (nr == SYS_ptrace) {
+		if (a[0] == 0 /* PTRACE_TRACEME */)
+			return 0;
+		target = (pid_t)a[1];
+	} else if (nr == SYS_process_vm_readv || nr == SYS_process_vm_writev) {
+		target = (pid_t)a[0];
+	} else {
+		return ENOSYS;
+	}
+	return procs_may_reach(s->procs, pid, target) ? 0 : EPERM;
+}
+
 static void on_exec(pid_t pid, int nr, const uint64_t args[6], void *ctx)
 {
 	struct session *s = ctx;
@@ -112,6 +131,7 @@ int session_engine_start(struct session *s, int listener)
 	struct notify_config cfg = {
 		.rules_for = rules_for,
 		.on_exec = on_exec,
+		.decide_other = decide_other,
 		.ctx = s,
 		.mode = NOTIFY_ENFORCE,
 		/* The filter refuses chroot, pivot_root and new mount

@@ -3,6 +3,7 @@
  * removed when the supervisor exits. */
 #include "shell/control.h"
 #include "shell/layers.h"
+#include "shell/procs.h"
 #include "shell/rundir.h"
 #include "shell/session_int.h"
 #include "shell/state.h"
@@ -111,6 +112,7 @@ static void hint(struct session *s, const char *line, size_t len)
 			can_warn("session: declare: %s", err);
 	} else if (m.verb == CTL_REFRESH) {
 		layers_redeclare_all(s->layers);
+		procs_prune(s->procs);
 	}
 	session_state_write(s);
 }

@@ -36,8 +36,13 @@ static struct sc_filter *session_filter(pid_t supervisor)
 	p.sys.seccomp_mode.v = xstrdup("deny-list");
 	size_t n;
 	const int *nrs = notify_handled_syscalls(&n);
+	/* Refused by can run's hardening, decided per process here
+	 * (docs/adr/0214): a process no layer covers may trace and read
+	 * whom the kernel lets it; a layered one only its own descendants. */
+	static const char *const per_process[] = { "ptrace", "process_vm_readv", "process_vm_writev",
+	                                           NULL };
 	struct sc_options o = { .mode = SC_MODE_ENFORCE, .notify_nrs = nrs, .n_notify = n,
-	                        .protect_pid = supervisor };
+	                        .protect_pid = supervisor, .notify_hardened = per_process };
 	struct diags d = { 0 };
 	struct sc_filter *f = sc_build(&p, &o, &d);
 	if (!f)

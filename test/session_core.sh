@@ -240,6 +240,83 @@ t_grep "can layers lists each layer, its state, recipes and its processes" "^$P	
 t_grep "... the nested one with its recipe" "^$P/sub	active	$TOP/loose.toml	" "$T_OUT"
 rm -rf "$P/sub"
 
+# ptrace and process_vm_*: per process (docs/adr/0214).
+sess '"$TRY" process_vm_readv; true'
+t_grep "outside layers process_vm_readv of the shell reaches the kernel (EFAULT on a bad pointer)" "^EFAULT$" "$T_OUT"
+sess 'strace -f -o /dev/null cat "$HOME/.ssh/id_x" && echo traced-ok'
+t_grep "outside layers strace -f works" "FAKE-PRIVATE-KEY.traced-ok" "$(echo "$T_OUT" | tr '\n' '.')"
+sess "$LAYERED"'
+cd "$P"
+"$TRY" process_vm_readv; "$TRY" process_vm_writev; "$TRY" ptrace-peek-parent; true
+strace -f -o /dev/null cat "$HOME/.ssh/id_x" 2>&1 && echo LEAK-UNDER-STRACE
+strace -f -o "$TOP/strace.out" cat data.txt && echo strace-in-layer-ok'
+t_grep "in a layer process_vm_readv/writev and ptrace of a non-descendant (the shell) are refused" "^EPERM.EPERM.EPERM." "$(echo "$T_OUT" | tr '\n' '.')"
+t_nogrep "a program run under strace -f inside a layer is still confined" "LEAK-UNDER-STRACE|FAKE-PRIVATE" "$T_OUT"
+t_grep "... while strace itself works there (its own descendants)" "project data.strace-in-layer-ok" "$(echo "$T_OUT" | tr '\n' '.')"
+
+# Unix sockets in the shared /tmp (tmux, X11, ssh-agent live there): not
+# from a layer, unless a recipe names them; the layer's own are fine.
+cat >"$TOP/usock.py" <<'PY'
+import socket, sys, os
+mode, path = sys.argv[1], sys.argv[2]
+if mode == "serve":
+    s = socket.socket(socket.AF_UNIX); s.bind(path); s.listen(8)
+    open(path + ".ready", "w").close()
+    while True:
+        c, _ = s.accept(); c.sendall(b"hello\n"); c.close()
+else:
+    s = socket.socket(socket.AF_UNIX)
+    try:
+        s.connect(path); print("connected", s.recv(10).decode().strip())
+    except OSError as e:
+        print("refused", e.errno)
+PY
+rm -f "$TOP/tmux.sock" "$P/proj.sock"
+python3 "$TOP/usock.py" serve "$TOP/tmux.sock" & srv1=$!
+python3 "$TOP/usock.py" serve "$P/proj.sock" & srv2=$!
+for _ in $(seq 100); do [ -e "$TOP/tmux.sock.ready" ] && [ -e "$P/proj.sock.ready" ] && break; sleep 0.05; done
+sess "$LAYERED"'
+python3 "$TOP/usock.py" connect "$TOP/tmux.sock" | sed "s/^/outside: /"
+cd "$P"; python3 "$TOP/usock.py" connect "$TOP/tmux.sock" | sed "s/^/inside-tmp: /"
+python3 "$TOP/usock.py" connect "$P/proj.sock" | sed "s/^/inside-proj: /"'
+kill "$srv1" "$srv2"; wait "$srv1" "$srv2" 2>/dev/null
+t_grep "control: outside layers a unix socket in /tmp answers" "^outside: connected hello$" "$T_OUT"
+t_grep "a layered process cannot connect to a unix socket in the shared /tmp (a tmux server's)" "^inside-tmp: refused 13$" "$T_OUT"
+t_grep "... but to one in its own project" "^inside-proj: connected hello$" "$T_OUT"
+
+# Files that run code later outside the layer: read-only from inside.
+mkdir -p "$P/.git/hooks"
+echo "[core]" >"$P/.git/config"
+sess "$LAYERED"'
+cd "$P"
+echo "#!/bin/sh" >.git/hooks/pre-commit 2>/dev/null || echo hook-refused
+echo "fsmonitor = evil" >>.git/config 2>/dev/null || echo config-refused
+cat .git/config >/dev/null && echo config-readable'
+t_grep "a layered process cannot plant a git hook" "hook-refused" "$T_OUT"
+t_grep "... nor change .git/config" "config-refused" "$T_OUT"
+t_grep "... which stays readable" "config-readable" "$T_OUT"
+t_expect "no hook was planted" 1 test -e "$P/.git/hooks/pre-commit"
+rm -rf "$P/.git"
+
+# /proc: a layered process's own entries, not the shell's memory or
+# environment (the supervisor's open of them would pass the kernel's check).
+sess "$LAYERED"'
+export SECRET_IN_SHELL=hunter2
+cd "$P"
+bash -c "read -r l </proc/\$\$/status && echo own-proc-ok; cat /proc/self/maps >/dev/null && echo self-maps-ok"
+cat /proc/$$/environ >/dev/null 2>&1 && echo LEAK-ENVIRON || echo environ-refused
+python3 -c "
+import os
+try:
+    f = open(\"/proc/%d/mem\" % os.getppid(), \"rb\"); print(\"LEAK-MEM\")
+except OSError as e: print(\"mem-refused\", e.errno)"
+cat /proc/cpuinfo >/dev/null && echo cpuinfo-ok'
+t_grep "a layered process reads its own /proc entries" "own-proc-ok.self-maps-ok" "$(echo "$T_OUT" | tr '\n' '.')"
+t_grep "... but not the shell's environ" "environ-refused" "$T_OUT"
+t_grep "... nor the shell's memory" "mem-refused 13" "$T_OUT"
+t_nogrep "... (nothing leaked)" "LEAK" "$T_OUT"
+t_grep "... and global /proc files still read" "cpuinfo-ok" "$T_OUT"
+
 # Approvals persist and are not writable from inside.
 t_grep "the approval is stored as sha256 and dir" "^[0-9a-f]{64} $P$" "$(cat "$H/.local/state/canister/approved" 2>/dev/null)"
 sess "$LAYERED"'

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -237,6 +238,12 @@ static void test_layerset(void **st)
 	assert_int_equal(layerset_at_exec(1, 0), 1);
 	assert_int_equal(layerset_at_exec(1, 4), 5);
 	assert_int_equal(layerset_at_exec(0, 0), 0);
+	/* ptrace/process_vm_*: own process and descendants only. */
+	const pid_t line[] = { 40, 30, 20, 10 }; /* 40's parent is 30, ... */
+	assert_true(layerset_may_reach(30, line, 4));
+	assert_true(layerset_may_reach(40, line, 4));
+	assert_false(layerset_may_reach(50, line, 4));
+	assert_false(layerset_may_reach(30, line, 0));
 }
 
 static void test_proc_parse(void **st)
@@ -351,6 +358,23 @@ static void test_chain(void **st)
 	assert_string_equal(d.field, "c-runtime");
 	assert_int_equal(notify_decide_exec(&c, "/r/x").verdict, NOTIFY_REFUSE);
 	assert_true(notify_rules_any_fs(&a));
+	/* NOTIFY_NO_CONNECT: files under it, not its unix sockets. */
+	struct notify_rules t;
+	notify_rules_init(&t);
+	notify_rules_add_path(&t, "allow", "/tmp", NOTIFY_READ | NOTIFY_WRITE | NOTIFY_NO_CONNECT, "tmp", none);
+	notify_rules_add_path(&t, "allow", "/tmp/mine", NOTIFY_READ | NOTIFY_WRITE, "recipe", none);
+	struct sockaddr_un un = { .sun_family = AF_UNIX };
+	strcpy(un.sun_path, "/tmp/tmux-1000/default");
+	assert_int_equal(notify_decide_open(&t, "/tmp/x", O_WRONLY | O_CREAT).verdict, NOTIFY_ALLOW);
+	assert_int_equal(notify_decide_net(&t, NOTIFY_NET_CONNECT, (struct sockaddr *)&un, sizeof(un),
+	                                   "/tmp/tmux-1000/default").verdict, NOTIFY_REFUSE);
+	assert_int_equal(notify_decide_net(&t, NOTIFY_NET_SEND, (struct sockaddr *)&un, sizeof(un),
+	                                   "/tmp/tmux-1000/default").verdict, NOTIFY_REFUSE);
+	assert_int_equal(notify_decide_net(&t, NOTIFY_NET_BIND, (struct sockaddr *)&un, sizeof(un),
+	                                   "/tmp/new.sock").verdict, NOTIFY_ALLOW);
+	assert_int_equal(notify_decide_net(&t, NOTIFY_NET_CONNECT, (struct sockaddr *)&un, sizeof(un),
+	                                   "/tmp/mine/s").verdict, NOTIFY_ALLOW);
+	notify_rules_free(&t);
 	struct notify_rules e;
 	notify_rules_init(&e);
 	assert_false(notify_rules_any_fs(&e));

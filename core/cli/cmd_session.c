@@ -41,7 +41,8 @@ void cmd_session_usage(FILE *out)
 	      "Limits: the filter needs no_new_privs for the whole session, so sudo and other\n"
 	      "setuid programs cannot gain privileges anywhere in that terminal (the\n"
 	      "supervisor says so when one is started); run them from another terminal.\n"
-	      "io_uring, ptrace, new namespaces and mounts are refused session-wide.\n"
+	      "io_uring, new namespaces and mounts are refused session-wide; inside a layer\n"
+	      "ptrace reaches only the layer's own descendants.\n"
 	      "See docs/session.md.\n", out);
 }
 

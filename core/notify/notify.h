@@ -88,6 +88,12 @@ struct notify_config {
 	 * are the call's registers; nothing here may be decided on the
 	 * memory they point to (the target controls it). */
 	void (*on_exec)(pid_t pid, int nr, const uint64_t args[6], void *ctx);
+	/* Optional: a trapped call the engine does not handle, from a process
+	 * rules_for restricts (session mode: ptrace and process_vm_*, which
+	 * the filter traps instead of refusing). Decided on registers only:
+	 * 0 answers CONTINUE, an errno refuses. Without it such calls fail
+	 * ENOSYS. From worker threads concurrently. */
+	int (*decide_other)(pid_t pid, int nr, const uint64_t args[6], void *ctx);
 	int workers;              /* threads started at once; 0 = 2 */
 	int max_workers;          /* more are started while all are busy; 0 = 16 */
 	enum notify_mode mode;

@@ -423,6 +423,8 @@ static struct notify_decision decide_inet(const struct notify_rules *r, enum not
 	return d;
 }
 
+static struct notify_decision unix_one(const struct notify_rules *r, const char *path);
+
 static struct notify_decision net_one(const struct notify_rules *r, enum notify_net_op op,
                                       const struct sockaddr *sa, socklen_t len,
                                       const char *unix_path)
@@ -481,7 +483,7 @@ static struct notify_decision net_one(const struct notify_rules *r, enum notify_
 			d.field = "unresolved unix socket path";
 			return d;
 		}
-		return write_one(r, unix_path);
+		return unix_one(r, unix_path);
 	}
 	case AF_NETLINK:
 		/* socket() rules in the BPF filter decide which netlink families
@@ -496,6 +498,33 @@ static struct notify_decision net_one(const struct notify_rules *r, enum notify_
 	d.verdict = NOTIFY_REFUSE;
 	d.err = EACCES;
 	d.field = "address family not allowed";
+	return d;
+}
+
+/* A connect/send to a pathname unix socket: write access, from an allow
+ * rule that does not carry NOTIFY_NO_CONNECT. */
+static struct notify_decision unix_one(const struct notify_rules *r, const char *path)
+{
+	struct notify_decision d = { NOTIFY_ALLOW, 0, "unrestricted", NULL, { NULL, 0, 0 } };
+	if (!r->restrict_fs || !path)
+		return d;
+	const struct notify_path_rule *deny = find_deny_for(r, path, NOTIFY_WRITE);
+	if (deny)
+		return refuse_by(deny, EACCES);
+	const struct notify_path_rule *best = NULL;
+	for (size_t i = 0; i < r->nallow; i++) {
+		const struct notify_path_rule *a = &r->allow[i];
+		if (!(a->access & NOTIFY_WRITE) || (a->access & NOTIFY_NO_CONNECT) ||
+		    !notify_path_covers(a->path, path))
+			continue;
+		if (!best || strlen(a->path) > strlen(best->path))
+			best = a;
+	}
+	if (best)
+		return allow_by(best);
+	d.verdict = NOTIFY_REFUSE;
+	d.err = EACCES;
+	d.field = "no filesystem.allow_write rule covers the socket";
 	return d;
 }
 

@@ -19,6 +19,10 @@ enum notify_access {
 	NOTIFY_READ = 1,
 	NOTIFY_WRITE = 2,
 	NOTIFY_EXEC = 4,
+	/* On an allow rule: it grants no connect or send to unix sockets
+	 * under it (session mode's shared /tmp holds the user's tmux, X11 and
+	 * ssh-agent sockets; a layer reaches only sockets a recipe names). */
+	NOTIFY_NO_CONNECT = 8,
 };
 
 /* A path rule: an absolute prefix, matched on whole components
@@ -73,6 +77,11 @@ struct notify_rules {
 	 * process in several layers, each of which applies). Not owned. Every
 	 * notify_decide_* walks the chain and answers with the first refusal. */
 	const struct notify_rules *also;
+	/* Under /proc, a process's entry (/proc/<pid>/...) is opened only for
+	 * that process itself or its threads (session mode: the supervisor's
+	 * open of another process's mem or environ would pass the kernel's
+	 * checks, which look at the supervisor). Any set of a chain. */
+	bool proc_own_only;
 };
 
 /* Whether any rule set of the chain restricts the filesystem, exec or the

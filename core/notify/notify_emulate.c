@@ -56,6 +56,39 @@ static bool magic_rewrite(const struct notify_req *q, const char *path, char *ou
 	return n > 0 && (size_t)n < size;
 }
 
+/* Whether path is another process's /proc entry, for rules with
+ * proc_own_only: /proc/<n>/... where n is neither the caller nor one of
+ * its threads (/proc/<caller>/task/<n> lists the leader and every thread). */
+static bool foreign_proc(const struct notify_req *q, const char *path)
+{
+	bool own_only = false;
+	for (const struct notify_rules *r = q->rules; r; r = r->also)
+		own_only |= r->proc_own_only;
+	if (!own_only || strncmp(path, "/proc/", 6) != 0)
+		return false;
+	char *end;
+	long n = strtol(path + 6, &end, 10);
+	if (end == path + 6 || (*end && *end != '/') || n <= 0)
+		return false;
+	if (n == (long)q->pid)
+		return false;
+	char t[96];
+	struct stat st;
+	snprintf(t, sizeof(t), "/proc/%d/task/%ld", (int)q->pid, n);
+	return stat(t, &st) != 0;
+}
+
+/* notify_decide_open, after the foreign /proc check. */
+static struct notify_decision decide_open(const struct notify_req *q, const char *path, int flags)
+{
+	if (path && foreign_proc(q, path)) {
+		struct notify_decision d = { NOTIFY_REFUSE, EACCES,
+		                             "another process's /proc entry", NULL, { 0 } };
+		return d;
+	}
+	return notify_decide_open(q->rules, path, flags);
+}
+
 /* The decision for an object we hold an fd of: its real path, or, for
  * pipes, sockets and anonymous inodes reached through /proc/self/fd, the
  * fact that the target already holds it. */
@@ -70,7 +103,7 @@ static struct notify_decision decide_fd(struct notify_req *q, int fd, int flags)
 		struct notify_decision d = { NOTIFY_ALLOW, 0, "an object the target already holds", NULL, { 0 } };
 		return d;
 	}
-	return notify_decide_open(q->rules, q->path, flags);
+	return decide_open(q, q->path, flags);
 }
 
 /* Reopens an O_PATH fd with the caller's flags. The decision is taken, so
@@ -149,7 +182,7 @@ static void open_create(struct notify_req *q, int dirfd, const char *path, int f
 		do_open(q, AT_FDCWD, next, flags, mode, resolve);
 		return;
 	}
-	if (!notify_req_permit(q, notify_decide_open(q->rules, q->path, flags))) {
+	if (!notify_req_permit(q, decide_open(q, q->path, flags))) {
 		close(pfd);
 		return;
 	}
@@ -198,7 +231,7 @@ static bool resolved_open(struct notify_req *q, int root, const char *abs, int f
 	close(p);
 	if (r < 0 || q->path[0] != '/' || notify_names_supervisor(q->path))
 		return false;
-	if (!notify_req_permit(q, notify_decide_open(q->rules, q->path, flags)))
+	if (!notify_req_permit(q, decide_open(q, q->path, flags)))
 		return true; /* decided on the real file: final */
 	if (!notify_req_valid(q))
 		return true;
@@ -259,7 +292,7 @@ static bool lexical_open(struct notify_req *q, int dirfd, const char *path, int 
 	snprintf(q->path, sizeof(q->path), "%s", q->canon);
 	uint64_t res = RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS |
 	               (resolve & (RESOLVE_NO_XDEV | RESOLVE_CACHED));
-	struct notify_decision d = notify_decide_open(q->rules, q->canon, flags);
+	struct notify_decision d = decide_open(q, q->canon, flags);
 	if (d.verdict == NOTIFY_REFUSE && notify_req_mode(q) == NOTIFY_ENFORCE) {
 		/* Refused for this path: final only if no symlink leads
 		 * elsewhere and the file exists (a create is decided on its
@@ -318,7 +351,7 @@ static void hand_over_opath(struct notify_req *q, int opath, const struct stat *
 {
 	int fd = -EACCES;
 	if ((S_ISDIR(st->st_mode) || S_ISREG(st->st_mode)) &&
-	    (q->path[0] != '/' || notify_decide_open(q->rules, q->path, O_RDONLY).verdict == NOTIFY_ALLOW))
+	    (q->path[0] != '/' || decide_open(q, q->path, O_RDONLY).verdict == NOTIFY_ALLOW))
 		fd = reopen(q, opath, O_RDONLY | O_NONBLOCK | (flags & (O_DIRECTORY | O_CLOEXEC)), 0);
 	close(opath);
 	if (fd < 0) {

@@ -144,8 +144,23 @@ static void dispatch(struct notify_req *q)
 		snprintf(q->flags, sizeof(q->flags), "args 0x%llx 0x%llx 0x%llx 0x%llx 0x%llx 0x%llx",
 		         (unsigned long long)a[0], (unsigned long long)a[1], (unsigned long long)a[2],
 		         (unsigned long long)a[3], (unsigned long long)a[4], (unsigned long long)a[5]);
-		q->record = true;
 		bool monitor = q->eng->cfg.mode == NOTIFY_MONITOR;
+		if (!monitor && q->eng->cfg.decide_other) {
+			uint64_t args[6];
+			for (int i = 0; i < 6; i++)
+				args[i] = a[i];
+			int err = q->eng->cfg.decide_other(q->pid, nr, args, q->eng->cfg.ctx);
+			if (err == 0) {
+				q->answer = ANSWER_CONTINUE;
+				return;
+			}
+			q->record = true;
+			q->dec = (struct notify_decision){ NOTIFY_REFUSE, err, "session (a layered process "
+			                                   "may reach only its own descendants)", NULL, { 0 } };
+			notify_req_error(q, err);
+			return;
+		}
+		q->record = true;
 		q->dec = (struct notify_decision){ NOTIFY_REFUSE, ENOSYS,
 		                                   monitor ? "syscalls (the seccomp filter refuses it)"
 		                                           : "not handled by the notification engine",

@@ -209,7 +209,7 @@ static void rows_notify(struct ctx *c)
 		   "the supervisor for argument-level checks",
 		   "runs with [syscalls] notifier = true, [process] allow_execve, [network] "
 		   "allow_ips, -m or --events are refused (--allow-degraded=notifier), and "
-		   "session mode");
+		   "session mode (whose filter refuses io_uring for the whole session)");
 	row_notify(c, "notify_continue", "notify CONTINUE", &s->cont, false, "5.5",
 		   "lets calls proceed where no decision depends on the caller's memory",
 		   "runs with [syscalls] notifier = true are refused: checked calls cannot proceed");

@@ -294,7 +294,7 @@ struct sc_filter *sc_build(const struct policy *p, const struct sc_options *o, s
 	int r = -ENOMEM;
 	if (!hard || !pol)
 		goto out;
-	r = sc_rules_add(hard, hardening_refusal(o), o->protect_pid);
+	r = sc_rules_add(hard, hardening_refusal(o), o->protect_pid, o->notify_hardened);
 	if (r == 0 && o->host_shared)
 		r = sc_rules_add_host_shared(hard, hardening_refusal(o));
 	if (r < 0)

@@ -45,6 +45,12 @@ struct sc_options {
 	 * AF_INET6 and AF_UNIX, SysV IPC and POSIX message queues are refused
 	 * too, since no namespace of its own stands behind them. */
 	bool host_shared;
+	/* Names of fixed refusals (sc_fixed_refusal) trapped with
+	 * SECCOMP_RET_USER_NOTIF instead, NULL-terminated: session mode
+	 * decides them per process (ptrace for processes no layer covers,
+	 * and for a layered process's own descendants). The filter must have
+	 * a listener (n_notify > 0). */
+	const char *const *notify_hardened;
 };
 
 struct sc_filter;

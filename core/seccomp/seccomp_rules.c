@@ -85,12 +85,23 @@ static const uint64_t ns_flags[] = {
 	CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET, CLONE_NEWTIME,
 };
 
-int sc_rules_add(scmp_filter_ctx ctx, uint32_t refuse, pid_t protect_pid)
+static bool listed(const char *const *names, const char *name)
+{
+	for (; names && *names; names++)
+		if (strcmp(*names, name) == 0)
+			return true;
+	return false;
+}
+
+int sc_rules_add(scmp_filter_ctx ctx, uint32_t refuse, pid_t protect_pid,
+		 const char *const *notify_instead)
 {
 	int r = 0;
 #define TRY(x) do { if ((r = (x)) < 0) return r; } while (0)
 	for (size_t i = 0; i < syscall_nrefusals; i++)
-		TRY(refuse_always(ctx, refuse, syscall_refusals[i].name));
+		TRY(refuse_always(ctx,
+				  listed(notify_instead, syscall_refusals[i].name) ? SCMP_ACT_NOTIFY : refuse,
+				  syscall_refusals[i].name));
 
 	/* Typing into the terminal's input queue (TIOCSTI) or poking the
 	 * console (TIOCLINUX) reaches the shell outside the sandbox. The tty

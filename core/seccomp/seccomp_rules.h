@@ -9,7 +9,8 @@
 /* Adds the fixed hardening to ctx, a filter whose default action is ALLOW:
  * every rule here refuses (with `refuse`, or ENOSYS for clone3). Returns 0
  * or a negative errno from libseccomp. */
-int sc_rules_add(scmp_filter_ctx ctx, uint32_t refuse, pid_t protect_pid);
+int sc_rules_add(scmp_filter_ctx ctx, uint32_t refuse, pid_t protect_pid,
+		 const char *const *notify_instead);
 /* Adds the refusals for a sandbox without namespaces of its own
  * (sc_options.host_shared). Same conventions. */
 int sc_rules_add_host_shared(scmp_filter_ctx ctx, uint32_t refuse);
