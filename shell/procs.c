@@ -31,6 +31,12 @@ struct entry {
 	unsigned long long start;
 	bool execd;
 	layer_mask mask;       /* exec'd: its set; else what it inherited */
+	/* Landlock-at-exec: the layers whose Landlock domain the process is
+	 * in (applied at its exec, or inherited from its parent), valid while
+	 * the registry's generation is still ll_gen. arm_gen: the generation
+	 * when its exec was armed (what a report then confirms). */
+	layer_mask ll;
+	unsigned ll_gen, arm_gen;
 	struct entry *next;
 };
 
@@ -135,7 +141,8 @@ static struct entry *add(struct procs *P, pid_t tgid, unsigned long long start, 
                          layer_mask mask)
 {
 	struct entry *e = xcalloc(1, sizeof(*e));
-	*e = (struct entry){ tgid, start, execd, mask, P->b[(unsigned)tgid % BUCKETS] };
+	*e = (struct entry){ .tgid = tgid, .start = start, .execd = execd, .mask = mask,
+	                     .next = P->b[(unsigned)tgid % BUCKETS] };
 	P->b[(unsigned)tgid % BUCKETS] = e;
 	P->n++;
 	return e;
@@ -162,6 +169,12 @@ static struct entry *entry_of(struct procs *P, pid_t tgid, unsigned long long st
 	} else {
 		struct entry *pe = entry_of(P, ppid, pstart, pp, depth + 1);
 		inherited = pe ? pe->mask : layers_in_force(P->L);
+		if (pe && pe->ll) {
+			/* A Landlock domain is inherited at fork. */
+			struct entry *c = add(P, tgid, start, false, inherited);
+			c->ll = pe->ll, c->ll_gen = pe->ll_gen;
+			return c;
+		}
 	}
 	return add(P, tgid, start, false, inherited);
 }
@@ -224,7 +237,47 @@ layer_mask procs_mask_of(struct procs *P, pid_t tid)
 
 const struct notify_rules *procs_rules_for(struct procs *P, pid_t tid)
 {
-	return layers_chain(P->L, procs_mask_of(P, tid));
+	layer_mask m = procs_mask_of(P, tid);
+	if (m && (m & ~procs_landlocked(P, tid)) == 0)
+		return layers_chain_kernel(P->L, m);
+	return layers_chain(P->L, m);
+}
+
+layer_mask procs_landlocked(struct procs *P, pid_t tid)
+{
+	unsigned gen = layers_gen(P->L);
+	pthread_mutex_lock(&P->lock);
+	pid_t tgid;
+	struct entry *e = lookup(P, tid, &tgid);
+	layer_mask ll = e && e->ll_gen == gen ? e->ll : 0;
+	pthread_mutex_unlock(&P->lock);
+	return ll;
+}
+
+void procs_arming(struct procs *P, pid_t tid)
+{
+	unsigned gen = layers_gen(P->L);
+	pthread_mutex_lock(&P->lock);
+	pid_t tgid;
+	struct entry *e = lookup(P, tid, &tgid);
+	if (e)
+		e->arm_gen = gen;
+	pthread_mutex_unlock(&P->lock);
+}
+
+void procs_set_landlocked(struct procs *P, pid_t pid, layer_mask m)
+{
+	pthread_mutex_lock(&P->lock);
+	pid_t tgid;
+	struct entry *e = lookup(P, pid, &tgid);
+	if (e) {
+		/* Only layers it had at that generation still count. */
+		if (e->ll_gen != e->arm_gen)
+			e->ll = 0;
+		e->ll |= m;
+		e->ll_gen = e->arm_gen;
+	}
+	pthread_mutex_unlock(&P->lock);
 }
 
 bool procs_may_reach(struct procs *P, pid_t caller, pid_t pid)

@@ -5,6 +5,7 @@
  * notifications. The supervisor ignores the terminal's signals: ^C and ^Z
  * are the shell's business. */
 #include "shell/session.h"
+#include "shell/exec_landlock.h"
 #include "shell/rundir.h"
 #include "shell/session_int.h"
 #include "shell/session_launch.h"
@@ -66,7 +67,7 @@ static int start_engine(int listener, pid_t child, void *ctx)
 {
 	struct session *s = ctx;
 	s->shell = child;
-	if (session_engine_start(s, listener) < 0)
+	if (session_engine_start(s, listener, s->killable) < 0)
 		return -1;
 	return 0;
 }
@@ -97,13 +98,16 @@ static int exit_status(int st)
 	return CAN_EXIT_FAIL;
 }
 
-/* Reaps what is ours; returns true when the shell is gone (*status set). */
+/* Reaps what is ours; returns true when the shell is gone (*status set).
+ * Only the main thread's own children (__WNOTHREAD): the Landlock-at-exec
+ * tracer thread's probe process, and the ptrace stops of its tracees, are
+ * the tracer's (a stolen stop leaves a tracee stopped for good). */
 static bool reap(struct session *s, int *status)
 {
 	bool gone = false;
 	int st;
 	pid_t p;
-	while ((p = waitpid(-1, &st, WNOHANG)) > 0)
+	while ((p = waitpid(-1, &st, WNOHANG | __WNOTHREAD)) > 0)
 		if (p == s->shell) {
 			*status = exit_status(st);
 			gone = true;
@@ -172,11 +176,14 @@ int session_run(const struct session_opts *o)
 	int rc = CAN_EXIT_WALL;
 	if (session_files_open(s) < 0)
 		goto out;
+	session_tracer_start(s, o->no_landlock_at_exec);
 	session_state_write(s);
-	struct session_env env = { s->pid, s->fifo, s->sock, s->state };
+	struct session_env env = { s->pid, s->fifo, s->sock, s->state,
+	                           s->tracer ? exec_ll_tracer_probe_pid(s->tracer) : 0, &s->killable };
 	bool had_tty = isatty(STDIN_FILENO) && tcgetpgrp(STDIN_FILENO) == getpgrp();
 	if (session_launch(o->argv, &env, start_engine, s) < 0)
 		goto out;
+	session_state_write(s); /* the enforce line is known now */
 	loop(s, sfd, &rc);
 	/* The shell is gone: the terminal's foreground goes back to the
 	 * supervisor's group, for whoever runs next there. */

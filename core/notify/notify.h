@@ -72,6 +72,21 @@ enum notify_seen {
 	NOTIFY_SEEN_EXEC,   /* an execve the engine let through */
 };
 
+/* One execve/execveat notification, for the exec hooks. */
+struct notify_exec_call {
+	pid_t pid;          /* the calling thread */
+	int nr;             /* SYS_execve or SYS_execveat */
+	uint64_t args[6];   /* registers only: the memory they name is the target's */
+	int listener;       /* the engine's listener */
+	uint64_t id;        /* the notification's id (valid until answered) */
+};
+
+enum notify_exec_answer {
+	NOTIFY_EXEC_AS_BEFORE, /* answer CONTINUE as the engine decided */
+	NOTIFY_EXEC_ARMED,     /* the hook took the process over: answer CONTINUE */
+	NOTIFY_EXEC_KILL,      /* SIGKILL the process, fail the call */
+};
+
 /* Engine configuration. */
 struct notify_config {
 	/* The rules that apply to a process (thread id as the notification
@@ -84,10 +99,21 @@ struct notify_config {
 	/* Optional: called at every execve/execveat notification, before
 	 * rules_for for it, from worker threads concurrently (session mode:
 	 * a process gets its layer set when it calls execve, so rules_for
-	 * then answers with the set the new program runs under). nr and args
-	 * are the call's registers; nothing here may be decided on the
+	 * then answers with the set the new program runs under). c->nr and
+	 * c->args are the call's registers; nothing here may be decided on the
 	 * memory they point to (the target controls it). */
-	void (*on_exec)(pid_t pid, int nr, const uint64_t args[6], void *ctx);
+	void (*on_exec)(const struct notify_exec_call *c, void *ctx);
+	/* Optional: called once the engine has allowed an execve of a
+	 * process rules_for restricts, just before it would answer CONTINUE
+	 * (the exec check is armed already), with what
+	 * SECCOMP_IOCTL_NOTIF_ADDFD needs (c->listener, c->id): session mode
+	 * applies Landlock at that exec (shell/exec_landlock.h). The answer:
+	 * NOTIFY_EXEC_ARMED (the callback took it over: CONTINUE),
+	 * NOTIFY_EXEC_AS_BEFORE (CONTINUE, nothing else changed) or
+	 * NOTIFY_EXEC_KILL (the engine SIGKILLs the process and fails the
+	 * call: the callback may have left it half-done). From workers,
+	 * concurrently. */
+	enum notify_exec_answer (*exec_allowed)(const struct notify_exec_call *c, void *ctx);
 	/* Optional: a trapped call the engine does not handle, from a process
 	 * rules_for restricts (session mode: ptrace and process_vm_*, which
 	 * the filter traps instead of refusing). Decided on registers only:
