@@ -11,11 +11,13 @@
  * every layer in force (fail closed; docs/adr/0211). */
 #include "shell/procs.h"
 #include "shell/layers.h"
+#include "util/kernel_compat.h"
 #include "util/util.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -25,6 +27,23 @@
 
 #define BUCKETS 1024
 #define MAX_DEPTH 64
+#define TID_CACHE 128
+
+#ifndef PIDFD_THREAD
+#define PIDFD_THREAD O_EXCL
+#endif
+
+/* What a thread id named when it was last looked up: reading /proc costs
+ * 20-28 us a file on this kind of machine (two per lookup), more than the
+ * rest of a CONTINUE. The pidfd (of the thread) was opened before /proc
+ * was read and is not readable while that thread lives, so a slot whose
+ * pidfd is not readable still names the same thread (no pid reuse).
+ * docs/adr/0252. */
+struct tid_slot {
+	pid_t tid, tgid;
+	unsigned long long start;  /* the process's */
+	int pidfd;                 /* -1: empty */
+};
 
 struct entry {
 	pid_t tgid;
@@ -48,6 +67,7 @@ struct procs {
 	unsigned long long shell_start;
 	char self_exe[PATH_MAX];   /* the supervisor's program: the shell's before its exec */
 	size_t n;                  /* entries, for pruning */
+	struct tid_slot cache[TID_CACHE];
 };
 
 static int read_small(const char *path, char *buf, size_t size)
@@ -100,6 +120,8 @@ struct procs *procs_new(struct layers *L, pid_t supervisor, pid_t shell)
 	pid_t pp;
 	if (stat_of(shell, &pp, &P->shell_start) < 0)
 		P->shell_start = 0;
+	for (size_t i = 0; i < TID_CACHE; i++)
+		P->cache[i].pidfd = -1;
 	ssize_t n = readlink("/proc/self/exe", P->self_exe, sizeof(P->self_exe) - 1);
 	P->self_exe[n > 0 ? n : 0] = '\0';
 	return P;
@@ -114,6 +136,9 @@ void procs_free(struct procs *P)
 			n = e->next;
 			free(e);
 		}
+	for (size_t i = 0; i < TID_CACHE; i++)
+		if (P->cache[i].pidfd >= 0)
+			close(P->cache[i].pidfd);
 	pthread_mutex_destroy(&P->lock);
 	free(P);
 }
@@ -179,13 +204,40 @@ static struct entry *entry_of(struct procs *P, pid_t tgid, unsigned long long st
 	return add(P, tgid, start, false, inherited);
 }
 
+static bool pidfd_alive(int fd)
+{
+	struct pollfd p = { fd, POLLIN, 0 };
+	return poll(&p, 1, 0) == 0;
+}
+
+/* Lock held. */
 static struct entry *lookup(struct procs *P, pid_t tid, pid_t *tgid_out)
 {
+	struct tid_slot *c = &P->cache[(unsigned)tid % TID_CACHE];
+	if (c->pidfd >= 0 && c->tid == tid && pidfd_alive(c->pidfd)) {
+		struct entry *e = find(P, c->tgid, c->start);
+		if (e) {
+			*tgid_out = c->tgid;
+			return e;
+		}
+	}
 	pid_t tgid, ppid;
 	unsigned long long start;
-	if (tgid_of(tid, &tgid) < 0 || stat_of(tgid, &ppid, &start) < 0)
+	int fd = can_pidfd_open(tid, PIDFD_THREAD);
+	if (tgid_of(tid, &tgid) < 0 || stat_of(tgid, &ppid, &start) < 0) {
+		if (fd >= 0)
+			close(fd);
 		return NULL;
+	}
 	*tgid_out = tgid;
+	if (fd >= 0 && pidfd_alive(fd)) {
+		fcntl(fd, F_SETFD, FD_CLOEXEC);
+		if (c->pidfd >= 0)
+			close(c->pidfd);
+		*c = (struct tid_slot){ tid, tgid, start, fd };
+	} else if (fd >= 0) {
+		close(fd);
+	}
 	return entry_of(P, tgid, start, ppid, 0);
 }
 
@@ -218,27 +270,39 @@ void procs_on_exec(struct procs *P, pid_t tid)
 	pthread_mutex_unlock(&P->lock);
 }
 
-layer_mask procs_mask_of(struct procs *P, pid_t tid)
+/* The set of tid now, and (ll) the layers of it its Landlock domain
+ * covers at the registry's current generation: one lookup for both. */
+static layer_mask mask_and_ll(struct procs *P, pid_t tid, layer_mask *ll)
 {
+	*ll = 0;
 	/* Nothing in force and nothing recorded: the fast path of a session
 	 * outside every project. */
 	if (!layers_in_force(P->L) && !layers_chain(P->L, ~(layer_mask)0))
 		return 0;
+	unsigned gen = layers_gen(P->L);
 	pthread_mutex_lock(&P->lock);
 	pid_t tgid;
 	struct entry *e = lookup(P, tid, &tgid);
 	bool execd = e && e->execd;
 	layer_mask rec = e ? e->mask : layers_in_force(P->L);
+	if (e && e->ll_gen == gen)
+		*ll = e->ll;
 	pthread_mutex_unlock(&P->lock);
 	/* A process that is gone (e == NULL) made a call whose answer no
 	 * longer matters; every layer keeps that answer on the safe side. */
 	return layerset_effective(execd, rec, execd ? 0 : cwd_layers(P, tid));
 }
 
+layer_mask procs_mask_of(struct procs *P, pid_t tid)
+{
+	layer_mask ll;
+	return mask_and_ll(P, tid, &ll);
+}
+
 const struct notify_rules *procs_rules_for(struct procs *P, pid_t tid)
 {
-	layer_mask m = procs_mask_of(P, tid);
-	if (m && (m & ~procs_landlocked(P, tid)) == 0)
+	layer_mask ll, m = mask_and_ll(P, tid, &ll);
+	if (m && (m & ~ll) == 0)
 		return layers_chain_kernel(P->L, m);
 	return layers_chain(P->L, m);
 }

@@ -92,6 +92,18 @@ sess -- '"$TLR" thread_rule; echo "tlr-rc=$?"'
 t_grep "landlock_add_rule from a second thread is refused (EPERM/ENOSYS)" "add_rule: refused" "$T_OUT"
 t_grep "... while the thread's own ruleset is created fine" "create_ruleset: ok" "$T_OUT"
 
+# --- the tracer's probe process (a child of the supervisor besides the
+#     shell) is protected like the supervisor, and not reaped by it ---
+sess -- 'for c in $(cat /proc/$CANISTER_SESSION/task/*/children); do [ "$c" != $$ ] && probe=$c; done
+echo "probe=${probe:-none}"
+kill -KILL "$probe" 2>&1; echo "kill-probe-rc=$?"
+"$TLR" kill0 "$probe"; echo "kill0-probe-rc=$?"
+cd "$P"; cat data.txt && cat "$HOME/.ssh/id_x" 2>&1; "$TLR" kill0 $$; echo "after-kill-rc=$?"'
+t_grep "the probe process is there (a second child of the supervisor)" "probe=[0-9]+" "$T_OUT"
+t_grep "SIGKILL to the probe from the session is refused" "kill-probe-rc=1" "$T_OUT"
+t_grep "... kill(probe, 0) too (EPERM)" "kill0-probe-rc=1" "$T_OUT"
+t_grep "... and Landlock-at-exec still works after the attempt" "project data.*Permission denied.*after-kill-rc=1" "$(echo "$T_OUT" | tr '\n' ' ')"
+
 # --- a program under strace -f in a layer: not seizable, emulated, still confined ---
 if command -v strace >/dev/null; then
 	sess -v -- 'strace -f -o /dev/null sh -c "cd $P && cat $HOME/.ssh/id_x" 2>&1; echo "strace-rc=$?"
