@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #define BUCKETS 1024
@@ -56,6 +57,11 @@ struct entry {
 	 * when its exec was armed (what a report then confirms). */
 	layer_mask ll;
 	unsigned ll_gen, arm_gen;
+	/* When the domain was applied, in the clock ticks of /proc's start
+	 * times (rounded down): only a child started after it has it too. A
+	 * child forked before its parent's exec has no domain, although its
+	 * entry may be made later, from the parent's. */
+	unsigned long long ll_since;
 	struct entry *next;
 };
 
@@ -194,10 +200,10 @@ static struct entry *entry_of(struct procs *P, pid_t tgid, unsigned long long st
 	} else {
 		struct entry *pe = entry_of(P, ppid, pstart, pp, depth + 1);
 		inherited = pe ? pe->mask : layers_in_force(P->L);
-		if (pe && pe->ll) {
+		if (pe && pe->ll && start > pe->ll_since) {
 			/* A Landlock domain is inherited at fork. */
 			struct entry *c = add(P, tgid, start, false, inherited);
-			c->ll = pe->ll, c->ll_gen = pe->ll_gen;
+			c->ll = pe->ll, c->ll_gen = pe->ll_gen, c->ll_since = pe->ll_since;
 			return c;
 		}
 	}
@@ -340,6 +346,11 @@ void procs_set_landlocked(struct procs *P, pid_t pid, layer_mask m)
 			e->ll = 0;
 		e->ll |= m;
 		e->ll_gen = e->arm_gen;
+		struct timespec ts;
+		clock_gettime(CLOCK_BOOTTIME, &ts);
+		long hz = sysconf(_SC_CLK_TCK);
+		e->ll_since = (unsigned long long)ts.tv_sec * (unsigned long long)hz +
+		              (unsigned long long)ts.tv_nsec / (1000000000ULL / (unsigned long long)hz);
 	}
 	pthread_mutex_unlock(&P->lock);
 }

@@ -60,6 +60,15 @@ t_nogrep "... no key leaks (child and grandchild)" "FAKE-PRIVATE-KEY|LEAK" "$T_O
 t_grep "the program's own fs work in the layer passes" "project data.made.own-work-ok" "$(echo "$T_OUT" | tr '\n' '.')"
 t_grep "... and reading the system" "system-read-ok" "$T_OUT"
 
+# --- a child forked before its parent's exec into the layer has no domain:
+#     it must not be taken for landlocked (its entry is made later, from
+#     its parent's); it gets the parent's set and stays emulated ---
+rm -f "$TOP/go2"
+sess -- 'bash -c "(while [ ! -e $TOP/go2 ]; do :; done; read -r l <$HOME/.ssh/id_x && echo \"C-LEAK \$l\"; echo child-done) &
+cd $P; exec sh -c \"cat data.txt; : >$TOP/go2; sleep 1\""; echo outer-done'
+t_grep "the forked-before child runs to its end" "child-done" "$T_OUT"
+t_nogrep "... and does not read the key (not taken for landlocked)" "C-LEAK|FAKE-PRIVATE-KEY" "$T_OUT"
+
 # --- the process is really in a Landlock domain ---
 # 1) Signal scoping comes only with a domain: a landlocked program cannot
 #    signal the shell (outside its domain); under emulation it can.
@@ -80,11 +89,12 @@ CANISTER_TEST_LL_NO_EMULATION=1 sess --no-landlock-at-exec -- 'cd "$P"; cat "$HO
 t_nogrep "... and with emulation only the switch does nothing" "FAKE-PRIVATE-KEY|LEAK-EMU" "$T_OUT"
 
 # --- a path-swapping second thread racing opens inside the layer ---
-sess -- 'cd "$P"; "$TARGET" -1 race_open "$P/data.txt" "$HOME/.ssh/id_x" 20000'
+sess -- 'cd "$P"; "$TARGET" -1 race_open "$P/data.txt" "$HOME/.ssh/id_x" 20000; "$TLR" kill0 $$; echo "race-ll=$?"'
 t_grep "racing opens in a landlocked program: zero wins" "tries=20000 .*leaked=0$" "$T_OUT"
 t_grep "... and the allowed file opens while it races" "allowed=[1-9]" "$T_OUT"
-CANISTER_TEST_LL_NO_EMULATION=1 sess -- 'cd "$P"; "$TARGET" -1 race_open "$P/data.txt" "$HOME/.ssh/id_x" 20000'
+CANISTER_TEST_LL_NO_EMULATION=1 sess -- 'cd "$P"; "$TARGET" -1 race_open "$P/data.txt" "$HOME/.ssh/id_x" 20000; "$TLR" kill0 $$; echo "race-ll=$?"'
 t_grep "... zero wins with the engine's fs checks off too (the kernel decides)" "tries=20000 .*leaked=0$" "$T_OUT"
+t_grep "... the racer ran in a Landlock domain (not the shell's own exec)" "race-ll=1" "$T_OUT"
 
 # --- landlock_add_rule is refused in the session (a sibling thread holds
 #     the ruleset fd between ADDFD and the exec stop) ---
