@@ -84,6 +84,26 @@ char *approvals_set(const char *text, size_t len, const char *hex, const char *d
 	return buf;
 }
 
+struct dir_ctx {
+	void (*fn)(const char *dir, void *ctx);
+	void *ctx;
+};
+
+static void one_dir(const char *hex, const char *dir, size_t dlen, void *ctx)
+{
+	(void)hex;
+	struct dir_ctx *c = ctx;
+	char *d = xstrndup(dir, dlen);
+	c->fn(d, c->ctx);
+	free(d);
+}
+
+void approvals_each_dir(const char *text, size_t len, void (*fn)(const char *dir, void *ctx), void *ctx)
+{
+	struct dir_ctx c = { fn, ctx };
+	each_line(text, len, one_dir, &c);
+}
+
 int approvals_dir(char *out, size_t size)
 {
 	const char *x = getenv("XDG_STATE_HOME"), *home = getenv("HOME");

@@ -15,6 +15,9 @@ bool approvals_has(const char *text, size_t len, const char *hex, const char *di
  * (hex, dir). Malformed lines are dropped. Caller frees. */
 char *approvals_set(const char *text, size_t len, const char *hex, const char *dir);
 
+/* Calls fn for the directory of each well-formed line. */
+void approvals_each_dir(const char *text, size_t len, void (*fn)(const char *dir, void *ctx), void *ctx);
+
 /* The folder ($XDG_STATE_HOME/canister or $HOME/.local/state/canister)
  * and the file in it. 0, or -1 when neither variable is usable. */
 int approvals_dir(char *out, size_t size);

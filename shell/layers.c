@@ -21,6 +21,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -58,7 +59,8 @@ struct layers {
 	unsigned gen;                 /* bumped whenever a layer's rules change */
 	struct chain *chains;
 	size_t nchains, capchains;
-	/* Rules and chains replaced while workers may still use them. */
+	/* Chains and rules replaced while workers may still use them: kept
+	 * until layers_free (after the engine has stopped). */
 	void **old;
 	size_t nold;
 	int *old_fds;
@@ -68,6 +70,8 @@ struct layers {
 	 * landlocked process's chain restricts no filesystem access at all,
 	 * so what is still refused is refused by its Landlock domain. */
 	bool test_no_emulation;
+	struct notify_rules **oldrules;
+	size_t noldrules;
 	char rundir[PATH_MAX], apdir[PATH_MAX], apfile[PATH_MAX];
 };
 
@@ -83,8 +87,8 @@ static void rules_keep_old(struct layers *L, struct notify_rules *r)
 {
 	if (!r)
 		return;
-	/* The struct and its lists stay allocated: a worker may hold them. */
-	keep_old(L, r);
+	L->oldrules = xrealloc(L->oldrules, (L->noldrules + 1) * sizeof(*L->oldrules));
+	L->oldrules[L->noldrules++] = r;
 }
 
 struct layers *layers_new(const char *rundir)
@@ -131,11 +135,12 @@ void layers_free(struct layers *L)
 	for (size_t i = 0; i < L->nchains; i++)
 		free(L->chains[i].nodes);
 	free(L->chains);
-	/* Old rules: notify_rules structs (their lists) or chain node arrays;
-	 * told apart by nothing, so rules are kept as rules_old entries. */
 	for (size_t i = 0; i < L->nold; i++)
-		free(L->old[i]); /* lists of replaced rules are leaked until exit, by design */
+		free(L->old[i]);
 	free(L->old);
+	for (size_t i = 0; i < L->noldrules; i++)
+		free_rules(L->oldrules[i]);
+	free(L->oldrules);
 	pthread_mutex_destroy(&L->lock);
 	free(L);
 }
@@ -510,6 +515,26 @@ int layers_declare(struct layers *L, const char *dir, char *err, size_t errlen)
 	return 0;
 }
 
+static void declare_approved(const char *dir, void *ctx)
+{
+	struct layers *L = ctx;
+	char err[PATH_MAX + 100];
+	if (layers_find(L, dir) < 0)
+		layers_declare(L, dir, err, sizeof(err));
+}
+
+void layers_load_approved(struct layers *L)
+{
+	/* An approved project is a layer from the start of a session, so
+	 * `cd proj && cmd` on the first line is confined before any hint
+	 * (direnv declares only at the next prompt). */
+	size_t n = 0;
+	char *t = L->apfile[0] ? slurp(L->apfile, &n) : NULL;
+	if (t)
+		approvals_each_dir(t, n, declare_approved, L);
+	free(t);
+}
+
 void layers_redeclare_all(struct layers *L)
 {
 	char err[PATH_MAX + 100];
@@ -518,6 +543,8 @@ void layers_redeclare_all(struct layers *L)
 		layers_declare(L, dir, err, sizeof(err));
 		free(dir);
 	}
+	/* ... and what another terminal approved meanwhile. */
+	layers_load_approved(L);
 }
 
 static int write_approvals(struct layers *L, const char *hex, const char *dir, char *err, size_t errlen)
@@ -539,17 +566,29 @@ static int write_approvals(struct layers *L, const char *hex, const char *dir, c
 		snprintf(err, errlen, "create %s: %s", parent, strerror(errno));
 		return -1;
 	}
+	/* Two sessions (two terminals) may approve at once: the read, change
+	 * and rename happen under a lock, or one approval would be lost. */
+	char lockpath[PATH_MAX + 8];
+	snprintf(lockpath, sizeof(lockpath), "%s/.lock", L->apdir);
+	int lk = open(lockpath, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (lk < 0 || flock(lk, LOCK_EX) < 0) {
+		snprintf(err, errlen, "lock %s: %s", lockpath, strerror(errno));
+		if (lk >= 0)
+			close(lk);
+		return -1;
+	}
 	size_t n = 0;
 	char *t = slurp(L->apfile, &n);
 	char *out = approvals_set(t ? t : "", t ? n : 0, hex, dir);
 	free(t);
+	int rc = 0;
 	if (!out || write_file_atomic(L->apfile, out, strlen(out), 0600) < 0) {
 		snprintf(err, errlen, "write %s: %s", L->apfile, strerror(errno));
-		free(out);
-		return -1;
+		rc = -1;
 	}
 	free(out);
-	return 0;
+	close(lk);
+	return rc;
 }
 
 int layers_allow(struct layers *L, const char *dir, char *err, size_t errlen)

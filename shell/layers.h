@@ -25,7 +25,11 @@ void layers_free(struct layers *L);
  * 0, or -1 with err set when there is nothing to record (no .envrc with a
  * `use canister` line and no layer of that dir yet). */
 int layers_declare(struct layers *L, const char *dir, char *err, size_t errlen);
-/* Re-reads every known layer's declaration (the prompt's refresh). */
+/* Declares every directory of the approvals file (at the session's start:
+ * an approved, unchanged project is active before any hint). */
+void layers_load_approved(struct layers *L);
+/* Re-reads every known layer's declaration and declares newly approved
+ * directories (the prompt's refresh). */
 void layers_redeclare_all(struct layers *L);
 
 /* Approves the current declaration of dir (declaring it first when it

@@ -28,23 +28,6 @@
 
 #define BUCKETS 1024
 #define MAX_DEPTH 64
-#define TID_CACHE 128
-
-#ifndef PIDFD_THREAD
-#define PIDFD_THREAD O_EXCL
-#endif
-
-/* What a thread id named when it was last looked up: reading /proc costs
- * 20-28 us a file on this kind of machine (two per lookup), more than the
- * rest of a CONTINUE. The pidfd (of the thread) was opened before /proc
- * was read and is not readable while that thread lives, so a slot whose
- * pidfd is not readable still names the same thread (no pid reuse).
- * docs/adr/0252. */
-struct tid_slot {
-	pid_t tid, tgid;
-	unsigned long long start;  /* the process's */
-	int pidfd;                 /* -1: empty */
-};
 
 struct entry {
 	pid_t tgid;
@@ -65,15 +48,24 @@ struct entry {
 	struct entry *next;
 };
 
+#define TCACHE 4096
+
+struct tcache {
+	pid_t tid;
+	unsigned long long tstart;
+	pid_t tgid;
+	unsigned long long pstart;
+};
+
 struct procs {
 	pthread_mutex_t lock;
+	struct tcache tc[TCACHE];  /* thread -> process, see thread_of */
 	struct entry *b[BUCKETS];
 	struct layers *L;
 	pid_t supervisor, shell;
 	unsigned long long shell_start;
 	char self_exe[PATH_MAX];   /* the supervisor's program: the shell's before its exec */
 	size_t n;                  /* entries, for pruning */
-	struct tid_slot cache[TID_CACHE];
 };
 
 static int read_small(const char *path, char *buf, size_t size)
@@ -126,8 +118,6 @@ struct procs *procs_new(struct layers *L, pid_t supervisor, pid_t shell)
 	pid_t pp;
 	if (stat_of(shell, &pp, &P->shell_start) < 0)
 		P->shell_start = 0;
-	for (size_t i = 0; i < TID_CACHE; i++)
-		P->cache[i].pidfd = -1;
 	ssize_t n = readlink("/proc/self/exe", P->self_exe, sizeof(P->self_exe) - 1);
 	P->self_exe[n > 0 ? n : 0] = '\0';
 	return P;
@@ -142,9 +132,6 @@ void procs_free(struct procs *P)
 			n = e->next;
 			free(e);
 		}
-	for (size_t i = 0; i < TID_CACHE; i++)
-		if (P->cache[i].pidfd >= 0)
-			close(P->cache[i].pidfd);
 	pthread_mutex_destroy(&P->lock);
 	free(P);
 }
@@ -210,40 +197,41 @@ static struct entry *entry_of(struct procs *P, pid_t tgid, unsigned long long st
 	return add(P, tgid, start, false, inherited);
 }
 
-static bool pidfd_alive(int fd)
+/* Lock held. Which process a thread belongs to. One read of
+ * /proc/TID/stat (its start time and the process's parent) per
+ * notification; the thread's process and that process's start time are
+ * cached by (tid, thread start), which no other thread can ever share. */
+static int thread_of(struct procs *P, pid_t tid, pid_t *tgid, unsigned long long *pstart, pid_t *ppid)
 {
-	struct pollfd p = { fd, POLLIN, 0 };
-	return poll(&p, 1, 0) == 0;
+	unsigned long long tstart;
+	if (stat_of(tid, ppid, &tstart) < 0)
+		return -1;
+	struct tcache *c = &P->tc[(unsigned)tid % TCACHE];
+	if (c->tid == tid && c->tstart == tstart) {
+		*tgid = c->tgid;
+		*pstart = c->pstart;
+		return 0;
+	}
+	if (tgid_of(tid, tgid) < 0)
+		return -1;
+	if (*tgid == tid) {
+		*pstart = tstart;
+	} else {
+		pid_t pp;
+		if (stat_of(*tgid, &pp, pstart) < 0)
+			return -1;
+	}
+	*c = (struct tcache){ tid, tstart, *tgid, *pstart };
+	return 0;
 }
 
-/* Lock held. */
 static struct entry *lookup(struct procs *P, pid_t tid, pid_t *tgid_out)
 {
-	struct tid_slot *c = &P->cache[(unsigned)tid % TID_CACHE];
-	if (c->pidfd >= 0 && c->tid == tid && pidfd_alive(c->pidfd)) {
-		struct entry *e = find(P, c->tgid, c->start);
-		if (e) {
-			*tgid_out = c->tgid;
-			return e;
-		}
-	}
 	pid_t tgid, ppid;
 	unsigned long long start;
-	int fd = can_pidfd_open(tid, PIDFD_THREAD);
-	if (tgid_of(tid, &tgid) < 0 || stat_of(tgid, &ppid, &start) < 0) {
-		if (fd >= 0)
-			close(fd);
+	if (thread_of(P, tid, &tgid, &start, &ppid) < 0)
 		return NULL;
-	}
 	*tgid_out = tgid;
-	if (fd >= 0 && pidfd_alive(fd)) {
-		fcntl(fd, F_SETFD, FD_CLOEXEC);
-		if (c->pidfd >= 0)
-			close(c->pidfd);
-		*c = (struct tid_slot){ tid, tgid, start, fd };
-	} else if (fd >= 0) {
-		close(fd);
-	}
 	return entry_of(P, tgid, start, ppid, 0);
 }
 
@@ -263,17 +251,22 @@ static bool shell_starting(struct procs *P, pid_t tgid)
 	return strcmp(exe, P->self_exe) == 0;
 }
 
-void procs_on_exec(struct procs *P, pid_t tid)
+layer_mask procs_on_exec(struct procs *P, pid_t tid)
 {
-	layer_mask cwd = cwd_layers(P, tid);
+	layer_mask cwd = cwd_layers(P, tid), gained = 0;
 	pthread_mutex_lock(&P->lock);
 	pid_t tgid;
 	struct entry *e = lookup(P, tid, &tgid);
 	if (e && !shell_starting(P, tgid)) {
+		layer_mask before = e->mask;
 		e->mask = layerset_at_exec(e->mask, cwd);
+		/* An un-exec'd process was held to its cwd's layers by emulation
+		 * only: every layer of its new set is new to its own domains. */
+		gained = e->execd ? e->mask & ~before : e->mask;
 		e->execd = true;
 	}
 	pthread_mutex_unlock(&P->lock);
+	return gained;
 }
 
 /* The set of tid now, and (ll) the layers of it its Landlock domain

@@ -20,7 +20,9 @@ struct notify_rules;
 struct procs *procs_new(struct layers *L, pid_t supervisor, pid_t shell);
 void procs_free(struct procs *P);
 
-void procs_on_exec(struct procs *P, pid_t tid);
+/* Records the exec of tid; returns the layers its set gained (what Landlock
+ * at exec must add: one domain per layer, only when the set grows). */
+layer_mask procs_on_exec(struct procs *P, pid_t tid);
 const struct notify_rules *procs_rules_for(struct procs *P, pid_t tid);
 
 /* Landlock-at-exec (docs/adr/0250). The layers whose Landlock domain tid's

@@ -6,6 +6,7 @@
  * are the shell's business. */
 #include "shell/session.h"
 #include "shell/exec_landlock.h"
+#include "shell/layers.h"
 #include "shell/rundir.h"
 #include "shell/session_int.h"
 #include "shell/session_launch.h"
@@ -98,21 +99,19 @@ static int exit_status(int st)
 	return CAN_EXIT_FAIL;
 }
 
-/* Reaps what is ours; returns true when the shell is gone (*status set).
- * Only the main thread's own children (__WNOTHREAD): the Landlock-at-exec
- * tracer thread's probe process, and the ptrace stops of its tracees, are
- * the tracer's (a stolen stop leaves a tracee stopped for good). */
+/* Reaps the shell; true when it is gone (*status set). Only the shell:
+ * a tracer thread of Landlock at exec waits for its own tracees, whose
+ * exits a waitpid(-1) here would steal. */
 static bool reap(struct session *s, int *status)
 {
-	bool gone = false;
 	int st;
 	pid_t p;
-	while ((p = waitpid(-1, &st, WNOHANG | __WNOTHREAD)) > 0)
-		if (p == s->shell) {
-			*status = exit_status(st);
-			gone = true;
-		}
-	return gone;
+	while ((p = waitpid(s->shell, &st, WNOHANG)) < 0 && errno == EINTR)
+		;
+	if (p != s->shell)
+		return false;
+	*status = exit_status(st);
+	return true;
 }
 
 static void loop(struct session *s, int sfd, int *status)
@@ -177,6 +176,7 @@ int session_run(const struct session_opts *o)
 	if (session_files_open(s) < 0)
 		goto out;
 	session_tracer_start(s, o->no_landlock_at_exec);
+	layers_load_approved(s->layers);
 	session_state_write(s);
 	struct session_env env = { s->pid, s->fifo, s->sock, s->state,
 	                           s->tracer ? exec_ll_tracer_probe_pid(s->tracer) : 0, &s->killable };

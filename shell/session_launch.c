@@ -34,12 +34,10 @@ static struct sc_filter *session_filter(pid_t supervisor, pid_t probe)
 	policy_init(&p);
 	p.sys.seccomp_mode.set = true;
 	p.sys.seccomp_mode.v = xstrdup("deny-list");
-	/* Landlock-at-exec installs a ruleset fd into a process at its execve
-	 * notification; until the exec stop applies it, a sibling thread
-	 * holds that fd and could widen it (docs/adr/0251). No session
-	 * process adds Landlock rules; building and applying its own domain
-	 * (create_ruleset, restrict_self) stays allowed. */
-	plist_add(&p.sys.deny_extra, "landlock_add_rule", (struct srcpos){ 0 });
+	/* Landlock at exec adds a ruleset fd to a process before its exec; a
+	 * sibling thread could widen it with landlock_add_rule meanwhile
+	 * (docs/exec-landlock.md). Sessions refuse it to every process. */
+	plist_add(&p.sys.deny, "landlock_add_rule", (struct srcpos){ 0 });
 	size_t n;
 	const int *nrs = notify_handled_syscalls(&n);
 	/* Refused by can run's hardening, decided per process here

@@ -116,7 +116,7 @@ t_grep "... and --json says pending" '"layer":"'"$P"'","state":"pending"' "$T_OU
 t_grep "a pending layer restricts nothing" "READ-PENDING" "$T_OUT"
 
 # One session, one approval: every case below runs in it.
-LAYERED='declare_layer "$P"; wait_state "^layer pending $P"; approve "$P" || echo APPROVE-FAILED
+LAYERED='declare_layer "$P"; wait_state "^layer [a-z]* $P"; approve "$P" || echo APPROVE-FAILED
 '
 sess "$LAYERED"'
 cd "$P"; "$CAN" status; echo "rc=$?"
@@ -316,6 +316,47 @@ t_grep "... but not the shell's environ" "environ-refused" "$T_OUT"
 t_grep "... nor the shell's memory" "mem-refused 13" "$T_OUT"
 t_nogrep "... (nothing leaked)" "LEAK" "$T_OUT"
 t_grep "... and global /proc files still read" "cpuinfo-ok" "$T_OUT"
+
+# can allow --forget: no new process enters; one already inside stays.
+sess "$LAYERED"'
+cd "$P"; bash -c "while [ ! -e $TOP/go2 ]; do sleep 0.05; done; cat $HOME/.ssh/id_x >$TOP/fg.out 2>&1; echo done >>$TOP/fg.out" &
+cd /; "$CAN" allow --forget "$P" && wait_state "^layer pending $P"; echo "forget=$?"
+cd "$P"; cat "$HOME/.ssh/id_x" >/dev/null && echo new-process-free
+cd /; touch "$TOP/go2"; wait; cat "$TOP/fg.out"'
+t_grep "can allow --forget drops the approval" "forget=0" "$T_OUT"
+t_grep "... a new process in the dir is no longer restricted" "new-process-free" "$T_OUT"
+t_grep "... one already in the layer keeps its rules" "Permission denied.done" "$(echo "$T_OUT" | tr '\n' '.')"
+t_nogrep "... (the key stays unread there)" "FAKE-PRIVATE-KEY" "$(cat "$TOP/fg.out")"
+
+# Two terminals, two projects, at once: both approvals kept.
+Q=$TOP/other
+mkdir -p "$Q"
+printf 'use canister\n' >"$Q/.envrc"
+rm -rf "$H/.local/state/canister"
+"$CAN" session -- bash -c "$HELPERS"'declare_layer "$P"; wait_state "^layer pending"; for i in 1 2 3 4 5; do approve "$P"; done; cd "$P"; cat "$HOME/.ssh/id_x" 2>&1' >"$TOP/t1.out" 2>&1 </dev/null &
+t1=$!
+"$CAN" session -- bash -c "$HELPERS"'declare_layer "'"$Q"'"; wait_state "^layer pending"; for i in 1 2 3 4 5; do approve "'"$Q"'"; done; cd "'"$Q"'"; cat "$HOME/.ssh/id_x" 2>&1' >"$TOP/t2.out" 2>&1 </dev/null &
+t2=$!
+wait "$t1" "$t2"
+t_grep "two sessions at once: the first one's project refuses the key" "Permission denied" "$(cat "$TOP/t1.out")"
+t_grep "... and the second one's too" "Permission denied" "$(cat "$TOP/t2.out")"
+t_expect "... and both approvals are stored" 0 test "$(grep -c -E " ($P|$Q)$" "$H/.local/state/canister/approved")" = 2
+
+# A later session: the approved project is a layer from its first line.
+sess 'cd "$P" && cat "$HOME/.ssh/id_x" 2>&1; grep "^layer" "$CANISTER_SESSION_STATE"'
+t_grep "a new session knows an approved project at once: cd proj && cat is refused before any hint" "id_x: Permission denied" "$T_OUT"
+t_grep "... and its state file lists the layer as active" "^layer active $P	" "$T_OUT"
+
+# landlock_add_rule: refused session-wide (Landlock at exec adds a ruleset
+# fd before the exec; a sibling thread must not widen it).
+export LLPY='import ctypes, os
+libc = ctypes.CDLL(None, use_errno=True)
+r = libc.syscall(445, -1, 1, 0, 0)
+print("llar", os.strerror(ctypes.get_errno()))'
+t_run python3 -c "$LLPY"
+t_grep "control: landlock_add_rule of a bad fd outside a session is EBADF" "llar Bad file descriptor" "$T_OUT"
+sess 'python3 -c "$LLPY"'
+t_grep "landlock_add_rule is refused in a session" "llar Operation not permitted" "$T_OUT"
 
 # Approvals persist and are not writable from inside.
 t_grep "the approval is stored as sha256 and dir" "^[0-9a-f]{64} $P$" "$(cat "$H/.local/state/canister/approved" 2>/dev/null)"

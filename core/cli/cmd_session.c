@@ -338,5 +338,10 @@ int cmd_layers(int argc, char **argv)
 	}
 	if (argc > 1)
 		return cli_usage_error("layers", "unexpected argument '%s'", argv[1]);
-	return request("layers", "canister 1 layers\n", stdout) == 0 ? CAN_EXIT_OK : CAN_EXIT_FAIL;
+	if (request("layers", "canister 1 layers\n", stdout) != 0)
+		return CAN_EXIT_FAIL;
+	/* On stderr: stdout stays one tab-separated line per layer. */
+	fputs("can: layers: network in a layer is egress = \"none\" (no session proxy yet): only "
+	      "[network] allow_ips destinations\n", stderr);
+	return CAN_EXIT_OK;
 }

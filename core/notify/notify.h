@@ -72,13 +72,13 @@ enum notify_seen {
 	NOTIFY_SEEN_EXEC,   /* an execve the engine let through */
 };
 
-/* One execve/execveat notification, for the exec hooks. */
+/* An execve notification, for notify_config.on_exec. */
 struct notify_exec_call {
 	pid_t pid;          /* the calling thread */
 	int nr;             /* SYS_execve or SYS_execveat */
-	uint64_t args[6];   /* registers only: the memory they name is the target's */
-	int listener;       /* the engine's listener */
-	uint64_t id;        /* the notification's id (valid until answered) */
+	uint64_t args[6];
+	uint64_t id;        /* the notification (SECCOMP_IOCTL_NOTIF_ADDFD, ID_VALID) */
+	int listener;       /* the engine's listener fd (not to be closed) */
 };
 
 enum notify_exec_answer {
@@ -99,9 +99,11 @@ struct notify_config {
 	/* Optional: called at every execve/execveat notification, before
 	 * rules_for for it, from worker threads concurrently (session mode:
 	 * a process gets its layer set when it calls execve, so rules_for
-	 * then answers with the set the new program runs under). c->nr and
-	 * c->args are the call's registers; nothing here may be decided on the
-	 * memory they point to (the target controls it). */
+	 * then answers with the set the new program runs under). The call's
+	 * registers, and the notification's id and listener (Landlock at exec
+	 * installs a ruleset fd with SECCOMP_IOCTL_NOTIF_ADDFD before the
+	 * answer); nothing here may be decided on the memory the registers
+	 * point to (the target controls it). */
 	void (*on_exec)(const struct notify_exec_call *c, void *ctx);
 	/* Optional: called once the engine has allowed an execve of a
 	 * process rules_for restricts, just before it would answer CONTINUE
