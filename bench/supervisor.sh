@@ -2,10 +2,13 @@
 # bench/supervisor.sh: what the session supervisor costs, side by side in one
 # run, as ratios to bare:
 #   opens   N open+close of a file (python3), bare / in a session outside any
-#           layer (trapped, answered CONTINUE), before and after a layer is
-#           approved (then each call reads /proc once) / inside that layer
-#           (every open emulated: copied, resolved, opened, ADDFD)
-#   execs   N fork+exec+wait of /bin/true from bash, same three places
+#           layer (trapped, answered CONTINUE) / inside an approved layer
+#           with Landlock-at-exec (python3 is exec'd into the layer and
+#           gets its domain: its reads are answered CONTINUE and decided by
+#           the kernel) and with emulation only (--no-landlock-at-exec:
+#           every open copied, resolved, opened, ADDFD)
+#   execs   N/20 fork+exec+wait of /bin/true from bash, same places (each
+#           exec into the layer is armed and traced with Landlock-at-exec)
 #   status  `can status` in a layer, per call, next to /bin/true
 # Usage: CAN=path/to/can bench/supervisor.sh [N]   (as root it drops to the
 # user cantest-sesscore, or cantest, or nobody).
@@ -20,7 +23,7 @@ if [ "$(id -u)" = 0 ]; then
 	cp "$0" "$tmp/supervisor.sh"
 	chmod -R a+rX "$tmp"
 	user=nobody
-	for u in cantest-sesscore cantest; do id "$u" >/dev/null 2>&1 && { user=$u; break; }; done
+	for u in ${CAN_TEST_USER:-} cantest-sesscore cantest; do id "$u" >/dev/null 2>&1 && { user=$u; break; }; done
 	chown -R "$user" "$tmp"
 	cd "$tmp"
 	home=$(getent passwd "$user" | cut -d: -f6)
@@ -45,22 +48,24 @@ truth='s=$(date +%s%N); for ((i=0;i<200;i++)); do /bin/true; done; e=$(date +%s%
 cd "$work/proj"
 bare_open=$(python3 -c "$opens" file "$N")
 bare_exec=$(bash -c "$execs")
-read -r out_open out_exec in_open in_exec st tr act_open < <("$CAN" session -- bash -c '
+inside='
 cd /; o1=$(python3 -c "$0" "$work/proj/file" "$N"); e1=$(bash -c "$1")
 echo "canister 1 declare $work/proj" >"$CANISTER_SESSION_FIFO"
-for _ in $(seq 100); do grep -q "^layer pending $work/proj" "$CANISTER_SESSION_STATE" && break; sleep 0.05; done
+for _ in $(seq 100); do grep -q "^layer [a-z]* $work/proj" "$CANISTER_SESSION_STATE" && break; sleep 0.05; done
 "$CAN" allow "$work/proj" >/dev/null
 cd "$work/proj"; o2=$(python3 -c "$0" file "$N"); e2=$(bash -c "$1")
 s=$(bash -c "$2"); t=$(bash -c "$3")
-cd /; o3=$(python3 -c "$0" "$work/proj/file" "$N")
-echo "$o1 $e1 $o2 $e2 $s $t $o3"' "$opens" "$execs" "$status" "$truth")
+echo "$o1 $e1 $o2 $e2 $s $t"'
+read -r out_open out_exec in_open in_exec st tr < <("$CAN" session -- bash -c "$inside" "$opens" "$execs" "$status" "$truth")
+read -r _ _ em_open em_exec _ _ < <("$CAN" session --no-landlock-at-exec -- bash -c "$inside" "$opens" "$execs" "$status" "$truth")
 ratio() { echo "scale=2; $1/$2" | bc; }
-printf '%-34s %10s %8s\n' "" "us/call" "x bare"
-printf '%-34s %10s %8s\n' "open+close, bare" "$bare_open" 1.00
-printf '%-34s %10s %8s\n' "open+close, session, no layer" "$out_open" "$(ratio "$out_open" "$bare_open")"
-printf '%-34s %10s %8s\n' "open+close, outside, a layer on" "$act_open" "$(ratio "$act_open" "$bare_open")"
-printf '%-34s %10s %8s\n' "open+close, session, in a layer" "$in_open" "$(ratio "$in_open" "$bare_open")"
-printf '%-34s %10s %8s\n' "fork+exec+wait, bare" "$bare_exec" 1.00
-printf '%-34s %10s %8s\n' "fork+exec+wait, session, no layer" "$out_exec" "$(ratio "$out_exec" "$bare_exec")"
-printf '%-34s %10s %8s\n' "fork+exec+wait, session, in a layer" "$in_exec" "$(ratio "$in_exec" "$bare_exec")"
-printf '%-34s %10s %8s\n' "can status in a layer (x /bin/true)" "$st" "$(ratio "$st" "$tr")"
+printf '%-44s %10s %8s\n' "" "us/call" "x bare"
+printf '%-44s %10s %8s\n' "open+close, bare" "$bare_open" 1.00
+printf '%-44s %10s %8s\n' "open+close, session, no layer" "$out_open" "$(ratio "$out_open" "$bare_open")"
+printf '%-44s %10s %8s\n' "open+close, in a layer, landlock-at-exec" "$in_open" "$(ratio "$in_open" "$bare_open")"
+printf '%-44s %10s %8s\n' "open+close, in a layer, emulation" "$em_open" "$(ratio "$em_open" "$bare_open")"
+printf '%-44s %10s %8s\n' "fork+exec+wait, bare" "$bare_exec" 1.00
+printf '%-44s %10s %8s\n' "fork+exec+wait, session, no layer" "$out_exec" "$(ratio "$out_exec" "$bare_exec")"
+printf '%-44s %10s %8s\n' "fork+exec+wait, in a layer, landlock-at-exec" "$in_exec" "$(ratio "$in_exec" "$bare_exec")"
+printf '%-44s %10s %8s\n' "fork+exec+wait, in a layer, emulation" "$em_exec" "$(ratio "$em_exec" "$bare_exec")"
+printf '%-44s %10s %8s\n' "can status in a layer (x /bin/true)" "$st" "$(ratio "$st" "$tr")"

@@ -5,6 +5,7 @@
  * after the policy is loaded; a declaration that changed meanwhile is
  * invalid until declared again, so the rules compiled are the ones hashed. */
 #include "shell/layers.h"
+#include "shell/ll_ruleset.h"
 #include "shell/approvals.h"
 #include "shell/envrc.h"
 #include "lang/recipe.h"
@@ -35,11 +36,18 @@ struct layer {
 	struct notify_rules *cand;    /* compiled from the current declaration */
 	struct notify_rules *rules;   /* in force for the layer's processes (last approved) */
 	bool in_force;                /* new processes enter it */
+	/* Landlock-at-exec (docs/adr/0250): the candidate's ruleset (-1 when
+	 * Landlock cannot say what the layer says, why in *_why), and the one
+	 * in force. Never closed while the supervisor runs (workers arm with
+	 * them): replaced ones are kept in old_fds. */
+	int cand_ll, ll;
+	char cand_ll_why[300], ll_why[300];
 };
 
 struct chain {
 	layer_mask mask;
 	unsigned gen;
+	bool kernel;                  /* reads_in_kernel set on every node */
 	struct notify_rules *nodes;   /* shallow copies, linked by also */
 };
 
@@ -55,6 +63,13 @@ struct layers {
 	 * until layers_free (after the engine has stopped). */
 	void **old;
 	size_t nold;
+	int *old_fds;
+	size_t nold_fds;
+	int ll_abi;                   /* Landlock ABI for the rulesets; < 0: build none */
+	/* Test only (CANISTER_TEST_LL_NO_EMULATION, test/session_ll.sh): a
+	 * landlocked process's chain restricts no filesystem access at all,
+	 * so what is still refused is refused by its Landlock domain. */
+	bool test_no_emulation;
 	struct notify_rules **oldrules;
 	size_t noldrules;
 	char rundir[PATH_MAX], apdir[PATH_MAX], apfile[PATH_MAX];
@@ -80,6 +95,7 @@ struct layers *layers_new(const char *rundir)
 {
 	struct layers *L = xcalloc(1, sizeof(*L));
 	pthread_mutex_init(&L->lock, NULL);
+	L->ll_abi = -1;
 	snprintf(L->rundir, sizeof(L->rundir), "%s", rundir);
 	if (approvals_dir(L->apdir, sizeof(L->apdir)) < 0 ||
 	    approvals_file(L->apfile, sizeof(L->apfile)) < 0) {
@@ -108,7 +124,14 @@ void layers_free(struct layers *L)
 		if (l->cand != l->rules)
 			free_rules(l->cand);
 		free_rules(l->rules);
+		if (l->cand_ll >= 0 && l->cand_ll != l->ll)
+			close(l->cand_ll);
+		if (l->ll >= 0)
+			close(l->ll);
 	}
+	for (size_t i = 0; i < L->nold_fds; i++)
+		close(L->old_fds[i]);
+	free(L->old_fds);
 	for (size_t i = 0; i < L->nchains; i++)
 		free(L->chains[i].nodes);
 	free(L->chains);
@@ -317,6 +340,33 @@ static struct notify_rules *compile_layer(struct layers *L, const struct policy 
 	return r;
 }
 
+/* The layer's Landlock ruleset for Landlock-at-exec (docs/adr/0250), or
+ * -1 with why. What Landlock decides for a landlocked process is only
+ * reading (writes, path changes, exec and the network stay emulated:
+ * notify_rules.reads_in_kernel), so what must be expressible is what
+ * compile_layer makes of reading: the policy, the layer's dir and /tmp
+ * readable, and the approvals folder unreadable. The session's write-only
+ * denies inside the dir (.git/hooks, ...) and in rundir stay the engine's. */
+static int layer_ruleset(struct layers *L, struct policy *p, const char *dir, char *why, size_t size)
+{
+	if (L->ll_abi < 0) {
+		snprintf(why, size, "Landlock-at-exec is off");
+		return -1;
+	}
+	const char *const writable[] = { dir, "/tmp", L->rundir };
+	if (L->apdir[0])
+		plist_add(&p->fs.deny, L->apdir, (struct srcpos){ 0 });
+	const char *w = NULL;
+	if (!ll_layer_expressible(p, writable, ARRAY_LEN(writable), &w)) {
+		snprintf(why, size, "%s", w ? w : "Landlock cannot express the layer");
+		return -1;
+	}
+	int fd = ll_ruleset_build(p, writable, ARRAY_LEN(writable), L->ll_abi, why, size);
+	if (fd >= 0)
+		why[0] = '\0';
+	return fd;
+}
+
 static void set_reason(struct layer *l, enum layer_state st, const char *why)
 {
 	l->state = st;
@@ -359,6 +409,14 @@ static void enforce(struct layers *L, struct layer *l)
 		rules_keep_old(L, l->rules);
 		l->rules = l->cand;
 	}
+	if (l->ll != l->cand_ll) {
+		if (l->ll >= 0) {
+			L->old_fds = xrealloc(L->old_fds, (L->nold_fds + 1) * sizeof(*L->old_fds));
+			L->old_fds[L->nold_fds++] = l->ll;
+		}
+		l->ll = l->cand_ll;
+	}
+	snprintf(l->ll_why, sizeof(l->ll_why), "%s", l->cand_ll_why);
 	l->in_force = true;
 	set_reason(l, LAYER_ACTIVE, NULL);
 	bump(L);
@@ -401,7 +459,9 @@ int layers_declare(struct layers *L, const char *dir, char *err, size_t errlen)
 		}
 		pthread_mutex_lock(&L->lock);
 		idx = (int)L->n;
-		L->v[idx] = (struct layer){ .dir = xstrdup(dir), .state = LAYER_PENDING };
+		L->v[idx] = (struct layer){ .dir = xstrdup(dir), .state = LAYER_PENDING, .cand_ll = -1,
+		                            .ll = -1 };
+		snprintf(L->v[idx].ll_why, sizeof(L->v[idx].ll_why), "not approved");
 		L->n++;
 		pthread_mutex_unlock(&L->lock);
 	}
@@ -416,6 +476,8 @@ int layers_declare(struct layers *L, const char *dir, char *err, size_t errlen)
 	char why[400] = "";
 	struct notify_rules *cand = NULL;
 	char hex[65] = "";
+	int cand_ll = -1;
+	char ll_why[300] = "Landlock-at-exec is off";
 	if (decl.invalid) {
 		snprintf(why, sizeof(why), "%s", decl.reason);
 	} else if (decl.sandbox) {
@@ -437,6 +499,8 @@ int layers_declare(struct layers *L, const char *dir, char *err, size_t errlen)
 				snprintf(why, sizeof(why), "%s", d.n ? d.v[0].msg : "the recipes do not load");
 			} else {
 				cand = compile_layer(L, &p, dir, why, sizeof(why));
+				if (cand)
+					cand_ll = layer_ruleset(L, &p, dir, ll_why, sizeof(ll_why));
 				policy_free(&p);
 			}
 			diags_free(&d);
@@ -450,6 +514,9 @@ int layers_declare(struct layers *L, const char *dir, char *err, size_t errlen)
 				         "declare it again");
 				free_rules(cand);
 				cand = NULL;
+				if (cand_ll >= 0)
+					close(cand_ll);
+				cand_ll = -1;
 			}
 			free(again);
 		}
@@ -465,6 +532,10 @@ int layers_declare(struct layers *L, const char *dir, char *err, size_t errlen)
 	if (l->cand && l->cand != l->rules)
 		free_rules(l->cand);
 	l->cand = cand;
+	if (l->cand_ll >= 0 && l->cand_ll != l->ll)
+		close(l->cand_ll);
+	l->cand_ll = cand_ll;
+	snprintf(l->cand_ll_why, sizeof(l->cand_ll_why), "%s", ll_why);
 	snprintf(l->hex, sizeof(l->hex), "%s", cand ? hex : "");
 	if (!cand)
 		set_reason(l, LAYER_INVALID, why);
@@ -618,14 +689,14 @@ layer_mask layers_of_path(struct layers *L, const char *path)
 	return m;
 }
 
-const struct notify_rules *layers_chain(struct layers *L, layer_mask m)
+static const struct notify_rules *chain_of(struct layers *L, layer_mask m, bool kernel)
 {
 	if (!m)
 		return NULL;
 	pthread_mutex_lock(&L->lock);
 	const struct notify_rules *head = NULL;
 	for (size_t i = 0; i < L->nchains; i++)
-		if (L->chains[i].mask == m && L->chains[i].gen == L->gen) {
+		if (L->chains[i].mask == m && L->chains[i].gen == L->gen && L->chains[i].kernel == kernel) {
 			head = L->chains[i].nodes;
 			goto out;
 		}
@@ -635,6 +706,9 @@ const struct notify_rules *layers_chain(struct layers *L, layer_mask m)
 		if ((m & ((layer_mask)1 << i)) && L->v[i].rules) {
 			nodes[k] = *L->v[i].rules; /* shallow: the lists stay the layer's */
 			nodes[k].also = NULL;
+			nodes[k].reads_in_kernel = kernel;
+			if (kernel && L->test_no_emulation)
+				nodes[k].restrict_fs = nodes[k].restrict_exec = false;
 			if (k > 0)
 				nodes[k - 1].also = &nodes[k];
 			k++;
@@ -647,11 +721,62 @@ const struct notify_rules *layers_chain(struct layers *L, layer_mask m)
 		L->capchains = L->capchains ? 2 * L->capchains : 8;
 		L->chains = xrealloc(L->chains, L->capchains * sizeof(*L->chains));
 	}
-	L->chains[L->nchains++] = (struct chain){ m, L->gen, nodes };
+	L->chains[L->nchains++] = (struct chain){ m, L->gen, kernel, nodes };
 	head = nodes;
 out:
 	pthread_mutex_unlock(&L->lock);
 	return head;
+}
+
+const struct notify_rules *layers_chain(struct layers *L, layer_mask m)
+{
+	return chain_of(L, m, false);
+}
+
+const struct notify_rules *layers_chain_kernel(struct layers *L, layer_mask m)
+{
+	return chain_of(L, m, true);
+}
+
+void layers_set_landlock_abi(struct layers *L, int abi)
+{
+	L->ll_abi = abi;
+	const char *t = getenv("CANISTER_TEST_LL_NO_EMULATION");
+	L->test_no_emulation = abi >= 0 && t && strcmp(t, "1") == 0;
+}
+
+unsigned layers_gen(struct layers *L)
+{
+	pthread_mutex_lock(&L->lock);
+	unsigned g = L->gen;
+	pthread_mutex_unlock(&L->lock);
+	return g;
+}
+
+int layers_rulesets(struct layers *L, layer_mask m, int *fds, size_t max, char *why, size_t size)
+{
+	size_t n = 0;
+	int rc = 0;
+	pthread_mutex_lock(&L->lock);
+	for (size_t i = 0; i < L->n && rc == 0; i++) {
+		if (!(m & ((layer_mask)1 << i)))
+			continue;
+		if (L->v[i].ll < 0) {
+			snprintf(why, size, "%s: %s", L->v[i].dir, L->v[i].ll_why);
+			rc = -1;
+		} else if (n == max) {
+			snprintf(why, size, "more than %zu layers gained at one exec", max);
+			rc = -1;
+		} else {
+			fds[n++] = L->v[i].ll;
+		}
+	}
+	pthread_mutex_unlock(&L->lock);
+	if (rc == 0 && n == 0) {
+		snprintf(why, size, "no layer to apply");
+		rc = -1;
+	}
+	return rc < 0 ? -1 : (int)n;
 }
 
 void layers_fill_state(struct layers *L, struct session_state *st)

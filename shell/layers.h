@@ -48,6 +48,24 @@ layer_mask layers_of_path(struct layers *L, const char *path);
  * allow); NULL when none has. Valid until layers_free. */
 const struct notify_rules *layers_chain(struct layers *L, layer_mask m);
 
+/* The same chain with notify_rules.reads_in_kernel set on every node: for
+ * a process in a Landlock domain of every layer of m (Landlock-at-exec,
+ * docs/adr/0250). */
+const struct notify_rules *layers_chain_kernel(struct layers *L, layer_mask m);
+/* The Landlock ABI rulesets are built for (before any declaration); < 0
+ * (the default) builds none: Landlock-at-exec is off. Reads the test-only
+ * CANISTER_TEST_LL_NO_EMULATION=1 (the supervisor's own environment, which
+ * no session process can change): landlocked processes' filesystem calls
+ * then all go to the kernel unchecked, to prove the domain does the work. */
+void layers_set_landlock_abi(struct layers *L, int abi);
+/* Bumped whenever a layer's rules change: a Landlock domain applied under
+ * an older generation no longer says what the rules say. */
+unsigned layers_gen(struct layers *L);
+/* The in-force Landlock rulesets of the layers of m, in index order, into
+ * fds (at most max): their count, or -1 with why when a layer of m has none
+ * (Landlock cannot express it, or it is off). The fds stay the registry's. */
+int layers_rulesets(struct layers *L, layer_mask m, int *fds, size_t max, char *why, size_t size);
+
 /* Appends one state_layer per layer to st (for the state file). */
 void layers_fill_state(struct layers *L, struct session_state *st);
 /* The index of the layer of dir (exact), or -1. */

@@ -11,16 +11,19 @@
  * every layer in force (fail closed; docs/adr/0211). */
 #include "shell/procs.h"
 #include "shell/layers.h"
+#include "util/kernel_compat.h"
 #include "util/util.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #define BUCKETS 1024
@@ -31,6 +34,17 @@ struct entry {
 	unsigned long long start;
 	bool execd;
 	layer_mask mask;       /* exec'd: its set; else what it inherited */
+	/* Landlock-at-exec: the layers whose Landlock domain the process is
+	 * in (applied at its exec, or inherited from its parent), valid while
+	 * the registry's generation is still ll_gen. arm_gen: the generation
+	 * when its exec was armed (what a report then confirms). */
+	layer_mask ll;
+	unsigned ll_gen, arm_gen;
+	/* When the domain was applied, in the clock ticks of /proc's start
+	 * times (rounded down): only a child started after it has it too. A
+	 * child forked before its parent's exec has no domain, although its
+	 * entry may be made later, from the parent's. */
+	unsigned long long ll_since;
 	struct entry *next;
 };
 
@@ -145,7 +159,8 @@ static struct entry *add(struct procs *P, pid_t tgid, unsigned long long start, 
                          layer_mask mask)
 {
 	struct entry *e = xcalloc(1, sizeof(*e));
-	*e = (struct entry){ tgid, start, execd, mask, P->b[(unsigned)tgid % BUCKETS] };
+	*e = (struct entry){ .tgid = tgid, .start = start, .execd = execd, .mask = mask,
+	                     .next = P->b[(unsigned)tgid % BUCKETS] };
 	P->b[(unsigned)tgid % BUCKETS] = e;
 	P->n++;
 	return e;
@@ -172,6 +187,12 @@ static struct entry *entry_of(struct procs *P, pid_t tgid, unsigned long long st
 	} else {
 		struct entry *pe = entry_of(P, ppid, pstart, pp, depth + 1);
 		inherited = pe ? pe->mask : layers_in_force(P->L);
+		if (pe && pe->ll && start > pe->ll_since) {
+			/* A Landlock domain is inherited at fork. */
+			struct entry *c = add(P, tgid, start, false, inherited);
+			c->ll = pe->ll, c->ll_gen = pe->ll_gen, c->ll_since = pe->ll_since;
+			return c;
+		}
 	}
 	return add(P, tgid, start, false, inherited);
 }
@@ -248,26 +269,83 @@ layer_mask procs_on_exec(struct procs *P, pid_t tid)
 	return gained;
 }
 
-layer_mask procs_mask_of(struct procs *P, pid_t tid)
+/* The set of tid now, and (ll) the layers of it its Landlock domain
+ * covers at the registry's current generation: one lookup for both. */
+static layer_mask mask_and_ll(struct procs *P, pid_t tid, layer_mask *ll)
 {
+	*ll = 0;
 	/* Nothing in force and nothing recorded: the fast path of a session
 	 * outside every project. */
 	if (!layers_in_force(P->L) && !layers_chain(P->L, ~(layer_mask)0))
 		return 0;
+	unsigned gen = layers_gen(P->L);
 	pthread_mutex_lock(&P->lock);
 	pid_t tgid;
 	struct entry *e = lookup(P, tid, &tgid);
 	bool execd = e && e->execd;
 	layer_mask rec = e ? e->mask : layers_in_force(P->L);
+	if (e && e->ll_gen == gen)
+		*ll = e->ll;
 	pthread_mutex_unlock(&P->lock);
 	/* A process that is gone (e == NULL) made a call whose answer no
 	 * longer matters; every layer keeps that answer on the safe side. */
 	return layerset_effective(execd, rec, execd ? 0 : cwd_layers(P, tid));
 }
 
+layer_mask procs_mask_of(struct procs *P, pid_t tid)
+{
+	layer_mask ll;
+	return mask_and_ll(P, tid, &ll);
+}
+
 const struct notify_rules *procs_rules_for(struct procs *P, pid_t tid)
 {
-	return layers_chain(P->L, procs_mask_of(P, tid));
+	layer_mask ll, m = mask_and_ll(P, tid, &ll);
+	if (m && (m & ~ll) == 0)
+		return layers_chain_kernel(P->L, m);
+	return layers_chain(P->L, m);
+}
+
+layer_mask procs_landlocked(struct procs *P, pid_t tid)
+{
+	unsigned gen = layers_gen(P->L);
+	pthread_mutex_lock(&P->lock);
+	pid_t tgid;
+	struct entry *e = lookup(P, tid, &tgid);
+	layer_mask ll = e && e->ll_gen == gen ? e->ll : 0;
+	pthread_mutex_unlock(&P->lock);
+	return ll;
+}
+
+void procs_arming(struct procs *P, pid_t tid)
+{
+	unsigned gen = layers_gen(P->L);
+	pthread_mutex_lock(&P->lock);
+	pid_t tgid;
+	struct entry *e = lookup(P, tid, &tgid);
+	if (e)
+		e->arm_gen = gen;
+	pthread_mutex_unlock(&P->lock);
+}
+
+void procs_set_landlocked(struct procs *P, pid_t pid, layer_mask m)
+{
+	pthread_mutex_lock(&P->lock);
+	pid_t tgid;
+	struct entry *e = lookup(P, pid, &tgid);
+	if (e) {
+		/* Only layers it had at that generation still count. */
+		if (e->ll_gen != e->arm_gen)
+			e->ll = 0;
+		e->ll |= m;
+		e->ll_gen = e->arm_gen;
+		struct timespec ts;
+		clock_gettime(CLOCK_BOOTTIME, &ts);
+		long hz = sysconf(_SC_CLK_TCK);
+		e->ll_since = (unsigned long long)ts.tv_sec * (unsigned long long)hz +
+		              (unsigned long long)ts.tv_nsec / (1000000000ULL / (unsigned long long)hz);
+	}
+	pthread_mutex_unlock(&P->lock);
 }
 
 bool procs_may_reach(struct procs *P, pid_t caller, pid_t pid)

@@ -25,6 +25,16 @@ void procs_free(struct procs *P);
 layer_mask procs_on_exec(struct procs *P, pid_t tid);
 const struct notify_rules *procs_rules_for(struct procs *P, pid_t tid);
 
+/* Landlock-at-exec (docs/adr/0250). The layers whose Landlock domain tid's
+ * process is in, for the registry's current generation (0 when its rules
+ * changed since). procs_rules_for then answers, for a process landlocked
+ * for its whole set, the chain whose reads the kernel decides. */
+layer_mask procs_landlocked(struct procs *P, pid_t tid);
+/* Before arming tid's execve: remembers the generation the rulesets are of. */
+void procs_arming(struct procs *P, pid_t tid);
+/* After the tracer applied the domains of m to pid (its report). */
+void procs_set_landlocked(struct procs *P, pid_t pid, layer_mask m);
+
 /* Whether caller (a thread id) may reach pid with ptrace or
  * process_vm_*: pid's process is caller's process or one of its
  * descendants (walking /proc parents, at most 64). */

@@ -5,6 +5,7 @@
  * notifications. The supervisor ignores the terminal's signals: ^C and ^Z
  * are the shell's business. */
 #include "shell/session.h"
+#include "shell/exec_landlock.h"
 #include "shell/layers.h"
 #include "shell/rundir.h"
 #include "shell/session_int.h"
@@ -67,7 +68,7 @@ static int start_engine(int listener, pid_t child, void *ctx)
 {
 	struct session *s = ctx;
 	s->shell = child;
-	if (session_engine_start(s, listener) < 0)
+	if (session_engine_start(s, listener, s->killable) < 0)
 		return -1;
 	return 0;
 }
@@ -174,12 +175,15 @@ int session_run(const struct session_opts *o)
 	int rc = CAN_EXIT_WALL;
 	if (session_files_open(s) < 0)
 		goto out;
+	session_tracer_start(s, o->no_landlock_at_exec);
 	layers_load_approved(s->layers);
 	session_state_write(s);
-	struct session_env env = { s->pid, s->fifo, s->sock, s->state };
+	struct session_env env = { s->pid, s->fifo, s->sock, s->state,
+	                           s->tracer ? exec_ll_tracer_probe_pid(s->tracer) : 0, &s->killable };
 	bool had_tty = isatty(STDIN_FILENO) && tcgetpgrp(STDIN_FILENO) == getpgrp();
 	if (session_launch(o->argv, &env, start_engine, s) < 0)
 		goto out;
+	session_state_write(s); /* the enforce line is known now */
 	loop(s, sfd, &rc);
 	/* The shell is gone: the terminal's foreground goes back to the
 	 * supervisor's group, for whoever runs next there. */

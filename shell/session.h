@@ -13,6 +13,8 @@
 struct session_opts {
 	char *const *argv;  /* the shell and its arguments; argv[0] looked up in PATH */
 	bool verbose;
+	/* Layers by emulation only (bench; also CANISTER_NO_LANDLOCK_AT_EXEC=1). */
+	bool no_landlock_at_exec;
 };
 
 /* Runs the session; returns the exit status the supervisor exits with (the

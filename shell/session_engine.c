@@ -1,19 +1,23 @@
 /* The supervisor's notification engine: the generic engine of core/notify
- * with the session's two hooks, rules_for (the caller's layer set, from
- * procs.c) and on_exec (the set is decided at execve; and the one-line
+ * with the session's hooks, rules_for (the caller's layer set, from
+ * procs.c), on_exec (the set is decided at execve; and the one-line
  * notice when a setuid program is started, which no_new_privs keeps from
- * gaining privileges). The exec path is where Landlock-at-exec plugs in
- * (session_exec_enter): today every layered process is emulated. */
+ * gaining privileges) and exec_allowed, where Landlock-at-exec arms a
+ * process whose set grows (docs/adr/0250): once the tracer reports the
+ * domain applied, its reads are decided by the kernel. */
+#include "shell/exec_landlock.h"
 #include "shell/layers.h"
 #include "shell/procs.h"
 #include "shell/session_int.h"
 #include "notify/notify.h"
+#include "util/kernel_compat.h"
 #include "util/util.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,26 +26,80 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
-/* The seam for Landlock applied at exec (execll's shell/exec_landlock.h):
- * called at the execve notification of a process whose set grows (gained:
- * the layers it gains, one domain each; set: all of them), with the
- * notification's id and listener for exec_landlock_arm;
- * returns true when it took the process over (its opens are then decided
- * by Landlock in the kernel and may be answered CONTINUE). Not built yet:
- * every layered process stays on emulation. What that mechanism asks of
- * the session and is already so: WAIT_KILLABLE_RECV on the listener,
- * landlock_restrict_self/kill/close allowed, SIGCHLD not ignored, the
- * supervisor reaping only the shell. Still to do when it lands: refuse
- * landlock_add_rule to session processes (a sibling thread holding the
- * added ruleset fd could widen it before the exec stop). */
-static bool session_exec_enter(struct session *s, const struct notify_exec_call *c,
-                               layer_mask gained, layer_mask set)
+/* The tracer's report, on its thread (docs/adr/0250): APPLIED marks the
+ * process landlocked for the layers armed (the cookie); KILLED was
+ * SIGKILLed and reaped by the tracer; EXEC_FAILED and GONE change nothing
+ * (the old image runs on under emulation, or nothing runs). */
+static void ll_done(void *ctx, const struct exec_ll_report *r)
 {
-	(void)s;
-	(void)c;
-	(void)gained;
-	(void)set;
-	return false;
+	struct session *s = ctx;
+	if (r->outcome == EXEC_LL_APPLIED) {
+		procs_set_landlocked(s->procs, r->pid, (layer_mask)r->cookie);
+		atomic_fetch_add((_Atomic uint64_t *)&s->ll_applied, 1);
+	} else if (r->outcome == EXEC_LL_KILLED) {
+		atomic_fetch_add((_Atomic uint64_t *)&s->ll_killed, 1);
+		can_warn("session: process %d killed: Landlock could not be applied at its exec: %s",
+		         (int)r->pid, r->why);
+	}
+}
+
+void session_tracer_start(struct session *s, bool off)
+{
+	const char *env = getenv("CANISTER_NO_LANDLOCK_AT_EXEC");
+	if (off || (env && *env && strcmp(env, "0") != 0)) {
+		snprintf(s->ll_off, sizeof(s->ll_off), "switched off (--no-landlock-at-exec or "
+		         "CANISTER_NO_LANDLOCK_AT_EXEC)");
+		return;
+	}
+	struct exec_ll_config cfg = { .done = ll_done, .ctx = s, .method = EXEC_LL_METHOD_AUTO };
+	char err[300];
+	s->tracer = exec_ll_tracer_start(&cfg, err, sizeof(err));
+	if (!s->tracer) {
+		snprintf(s->ll_off, sizeof(s->ll_off), "%s", err);
+		if (s->verbose)
+			can_warn("session: Landlock-at-exec is off, layers are emulated: %s", err);
+		return;
+	}
+	long abi = can_landlock_create_ruleset(NULL, 0, LANDLOCK_CREATE_RULESET_VERSION);
+	layers_set_landlock_abi(s->layers, (int)abi);
+}
+
+/* A process whose set grows at this (allowed) execve: every layer it gains
+ * expressible and a ruleset each, it is armed; else it stays on emulation.
+ * One already landlocked for its whole set is not armed again: the domain
+ * it has is inherited across exec. */
+static enum notify_exec_answer exec_allowed(const struct notify_exec_call *c, void *ctx)
+{
+	struct session *s = ctx;
+	if (!s->tracer)
+		return NOTIFY_EXEC_AS_BEFORE;
+	layer_mask set = procs_mask_of(s->procs, c->pid);
+	layer_mask gain = set & ~procs_landlocked(s->procs, c->pid);
+	if (!set || !gain)
+		return NOTIFY_EXEC_AS_BEFORE;
+	int fds[EXEC_LL_MAX_RULESETS];
+	char why[400];
+	procs_arming(s->procs, c->pid);
+	int n = layers_rulesets(s->layers, gain, fds, ARRAY_LEN(fds), why, sizeof(why));
+	if (n < 0) {
+		atomic_fetch_add((_Atomic uint64_t *)&s->ll_fallback, 1);
+		return NOTIFY_EXEC_AS_BEFORE; /* not expressible: emulated */
+	}
+	struct exec_ll_arm_result res;
+	exec_landlock_arm(s->tracer, c->listener, c->id, c->pid, fds, (size_t)n, (uint64_t)gain, &res);
+	switch (res.status) {
+	case EXEC_LL_ARMED:
+		return NOTIFY_EXEC_ARMED;
+	case EXEC_LL_FALLBACK:
+		atomic_fetch_add((_Atomic uint64_t *)&s->ll_fallback, 1);
+		if (s->verbose)
+			can_warn("session: process %d stays on emulation: %s", (int)c->pid, res.why);
+		return NOTIFY_EXEC_AS_BEFORE;
+	case EXEC_LL_ARM_ERROR:
+	default:
+		can_warn("session: process %d killed: Landlock-at-exec: %s", (int)c->pid, res.why);
+		return NOTIFY_EXEC_KILL;
+	}
 }
 
 static const struct notify_rules *rules_for(pid_t pid, void *ctx)
@@ -126,20 +184,28 @@ static int decide_other(pid_t pid, int nr, const uint64_t a[6], void *ctx)
 static void on_exec(const struct notify_exec_call *c, void *ctx)
 {
 	struct session *s = ctx;
-	layer_mask gained = procs_on_exec(s->procs, c->pid);
-	layer_mask set = procs_mask_of(s->procs, c->pid);
-	if (gained)
-		session_exec_enter(s, c, gained, set);
+	procs_on_exec(s->procs, c->pid);
 	setuid_notice(s, c->pid, c->nr, c->args);
 }
 
-int session_engine_start(struct session *s, int listener)
+int session_engine_start(struct session *s, int listener, bool killable)
 {
+	if (s->tracer && !killable) {
+		/* Without WAIT_KILLABLE_RECV the tracer's interrupt stop would
+		 * abort a received notification (exec_landlock.h): emulation. */
+		exec_ll_tracer_stop(s->tracer);
+		s->tracer = NULL;
+		layers_set_landlock_abi(s->layers, -1);
+		snprintf(s->ll_off, sizeof(s->ll_off), "the kernel refused "
+		         "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV for the session's filter");
+		can_warn("session: Landlock-at-exec is off, layers are emulated: %s", s->ll_off);
+	}
 	s->procs = procs_new(s->layers, s->pid, s->shell);
 	int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	struct notify_config cfg = {
 		.rules_for = rules_for,
 		.on_exec = on_exec,
+		.exec_allowed = exec_allowed,
 		.decide_other = decide_other,
 		.ctx = s,
 		.mode = NOTIFY_ENFORCE,
@@ -165,6 +231,9 @@ void session_engine_stop(struct session *s)
 	if (s->engine)
 		notify_engine_stop(s->engine);
 	s->engine = NULL;
+	if (s->tracer)
+		exec_ll_tracer_stop(s->tracer);
+	s->tracer = NULL;
 }
 
 void session_free(struct session *s)

@@ -80,7 +80,7 @@ void session_files_close(struct session *s)
 void session_state_write(struct session *s)
 {
 	struct session_state st = { .pid = s->pid, .started = (long long)s->started };
-	snprintf(st.enforce, sizeof(st.enforce), "emulation");
+	snprintf(st.enforce, sizeof(st.enforce), "%s", s->tracer ? "landlock-at-exec" : "emulation");
 	if (s->layers)
 		layers_fill_state(s->layers, &st);
 	char *text = state_format(&st);

@@ -14,6 +14,7 @@
 struct notify_engine;
 struct layers;
 struct procs;
+struct exec_ll_tracer;
 
 struct session {
 	pid_t pid;                 /* the supervisor's */
@@ -33,6 +34,12 @@ struct session {
 	int root_fd;               /* "/", shared by every target */
 	struct layers *layers;     /* the registry (layers.c) */
 	struct procs *procs;       /* per-process sets (procs.c) */
+	/* Landlock-at-exec (docs/adr/0250): the tracer, or NULL (emulation
+	 * only; why in ll_off). */
+	struct exec_ll_tracer *tracer;
+	char ll_off[300];
+	uint64_t ll_applied, ll_fallback, ll_killed; /* reports, atomically */
+	bool killable;             /* the shell's filter has WAIT_KILLABLE_RECV */
 };
 
 /* session_files.c */
@@ -45,7 +52,10 @@ void session_fifo_read(struct session *s);
 void session_control_accept(struct session *s);
 
 /* session_engine.c */
-int session_engine_start(struct session *s, int listener);
+/* Starts the Landlock-at-exec tracer unless off (before the shell, whose
+ * filter protects the tracer's probe process); sets s->ll_off otherwise. */
+void session_tracer_start(struct session *s, bool off);
+int session_engine_start(struct session *s, int listener, bool killable);
 void session_engine_stop(struct session *s);
 void session_free(struct session *s);
 

@@ -28,7 +28,7 @@
 #define CLOSE_RANGE_CLOEXEC (1U << 2)
 #endif
 
-static struct sc_filter *session_filter(pid_t supervisor)
+static struct sc_filter *session_filter(pid_t supervisor, pid_t probe)
 {
 	struct policy p;
 	policy_init(&p);
@@ -46,7 +46,8 @@ static struct sc_filter *session_filter(pid_t supervisor)
 	static const char *const per_process[] = { "ptrace", "process_vm_readv", "process_vm_writev",
 	                                           NULL };
 	struct sc_options o = { .mode = SC_MODE_ENFORCE, .notify_nrs = nrs, .n_notify = n,
-	                        .protect_pid = supervisor, .notify_hardened = per_process };
+	                        .protect_pid = supervisor, .protect_pid2 = probe,
+	                        .notify_hardened = per_process };
 	struct diags d = { 0 };
 	struct sc_filter *f = sc_build(&p, &o, &d);
 	if (!f)
@@ -103,10 +104,11 @@ static _Noreturn void child(char *const *argv, const struct session_env *env, st
 	if (fd <= 0)
 		child_fail("install the session's seccomp filter with a notification listener",
 		           fd < 0 ? -fd : EINVAL);
+	int hand[2] = { fd, sc_installed_killable(f) };
 	/* From here on only write, read and close until execve: none is
 	 * trapped (the supervisor does not answer yet). */
 	char b = 0;
-	if (write(wr, &fd, sizeof(fd)) != (ssize_t)sizeof(fd) || read(rd, &b, 1) != 1 || b != 'A') {
+	if (write(wr, hand, sizeof(hand)) != (ssize_t)sizeof(hand) || read(rd, &b, 1) != 1 || b != 'A') {
 		static const char msg[] = "can: session: the supervisor did not take the seccomp "
 		                          "listener; nothing runs unsupervised (see 'can session "
 		                          "--check')\n";
@@ -132,7 +134,7 @@ static _Noreturn void child(char *const *argv, const struct session_env *env, st
 pid_t session_launch(char *const *argv, const struct session_env *env,
                      int (*on_listener)(int listener, pid_t child, void *ctx), void *ctx)
 {
-	struct sc_filter *f = session_filter(env->supervisor);
+	struct sc_filter *f = session_filter(env->supervisor, env->probe);
 	if (!f)
 		return -1;
 	int up[2], down[2];
@@ -160,9 +162,12 @@ pid_t session_launch(char *const *argv, const struct session_env *env,
 	close(down[0]);
 	if (fg > 0)
 		setpgid(pid, pid); /* the child does it too: whichever runs first */
-	int nfd = -1, listener = -1, pidfd = can_pidfd_open(pid, 0);
-	ssize_t r = read(up[0], &nfd, sizeof(nfd));
-	if (r != (ssize_t)sizeof(nfd) || pidfd < 0) {
+	int msg[2] = { -1, 0 }, listener = -1, pidfd = can_pidfd_open(pid, 0);
+	ssize_t r = read(up[0], msg, sizeof(msg));
+	int nfd = msg[0];
+	if (env->killable)
+		*env->killable = msg[1] != 0;
+	if (r != (ssize_t)sizeof(msg) || pidfd < 0) {
 		/* The child said why (or pidfd_open failed: nothing to take). */
 		if (pidfd < 0)
 			can_warn_errno("session: pidfd_open of the shell");

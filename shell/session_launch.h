@@ -3,12 +3,15 @@
 #ifndef CAN_SHELL_SESSION_LAUNCH_H
 #define CAN_SHELL_SESSION_LAUNCH_H
 
+#include <stdbool.h>
 #include <sys/types.h>
 
 /* What the child's environment gets on top of the supervisor's. */
 struct session_env {
 	pid_t supervisor;
 	const char *fifo, *sock, *state;
+	pid_t probe;          /* protected like the supervisor (Landlock-at-exec's probe); 0 = none */
+	bool *killable;       /* set: whether the filter has WAIT_KILLABLE_RECV */
 };
 
 /* Builds the filter, forks, and in the child: its own process group (the

@@ -22,7 +22,7 @@
 
 void cmd_session_usage(FILE *out)
 {
-	fputs("Usage: can session [-v] -- SHELL [ARGS...]\n"
+	fputs("Usage: can session [-v] [--no-landlock-at-exec] -- SHELL [ARGS...]\n"
 	      "       can session --check\n"
 	      "\n"
 	      "Becomes the supervisor of an interactive shell session: SHELL runs as its\n"
@@ -36,6 +36,10 @@ void cmd_session_usage(FILE *out)
 	      "  --check        say in one line why a session cannot start here (exit 1),\n"
 	      "                 or \"ok\" (exit 0)\n"
 	      "  -v, --verbose  report ignored hints and refused declarations\n"
+	      "  --no-landlock-at-exec\n"
+	      "                 enforce layers by emulation only, never with a Landlock\n"
+	      "                 domain applied at exec (for measuring; also\n"
+	      "                 CANISTER_NO_LANDLOCK_AT_EXEC=1)\n"
 	      "  -h, --help     show this help\n"
 	      "\n"
 	      "Limits: the filter needs no_new_privs for the whole session, so sudo and other\n"
@@ -135,6 +139,8 @@ int cmd_session(int argc, char **argv)
 			return session_check();
 		} else if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0) {
 			o.verbose = true;
+		} else if (strcmp(a, "--no-landlock-at-exec") == 0) {
+			o.no_landlock_at_exec = true;
 		} else if (a[0] == '-') {
 			return cli_usage_error("session", "unknown option '%s'", a);
 		} else {

@@ -81,6 +81,12 @@ struct notify_exec_call {
 	int listener;       /* the engine's listener fd (not to be closed) */
 };
 
+enum notify_exec_answer {
+	NOTIFY_EXEC_AS_BEFORE, /* answer CONTINUE as the engine decided */
+	NOTIFY_EXEC_ARMED,     /* the hook took the process over: answer CONTINUE */
+	NOTIFY_EXEC_KILL,      /* SIGKILL the process, fail the call */
+};
+
 /* Engine configuration. */
 struct notify_config {
 	/* The rules that apply to a process (thread id as the notification
@@ -99,6 +105,17 @@ struct notify_config {
 	 * answer); nothing here may be decided on the memory the registers
 	 * point to (the target controls it). */
 	void (*on_exec)(const struct notify_exec_call *c, void *ctx);
+	/* Optional: called once the engine has allowed an execve of a
+	 * process rules_for restricts, just before it would answer CONTINUE
+	 * (the exec check is armed already), with what
+	 * SECCOMP_IOCTL_NOTIF_ADDFD needs (c->listener, c->id): session mode
+	 * applies Landlock at that exec (shell/exec_landlock.h). The answer:
+	 * NOTIFY_EXEC_ARMED (the callback took it over: CONTINUE),
+	 * NOTIFY_EXEC_AS_BEFORE (CONTINUE, nothing else changed) or
+	 * NOTIFY_EXEC_KILL (the engine SIGKILLs the process and fails the
+	 * call: the callback may have left it half-done). From workers,
+	 * concurrently. */
+	enum notify_exec_answer (*exec_allowed)(const struct notify_exec_call *c, void *ctx);
 	/* Optional: a trapped call the engine does not handle, from a process
 	 * rules_for restricts (session mode: ptrace and process_vm_*, which
 	 * the filter traps instead of refusing). Decided on registers only:

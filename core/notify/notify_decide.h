@@ -87,6 +87,14 @@ struct notify_rules {
 	 * the folder they cd to (fish), and must be able to leave a layer.
 	 * Any set of a chain. Decided on the object opened, not the path. */
 	bool open_dirs;
+	/* The process is in a Landlock domain that says what this rule set
+	 * says about reading (session mode's Landlock-at-exec, docs/adr/0250):
+	 * an open without write intent in its flags (a register: no O_WRONLY,
+	 * O_RDWR, O_CREAT, O_TRUNC, O_TMPFILE; not openat2, whose flags are in
+	 * memory) is answered CONTINUE and decided by the kernel. Writes,
+	 * path changes, exec and the network stay decided here. Applies only
+	 * when every set of the chain has it. */
+	bool reads_in_kernel;
 };
 
 /* Whether any rule set of the chain restricts the filesystem, exec or the
@@ -94,6 +102,8 @@ struct notify_rules {
 bool notify_rules_any_fs(const struct notify_rules *r);
 bool notify_rules_any_exec(const struct notify_rules *r);
 bool notify_rules_any_net(const struct notify_rules *r);
+/* Whether every rule set of the chain has reads_in_kernel. */
+bool notify_rules_reads_in_kernel(const struct notify_rules *r);
 
 enum notify_verdict { NOTIFY_ALLOW = 0, NOTIFY_REFUSE = 1 };
 

@@ -56,6 +56,21 @@ static bool is_open(int nr)
 	return nr == SYS_open || nr == SYS_openat || nr == SYS_openat2 || nr == SYS_creat;
 }
 
+/* An open whose flags (a register) ask for no write: what a Landlock
+ * domain decides for a reads_in_kernel process. openat2's flags are in
+ * the target's memory: never. */
+static bool open_reads_only(const struct seccomp_notif *n)
+{
+	uint64_t fl;
+	if (n->data.nr == SYS_open)
+		fl = n->data.args[1];
+	else if (n->data.nr == SYS_openat)
+		fl = n->data.args[2];
+	else
+		return false;
+	return (fl & O_ACCMODE) == O_RDONLY && !(fl & (O_CREAT | O_TRUNC | O_TMPFILE));
+}
+
 static bool is_exec(int nr) { return nr == SYS_execve || nr == SYS_execveat; }
 
 static bool is_net(int nr)
@@ -107,7 +122,7 @@ static void dispatch(struct notify_req *q)
 		/* Monitor with an observer: seen, not emulated (notify_lookup.c). */
 		notify_handle_lookup(q);
 	} else if (is_open(nr)) {
-		if (!notify_rules_any_fs(r))
+		if (!notify_rules_any_fs(r) || (notify_rules_reads_in_kernel(r) && open_reads_only(q->n)))
 			q->answer = ANSWER_CONTINUE;
 		else
 			notify_handle_open(q);
@@ -253,15 +268,20 @@ static void handle(struct notify_engine *e, const struct seccomp_notif *n, struc
 	q->syscall = "?";
 	atomic_fetch_add(&e->received, 1);
 	notify_exec_check(e, q->pid, is_exec(n->data.nr));
-	if (e->cfg.on_exec && is_exec(n->data.nr)) {
-		struct notify_exec_call c = { .pid = q->pid, .nr = n->data.nr, .id = n->id,
-		                              .listener = e->listener };
-		for (int i = 0; i < 6; i++)
-			c.args[i] = n->data.args[i];
-		e->cfg.on_exec(&c, e->cfg.ctx);
-	}
+	struct notify_exec_call xc = { .pid = q->pid, .nr = n->data.nr, .listener = e->listener, .id = n->id };
+	for (int i = 0; i < 6; i++)
+		xc.args[i] = n->data.args[i];
+	if (e->cfg.on_exec && is_exec(n->data.nr))
+		e->cfg.on_exec(&xc, e->cfg.ctx);
 	q->rules = e->cfg.rules_for ? e->cfg.rules_for(q->pid, e->cfg.ctx) : NULL;
 	dispatch(q);
+	if (e->cfg.exec_allowed && is_exec(n->data.nr) && q->rules && q->answer == ANSWER_CONTINUE &&
+	    e->cfg.exec_allowed(&xc, e->cfg.ctx) == NOTIFY_EXEC_KILL) {
+		/* The hook may have left the process half-armed: it must not
+		 * run on (its parent reaps it as any killed child). */
+		kill(q->pid, SIGKILL);
+		notify_req_error(q, EPERM);
+	}
 	/* ANSWER_ERROR is also the zeroed default: a path that forgot to
 	 * answer fails closed with EIO. */
 	if (q->answer == ANSWER_ERROR && q->err == 0)

@@ -62,3 +62,13 @@ int notify_rules_compile(struct notify_rules *r, const struct policy *p, struct 
 	r->allow_inet_bind = true;
 	return bad ? -1 : 0;
 }
+
+bool notify_rules_reads_in_kernel(const struct notify_rules *r)
+{
+	if (!r)
+		return false;
+	for (; r; r = r->also)
+		if (!r->reads_in_kernel)
+			return false;
+	return true;
+}

@@ -42,6 +42,7 @@ struct sc_filter {
 	struct sock_filter *prog;
 	size_t n;
 	bool listener;
+	bool killable; /* installed with SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV */
 };
 
 /* ---- choosing actions ---- */
@@ -317,6 +318,8 @@ struct sc_filter *sc_build(const struct policy *p, const struct sc_options *o, s
 	if (!hard || !pol)
 		goto out;
 	r = sc_rules_add(hard, hardening_refusal(o), o->protect_pid, o->notify_hardened);
+	if (r == 0 && o->protect_pid2 > 0)
+		r = sc_rules_protect(hard, hardening_refusal(o), o->protect_pid2);
 	if (r == 0 && o->host_shared)
 		r = sc_rules_add_host_shared(hard, hardening_refusal(o));
 	if (r < 0)
@@ -401,7 +404,13 @@ int sc_install(struct sc_filter *f)
 	}
 	if (r < 0)
 		return -errno;
+	f->killable = (flags & SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV) != 0;
 	return f->listener ? r : 0;
+}
+
+bool sc_installed_killable(const struct sc_filter *f)
+{
+	return f && f->killable;
 }
 
 void sc_free(struct sc_filter *f)

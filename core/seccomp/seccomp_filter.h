@@ -27,6 +27,9 @@ struct sc_options {
 	/* A pid (as seen by the filtered process) that must not be signalled
 	 * or pidfd_open'ed: the session supervisor. 0 = none. */
 	pid_t protect_pid;
+	/* A second pid protected the same way (session mode: the
+	 * Landlock-at-exec tracer's probe process). 0 = none. */
+	pid_t protect_pid2;
 	/* SC_MODE_MONITOR only: would-be-refused calls return
 	 * SECCOMP_RET_USER_NOTIF instead of SECCOMP_RET_LOG, so the supervisor
 	 * (which must be running and reading the listener) can record them and
@@ -70,6 +73,10 @@ void sc_free(struct sc_filter *f);
 
 /* Whether the filter creates a listener (n_notify > 0 or monitor_via_notify). */
 bool sc_has_listener(const struct sc_filter *f);
+/* After sc_install in this process: whether the filter got
+ * SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV (dropped on kernels that answer
+ * EINVAL to it). */
+bool sc_installed_killable(const struct sc_filter *f);
 
 /* The fixed hardening (the table is core/lang/syscall_refusals.c): the reason a syscall can never
  * be allowed by a recipe, or NULL when a recipe may allow it. Syscalls that

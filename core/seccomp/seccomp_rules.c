@@ -186,13 +186,21 @@ int sc_rules_add(scmp_filter_ctx ctx, uint32_t refuse, pid_t protect_pid,
 	 * 32 bits: compare the low 32 bits so 0x00000000ffffffff is -1 too. */
 	TRY(refuse_if(ctx, refuse, "kill", 0, LOW32, 0xffffffffU));
 
-	if (protect_pid > 0) {
-		uint32_t pid = (uint32_t)protect_pid;
-		for (size_t i = 0; i < ARRAY_LEN(pid_args); i++)
-			TRY(refuse_if(ctx, refuse, pid_args[i].name, pid_args[i].arg, LOW32, pid));
-		/* kill(-pid): its process group, should it lead one. */
-		TRY(refuse_if(ctx, refuse, "kill", 0, LOW32, (uint32_t)-pid));
-	}
+	if (protect_pid > 0)
+		TRY(sc_rules_protect(ctx, refuse, protect_pid));
+#undef TRY
+	return r;
+}
+
+int sc_rules_protect(scmp_filter_ctx ctx, uint32_t refuse, pid_t protect_pid)
+{
+	int r = 0;
+#define TRY(x) do { if ((r = (x)) < 0) return r; } while (0)
+	uint32_t pid = (uint32_t)protect_pid;
+	for (size_t i = 0; i < ARRAY_LEN(pid_args); i++)
+		TRY(refuse_if(ctx, refuse, pid_args[i].name, pid_args[i].arg, LOW32, pid));
+	/* kill(-pid): its process group, should it lead one. */
+	TRY(refuse_if(ctx, refuse, "kill", 0, LOW32, (uint32_t)-pid));
 #undef TRY
 	return r;
 }

@@ -11,6 +11,9 @@
  * or a negative errno from libseccomp. */
 int sc_rules_add(scmp_filter_ctx ctx, uint32_t refuse, pid_t protect_pid,
 		 const char *const *notify_instead);
+/* Refuses signals, pidfd_open and the other pid-taking calls aimed at pid
+ * (sc_rules_add's protect_pid; sc_options.protect_pid2). */
+int sc_rules_protect(scmp_filter_ctx ctx, uint32_t refuse, pid_t pid);
 /* Adds the refusals for a sandbox without namespaces of its own
  * (sc_options.host_shared). Same conventions. */
 int sc_rules_add_host_shared(scmp_filter_ctx ctx, uint32_t refuse);
