@@ -247,6 +247,21 @@ static void declaration_hash(const char *envrc, size_t len, char *const *names, 
 		snprintf(hex + 2 * i, 3, "%02x", out[i]);
 }
 
+/* direnv's library folder and its allow list's folder (both NULL when
+ * HOME is not absolute). */
+static bool direnv_dirs(char **cfg, char **data)
+{
+	const char *home = getenv("HOME"), *xc = getenv("XDG_CONFIG_HOME"),
+		   *xd = getenv("XDG_DATA_HOME");
+	*cfg = *data = NULL;
+	if (!home || home[0] != '/')
+		return false;
+	*cfg = xc && xc[0] == '/' ? xasprintf("%s/direnv", xc) : xasprintf("%s/.config/direnv", home);
+	*data = xd && xd[0] == '/' ? xasprintf("%s/direnv", xd)
+				   : xasprintf("%s/.local/share/direnv", home);
+	return true;
+}
+
 /* The rules of a layer: its merged policy, compiled, plus what every layer
  * gets: its own dir writable, /tmp and /dev writable, /proc readable, and
  * the session's own files refused (rundir, approvals), the network
@@ -298,13 +313,8 @@ static struct notify_rules *compile_layer(struct layers *L, const struct policy 
 	free(gp);
 	/* direnv runs at every prompt, inside a layer too: its library
 	 * (use_canister) and its allow list are read, never written. */
-	const char *home = getenv("HOME"), *xc = getenv("XDG_CONFIG_HOME"),
-		   *xd = getenv("XDG_DATA_HOME");
-	if (home && home[0] == '/') {
-		char *cfg = xc && xc[0] == '/' ? xasprintf("%s/direnv", xc)
-					       : xasprintf("%s/.config/direnv", home);
-		char *data = xd && xd[0] == '/' ? xasprintf("%s/direnv", xd)
-						: xasprintf("%s/.local/share/direnv", home);
+	char *cfg, *data;
+	if (direnv_dirs(&cfg, &data)) {
 		notify_rules_add_path(r, "allow", cfg, NOTIFY_READ, "session layer (direnv)", none);
 		notify_rules_add_path(r, "allow", data, NOTIFY_READ, "session layer (direnv)", none);
 		/* Its library runs in every shell, its allow list says which
@@ -356,6 +366,15 @@ static int layer_ruleset(struct layers *L, struct policy *p, const char *dir, ch
 	const char *const writable[] = { dir, "/tmp", L->rundir };
 	if (L->apdir[0])
 		plist_add(&p->fs.deny, L->apdir, (struct srcpos){ 0 });
+	/* direnv, exec'd in the project, reads its library and allow list
+	 * (compile_layer allows them; its writes stay the engine's). */
+	char *cfg, *data;
+	if (direnv_dirs(&cfg, &data)) {
+		plist_add(&p->fs.allow, cfg, (struct srcpos){ 0 });
+		plist_add(&p->fs.allow, data, (struct srcpos){ 0 });
+		free(cfg);
+		free(data);
+	}
 	const char *w = NULL;
 	if (!ll_layer_expressible(p, writable, ARRAY_LEN(writable), &w)) {
 		snprintf(why, size, "%s", w ? w : "Landlock cannot express the layer");
