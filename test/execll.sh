@@ -42,6 +42,14 @@ t_confined "plain exec" plain
 t_run timeout 30 "$SUPER" --no-arm "${ALLOW[@]}" -- "$T" plain /bin/cat "$W/secret"
 t_grep "control: without the domain the same cat reads the secret" "TOP-SECRET" "$T_OUT"
 
+# --- /proc of a process outside the domain (its parent): its environ is
+# refused to the layered program (Landlock's ptrace restriction) ---
+ENVPROBE='tr "\0" "\n" </proc/$PPID/environ | grep -c EXECLL_PROBE=parent-secret'
+t_run env EXECLL_PROBE=parent-secret timeout 30 "$SUPER" "${ALLOW[@]}" -- "$T" plain /bin/sh -c "$ENVPROBE"
+t_grep "/proc/PPID/environ of a process outside the domain: refused" "environ: Permission denied" "$T_ERR"
+t_run env EXECLL_PROBE=parent-secret timeout 30 "$SUPER" --no-arm "${ALLOW[@]}" -- "$T" plain /bin/sh -c "$ENVPROBE"
+t_grep "control: without the domain the same environ reads" "^1$" "$T_OUT"
+
 # --- every way to reach execve ---
 t_confined "exec from a second thread" thread
 t_grep "exec from a second thread: the caller was not the leader" "applied pid=([0-9]+) tid=([0-9]+)" "$T_ERR"
