@@ -55,13 +55,12 @@ static void reply(int fd, const char *text)
 	}
 }
 
-/* Whether pid runs under a seccomp filter (Seccomp: 2 in its status): a
- * process without one is not in this session, whatever its lineage. */
-static int filtered(pid_t pid)
+/* The number after `key` in a small /proc file (status, fdinfo), or -1
+ * when the file or the key is not there. */
+static long proc_field(const char *path, const char *key)
 {
-	char p[64], buf[4096];
-	snprintf(p, sizeof(p), "/proc/%d/status", (int)pid);
-	int fd = open(p, O_RDONLY | O_CLOEXEC);
+	char buf[4096];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
 	ssize_t n = read(fd, buf, sizeof(buf) - 1);
@@ -69,27 +68,26 @@ static int filtered(pid_t pid)
 	if (n <= 0)
 		return -1;
 	buf[n] = '\0';
-	const char *l = strstr(buf, "\nSeccomp:");
-	if (!l)
-		return -1;
-	return atoi(l + 9) != 0;
+	const char *l = strstr(buf, key);
+	return l ? atol(l + strlen(key)) : -1;
+}
+
+/* Whether pid runs under a seccomp filter (Seccomp: 2 in its status): a
+ * process without one is not in this session, whatever its lineage. */
+static int filtered(pid_t pid)
+{
+	char p[64];
+	snprintf(p, sizeof(p), "/proc/%d/status", (int)pid);
+	long v = proc_field(p, "\nSeccomp:");
+	return v < 0 ? -1 : v != 0;
 }
 
 /* The pid a pidfd names now (-1 once the process has exited). */
 static pid_t pidfd_pid(int pidfd)
 {
-	char p[64], buf[1024];
+	char p[64];
 	snprintf(p, sizeof(p), "/proc/self/fdinfo/%d", pidfd);
-	int fd = open(p, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	ssize_t n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
-	const char *l = strstr(buf, "Pid:");
-	return l ? (pid_t)atoi(l + 4) : -1;
+	return (pid_t)proc_field(p, "Pid:");
 }
 
 /* Why the peer may not loosen anything, or NULL. */
