@@ -198,6 +198,7 @@ if why=$("$CAN" session --check 2>&1); then
 			else
 				t_fail "$sh: can session: closing the terminal ends the session and the shell"
 				t_diag "the shell's SigIgn: $ign (SIGHUP is bit 0x1)"
+				t_diag "$PTY_CLOSE_DIAG"
 			fi
 		}
 		closed

@@ -167,6 +167,14 @@ pty_close() {
 		[ "$alive" = 0 ] && return 0
 		sleep 0.1
 	done
+	# Who outlived the terminal, and where it waits, for the diagnosis.
+	PTY_CLOSE_DIAG=$(for p in "$@"; do
+		[ -d "/proc/$p" ] || continue
+		echo "$p: $(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null) wchan=$(cat "/proc/$p/wchan" 2>/dev/null)"
+		grep -E '^(State|SigPnd|ShdPnd|SigBlk|SigIgn|SigCgt):' "/proc/$p/status" 2>/dev/null | tr '\n' ' '
+		echo
+		ls -l "/proc/$p/fd" 2>/dev/null | sed -n 's/.* \([0-9]*\) -> /  fd \1 -> /p'
+	done)
 	kill -TERM "$@" 2>/dev/null
 	return 1
 }
