@@ -17,6 +17,7 @@
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -114,15 +115,41 @@ static bool reap(struct session *s, int *status)
 	return true;
 }
 
+/* How long the shell may outlive a SIGHUP before the supervisor kills
+ * it. A closed terminal must end the session: a shell that ignores or
+ * mishandles the hangup (fish 3.6 was seen, about once in fifteen closes
+ * under a sanitizer build, blocked in a futex on its way out) would keep a
+ * supervisor and its listener alive with no terminal to answer. */
+#define HANGUP_GRACE_MS 5000
+
 static void loop(struct session *s, int sfd, int *status)
 {
+	struct timespec hup_at = { 0, 0 };
+	bool hup = false; /* a SIGHUP came: the grace runs from hup_at */
 	for (;;) {
 		struct pollfd pf[3] = {
 			{ .fd = sfd, .events = POLLIN },
 			{ .fd = s->fifo_fd, .events = POLLIN },
 			{ .fd = s->sock_fd, .events = POLLIN },
 		};
-		int r = poll(pf, 3, -1);
+		int timeout = -1;
+		if (hup) {
+			struct timespec now;
+			clock_gettime(CLOCK_MONOTONIC, &now);
+			long long left = HANGUP_GRACE_MS - ((now.tv_sec - hup_at.tv_sec) * 1000LL +
+			                                    (now.tv_nsec - hup_at.tv_nsec) / 1000000);
+			if (left <= 0) {
+				can_warn("session: the shell (pid %d) outlived the hangup by %d ms: killed",
+				         (int)s->shell, HANGUP_GRACE_MS);
+				kill(s->shell, SIGKILL);
+				hup = false;
+				continue;
+			}
+			timeout = (int)left;
+		}
+		int r = poll(pf, 3, timeout);
+		if (r == 0)
+			continue;
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0) {
@@ -137,6 +164,10 @@ static void loop(struct session *s, int sfd, int *status)
 			while (read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
 				if (si.ssi_signo == SIGHUP || si.ssi_signo == SIGTERM)
 					kill(s->shell, (int)si.ssi_signo);
+				if (si.ssi_signo == SIGHUP && !hup) {
+					clock_gettime(CLOCK_MONOTONIC, &hup_at);
+					hup = true;
+				}
 			}
 			if (reap(s, status))
 				return;

@@ -214,6 +214,24 @@ wait "$bg"
 rc=$?
 t_grep "SIGHUP is forwarded to the shell" "got-hup" "$(cat "$TOP/hup.out")"
 [ "$rc" = 5 ] && t_ok "... and the session exits with the shell's status" || t_fail "... and the session exits with the shell's status (exit $rc)"
+# A shell that ignores the hangup is killed after the grace (5 s): a closed
+# terminal ends the session.
+rm -f "$TOP/sup"
+"$CAN" session -- bash -c 'trap "" HUP; echo $CANISTER_SESSION >'"$TOP"'/sup; while :; do sleep 0.05; done' >"$TOP/hup2.out" 2>&1 </dev/null &
+bg=$!
+for _ in $(seq 100); do [ -s "$TOP/sup" ] && break; sleep 0.05; done
+kill -HUP "$(cat "$TOP/sup")"
+for _ in $(seq 300); do kill -0 "$bg" 2>/dev/null || break; sleep 0.1; done
+if kill -0 "$bg" 2>/dev/null; then
+	t_fail "a shell that ignores SIGHUP is killed after the grace, ending the session"
+	kill -KILL "$bg"
+else
+	wait "$bg"
+	rc=$?
+	[ "$rc" = 137 ] && t_ok "a shell that ignores SIGHUP is killed after the grace, ending the session" ||
+		t_fail "a shell that ignores SIGHUP is killed after the grace, ending the session (exit $rc)"
+fi
+t_grep "... and the supervisor says so" "outlived the hangup by 5000 ms: killed" "$(cat "$TOP/hup2.out")"
 t_run script -qec "$CAN session -- bash -c 'ps -o pgid=,tpgid= -p \$\$'" /dev/null
 pg=$(echo "$T_OUT" | tr -d '\r' | awk 'NF==2 {print $1 "=" $2}' | tail -1)
 [ -n "$pg" ] && [ "${pg%=*}" = "${pg#*=}" ] && t_ok "on a terminal the shell leads the foreground process group" ||

@@ -174,6 +174,9 @@ pty_close() {
 		grep -E '^(State|SigPnd|ShdPnd|SigBlk|SigIgn|SigCgt):' "/proc/$p/status" 2>/dev/null | tr '\n' ' '
 		echo
 		ls -l "/proc/$p/fd" 2>/dev/null | sed -n 's/.* \([0-9]*\) -> /  fd \1 -> /p'
+		for t in /proc/$p/task/*; do
+			echo "  task ${t##*/}: wchan=$(cat "$t/wchan" 2>/dev/null) syscall=$(cat "$t/syscall" 2>/dev/null)"
+		done
 	done)
 	kill -TERM "$@" 2>/dev/null
 	return 1
