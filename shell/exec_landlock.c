@@ -11,6 +11,7 @@
  * never loses one. */
 #include "exec_landlock_int.h"
 #include "util/kernel_compat.h"
+#include "util/procfs.h"
 #include "util/util.h"
 
 #include <dirent.h>
@@ -78,23 +79,15 @@ static long kcmp_files(pid_t a, pid_t b)
  * line before them is escaped by the kernel: no forged lines). */
 static int tgid_ppid(pid_t pid, pid_t *tgid, pid_t *ppid)
 {
-	char path[64], buf[2048];
+	char path[64], buf[PROCFS_STATUS_MAX];
 	snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	ssize_t n = procfs_read(path, buf, sizeof buf);
+	unsigned long long t, p;
+	if (n < 0 || procfs_field(buf, (size_t)n, "Tgid:", 10, &t) < 0 ||
+	    procfs_field(buf, (size_t)n, "PPid:", 10, &p) < 0)
 		return -1;
-	ssize_t n = read(fd, buf, sizeof buf - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
-	const char *t = strstr(buf, "\nTgid:"), *p = strstr(buf, "\nPPid:");
-	if (!t || !p) {
-		errno = EINVAL;
-		return -1;
-	}
-	*tgid = (pid_t)atoi(t + 6);
-	*ppid = (pid_t)atoi(p + 6);
+	*tgid = (pid_t)t;
+	*ppid = (pid_t)p;
 	return 0;
 }
 

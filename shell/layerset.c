@@ -1,6 +1,8 @@
 /* See layerset.h. */
 #include "shell/layerset.h"
+#include "util/procfs.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -86,30 +88,11 @@ int procstat_parse(const char *text, size_t len, pid_t *ppid, unsigned long long
 
 int procstatus_tgid(const char *text, size_t len, pid_t *tgid)
 {
-	const char *p = text, *end = text + len;
-	while (p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		const char *le = nl ? nl : end;
-		if (le - p > 5 && memcmp(p, "Tgid:", 5) == 0) {
-			char buf[32];
-			const char *v = p + 5;
-			while (v < le && (*v == ' ' || *v == '\t'))
-				v++;
-			size_t n = (size_t)(le - v);
-			if (n == 0 || n >= sizeof(buf))
-				return -1;
-			memcpy(buf, v, n);
-			buf[n] = '\0';
-			char *e;
-			long t = strtol(buf, &e, 10);
-			if (*e || t <= 0)
-				return -1;
-			*tgid = (pid_t)t;
-			return 0;
-		}
-		p = nl ? nl + 1 : end;
-	}
-	return -1;
+	unsigned long long t;
+	if (procfs_field(text, len, "Tgid:", 10, &t) < 0 || t == 0 || t > INT_MAX)
+		return -1;
+	*tgid = (pid_t)t;
+	return 0;
 }
 
 bool layerset_may_reach(pid_t caller, const pid_t *line, size_t n)

@@ -12,6 +12,7 @@
 #include "shell/procs.h"
 #include "shell/layers.h"
 #include "util/kernel_compat.h"
+#include "util/procfs.h"
 #include "util/util.h"
 
 #include <errno.h>
@@ -68,33 +69,21 @@ struct procs {
 	size_t n;                  /* entries, for pruning */
 };
 
-static int read_small(const char *path, char *buf, size_t size)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	ssize_t n = read(fd, buf, size - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
-	return (int)n;
-}
-
 static int stat_of(pid_t pid, pid_t *ppid, unsigned long long *start)
 {
 	char p[64], buf[1024];
 	snprintf(p, sizeof(p), "/proc/%d/stat", (int)pid);
-	int n = read_small(p, buf, sizeof(buf));
-	return n < 0 ? -1 : procstat_parse(buf, (size_t)n, ppid, start);
+	ssize_t n = procfs_read(p, buf, sizeof(buf));
+	return n <= 0 ? -1 : procstat_parse(buf, (size_t)n, ppid, start);
 }
 
 static int tgid_of(pid_t tid, pid_t *tgid)
 {
-	char p[64], buf[2048];
-	snprintf(p, sizeof(p), "/proc/%d/status", (int)tid);
-	int n = read_small(p, buf, sizeof(buf));
-	return n < 0 ? -1 : procstatus_tgid(buf, (size_t)n, tgid);
+	unsigned long long v;
+	if (procfs_status_field(tid, "Tgid:", 10, &v) < 0 || v == 0)
+		return -1;
+	*tgid = (pid_t)v;
+	return 0;
 }
 
 static layer_mask cwd_layers(struct procs *P, pid_t tid)

@@ -6,10 +6,12 @@
 #include "shell/layers.h"
 #include "shell/procs.h"
 #include "shell/session_int.h"
+#include "util/procfs.h"
 #include "util/util.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -59,17 +61,12 @@ static void reply(int fd, const char *text)
  * when the file or the key is not there. */
 static long proc_field(const char *path, const char *key)
 {
-	char buf[4096];
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	char buf[PROCFS_STATUS_MAX];
+	unsigned long long v;
+	ssize_t n = procfs_read(path, buf, sizeof(buf));
+	if (n <= 0 || procfs_field(buf, (size_t)n, key, 10, &v) < 0 || v > LONG_MAX)
 		return -1;
-	ssize_t n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
-	const char *l = strstr(buf, key);
-	return l ? atol(l + strlen(key)) : -1;
+	return (long)v;
 }
 
 /* Whether pid runs under a seccomp filter (Seccomp: 2 in its status): a
@@ -78,7 +75,7 @@ static int filtered(pid_t pid)
 {
 	char p[64];
 	snprintf(p, sizeof(p), "/proc/%d/status", (int)pid);
-	long v = proc_field(p, "\nSeccomp:");
+	long v = proc_field(p, "Seccomp:");
 	return v < 0 ? -1 : v != 0;
 }
 

@@ -4,35 +4,12 @@
 # session_pty*). Each wall is attacked from inside, with the legitimate
 # action beside it.
 if [ -f "${CAN_SRCDIR}/test/lib.sh" ]; then . "${CAN_SRCDIR}/test/lib.sh"; else . "${CAN_SRCDIR}/lib.sh"; fi
-t_drop_to_user "$CAN_TESTBIN/notify_target" "$CAN_TESTBIN/try_syscall"
-
-H=$T_HOME
-TOP=$(mktemp -d /tmp/cansess.XXXXXX)
-chmod 755 "$TOP"
-trap 'rm -rf "$TOP"' EXIT
-unset XDG_RUNTIME_DIR CANISTER_SESSION CANISTER_SESSION_FIFO CANISTER_SESSION_SOCK CANISTER_SESSION_STATE
-rm -rf "$H/.local/state/canister"
-mkdir -p "$H/.ssh"
-echo "FAKE-PRIVATE-KEY" >"$H/.ssh/id_x"
-P=$TOP/proj
-mkdir -p "$P/sub"
-printf 'use canister\n' >"$P/.envrc"
-echo "project data" >"$P/data.txt"
-TARGET=$CAN_TESTBIN/notify_target
-[ -x "$TARGET" ] || TARGET=$CAN_SRCDIR/notify_target
-TRY=$CAN_TESTBIN/try_syscall
-[ -x "$TRY" ] || TRY=$CAN_SRCDIR/try_syscall
-export CAN P H TARGET TRY
-cd "$TOP" || exit 1
+t_drop_to_user "$CAN_TESTBIN/notify_target" "$CAN_TESTBIN/try_syscall" "$CAN_SRCDIR/test/session_lib.sh"
+. "$CAN_SRCDIR/test/session_lib.sh"
+session_setup cansess
 
 # sess SCRIPT: runs SCRIPT with bash in a session; helpers are defined first.
-HELPERS='
-declare_layer() { echo "canister 1 declare $1" >"$CANISTER_SESSION_FIFO"; }
-# wait_state PATTERN: until the state file matches (the FIFO is a hint the
-# supervisor reads in its own time).
-wait_state() { for _ in $(seq 200); do grep -q -- "$1" "$CANISTER_SESSION_STATE" && return 0; sleep 0.05; done; return 1; }
-approve() { (cd / && "$CAN" allow "$1" >/dev/null) && wait_state "^layer active $1"; }
-'
+HELPERS=$SESSION_HELPERS
 sess() { t_run "$CAN" session -- bash -c "$HELPERS$1"; }
 
 # --- the supervisor itself ---

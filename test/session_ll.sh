@@ -5,33 +5,14 @@
 # attacked from inside, with the legitimate work beside it; the domain is
 # proved by behaviour (a test-only switch takes the engine's checks away).
 if [ -f "${CAN_SRCDIR}/test/lib.sh" ]; then . "${CAN_SRCDIR}/test/lib.sh"; else . "${CAN_SRCDIR}/lib.sh"; fi
-t_drop_to_user "$CAN_TESTBIN/notify_target" "$CAN_TESTBIN/try_syscall" "$CAN_TESTBIN/session_ll_helper"
-
-H=$T_HOME
-TOP=$(mktemp -d /tmp/cansessll.XXXXXX)
-chmod 755 "$TOP"
-trap 'rm -rf "$TOP"' EXIT
-unset XDG_RUNTIME_DIR CANISTER_SESSION CANISTER_SESSION_FIFO CANISTER_SESSION_SOCK CANISTER_SESSION_STATE
+t_drop_to_user "$CAN_TESTBIN/notify_target" "$CAN_TESTBIN/try_syscall" "$CAN_TESTBIN/session_ll_helper" \
+	"$CAN_SRCDIR/test/session_lib.sh"
+. "$CAN_SRCDIR/test/session_lib.sh"
+session_setup cansessll
 unset CANISTER_NO_LANDLOCK_AT_EXEC CANISTER_TEST_LL_NO_EMULATION
-rm -rf "$H/.local/state/canister"
-mkdir -p "$H/.ssh"
-echo "FAKE-PRIVATE-KEY" >"$H/.ssh/id_x"
-P=$TOP/proj
-mkdir -p "$P/sub"
-printf 'use canister\n' >"$P/.envrc"
-echo "project data" >"$P/data.txt"
-TARGET=$CAN_TESTBIN/notify_target
-[ -x "$TARGET" ] || TARGET=$CAN_SRCDIR/notify_target
-TLR=$CAN_TESTBIN/session_ll_helper
-[ -x "$TLR" ] || TLR=$CAN_SRCDIR/session_ll_helper
-export CAN P H TARGET TLR TOP
-cd "$TOP" || exit 1
 
-HELPERS='
-declare_layer() { echo "canister 1 declare $1" >"$CANISTER_SESSION_FIFO"; }
-wait_state() { for _ in $(seq 200); do grep -q -- "$1" "$CANISTER_SESSION_STATE" && return 0; sleep 0.05; done; return 1; }
-approve() { (cd / && "$CAN" allow "$1" >/dev/null) && wait_state "^layer active $1"; }
-declare_layer "$P"; wait_state "^layer pending $P"; approve "$P" || echo APPROVE-FAILED
+# Every session here starts with the project declared and approved.
+HELPERS=$SESSION_HELPERS'declare_layer "$P"; wait_state "^layer pending $P"; approve "$P" || echo APPROVE-FAILED
 '
 # sess [can session options] -- SCRIPT
 sess() {

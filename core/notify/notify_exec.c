@@ -5,6 +5,7 @@
  * of that process and from a watchdog thread every millisecond
  * (docs/notify.md, "The exec limit"; ADR 0061). */
 #include "notify/notify_int.h"
+#include "util/procfs.h"
 #include "util/util.h"
 
 #include <errno.h>
@@ -114,19 +115,10 @@ static bool stat_exe(pid_t pid, struct stat *st)
 
 static pid_t read_tgid(pid_t tid)
 {
-	char p[64], line[128];
-	snprintf(p, sizeof(p), "/proc/%d/status", (int)tid);
-	FILE *f = fopen(p, "re");
-	pid_t tgid = tid;
-	if (!f)
+	unsigned long long v;
+	if (procfs_status_field(tid, "Tgid:", 10, &v) < 0 || v == 0)
 		return tid;
-	while (fgets(line, sizeof(line), f))
-		if (strncmp(line, "Tgid:", 5) == 0) {
-			tgid = (pid_t)strtol(line + 5, NULL, 10);
-			break;
-		}
-	fclose(f);
-	return tgid;
+	return (pid_t)v;
 }
 
 void notify_exec_expect(struct notify_req *q, const struct stat *bin, const struct stat *interp)

@@ -10,6 +10,7 @@
  *   - RESOLVE_NO_MAGICLINKS always: a /proc/<pid>/fd link followed by the
  *     supervisor would be the supervisor's. */
 #include "notify/notify_int.h"
+#include "util/procfs.h"
 #include "util/util.h"
 
 #include <errno.h>
@@ -104,20 +105,10 @@ int notify_join_path(char *out, size_t size, const char *parent, const char *las
 
 mode_t notify_target_umask(pid_t pid)
 {
-	char p[64], line[256];
-	snprintf(p, sizeof(p), "/proc/%d/status", (int)pid);
-	FILE *f = fopen(p, "re");
-	mode_t m = 022;
-	if (!f)
-		return m;
-	while (fgets(line, sizeof(line), f)) {
-		if (strncmp(line, "Umask:", 6) == 0) {
-			m = (mode_t)strtoul(line + 6, NULL, 8) & 0777;
-			break;
-		}
-	}
-	fclose(f);
-	return m;
+	unsigned long long v;
+	if (procfs_status_field(pid, "Umask:", 8, &v) < 0)
+		return 022;
+	return (mode_t)v & 0777;
 }
 
 /* Our O_PATH fd for the target's directory (AT_FDCWD = its cwd) or root. */

@@ -11,6 +11,7 @@
 #include "util/fdpass.h"
 #include "util/kernel_compat.h"
 #include "probe/probe_internal.h"
+#include "util/procfs.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -293,17 +294,16 @@ static bool step_addfd(struct supervisor *s, struct probe_res *r, bool send, cha
 
 static bool usr1_pending(pid_t pid)
 {
-	char path[64], buf[4096];
+	char path[64], buf[PROCFS_STATUS_MAX];
 	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-	if (probe_read_file(path, buf, sizeof(buf)) <= 0)
+	ssize_t n = procfs_read(path, buf, sizeof(buf));
+	if (n <= 0)
 		return false;
-	unsigned long long bit = 1ULL << (SIGUSR1 - 1);
-	for (const char *k = buf; (k = strstr(k, "Pnd:\t")); k += 5) {
-		unsigned long long mask = strtoull(k + 5, NULL, 16);
-		if (mask & bit)
-			return true;
-	}
-	return false;
+	/* Pending for the thread (SigPnd) or for the whole process (ShdPnd). */
+	unsigned long long bit = 1ULL << (SIGUSR1 - 1), t = 0, s = 0;
+	procfs_field(buf, (size_t)n, "SigPnd:", 16, &t);
+	procfs_field(buf, (size_t)n, "ShdPnd:", 16, &s);
+	return ((t | s) & bit) != 0;
 }
 
 /* WAIT_KILLABLE_RECV: once received, a non-fatal signal must not cancel the

@@ -1,0 +1,32 @@
+/* libFuzzer target: the /proc field parser (core/util/procfs.c) on
+ * arbitrary bytes. It must never read outside the text, and a field it
+ * returns must come from a line that starts with the key. */
+#include "util/procfs.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
+{
+	static const char *const keys[] = { "Tgid:", "PPid:", "Umask:", "Seccomp:", "SigPnd:", "Pid:" };
+	static const int bases[] = { 10, 10, 8, 10, 16, 10 };
+	/* A copy of exactly n bytes, without a NUL: ASan sees any overread. */
+	char *text = malloc(n ? n : 1);
+	if (!text)
+		return 0;
+	memcpy(text, data, n);
+	for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
+		unsigned long long v;
+		if (procfs_field(text, n, keys[k], bases[k], &v) == 0) {
+			size_t kl = strlen(keys[k]);
+			int at_line_start = n >= kl && memcmp(text, keys[k], kl) == 0;
+			for (size_t i = 0; !at_line_start && i + kl < n; i++)
+				at_line_start = text[i] == '\n' && memcmp(text + i + 1, keys[k], kl) == 0;
+			if (!at_line_start)
+				abort();
+		}
+	}
+	free(text);
+	return 0;
+}
