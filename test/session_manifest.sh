@@ -78,6 +78,15 @@ printf "\n# changed\n" >>"$P/.canister/x.toml"
 declare_layer "$P"; wait_state "^layer pending $P" && echo recipe-pending'
 t_grep "a changed .canister/x.toml makes the layer pending" "recipe-pending" "$T_OUT"
 
+# --- an approved layer whose manifest breaks keeps its approved policy ---
+sess "$LAYERED"'
+(cd /; printf "[sandbox.dev]\ncommand = 3\n" >"$P/canister.toml")
+declare_layer "$P"; wait_state "^layer invalid $P" && echo broke-invalid
+cd "$P"; cat "$HOME/.ssh/id_x" 2>&1 && echo LEAK-AFTER-BREAK'
+t_grep "an approved layer whose canister.toml breaks is invalid" "broke-invalid" "$T_OUT"
+t_nogrep "... and its approved policy stays in force (never no layer)" "LEAK-AFTER-BREAK" "$T_OUT"
+printf '[sandbox.dev]\nrecipes = ["./.canister/x.toml"]\n' >"$P/canister.toml"
+
 # --- an unknown sandbox name: an error state with the message ---
 printf 'use canister nosuch\n' >"$P/.envrc"
 sess 'declare_layer "$P"; wait_state "^layer invalid $P" && echo invalid-seen
