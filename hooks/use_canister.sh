@@ -67,7 +67,11 @@ use_canister() {
 					done
 					break
 				fi
-				[ "$m" = "${HOME:-/}" ] || [ "$m" = / ] && break
+				if [ "$m" = "${HOME:-/}" ] || [ "$m" = / ]; then
+					# None yet: direnv reloads when one is created here.
+					watch+=("$dir/canister.toml")
+					break
+				fi
 				m=${m%/*}
 				m=${m:-/}
 			done
