@@ -3,7 +3,8 @@
 # (docs/session.md).
 #
 #   use canister -r RECIPE [-r RECIPE ...]   a layer of these recipes
-#   use canister NAME                        the sandbox NAME of canister.toml
+#   use canister NAME                        the sandbox NAME of the nearest
+#                                            canister.toml (not with -r)
 #
 # In a can session it tells the supervisor to read this directory's
 # declaration ("canister 1 declare DIR" on the session's FIFO). That is a
@@ -32,7 +33,7 @@ use_canister() {
 		return 1
 	fi
 	local -a watch=()
-	local r
+	local r name=
 	while [ $# -gt 0 ]; do
 		case $1 in
 		-r | --recipe)
@@ -49,8 +50,31 @@ use_canister() {
 			printf "can: use canister: unknown option '%s' (write -r RECIPE or a sandbox NAME of canister.toml)\n" "$1" >&2
 			return 1 ;;
 		*)
-			# A sandbox of this directory's canister.toml.
-			watch+=("$dir/canister.toml")
+			# A sandbox of the nearest canister.toml (as can up finds it,
+			# up to $HOME): watch it and its project recipes, so direnv
+			# reloads and the supervisor re-reads when they change.
+			if [ -n "${name:-}" ]; then
+				printf "can: use canister: more than one sandbox name ('%s', '%s')\n" "$name" "$1" >&2
+				return 1
+			fi
+			name=$1
+			local m=$dir f
+			while :; do
+				if [ -f "$m/canister.toml" ]; then
+					watch+=("$m/canister.toml")
+					for f in "$m"/.canister/*.toml; do
+						[ -f "$f" ] && watch+=("$f")
+					done
+					break
+				fi
+				if [ "$m" = "${HOME:-/}" ] || [ "$m" = / ]; then
+					# None yet: direnv reloads when one is created here.
+					watch+=("$dir/canister.toml")
+					break
+				fi
+				m=${m%/*}
+				m=${m:-/}
+			done
 			shift
 			continue ;;
 		esac

@@ -9,11 +9,13 @@
 #include "shell/approvals.h"
 #include "shell/envrc.h"
 #include "lang/recipe.h"
+#include "lang/manifest.h"
 #include "lang/recipe_int.h" /* resolving names to the files that get hashed */
 #include "notify/notify.h"
 #include "util/sha256.h"
 #include "util/util.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -245,6 +247,104 @@ static void declaration_hash(const char *envrc, size_t len, char *const *names, 
 	sha256_final(&h, out);
 	for (int i = 0; i < 32; i++)
 		snprintf(hex + 2 * i, 3, "%02x", out[i]);
+}
+
+/* A diagnostic as `file:line:col: msg` (the position when known). */
+static void diag_text(const struct diags *d, const char *fallback, char *out, size_t outlen)
+{
+	if (!d->n) {
+		snprintf(out, outlen, "%s", fallback);
+		return;
+	}
+	const struct diag *g = &d->v[0];
+	if (g->at.file && g->at.line > 0)
+		snprintf(out, outlen, "%s:%d:%d: %s", g->at.file, g->at.line, g->at.col, g->msg);
+	else
+		snprintf(out, outlen, "%s", g->msg);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The hash of a `use canister NAME` declaration (docs/adr/0184): the
+ * .envrc bytes, the nearest canister.toml's path and bytes, every
+ * project recipe file (the .toml files of .canister, by name), then each recipe the
+ * sandbox names as hash_recipe hashes it (paths relative to the
+ * manifest's folder). Run with the layer's dir as cwd. Returns false
+ * when no manifest is found (hex still covers the .envrc). */
+static bool manifest_hash(const char *envrc, size_t len, const char *name, char hex[65])
+{
+	struct sha256 h;
+	sha256_init(&h);
+	sha256_update(&h, envrc, len);
+	sha256_update(&h, "manifest", 9);
+	sha256_update(&h, name, strlen(name) + 1);
+	char *path = NULL, err[512];
+	bool found = manifest_find(".", getenv("HOME"), &path, err, sizeof(err)) == 0;
+	if (found) {
+		sha256_update(&h, path, strlen(path) + 1);
+		size_t n = 0;
+		char *b = slurp(path, &n);
+		if (b)
+			sha256_update(&h, b, n);
+		free(b);
+		char *dir = xstrdup(path);
+		char *slash = strrchr(dir, '/');
+		if (slash)
+			*slash = '\0';
+		else
+			snprintf(dir, strlen(dir) + 1, ".");
+		char *cdir = xasprintf("%s/.canister", dir);
+		DIR *dp = opendir(cdir);
+		char **names = NULL;
+		size_t nn = 0;
+		for (struct dirent *e; dp && (e = readdir(dp));) {
+			size_t l = strlen(e->d_name);
+			if (l > 5 && strcmp(e->d_name + l - 5, ".toml") == 0)
+				strv_push(&names, &nn, xstrdup(e->d_name));
+		}
+		if (dp)
+			closedir(dp);
+		if (nn)
+			qsort(names, nn, sizeof(*names), cmp_str);
+		for (size_t i = 0; i < nn; i++) {
+			char *f = xasprintf("%s/%s", cdir, names[i]);
+			sha256_update(&h, names[i], strlen(names[i]) + 1);
+			b = slurp(f, &n);
+			if (b)
+				sha256_update(&h, b, n);
+			free(b);
+			free(f);
+		}
+		strv_free(names, nn);
+		free(cdir);
+		struct manifest m;
+		struct diags d = { 0 };
+		if (manifest_load_file(path, &m, &d) == 0) {
+			const struct manifest_sandbox *s = NULL;
+			for (size_t i = 0; i < m.n; i++)
+				if (strcmp(m.sb[i].name, name) == 0)
+					s = &m.sb[i];
+			for (size_t i = 0; s && i < s->nrecipes; i++) {
+				const char *r = s->recipes[i].s;
+				char *arg = strchr(r, '/') && r[0] != '/' ? xasprintf("%s/%s", dir, r)
+				                                          : xstrdup(r);
+				hash_recipe(&h, arg);
+				free(arg);
+			}
+			manifest_free(&m);
+		}
+		diags_free(&d);
+		free(dir);
+		free(path);
+	}
+	unsigned char out[32];
+	sha256_final(&h, out);
+	for (int i = 0; i < 32; i++)
+		snprintf(hex + 2 * i, 3, "%02x", out[i]);
+	return found;
 }
 
 /* direnv's library folder and its allow list's folder (both NULL when
@@ -486,7 +586,7 @@ int layers_declare(struct layers *L, const char *dir, char *err, size_t errlen)
 	}
 	struct layer *l = &L->v[idx];
 	/* The recipes as declared, for the state file. */
-	char *list = xstrdup("");
+	char *list = decl.sandbox ? xasprintf("canister.toml:%s", decl.sandbox) : xstrdup("");
 	for (size_t i = 0; i < decl.nrecipes; i++) {
 		char *t = xasprintf("%s%s%s", list, i ? "," : "", decl.recipes[i]);
 		free(list);
@@ -499,9 +599,56 @@ int layers_declare(struct layers *L, const char *dir, char *err, size_t errlen)
 	char ll_why[300] = "Landlock-at-exec is off";
 	if (decl.invalid) {
 		snprintf(why, sizeof(why), "%s", decl.reason);
+	} else if (decl.sandbox && decl.nrecipes) {
+		snprintf(why, sizeof(why), ".envrc: use canister %s with -r: a layer is either a "
+		         "sandbox of canister.toml or a list of recipes; add the recipes to the "
+		         "sandbox's 'recipes' instead", decl.sandbox);
 	} else if (decl.sandbox) {
-		snprintf(why, sizeof(why), "use canister %s: a manifest sandbox; sessions take recipes "
-		         "only for now (-r NAME)", decl.sandbox);
+		/* The sandbox of the nearest canister.toml (as can up finds it). */
+		int here = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (here < 0 || chdir(dir) < 0) {
+			snprintf(why, sizeof(why), "cannot enter %s: %s", dir, strerror(errno));
+		} else {
+			manifest_hash(text, len, decl.sandbox, hex);
+			struct expand_env env;
+			expand_env_from_process(&env);
+			env.cwd = dir;
+			struct policy p;
+			struct diags d = { 0 };
+			struct manifest_where where;
+			if (manifest_sandbox_policy(dir, decl.sandbox, &env, &p, &where, &d) != 0) {
+				char m[360];
+				diag_text(&d, "the manifest does not load", m, sizeof(m));
+				snprintf(why, sizeof(why), "use canister %s: %s", decl.sandbox, m);
+			} else {
+				cand = compile_layer(L, &p, dir, why, sizeof(why));
+				if (cand)
+					cand_ll = layer_ruleset(L, &p, dir, ll_why, sizeof(ll_why));
+				policy_free(&p);
+				manifest_where_free(&where);
+			}
+			diags_free(&d);
+			size_t len2 = 0;
+			char *again = slurp(".envrc", &len2);
+			char hex2[65] = "";
+			if (again)
+				manifest_hash(again, len2, decl.sandbox, hex2);
+			if (cand && (!again || strcmp(hex, hex2) != 0)) {
+				snprintf(why, sizeof(why), "the declaration changed while it was read; "
+				         "declare it again");
+				free_rules(cand);
+				cand = NULL;
+				if (cand_ll >= 0)
+					close(cand_ll);
+				cand_ll = -1;
+			}
+			free(again);
+		}
+		if (here >= 0) {
+			if (fchdir(here) < 0)
+				can_warn_errno("session: return to the supervisor's directory");
+			close(here);
+		}
 	} else {
 		/* Names, paths and project recipes are relative to the layer. */
 		int here = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);

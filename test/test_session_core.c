@@ -120,6 +120,29 @@ static void test_envrc(void **st)
 	decl("use canister web\n", &d);
 	assert_string_equal(d.sandbox, "web");
 	envrc_decl_free(&d);
+	/* NAME forms (docs/adr/0184): one name, across all lines; a name
+	 * beside -r parses (the supervisor refuses the mix with its reason). */
+	decl("use canister dev -r extra\n", &d);
+	assert_false(d.invalid);
+	assert_string_equal(d.sandbox, "dev");
+	assert_int_equal(d.nrecipes, 1);
+	envrc_decl_free(&d);
+	decl("use canister dev web\n", &d);
+	assert_true(d.invalid);
+	assert_non_null(strstr(d.reason, "more than one sandbox name"));
+	envrc_decl_free(&d);
+	decl("use canister dev\nuse canister web\n", &d);
+	assert_true(d.invalid);
+	assert_non_null(strstr(d.reason, "line 2"));
+	envrc_decl_free(&d);
+	decl("use canister -dev\n", &d);
+	assert_true(d.invalid);
+	assert_null(d.sandbox);
+	envrc_decl_free(&d);
+	decl("use canister my.box_1\n", &d);
+	assert_false(d.invalid);
+	assert_string_equal(d.sandbox, "my.box_1");
+	envrc_decl_free(&d);
 	decl("# use canister -r x\nexport A=b\n", &d);
 	assert_false(d.declared);
 	envrc_decl_free(&d);
