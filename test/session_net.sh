@@ -47,4 +47,14 @@ t_grep "... the caller is still under the filter" "^after Seccomp:[[:space:]]+2$
 t_grep "in the session outside layers --off starts nothing either" "outside-off-rc=1" "$T_OUT"
 t_grep "... nor with CANISTER_SESSION_OFF=1 set inside" "env-off-rc=1" "$T_OUT"
 
+# The setuid notice points at --off (a real setuid binary: su on Debian).
+SU=$(command -v su)
+if [ -n "$SU" ] && [ -u "$SU" ]; then
+	sess 'su --help >/dev/null 2>&1; echo after'
+	t_grep "a setuid program started in the session gets one line saying why it cannot work" "can: session: (/usr/bin/)?su is setuid, but this terminal is a can session \(pid [0-9]+\).*no_new_privs" "$T_ERR"
+	t_grep "... and where to run it ('can session --off' says how)" "outside the session \('can session --off' says how\)$" "$T_ERR"
+else
+	t_skip "no setuid su here"; t_skip "no setuid su here"
+fi
+
 t_done
