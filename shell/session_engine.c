@@ -155,7 +155,8 @@ static void setuid_notice(struct session *s, pid_t pid, int nr, const uint64_t a
 	int n = snprintf(msg, sizeof(msg),
 	                 "can: session: %s is set%sid, but this terminal is a can session (pid %d) "
 	                 "and its filter's no_new_privs keeps setuid programs from gaining "
-	                 "privileges: run it from a terminal outside the session\n",
+	                 "privileges: run it from a terminal outside the session "
+	                 "('can session --off' says how)\n",
 	                 path, suid ? "u" : "g", (int)s->pid);
 	if (n > 0 && write(STDERR_FILENO, msg, (size_t)n) < 0) {
 		/* the terminal is gone: nothing to tell */

@@ -24,6 +24,7 @@ void cmd_session_usage(FILE *out)
 {
 	fputs("Usage: can session [-v] [--no-landlock-at-exec] -- SHELL [ARGS...]\n"
 	      "       can session --check\n"
+	      "       can session --off\n"
 	      "\n"
 	      "Becomes the supervisor of an interactive shell session: SHELL runs as its\n"
 	      "child under the session's seccomp filter, and the layers declared in\n"
@@ -35,6 +36,8 @@ void cmd_session_usage(FILE *out)
 	      "Options:\n"
 	      "  --check        say in one line why a session cannot start here (exit 1),\n"
 	      "                 or \"ok\" (exit 0)\n"
+	      "  --off          print how to get a shell that is not in a session (starts\n"
+	      "                 nothing: a process in the session cannot leave it)\n"
 	      "  -v, --verbose  report ignored hints and refused declarations\n"
 	      "  --no-landlock-at-exec\n"
 	      "                 enforce layers by emulation only, never with a Landlock\n"
@@ -121,6 +124,31 @@ static int session_check(void)
 	return CAN_EXIT_OK;
 }
 
+/* can session --off (docs/adr/0260): no process inside the session's filter
+ * can drop it, and a shell started for it by the supervisor would be a
+ * way out for any process that can fake a confirmation. So it starts
+ * nothing and says how to get a shell the session never saw. */
+static int session_off(void)
+{
+	const char *pid = getenv("CANISTER_SESSION");
+	if (pid && pid[0])
+		printf("can: session --off: this terminal is can session %s, and nothing started in it "
+		       "can leave it (its filter is inherited by every descendant)\n",
+		       pid);
+	else
+		printf("can: session --off: this shell is not in a can session\n");
+	fputs("To get a shell that is not sandboxed:\n"
+	      "  - open a new terminal with CANISTER_SESSION_OFF=1 in its environment (a profile\n"
+	      "    of your terminal emulator, or 'tmux new-window -e CANISTER_SESSION_OFF=1'\n"
+	      "    from a tmux server started outside the session): the hook then starts no\n"
+	      "    session;\n"
+	      "  - or log in on another console or over ssh with that variable set.\n"
+	      "A shell started from this terminal, even with CANISTER_SESSION_OFF=1, is still\n"
+	      "under this session's filter. See docs/session.md.\n",
+	      stdout);
+	return pid && pid[0] ? CAN_EXIT_FAIL : CAN_EXIT_OK;
+}
+
 int cmd_session(int argc, char **argv)
 {
 	struct session_opts o = { 0 };
@@ -137,6 +165,10 @@ int cmd_session(int argc, char **argv)
 			if (argc != 2)
 				return cli_usage_error("session", "--check takes nothing else");
 			return session_check();
+		} else if (strcmp(a, "--off") == 0) {
+			if (argc != 2)
+				return cli_usage_error("session", "--off takes nothing else");
+			return session_off();
 		} else if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0) {
 			o.verbose = true;
 		} else if (strcmp(a, "--no-landlock-at-exec") == 0) {

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# can session --off (issue 10, docs/adr/0260-session-off-starts-nothing.md):
+# nothing inside a session can get a shell outside its filter through it,
+# layered or not; it says how to get one instead. Real supervisor, no
+# terminal (the helpers are session_core.sh's).
+if [ -f "${CAN_SRCDIR}/test/lib.sh" ]; then . "${CAN_SRCDIR}/test/lib.sh"; else . "${CAN_SRCDIR}/lib.sh"; fi
+t_drop_to_user
+
+TOP=$(mktemp -d /tmp/cansessnet.XXXXXX)
+chmod 755 "$TOP"
+trap 'rm -rf "$TOP"' EXIT
+unset XDG_RUNTIME_DIR CANISTER_SESSION CANISTER_SESSION_FIFO CANISTER_SESSION_SOCK CANISTER_SESSION_STATE CANISTER_SESSION_OFF
+rm -rf "$T_HOME/.local/state/canister"
+P=$TOP/proj
+mkdir -p "$P"
+printf 'use canister\n' >"$P/.envrc"
+export CAN P
+cd "$TOP" || exit 1
+
+HELPERS='
+declare_layer() { echo "canister 1 declare $1" >"$CANISTER_SESSION_FIFO"; }
+wait_state() { for _ in $(seq 200); do grep -q -- "$1" "$CANISTER_SESSION_STATE" && return 0; sleep 0.05; done; return 1; }
+approve() { (cd / && "$CAN" allow "$1" >/dev/null) && wait_state "^layer active $1"; }
+'
+sess() { t_run "$CAN" session -- bash -c "$HELPERS$1"; }
+
+# What a shell would do if --off gave one: it reads these lines from stdin.
+ESCAPE='echo ESCAPED; grep "^Seccomp:" /proc/self/status'
+
+t_expect "outside a session, can session --off exits 0" 0 "$CAN" session --off
+t_grep "... saying this shell is not in a session" "not in a can session" "$T_OUT"
+t_grep "... and how to get an unsandboxed terminal" "CANISTER_SESSION_OFF=1" "$T_OUT"
+t_expect "--off takes nothing else" 2 "$CAN" session --off -- bash
+
+sess 'declare_layer "$P"; wait_state "^layer [a-z]* $P"; approve "$P" || echo APPROVE-FAILED
+cd "$P"; "$CAN" status >/dev/null; echo "layer-rc=$?"
+echo "'"$ESCAPE"'" | "$CAN" session --off; echo "off-rc=$?"
+grep "^Seccomp:" /proc/self/status | sed "s/^/after /"
+cd /; echo "'"$ESCAPE"'" | "$CAN" session --off >/dev/null; echo "outside-off-rc=$?"
+echo "'"$ESCAPE"'" | CANISTER_SESSION_OFF=1 "$CAN" session --off >/dev/null; echo "env-off-rc=$?"'
+t_nogrep "approving from outside works" "APPROVE-FAILED" "$T_OUT"
+t_grep "the process is in an approved layer" "layer-rc=0" "$T_OUT"
+t_grep "can session --off from a layered process exits 1" "off-rc=1" "$T_OUT"
+t_grep "... saying the session cannot be left from inside" "this terminal is can session [0-9]+, and nothing started in it can leave it" "$T_OUT"
+t_nogrep "... and starts no shell (the commands on its stdin never ran)" "ESCAPED" "$T_OUT"
+t_grep "... the caller is still under the filter" "^after Seccomp:[[:space:]]+2$" "$T_OUT"
+t_grep "in the session outside layers --off starts nothing either" "outside-off-rc=1" "$T_OUT"
+t_grep "... nor with CANISTER_SESSION_OFF=1 set inside" "env-off-rc=1" "$T_OUT"
+
+# The setuid notice points at --off (a real setuid binary: su on Debian).
+SU=$(command -v su)
+if [ -n "$SU" ] && [ -u "$SU" ]; then
+	sess 'su --help >/dev/null 2>&1; echo after'
+	t_grep "a setuid program started in the session gets one line saying why it cannot work" "can: session: (/usr/bin/)?su is setuid, but this terminal is a can session \(pid [0-9]+\).*no_new_privs" "$T_ERR"
+	t_grep "... and where to run it ('can session --off' says how)" "outside the session \('can session --off' says how\)$" "$T_ERR"
+else
+	t_skip "no setuid su here"; t_skip "no setuid su here"
+fi
+
+t_done
