@@ -88,6 +88,7 @@ struct proxy {
 	char **lines, **patches;
 	size_t nlines, npatches;
 	unsigned refused;
+	unsigned observed; /* monitor mode: would-be refusals forwarded */
 };
 
 /* ---- proxy_loop.c ---- */

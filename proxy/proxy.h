@@ -13,6 +13,7 @@
 
 struct tls_ca;
 
+#include <stdbool.h>
 #include <stdio.h>
 
 /* Where the proxy listens inside every sandbox (the namespace is the
@@ -29,6 +30,11 @@ struct proxy_config {
 	 * NULL tunnels them untouched (unit tests only: can run always
 	 * passes one, and runs nothing when it cannot be made). */
 	struct tls_ca *tls;
+	/* Monitor mode (can run -m, ADR 0204): what a [[host]] block would
+	 * allow is recorded as a would-be refusal and forwarded; address
+	 * checks, allow_host_loopback, DLP and malformed requests still
+	 * refuse. */
+	bool monitor;
 };
 
 struct proxy;

@@ -308,7 +308,7 @@ static void req(const struct policy *p, const char *host, const char *method, co
 {
 	struct egress_target t = { .port = 443 };
 	strcpy(t.host, host);
-	struct egress_request r = { method, path, ct, n };
+	struct egress_request r = { method, path, ct, n, 0 };
 	egress_decide_request(p, &t, &r, d);
 }
 
