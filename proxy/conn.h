@@ -89,6 +89,8 @@ struct proxy {
 	size_t nlines, npatches;
 	unsigned refused;
 	unsigned observed; /* monitor mode: would-be refusals forwarded */
+	char **observed_patches; /* their [[host]] patches, once each */
+	size_t nobserved_patches;
 };
 
 /* ---- proxy_loop.c ---- */

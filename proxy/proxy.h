@@ -45,5 +45,8 @@ struct proxy *proxy_start(const struct proxy_config *cfg, char *err, size_t errl
  * with the recipe patch that allows it to report (nothing when nothing
  * was refused). */
 void proxy_stop(struct proxy *px, FILE *report);
+/* The same, and in monitor mode the [[host]] blocks (one per domain) that
+ * allow what was observed, malloc'd into *hosts (NULL when none). */
+void proxy_stop_monitor(struct proxy *px, FILE *report, char **hosts);
 
 #endif

@@ -296,6 +296,11 @@ static bool observe_decision(struct proxy *px, const struct egress_decision *d)
 		return false;
 	struct refusal r = { d->status, d->error, d->what, d->reason, d->patch };
 	record(px, &r, true);
+	for (size_t i = 0; i < px->nobserved_patches; i++)
+		if (strcmp(px->observed_patches[i], d->patch) == 0)
+			return true;
+	if (px->nobserved_patches < 256)
+		strv_push(&px->observed_patches, &px->nobserved_patches, xstrdup(d->patch));
 	return true;
 }
 
@@ -1044,8 +1049,12 @@ fail:
 	return NULL;
 }
 
-void proxy_stop(struct proxy *px, FILE *report)
+void proxy_stop(struct proxy *px, FILE *report) { proxy_stop_monitor(px, report, NULL); }
+
+void proxy_stop_monitor(struct proxy *px, FILE *report, char **hosts)
 {
+	if (hosts)
+		*hosts = NULL;
 	if (!px)
 		return;
 	uint64_t one = 1;
@@ -1077,6 +1086,9 @@ void proxy_stop(struct proxy *px, FILE *report)
 			free(merged);
 		}
 	}
+	if (hosts && px->nobserved_patches)
+		*hosts = refusal_merge_hosts(px->observed_patches, px->nobserved_patches);
+	strv_free(px->observed_patches, px->nobserved_patches);
 	strv_free(px->lines, px->nlines);
 	strv_free(px->patches, px->npatches);
 	close(px->lfd);

@@ -99,6 +99,20 @@ t_grep "monitor: GET of a path outside the contract reaches the origin" \
 	"^host.canister.local:$PORT$" "$T_OUT"
 t_grep "and the report names the path" 'paths = \["/host"\]' "$T_ERR"
 
+# --- can recipe suggest: the [[host]] blocks, one per domain, in the recipe ---
+"$CAN" recipe suggest -r ./contract.toml -- sh -c "curl -sS -m 20 -d x '$U/echo' >/dev/null &&
+	curl -sS -m 20 -H 'Content-Type: text/plain' -d y '$U/host' >/dev/null" \
+	>suggested.toml 2>suggest.err
+t_grep "suggest's recipe holds one [[host]] block for the domain" '^1$' \
+	"$(grep -c '^domain = "host.canister.local"' suggested.toml)"
+t_grep "with the methods of both requests" '^methods = \["POST"\]$' "$(cat suggested.toml)"
+t_grep "and both paths" '^paths = \["/echo", "/host"\]$' "$(cat suggested.toml)"
+t_expect "the suggested recipe validates" 0 "$CAN" recipe validate ./suggested.toml
+t_run "$CAN" run -r ./contract.toml -r ./suggested.toml -- sh -c "curl -sS -m 20 -w ' %{http_code}\n' -d x '$U/echo' &&
+	curl -sS -m 20 -w ' %{http_code}\n' -d y '$U/host'"
+t_grep "rerun normally with it, both requests pass" '^2$' "$(printf '%s\n' "$T_OUT" | grep -c ' 200$')"
+t_nogrep "with no refusal" 'can: proxy: refused' "$T_ERR"
+
 # --- what monitor never relaxes ---
 cat >noloop.toml <<'T'
 [network]

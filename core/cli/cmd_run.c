@@ -255,12 +255,19 @@ static int run_policy(const struct run_opts *o, struct policy *p, const char *cw
 	unsigned later = later_present(cwd);
 	rc = run_sandbox(&cfg);
 	later_report(cwd, later);
-	proxy_stop(rp.px, stderr);
+	char *hosts = NULL; /* monitor: the [[host]] blocks the proxy observed */
+	proxy_stop_monitor(rp.px, stderr, &hosts);
 	tls_ca_remove_bundle(rp.bundle);
 	tls_ca_free(rp.ca);
 	proxy_scan_teardown();
 	if (rp.events)
 		fclose(rp.events);
 	run_notify_finish(rn, stderr, recipe_out);
+	if (hosts && recipe_out)
+		/* after the engine's recipe: [[host]] tables may follow any table
+		 * (stderr has them already, in the proxy's report) */
+		fprintf(recipe_out, "\n# what the proxy let through in monitor mode (docs/monitor.md)\n%s",
+			hosts);
+	free(hosts);
 	return rc;
 }
