@@ -266,7 +266,7 @@ static int run_policy(const struct run_opts *o, struct policy *p, const char *cw
 	if (hosts && recipe_out)
 		/* after the engine's recipe: [[host]] tables may follow any table
 		 * (stderr has them already, in the proxy's report) */
-		fprintf(recipe_out, "\n# what the proxy let through in monitor mode (docs/monitor.md)\n%s",
+		fprintf(recipe_out, "\n# what the proxy let through in monitor mode (docs/run.md, ADR 0204)\n%s",
 			hosts);
 	free(hosts);
 	return rc;
