@@ -393,8 +393,12 @@ void egress_decide_request(const struct policy *p, const struct egress_target *t
 			refuse(d, 403, "contract-refused");
 			snprintf(d->reason, sizeof(d->reason), "the [[host]] block for %s (" AT_FMT ") "
 				 "lists paths, and none matches %.300s", dom, AT_ARGS(h->paths.v[0].at), path);
-			snprintf(d->patch, sizeof(d->patch), "[[host]]\ndomain = \"%s\"\npaths = [\"%.300s\"]\n",
-				 dom, path);
+			/* No patch for a path that would not be itself in a TOML
+			 * string or a glob (a client could send a quote or a glob to have
+			 * a wider rule suggested): monitor mode refuses it then. */
+			if (!strpbrk(path, "\"\\*") && strlen(path) <= 300)
+				snprintf(d->patch, sizeof(d->patch), "[[host]]\ndomain = \"%s\"\n"
+					 "paths = [\"%s\"]\n", dom, path);
 		}
 	}
 	if (d->verdict == EGRESS_ALLOW && !(r->skip & EGRESS_SKIP_TYPE) && h->content_types.n &&

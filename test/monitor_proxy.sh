@@ -127,6 +127,11 @@ t_run "$CAN" run -m -r ./contract.toml -- curl -sS -m 20 --noproxy '' -o /dev/nu
 	"https://127.0.0.1:$PORT/hello"
 t_grep "monitor: an IP literal allow_ips does not list is still refused" '^403$' "$T_OUT"
 
+t_run "$CAN" run -m -r ./contract.toml -- curl -sS -m 20 -g -o /dev/null -w '%{http_code}\n' "$U/a/**"
+t_grep "monitor: a path that would be a wider glob in the suggestion is refused, not suggested" \
+	'^403$' "$T_OUT"
+t_nogrep "and no such path is in the report" 'paths = \["/a' "$T_ERR"
+
 # A DLP finding: a GitHub token in a body. Monitor still blocks it: a
 # secret that left because monitor was on is a data loss (ADR 0204).
 GHP=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

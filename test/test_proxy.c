@@ -397,6 +397,18 @@ static void test_decide_request_skip(void **state)
 	r.skip |= EGRESS_SKIP_TYPE;
 	egress_decide_request(&p, &t, &r, &d);
 	assert_int_equal(d.verdict, EGRESS_ALLOW);
+	/* a path that would widen the rule it suggests gets no patch */
+	strcpy(t.host, "cdn.example.com");
+	struct egress_request g = { "GET", "/x\", \"/**", NULL, 0, 0 };
+	egress_decide_request(&p, &t, &g, &d);
+	assert_int_equal(d.status, 403);
+	assert_string_equal(d.patch, "");
+	g.path = "/a/*";
+	egress_decide_request(&p, &t, &g, &d);
+	assert_string_equal(d.patch, "");
+	g.path = "/a/b";
+	egress_decide_request(&p, &t, &g, &d);
+	assert_string_equal(d.patch, "[[host]]\ndomain = \"*.example.com\"\npaths = [\"/a/b\"]\n");
 	policy_free(&p);
 }
 
