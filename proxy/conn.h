@@ -88,6 +88,9 @@ struct proxy {
 	char **lines, **patches;
 	size_t nlines, npatches;
 	unsigned refused;
+	unsigned observed; /* monitor mode: would-be refusals forwarded */
+	char **observed_patches; /* their [[host]] patches, once each */
+	size_t nobserved_patches;
 };
 
 /* ---- proxy_loop.c ---- */

@@ -378,13 +378,14 @@ void egress_decide_request(const struct policy *p, const struct egress_target *t
 	size_t pl = strcspn(r->path, "?#");
 	snprintf(path, sizeof(path), "%.*s", (int)pl, r->path);
 	const char *dom = h->domain.s;
-	if (h->methods.n && !in_list(&h->methods, r->method, strlen(r->method), false)) {
+	if (!(r->skip & EGRESS_SKIP_METHOD) && h->methods.n &&
+	    !in_list(&h->methods, r->method, strlen(r->method), false)) {
 		refuse(d, 405, "contract-refused");
 		snprintf(d->reason, sizeof(d->reason), "the [[host]] block for %s (" AT_FMT ") lists "
 			 "methods without %s", dom, AT_ARGS(h->methods.v[0].at), r->method);
 		snprintf(d->patch, sizeof(d->patch), "[[host]]\ndomain = \"%s\"\nmethods = [\"%s\"]\n",
 			 dom, r->method);
-	} else if (h->paths.n) {
+	} else if (!(r->skip & EGRESS_SKIP_PATH) && h->paths.n) {
 		bool ok = false;
 		for (size_t i = 0; i < h->paths.n && !ok; i++)
 			ok = egress_path_glob(h->paths.v[i].s, path);
@@ -392,11 +393,16 @@ void egress_decide_request(const struct policy *p, const struct egress_target *t
 			refuse(d, 403, "contract-refused");
 			snprintf(d->reason, sizeof(d->reason), "the [[host]] block for %s (" AT_FMT ") "
 				 "lists paths, and none matches %.300s", dom, AT_ARGS(h->paths.v[0].at), path);
-			snprintf(d->patch, sizeof(d->patch), "[[host]]\ndomain = \"%s\"\npaths = [\"%.300s\"]\n",
-				 dom, path);
+			/* No patch for a path that would not be itself in a TOML
+			 * string or a glob (a client could send a quote or a glob to have
+			 * a wider rule suggested): monitor mode refuses it then. */
+			if (!strpbrk(path, "\"\\*") && strlen(path) <= 300)
+				snprintf(d->patch, sizeof(d->patch), "[[host]]\ndomain = \"%s\"\n"
+					 "paths = [\"%s\"]\n", dom, path);
 		}
 	}
-	if (d->verdict == EGRESS_ALLOW && h->content_types.n && r->content_type) {
+	if (d->verdict == EGRESS_ALLOW && !(r->skip & EGRESS_SKIP_TYPE) && h->content_types.n &&
+	    r->content_type) {
 		size_t n = strcspn(r->content_type, "; \t");
 		if (!in_list(&h->content_types, r->content_type, n, true)) {
 			refuse(d, 415, "contract-refused");
@@ -407,7 +413,7 @@ void egress_decide_request(const struct policy *p, const struct egress_target *t
 				 "content_types = [\"%.*s\"]\n", dom, (int)n, r->content_type);
 		}
 	}
-	if (d->verdict == EGRESS_ALLOW && h->max_request_bytes.set &&
+	if (d->verdict == EGRESS_ALLOW && !(r->skip & EGRESS_SKIP_SIZE) && h->max_request_bytes.set &&
 	    r->body_bytes > (uint64_t)h->max_request_bytes.v) {
 		refuse(d, 413, "body-too-large");
 		snprintf(d->reason, sizeof(d->reason), "the body is %llu bytes, and the [[host]] block "

@@ -79,7 +79,14 @@ struct egress_request {
 	const char *path;
 	const char *content_type;  /* NULL when absent */
 	uint64_t body_bytes;       /* the declared length; 0 when none or chunked */
+	/* checks not to make: monitor mode (ADR 0204) asks again after each
+	 * recorded refusal, so that every rule the request breaks is named */
+	unsigned skip;             /* EGRESS_SKIP_* */
 };
+#define EGRESS_SKIP_METHOD 1u
+#define EGRESS_SKIP_PATH 2u
+#define EGRESS_SKIP_TYPE 4u
+#define EGRESS_SKIP_SIZE 8u
 void egress_decide_request(const struct policy *p, const struct egress_target *t,
 			   const struct egress_request *r, struct egress_decision *d);
 

@@ -13,6 +13,7 @@
 
 struct tls_ca;
 
+#include <stdbool.h>
 #include <stdio.h>
 
 /* Where the proxy listens inside every sandbox (the namespace is the
@@ -29,6 +30,11 @@ struct proxy_config {
 	 * NULL tunnels them untouched (unit tests only: can run always
 	 * passes one, and runs nothing when it cannot be made). */
 	struct tls_ca *tls;
+	/* Monitor mode (can run -m, ADR 0204): what a [[host]] block would
+	 * allow is recorded as a would-be refusal and forwarded; address
+	 * checks, allow_host_loopback, DLP and malformed requests still
+	 * refuse. */
+	bool monitor;
 };
 
 struct proxy;
@@ -39,5 +45,8 @@ struct proxy *proxy_start(const struct proxy_config *cfg, char *err, size_t errl
  * with the recipe patch that allows it to report (nothing when nothing
  * was refused). */
 void proxy_stop(struct proxy *px, FILE *report);
+/* The same, and in monitor mode the [[host]] blocks (one per domain) that
+ * allow what was observed, malloc'd into *hosts (NULL when none). */
+void proxy_stop_monitor(struct proxy *px, FILE *report, char **hosts);
 
 #endif

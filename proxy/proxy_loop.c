@@ -208,11 +208,19 @@ static void json_str(FILE *f, const char *s)
 	fputc('"', f);
 }
 
-static void record(struct proxy *px, const struct refusal *r)
+/* observed: monitor mode let it through (ADR 0204). */
+static void record(struct proxy *px, const struct refusal *r, bool observed)
 {
 	char line[1200];
-	refusal_line(r, line, sizeof(line));
-	px->refused++;
+	if (observed)
+		snprintf(line, sizeof(line), "can: proxy: monitor: would refuse %s (%s): %s", r->what,
+			 r->error, r->reason);
+	else
+		refusal_line(r, line, sizeof(line));
+	if (observed)
+		px->observed++;
+	else
+		px->refused++;
 	if (px->cfg.log) {
 		fprintf(px->cfg.log, "%s\n", line);
 		fflush(px->cfg.log);
@@ -227,7 +235,7 @@ static void record(struct proxy *px, const struct refusal *r)
 		json_str(px->cfg.events, r->reason);
 		fprintf(px->cfg.events, ",\"patch\":");
 		json_str(px->cfg.events, r->patch ? r->patch : "");
-		fprintf(px->cfg.events, "}\n");
+		fprintf(px->cfg.events, "%s}\n", observed ? ",\"monitor\":true" : "");
 		fflush(px->cfg.events);
 	}
 	for (size_t i = 0; i < px->nlines; i++)
@@ -249,7 +257,7 @@ patch:
  * any, is dropped at once. */
 void px_refuse_conn(struct proxy *px, struct pconn *c, const struct refusal *r)
 {
-	record(px, r);
+	record(px, r, false);
 	char resp[4096];
 	if (px_terminated(c) && !c->cur_forwarded && c->inflight) {
 		/* Earlier requests of the tunnel are still being answered: the
@@ -275,6 +283,25 @@ void px_refuse_conn(struct proxy *px, struct pconn *c, const struct refusal *r)
 	}
 	drop_upstream(c);
 	c->st = ST_REFUSE;
+}
+
+/* Monitor mode (ADR 0204) relaxes exactly what a [[host]] block decides
+ * (a name without a block, a contract's methods, paths, content types,
+ * max_request_bytes): the refusals whose patch is a [[host]] block. The
+ * rest (allow_ips, allow_host_loopback, other ports, DLP, bad requests)
+ * refuses as in a normal run. True when d was recorded and may go on. */
+static bool observe_decision(struct proxy *px, const struct egress_decision *d)
+{
+	if (!px->cfg.monitor || strncmp(d->patch, "[[host]]\n", 9) != 0)
+		return false;
+	struct refusal r = { d->status, d->error, d->what, d->reason, d->patch };
+	record(px, &r, true);
+	for (size_t i = 0; i < px->nobserved_patches; i++)
+		if (strcmp(px->observed_patches[i], d->patch) == 0)
+			return true;
+	if (px->nobserved_patches < 256)
+		strv_push(&px->observed_patches, &px->nobserved_patches, xstrdup(d->patch));
+	return true;
 }
 
 static void refuse_decision(struct proxy *px, struct pconn *c, const struct egress_decision *d)
@@ -436,15 +463,29 @@ bool px_check_contract(struct proxy *px, struct pconn *c, const struct http_head
 		snprintf(ct, sizeof(ct), "%.*s", (int)(h->content_type.n < 127 ? h->content_type.n : 127),
 			 h->content_type.p);
 	struct egress_request rq = { c->method, c->t.path, h->content_type.n ? ct : NULL,
-				     h->framing == HTTP_BODY_LENGTH ? h->content_length : 0 };
-	egress_decide_request(p, &c->t, &rq, &d);
-	if (d.verdict == EGRESS_REFUSE) {
-		refuse_decision(px, c, &d);
-		return false;
+				     h->framing == HTTP_BODY_LENGTH ? h->content_length : 0, 0 };
+	bool observed = false;
+	for (;;) {
+		egress_decide_request(p, &c->t, &rq, &d);
+		if (d.verdict != EGRESS_REFUSE)
+			break;
+		if (!observe_decision(px, &d)) {
+			refuse_decision(px, c, &d);
+			return false;
+		}
+		/* monitor: name the next rule it breaks too (each status is one
+		 * check of egress_decide_request) */
+		observed = true;
+		unsigned bit = d.status == 405 ? EGRESS_SKIP_METHOD : d.status == 403 ? EGRESS_SKIP_PATH
+			     : d.status == 415 ? EGRESS_SKIP_TYPE : EGRESS_SKIP_SIZE;
+		if (rq.skip & bit)
+			break;
+		rq.skip |= bit;
 	}
 	uint64_t max = (uint64_t)px_policy_int(&p->proxy.max_streamed_body_bytes, 67108864);
 	const struct host_rule *hr = egress_find_host(p, c->t.host);
-	if (hr && hr->max_request_bytes.set && (uint64_t)hr->max_request_bytes.v < max)
+	/* a monitored request's block limit was recorded, not enforced */
+	if (hr && !observed && hr->max_request_bytes.set && (uint64_t)hr->max_request_bytes.v < max)
 		max = (uint64_t)hr->max_request_bytes.v;
 	c->body_max = max;
 	if (h->framing == HTTP_BODY_LENGTH && h->content_length > max) {
@@ -505,7 +546,7 @@ static void on_head(struct proxy *px, struct pconn *c)
 	}
 	struct egress_decision d;
 	egress_decide_dest(p, &c->t, c->connect, &d);
-	if (d.verdict == EGRESS_REFUSE) {
+	if (d.verdict == EGRESS_REFUSE && !observe_decision(px, &d)) {
 		refuse_decision(px, c, &d);
 		free(h);
 		return;
@@ -1008,8 +1049,12 @@ fail:
 	return NULL;
 }
 
-void proxy_stop(struct proxy *px, FILE *report)
+void proxy_stop(struct proxy *px, FILE *report) { proxy_stop_monitor(px, report, NULL); }
+
+void proxy_stop_monitor(struct proxy *px, FILE *report, char **hosts)
 {
+	if (hosts)
+		*hosts = NULL;
 	if (!px)
 		return;
 	uint64_t one = 1;
@@ -1021,10 +1066,18 @@ void proxy_stop(struct proxy *px, FILE *report)
 	while (px->conns)
 		px_conn_free(px, px->conns);
 	if (report && px->nlines) {
-		fprintf(report, "can: refused: the proxy refused these (%u request%s):\n", px->refused,
-			px->refused == 1 ? "" : "s");
-		for (size_t i = 0; i < px->nlines; i++)
-			fprintf(report, "  %s\n", px->lines[i] + strlen("can: proxy: refused "));
+		if (px->observed)
+			fprintf(report, "can: monitor: the proxy let through %u request%s a normal run "
+				"refuses\n", px->observed, px->observed == 1 ? "" : "s");
+		fprintf(report, "can: refused: the proxy refused%s these (%u request%s):\n",
+			px->observed ? " or would refuse" : "", px->refused + px->observed,
+			px->refused + px->observed == 1 ? "" : "s");
+		for (size_t i = 0; i < px->nlines; i++) {
+			const char *l = px->lines[i];
+			const char *pre = "can: proxy: refused ";
+			fprintf(report, "  %s\n", strncmp(l, pre, strlen(pre)) == 0
+							 ? l + strlen(pre) : l + strlen("can: proxy: "));
+		}
 		if (px->npatches) {
 			fprintf(report, "can: refused: a recipe patch that allows them (save it as a "
 				".toml file and add -r FILE):\n# can proxy patch\n");
@@ -1033,6 +1086,9 @@ void proxy_stop(struct proxy *px, FILE *report)
 			free(merged);
 		}
 	}
+	if (hosts && px->nobserved_patches)
+		*hosts = refusal_merge_hosts(px->observed_patches, px->nobserved_patches);
+	strv_free(px->observed_patches, px->nobserved_patches);
 	strv_free(px->lines, px->nlines);
 	strv_free(px->patches, px->npatches);
 	close(px->lfd);

@@ -182,3 +182,71 @@ body:;
 	strv_free(hosts, nh);
 	return out;
 }
+
+/* ---- merging [[host]] blocks per domain ---- */
+
+char *refusal_merge_hosts(char *const *patches, size_t n)
+{
+	/* the pkey table is the domain's line, so keys group per domain */
+	struct pkey *keys = NULL;
+	size_t nk = 0;
+	char **doms = NULL;
+	size_t nd = 0;
+	for (size_t i = 0; i < n; i++) {
+		const char *p = patches[i];
+		if (strncmp(p, "[[host]]\n", 9) != 0)
+			continue;
+		char dom[400] = "";
+		for (const char *line = p + 9; *line;) {
+			const char *nl = strchr(line, '\n');
+			size_t len = nl ? (size_t)(nl - line) : strlen(line);
+			char *l = xstrndup(line, len);
+			if (strncmp(l, "domain = ", 9) == 0) {
+				snprintf(dom, sizeof(dom), "%s", l);
+				bool seen = false;
+				for (size_t j = 0; j < nd && !seen; j++)
+					seen = strcmp(doms[j], dom) == 0;
+				if (!seen)
+					strv_push(&doms, &nd, xstrdup(dom));
+			} else if (dom[0]) {
+				add_line(&keys, &nk, dom, l);
+			}
+			free(l);
+			line += len + (nl ? 1 : 0);
+		}
+	}
+	size_t cap = 256, len = 0;
+	char *out = xmalloc(cap);
+	out[0] = '\0';
+#define PUT(...)                                                                     \
+	do {                                                                         \
+		int need_ = snprintf(NULL, 0, __VA_ARGS__);                          \
+		while (len + (size_t)need_ + 1 > cap)                               \
+			out = xrealloc(out, cap *= 2);                               \
+		len += (size_t)snprintf(out + len, cap - len, __VA_ARGS__);         \
+	} while (0)
+	for (size_t d = 0; d < nd; d++) {
+		PUT("%s[[host]]\n%s\n", len ? "\n" : "", doms[d]);
+		for (size_t j = 0; j < nk; j++) {
+			if (strcmp(keys[j].table, doms[d]) != 0)
+				continue;
+			if (!keys[j].list) {
+				PUT("%s = %s\n", keys[j].key, keys[j].items[0]);
+				continue;
+			}
+			PUT("%s = [", keys[j].key);
+			for (size_t k = 0; k < keys[j].n; k++)
+				PUT("%s%s", k ? ", " : "", keys[j].items[k]);
+			PUT("]\n");
+		}
+	}
+#undef PUT
+	for (size_t i = 0; i < nk; i++) {
+		free(keys[i].table);
+		free(keys[i].key);
+		strv_free(keys[i].items, keys[i].n);
+	}
+	free(keys);
+	strv_free(doms, nd);
+	return out;
+}

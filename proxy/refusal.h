@@ -29,5 +29,9 @@ void refusal_line(const struct refusal *r, char *buf, size_t cap);
  * blocks kept as they are (blocks for one domain merge when loaded).
  * Returns a malloc'd string. */
 char *refusal_merge_patches(char *const *patches, size_t n);
+/* The [[host]] patches among patches (the rest are skipped) as one block
+ * per domain, list values united ("methods", "paths", ...), the first
+ * scalar kept. Monitor mode's suggested recipe (ADR 0204). Malloc'd. */
+char *refusal_merge_hosts(char *const *patches, size_t n);
 
 #endif

@@ -308,7 +308,7 @@ static void req(const struct policy *p, const char *host, const char *method, co
 {
 	struct egress_target t = { .port = 443 };
 	strcpy(t.host, host);
-	struct egress_request r = { method, path, ct, n };
+	struct egress_request r = { method, path, ct, n, 0 };
 	egress_decide_request(p, &t, &r, d);
 }
 
@@ -379,6 +379,57 @@ static void test_merge_patches(void **state)
 	free(m);
 }
 
+/* Monitor mode (ADR 0204): a check skipped lets the next one speak. */
+static void test_decide_request_skip(void **state)
+{
+	(void)state;
+	struct policy p;
+	npm_policy(&p);
+	struct egress_decision d;
+	struct egress_target t = { .port = 443 };
+	strcpy(t.host, "registry.npmjs.org");
+	struct egress_request r = { "PUT", "/-/npm/v1/security", "text/plain", 3, 0 };
+	egress_decide_request(&p, &t, &r, &d);
+	assert_int_equal(d.status, 405);
+	r.skip = EGRESS_SKIP_METHOD;
+	egress_decide_request(&p, &t, &r, &d);
+	assert_int_equal(d.status, 415);
+	r.skip |= EGRESS_SKIP_TYPE;
+	egress_decide_request(&p, &t, &r, &d);
+	assert_int_equal(d.verdict, EGRESS_ALLOW);
+	/* a path that would widen the rule it suggests gets no patch */
+	strcpy(t.host, "cdn.example.com");
+	struct egress_request g = { "GET", "/x\", \"/**", NULL, 0, 0 };
+	egress_decide_request(&p, &t, &g, &d);
+	assert_int_equal(d.status, 403);
+	assert_string_equal(d.patch, "");
+	g.path = "/a/*";
+	egress_decide_request(&p, &t, &g, &d);
+	assert_string_equal(d.patch, "");
+	g.path = "/a/b";
+	egress_decide_request(&p, &t, &g, &d);
+	assert_string_equal(d.patch, "[[host]]\ndomain = \"*.example.com\"\npaths = [\"/a/b\"]\n");
+	policy_free(&p);
+}
+
+static void test_merge_hosts(void **state)
+{
+	(void)state;
+	char *p[] = { "[[host]]\ndomain = \"a.example\"\nmethods = [\"POST\"]\n",
+		      "[network]\nallow_ips = [\"1.1.1.1\"]\n",
+		      "[[host]]\ndomain = \"b.example\"\n",
+		      "[[host]]\ndomain = \"a.example\"\npaths = [\"/x\"]\n",
+		      "[[host]]\ndomain = \"a.example\"\npaths = [\"/y\"]\n",
+		      "[[host]]\ndomain = \"a.example\"\nmethods = [\"PUT\"]\n" };
+	char *m = refusal_merge_hosts(p, 6);
+	assert_string_equal(m, "[[host]]\ndomain = \"a.example\"\nmethods = [\"POST\", \"PUT\"]\n"
+			       "paths = [\"/x\", \"/y\"]\n\n[[host]]\ndomain = \"b.example\"\n");
+	free(m);
+	m = refusal_merge_hosts(p + 1, 1);
+	assert_string_equal(m, "");
+	free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -392,6 +443,8 @@ int main(void)
 		cmocka_unit_test(test_decide_request),
 		cmocka_unit_test(test_refusal_text),
 		cmocka_unit_test(test_merge_patches),
+		cmocka_unit_test(test_decide_request_skip),
+		cmocka_unit_test(test_merge_hosts),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

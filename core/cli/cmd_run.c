@@ -64,6 +64,7 @@ _Static_assert(PROXY_PORT == RUN_PROXY_PORT, "proxy/proxy.h and sandbox/run.h di
 struct run_proxy {
 	const struct policy *p;
 	FILE *events;
+	bool monitor;             /* -m: the proxy observes [[host]] refusals (ADR 0204) */
 	struct proxy *px;
 	struct tls_ca *ca;        /* the run's CA: its key stays in this process */
 	char bundle[512];         /* the CA bundle file bound inside */
@@ -74,7 +75,8 @@ static int start_proxy(int listen_fd, void *ctx)
 	struct run_proxy *rp = ctx;
 	char err[300];
 	struct proxy_config pc = { .policy = rp->p, .listen_fd = listen_fd, .log = stderr,
-				   .events = rp->events, .tls = rp->ca };
+				   .events = rp->events, .tls = rp->ca,
+				   .monitor = rp->monitor };
 	rp->px = proxy_start(&pc, err, sizeof(err));
 	if (!rp->px) {
 		can_warn("network: the egress proxy: %s; nothing runs without it", err);
@@ -216,7 +218,7 @@ static int run_policy(const struct run_opts *o, struct policy *p, const char *cw
 	/* allow_execve is backed by Landlock's execute right (race-free); under
 	 * --monitor execs outside it must run to be recorded. */
 	cfg.landlock_exec_only_allowed = p->proc.allow_execve.n > 0 && !o->monitor;
-	struct run_proxy rp = { .p = p };
+	struct run_proxy rp = { .p = p, .monitor = o->monitor };
 	if (egress_proxy(p)) {
 		if (o->events && !(rp.events = fopen(o->events, "ae"))) {
 			can_warn_errno("run: --events %s", o->events);
@@ -253,12 +255,19 @@ static int run_policy(const struct run_opts *o, struct policy *p, const char *cw
 	unsigned later = later_present(cwd);
 	rc = run_sandbox(&cfg);
 	later_report(cwd, later);
-	proxy_stop(rp.px, stderr);
+	char *hosts = NULL; /* monitor: the [[host]] blocks the proxy observed */
+	proxy_stop_monitor(rp.px, stderr, &hosts);
 	tls_ca_remove_bundle(rp.bundle);
 	tls_ca_free(rp.ca);
 	proxy_scan_teardown();
 	if (rp.events)
 		fclose(rp.events);
 	run_notify_finish(rn, stderr, recipe_out);
+	if (hosts && recipe_out)
+		/* after the engine's recipe: [[host]] tables may follow any table
+		 * (stderr has them already, in the proxy's report) */
+		fprintf(recipe_out, "\n# what the proxy let through in monitor mode (docs/run.md, ADR 0204)\n%s",
+			hosts);
+	free(hosts);
 	return rc;
 }
