@@ -47,6 +47,7 @@ static struct {
 	struct dlp_engine *e;
 	const struct policy *p;
 	uint64_t max_buffered;
+	double dns_threshold;
 	uint64_t clock;
 	struct slot slots[SLOTS];
 } g;
@@ -360,6 +361,7 @@ int proxy_scan_setup(struct policy *p, char *const *envp, const char *home, char
 		return -1;
 	}
 	g.p = p;
+	g.dns_threshold = c.dns_entropy_threshold;
 	g.max_buffered = p->proxy.max_buffered_body_bytes.set
 				 ? (uint64_t)p->proxy.max_buffered_body_bytes.v
 				 : UINT64_C(8388608); /* the schema's default */
@@ -374,6 +376,27 @@ int proxy_scan_setup(struct policy *p, char *const *envp, const char *home, char
 		free(*n);
 	free(names);
 	return 0;
+}
+
+void proxy_scan_host(const char *host, const char *rule_domain, struct proxy_scan_result *out)
+{
+	out->verdict = PROXY_SCAN_PASS;
+	out->reason[0] = 0;
+	if (!g.e)
+		return;
+	/* A "*.suffix" rule lets the sandbox choose the prefix: judged on
+	 * its length too. An exact rule names the whole host: still judged
+	 * on its labels (a contract for "evil.example" does not make
+	 * "<data>.<data>.evil.example" an exact match, so it is wildcard or
+	 * no rule at all). */
+	const char *suffix = rule_domain && strncmp(rule_domain, "*.", 2) == 0 ? rule_domain + 2 : NULL;
+	struct dlp_dns_result r;
+	dlp_dns_check(host, g.dns_threshold, suffix, &r);
+	if (!r.refuse)
+		return;
+	out->verdict = PROXY_SCAN_BLOCK;
+	snprintf(out->reason, sizeof out->reason, "the destination name %.60s%s: %.150s", host,
+		 strlen(host) > 60 ? "..." : "", r.reason);
 }
 
 void proxy_scan_teardown(void)
