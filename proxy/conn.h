@@ -102,6 +102,8 @@ void px_refuse_conn(struct proxy *px, struct pconn *c, const struct refusal *r);
 void px_refuse_simple(struct proxy *px, struct pconn *c, int status, const char *error,
 		      const char *reason);
 bool px_scan_pass(struct proxy *px, struct pconn *c, const uint8_t *chunk, size_t n);
+struct host_rule;
+bool px_scan_host_pass(struct proxy *px, struct pconn *c, const struct host_rule *rule);
 /* A request against its host's contract and the body limits; sets up the
  * body's framing. False when it was refused. */
 bool px_check_contract(struct proxy *px, struct pconn *c, const struct http_head *h);

@@ -443,6 +443,18 @@ bool px_scan_pass(struct proxy *px, struct pconn *c, const uint8_t *chunk, size_
 	return false;
 }
 
+/* The destination name through DLP's DNS check before any lookup of it
+ * (proxy_scan_host): refused like a body, 403 dlp-blocked. */
+bool px_scan_host_pass(struct proxy *px, struct pconn *c, const struct host_rule *rule)
+{
+	struct proxy_scan_result r;
+	proxy_scan_host(c->t.host, rule ? rule->domain.s : NULL, &r);
+	if (r.verdict == PROXY_SCAN_PASS)
+		return true;
+	px_refuse_simple(px, c, 403, "dlp-blocked", r.reason);
+	return false;
+}
+
 /* Hop-by-hop fields that are the proxy's, not the origin's. */
 static bool hop_field(struct http_span name)
 {
@@ -548,6 +560,10 @@ static void on_head(struct proxy *px, struct pconn *c)
 	egress_decide_dest(p, &c->t, c->connect, &d);
 	if (d.verdict == EGRESS_REFUSE && !observe_decision(px, &d)) {
 		refuse_decision(px, c, &d);
+		free(h);
+		return;
+	}
+	if (!c->t.is_ip && !d.host_loopback && !px_scan_host_pass(px, c, d.rule)) {
 		free(h);
 		return;
 	}

@@ -47,6 +47,12 @@ static struct {
 	struct dlp_engine *e;
 	const struct policy *p;
 	uint64_t max_buffered;
+	double dns_threshold;
+	/* The session's high-entropy byte budget, across all requests of
+	 * this proxy (one sandbox): enforced only when a recipe sets
+	 * session_entropy_budget (ADR 0145). */
+	struct dlp_budget budget;
+	bool budget_on;
 	uint64_t clock;
 	struct slot slots[SLOTS];
 } g;
@@ -114,6 +120,12 @@ static void block_with(const struct dlp_request *r, const struct proxy_req *req,
 	free(text);
 }
 
+/* The budget a request's end is charged to, or NULL when none is enforced. */
+static struct dlp_budget *budget(void)
+{
+	return g.budget_on ? &g.budget : NULL;
+}
+
 static void block_request(struct slot *s, const struct proxy_req *req,
 			  struct proxy_scan_result *out)
 {
@@ -156,6 +168,7 @@ static void scan_head(const struct proxy_req *req, struct proxy_scan_result *out
 	const struct host_rule *hr = egress_find_host(g.p, req->host);
 	struct dlp_target t = { req->host, hr && hr->allow_credentials.set && hr->allow_credentials.v };
 	dlp_request_begin(&s->r, g.e, &t);
+	s->r.count_entropy = g.budget_on;
 	dlp_request_url(&s->r, h.target.p, h.target.n);
 	char ce[128] = "";
 	bool has_ce = false;
@@ -189,7 +202,10 @@ static void scan_head(const struct proxy_req *req, struct proxy_scan_result *out
 	s->framing = connect ? HTTP_BODY_NONE : h.framing;
 	s->length = h.content_length;
 	if (s->framing == HTTP_BODY_NONE || (s->framing == HTTP_BODY_LENGTH && s->length == 0)) {
-		dlp_request_end(&s->r, NULL);
+		if (dlp_request_end(&s->r, budget()) == DLP_BLOCK) {
+			block_request(s, req, out);
+			return;
+		}
 		finish(s);
 		pass(out);
 		return;
@@ -241,7 +257,7 @@ static void scan_body(const struct proxy_req *req, const uint8_t *chunk, size_t 
 		end = req->body_seen + n >= s->length;
 	}
 	if (end)
-		dlp_request_end(&s->r, NULL);
+		dlp_request_end(&s->r, budget());
 	if (s->r.verdict == DLP_BLOCK) {
 		block_request(s, req, out);
 		return;
@@ -360,6 +376,9 @@ int proxy_scan_setup(struct policy *p, char *const *envp, const char *home, char
 		return -1;
 	}
 	g.p = p;
+	g.dns_threshold = c.dns_entropy_threshold;
+	g.budget_on = p->net.dlp.session_entropy_budget.set;
+	dlp_budget_init(&g.budget, c.session_entropy_budget);
 	g.max_buffered = p->proxy.max_buffered_body_bytes.set
 				 ? (uint64_t)p->proxy.max_buffered_body_bytes.v
 				 : UINT64_C(8388608); /* the schema's default */
@@ -374,6 +393,27 @@ int proxy_scan_setup(struct policy *p, char *const *envp, const char *home, char
 		free(*n);
 	free(names);
 	return 0;
+}
+
+void proxy_scan_host(const char *host, const char *rule_domain, struct proxy_scan_result *out)
+{
+	out->verdict = PROXY_SCAN_PASS;
+	out->reason[0] = 0;
+	if (!g.e)
+		return;
+	/* A "*.suffix" rule lets the sandbox choose the prefix: judged on
+	 * its length too. An exact rule names the whole host: still judged
+	 * on its labels (a contract for "evil.example" does not make
+	 * "<data>.<data>.evil.example" an exact match, so it is wildcard or
+	 * no rule at all). */
+	const char *suffix = rule_domain && strncmp(rule_domain, "*.", 2) == 0 ? rule_domain + 2 : NULL;
+	struct dlp_dns_result r;
+	dlp_dns_check(host, g.dns_threshold, suffix, &r);
+	if (!r.refuse)
+		return;
+	out->verdict = PROXY_SCAN_BLOCK;
+	snprintf(out->reason, sizeof out->reason, "the destination name %.60s%s: %.150s", host,
+		 strlen(host) > 60 ? "..." : "", r.reason);
 }
 
 void proxy_scan_teardown(void)

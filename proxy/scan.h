@@ -41,6 +41,14 @@ struct proxy_scan_result {
 void proxy_scan_request(const struct proxy_req *req, const uint8_t *chunk, size_t n,
 			struct proxy_scan_result *out);
 
+/* The destination's name (a CONNECT authority, a plain request's target,
+ * which the Host field must match) before the proxy resolves or dials it:
+ * names whose labels look random, or whose prefix under a "*.suffix" rule
+ * (rule_domain, the [[host]] block's domain that matched, or NULL) is long,
+ * carry data out in the lookup itself (dlp_dns_check). Passes everything
+ * when DLP is off. */
+void proxy_scan_host(const char *host, const char *rule_domain, struct proxy_scan_result *out);
+
 /* Before the sandbox is built (the supervisor, outside it): builds the
  * engine when p's [network.dlp] enabled is true, and loads the values the
  * sandbox must not leak: the credential-named environment variables of

@@ -1,8 +1,9 @@
 /* DNS exfiltration checks and the session entropy budget: pure functions
- * for the DNS stub, the proxy's host check and the scan hook to call (none
- * is wired yet: docs/dlp.md). A name that carries data in its labels looks random
- * (base32 or hex of the data); a wildcard contract lets the sandbox pick
- * any prefix, so a long one is data too. */
+ * for the DNS stub, the proxy's host check (proxy_scan_host) and the scan
+ * hook to call (the budget is not wired yet: docs/dlp.md). A name that
+ * carries data in its labels looks random (base32 or hex of the data); a
+ * wildcard contract lets the sandbox pick any prefix, so a long one is
+ * data too. */
 #include "dlp_int.h"
 
 #include <math.h>

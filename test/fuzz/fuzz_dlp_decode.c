@@ -80,6 +80,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	dlp_request_stream_feed(&r, p, cut);
 	dlp_request_stream_feed(&r, p + cut, size - cut);
 	dlp_request_end(&r, NULL);
+	/* The proxy's host check: any name, with and without a wildcard. */
+	char *name = malloc(size + 1);
+	if (name) {
+		memcpy(name, data, size);
+		name[size] = 0;
+		struct dlp_dns_result dr;
+		dlp_dns_check(name, DLP_DEFAULT_DNS_ENTROPY, NULL, &dr);
+		dlp_dns_check(name, DLP_DEFAULT_DNS_ENTROPY, "example.com", &dr);
+		if (dr.refuse && !dr.reason[0])
+			abort(); /* a refusal always says why */
+		free(name);
+	}
 	struct dechunk d1 = { 0 }, d2 = { 0 };
 	uint8_t *o1 = malloc(size + 1), *o2 = malloc(size + 1);
 	size_t m1 = dechunk_feed(&d1, p, size, o1);
