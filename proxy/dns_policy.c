@@ -3,7 +3,7 @@
  * egress_decide_dest is asked as for a CONNECT to 443. */
 #include "dns_policy.h"
 
-#include "dlp/dlp.h"
+#include "proxy/dlp/dlp.h"
 
 #include <stdio.h>
 #include <string.h>
