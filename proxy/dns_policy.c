@@ -44,8 +44,11 @@ enum dns_verdict dns_decide(const struct policy *p, const struct dns_query *q,
 		return DNS_NXDOMAIN;
 	}
 	egress_decide_dest(p, &t, true, d);
-	if (d->verdict != EGRESS_ALLOW)
+	if (d->verdict != EGRESS_ALLOW) {
+		/* the refusal line names the query, not the CONNECT it stands for */
+		snprintf(d->what, sizeof d->what, "DNS %s", q->name);
 		return DNS_NXDOMAIN;
+	}
 	if (dlp_threshold >= 0) {
 		const char *dom = d->rule ? d->rule->domain.s : NULL;
 		struct dlp_dns_result r;

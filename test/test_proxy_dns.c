@@ -10,6 +10,7 @@
 
 #include "proxy/dns_msg.h"
 #include "proxy/dns_policy.h"
+#include "proxy/refusal.h"
 #include "util/util.h"
 
 #include <arpa/inet.h>
@@ -170,6 +171,13 @@ static void test_decide(void **state)
 	assert_int_equal(decide(&p, "evil.test", DNS_T_A, &d), DNS_NXDOMAIN);
 	assert_non_null(strstr(d.patch, "[[host]]"));
 	assert_non_null(strstr(d.patch, "evil.test"));
+	/* the supervisor's refusal line (proxy/refusal.c) names the query and the
+	 * missing block; proxy_loop.c's record() prints d.patch after it */
+	struct refusal r = { d.status, d.error, d.what, d.reason, d.patch };
+	char line[2048];
+	refusal_line(&r, line, sizeof line);
+	assert_non_null(strstr(line, "DNS evil.test"));
+	assert_non_null(strstr(line, "no [[host]] block names evil.test"));
 	assert_int_equal(decide(&p, "127.0.0.1", DNS_T_A, &d), DNS_NXDOMAIN);
 	/* data in the labels of a wildcard-allowed name: DLP's DNS check */
 	assert_int_equal(decide(&p, "mzxw6ytboi2dsnzq.gezdgnbvgy3tqojq.cdn.test", DNS_T_A, &d),
