@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # can run -p: the spec on the command line, the host port checked before
-# anything runs, and the sandbox still unable to connect out. The relay
-# itself is not built yet (docs/adr/0120): a valid -p is refused with 126.
+# anything runs, a server inside reached from the host's loopback through
+# the relay (docs/adr/0120), and the sandbox still unable to connect out.
 if [ -f "${CAN_SRCDIR}/test/lib.sh" ]; then . "${CAN_SRCDIR}/test/lib.sh"; else . "${CAN_SRCDIR}/lib.sh"; fi
 t_drop_to_user
 
@@ -37,18 +37,59 @@ t_grep "... with the bind error" "^can: -p $BUSY: bind 127.0.0.1:$BUSY: EADDRINU
 [ ! -e "$TOP/m2" ] && t_ok "... and the command never ran" || t_fail "the command ran with its port in use"
 t_expect "several -p: the second busy" 126 run -p "[::1]:$BUSY:1" -p "$BUSY:2" -- touch "$TOP/m3"
 t_grep "... names the busy one" "bind 127.0.0.1:$BUSY: EADDRINUSE" "$T_ERR"
+[ ! -e "$TOP/m3" ] && t_ok "... and the command never ran" || t_fail "the command ran with a port in use"
 kill "$SRV" 2>/dev/null; wait "$SRV" 2>/dev/null; SRV=
 
-# --- a free port: refused (fail closed: the relay is not built), port released ---
-t_expect "a valid -p on a free port is refused until the relay exists" 126 run -p "$BUSY:8000" -- touch "$TOP/m4"
-t_grep "... saying so" "-p $BUSY: the relay into the sandbox is not built yet" "$T_ERR"
-[ ! -e "$TOP/m3" ] && [ ! -e "$TOP/m4" ] && t_ok "... and the command never ran" || t_fail "a -p run ran its command"
-t_expect "--publish-any lets 0.0.0.0 past the parser (then the same refusal)" 126 run --publish-any -p "0.0.0.0:$BUSY:80" -- true
-t_grep "... the relay's, not the parser's" "-p $BUSY: the relay into the sandbox is not built yet" "$T_ERR"
-if python3 -c "import socket; s=socket.socket(); s.bind(('127.0.0.1', $BUSY))" 2>/dev/null; then
-	t_ok "the host port is released after the refusal"
+# --- a server inside, published: reached from the host ---
+mkdir -p "$TOP/www"
+echo "hello from inside" >"$TOP/www/index.html"
+head -c 10485760 /dev/urandom >"$TOP/www/big.bin"
+cd "$TOP/www" || exit 1
+"$CAN" run -r python -p "$BUSY:8000" -- python3 -m http.server -b 127.0.0.1 8000 >"$TOP/inside.log" 2>&1 &
+RUNPID=$!
+up=
+for _ in $(seq 100); do
+	if curl -s --max-time 2 -o /dev/null "http://127.0.0.1:$BUSY/index.html"; then up=1; break; fi
+	sleep 0.1
+done
+if [ -n "$up" ]; then
+	t_ok "the published server answers on the host's loopback"
+	t_run curl -s --max-time 10 "http://127.0.0.1:$BUSY/index.html"
+	[ "$T_OUT" = "hello from inside" ] && t_ok "... with the right body" || t_fail "... body was '$T_OUT'"
+	curl -s --max-time 30 -o "$TOP/got.bin" "http://127.0.0.1:$BUSY/big.bin"
+	cmp -s "$TOP/got.bin" "$TOP/www/big.bin" && t_ok "a 10 MB body arrives intact" || t_fail "the 10 MB body differs"
+	curl -s --max-time 30 -o "$TOP/c1.bin" "http://127.0.0.1:$BUSY/big.bin" &
+	C1=$!
+	curl -s --max-time 30 -o "$TOP/c2.bin" "http://127.0.0.1:$BUSY/big.bin" &
+	C2=$!
+	wait "$C1" "$C2"
+	cmp -s "$TOP/c1.bin" "$TOP/www/big.bin" && cmp -s "$TOP/c2.bin" "$TOP/www/big.bin" &&
+		t_ok "two concurrent connections both get the whole body" ||
+		t_fail "two concurrent connections: a body differs"
 else
-	t_fail "the host port stayed bound after the refusal"
+	t_fail "the published server answers on the host's loopback"
+	t_diag "$(cat "$TOP/inside.log")"
+fi
+kill "$RUNPID" 2>/dev/null
+wait "$RUNPID" 2>/dev/null
+cd "$TOP" || exit 1
+"$CAN" run -p "$BUSY:8001" -- sleep 5 &
+RUNPID=$!
+for _ in $(seq 50); do
+	python3 -c "import socket; socket.create_connection(('127.0.0.1', $BUSY), timeout=1)" 2>/dev/null && break
+	sleep 0.1
+done
+curl -s --max-time 4 "http://127.0.0.1:$BUSY/" >/dev/null
+rc=$?
+[ "$rc" != 0 ] && [ "$rc" != 28 ] && t_ok "nothing listening inside: the client's connection is closed at once (curl $rc)" ||
+	t_fail "nothing listening inside: curl exit $rc (28 = it hung)"
+kill "$RUNPID" 2>/dev/null
+wait "$RUNPID" 2>/dev/null
+t_expect "--publish-any lets 0.0.0.0 past the parser" 0 run --publish-any -p "0.0.0.0:$BUSY:80" -- true
+if python3 -c "import socket; s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(('127.0.0.1', $BUSY)); s.listen(1)" 2>/dev/null; then
+	t_ok "the host port is released when the run ends"
+else
+	t_fail "the host port stayed bound after the run"
 fi
 
 # --- attack: the sandbox still cannot connect out to a host loopback server ---

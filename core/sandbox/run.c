@@ -22,6 +22,7 @@
 #include "sandbox/proc_harden.h"
 #include "sandbox/run.h"
 #include "sandbox/ports.h"
+#include "sandbox/ports_relay.h"
 #include "sandbox/egress_direct.h"
 #include "sandbox/run_degraded.h"
 #include "sandbox/run_glue.h"
@@ -579,20 +580,22 @@ int run_sandbox(const struct run_config *cfg_in)
 			 "runs with no network at all (only lo)");
 
 	/* -p: the host listeners first, so a port in use stops the run before
-	 * the command starts; the relay into the sandbox is not built yet, so a
-	 * run with -p is refused rather than started with its ports dark. */
-	if (cfg->opts->nports > 0) {
-		int *pfd = xcalloc(cfg->opts->nports, sizeof *pfd);
-		int prc = ports_listen_host(cfg->opts->ports, cfg->opts->nports, pfd);
-		if (prc == 0)
-			for (size_t i = 0; i < cfg->opts->nports; i++)
-				close(pfd[i]);
-		free(pfd);
-		if (prc)
+	 * the command starts; the relay (ports_relay.c) takes them after clone. */
+	int *pfd = NULL;
+	size_t npfd = cfg->opts->nports;
+	if (npfd > 0) {
+		if (st.no_ns) {
+			can_warn("-p %u: publishing a port needs the sandbox's own network namespace, "
+				 "which the no-namespace mode does not have; nothing runs",
+				 cfg->opts->ports[0].host_port);
+			return CAN_EXIT_WALL;
+		}
+		pfd = xcalloc(npfd, sizeof *pfd);
+		int prc = ports_listen_host(cfg->opts->ports, npfd, pfd);
+		if (prc) {
+			free(pfd);
 			return prc;
-		can_warn("-p %u: the relay into the sandbox is not built yet (issue 9); nothing "
-			 "runs", cfg->opts->ports[0].host_port);
-		return CAN_EXIT_WALL;
+		}
 	}
 
 	if (p->net.nports > 0)
@@ -735,8 +738,10 @@ int run_sandbox(const struct run_config *cfg_in)
 	st.tty_fg = !cfg->opts->new_session && isatty(STDIN_FILENO) &&
 		    tcgetpgrp(STDIN_FILENO) == getpgrp();
 
+	pid_t relay = -1;
+	bool ports_failed = false;
 	int alive[2], sync[2] = { -1, -1 }, sv[2] = { -1, -1 }, px[2] = { -1, -1 };
-	if (pipe2(alive, O_CLOEXEC) < 0 || (use_cg && pipe2(sync, O_CLOEXEC) < 0))
+	if (pipe2(alive, O_CLOEXEC) < 0 || ((use_cg || pfd) && pipe2(sync, O_CLOEXEC) < 0))
 		can_die_errno(CAN_EXIT_WALL, "run: pipe");
 	/* A listener exists when syscalls are notified (or monitor goes through
 	 * the supervisor); only then is there a handover. */
@@ -798,18 +803,32 @@ int run_sandbox(const struct run_config *cfg_in)
 				 SEE_CHECK, errno_name(e), strerror(e));
 		rc = CAN_EXIT_WALL;
 	} else {
-		if (use_cg) {
-			if (cgroup_attach(&cg, (pid_t)pid, err, sizeof(err)) < 0) {
-				can_warn("cgroups: %s" SEE_CHECK, err);
-				kill((pid_t)pid, SIGKILL);
-			} else if (write(sync[1], "g", 1) != 1) {
-				kill((pid_t)pid, SIGKILL);
+		bool held = false; /* init killed before it was let go */
+		if (use_cg && cgroup_attach(&cg, (pid_t)pid, err, sizeof(err)) < 0) {
+			can_warn("cgroups: %s" SEE_CHECK, err);
+			held = true;
+		}
+		/* -p: the relay joins the sandbox's netns before init is let go. */
+		if (!held && pfd) {
+			relay = ports_relay_start((pid_t)pid, cfg->opts->ports, pfd, npfd);
+			if (relay < 0) {
+				held = true;
+				ports_failed = true;
 			}
 		}
+		if (pfd) {
+			for (size_t i = 0; i < npfd; i++)
+				close(pfd[i]);
+			free(pfd);
+			pfd = NULL;
+		}
+		if (held || (sync[1] >= 0 && write(sync[1], "g", 1) != 1))
+			kill((pid_t)pid, SIGKILL);
 		if (px[0] >= 0 && take_proxy_socket(px[0], cfg) < 0)
 			kill((pid_t)pid, SIGKILL);
 		rc = supervise((pid_t)pid, sv[0], cfg);
-		if (px[0] >= 0 && rc == 128 + SIGKILL && proxy_failed)
+		ports_relay_stop(relay);
+		if ((px[0] >= 0 && rc == 128 + SIGKILL && proxy_failed) || ports_failed)
 			rc = CAN_EXIT_WALL;
 		if (st.no_ns) {
 			int left = degraded_kill_leftovers();
