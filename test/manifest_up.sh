@@ -175,8 +175,8 @@ t_expect "an unknown recipe is refused" 2 sh -c "cd $TOP/bad && $CAN up a"
 t_grep "... at its position, with a suggestion" "canister.toml:2:12: error: 'recipes' in \[sandbox.a\]: recipe 'pyhton' not found; did you mean 'python'\?" "$T_ERR"
 t_expect "-m and -s contradict, as in can run" 2 "$CAN" up -m -s test
 t_grep "... the same message" "--strict and --monitor contradict" "$T_ERR"
-t_expect "-p is can run's -p" 2 "$CAN" up -p 8080:80 test
-t_grep "... the same message" "--port: not supported yet" "$T_ERR"
+t_expect "-p is can run's -p" 2 "$CAN" up -p 80 test
+t_grep "... the same message" "-p 80: expected \[ip:\]hostPort:sandboxPort" "$T_ERR"
 t_expect "options after the name work" 0 "$CAN" up test --dry-run
 t_expect "no manifest: a clear error" 2 sh -c "cd $H && $CAN up"
 t_grep "... saying so" "no canister.toml in" "$T_ERR"

@@ -235,7 +235,7 @@ t_grep "--events creates the file 0600" "^600$" "$T_OUT"
 t_expect "--events in a missing folder is a usage error (2)" 2 \
 	"$CAN" run -r ./r.toml --events /nonexistent/dir/ev.jsonl -- true
 t_grep "with context" "events /nonexistent/dir/ev.jsonl.*ENOENT" "$T_ERR"
-t_expect "--port is still refused (no proxy yet)" 2 "$CAN" run -p 8080 -- true
+t_expect "a -p spec without a sandbox port is refused" 2 "$CAN" run -p 8080 -- true
 printf 'strict = true\n' >strict.toml
 t_expect "-m with a recipe's strict = true is a usage error" 2 "$CAN" run -m -r ./strict.toml -- true
 t_grep "naming the recipe line" "strict\.toml:1" "$T_ERR"

@@ -346,7 +346,7 @@ t_expect "-m runs the command" 0 run -m -- true
 t_grep "... and reports at exit what would have been refused" "can: monitor: nothing would have been refused" "$T_ERR"
 
 # --- command line and fail-closed ---
-t_expect "--port is refused for now" 2 run -p 8080:80 -- true
+t_expect "a -p spec without a sandbox port is a usage error" 2 run -p 8080 -- true
 t_expect "--events without a file name is a usage error" 2 run --events= -- true
 t_expect "unknown --allow-degraded name is a usage error" 2 run --allow-degraded=nope -- true
 # The baseline alone (no -r) hides credentials when the cwd is $HOME.

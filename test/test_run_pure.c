@@ -84,7 +84,7 @@ static void test_opts_errors(void **state)
 	run_opts_free(&o);
 	const char *port[] = { "run", "-p", "80", "--", "x", NULL };
 	assert_int_equal(parse(&o, err, port), CAN_EXIT_USAGE);
-	assert_non_null(strstr(err, "not supported yet"));
+	assert_non_null(strstr(err, "-p 80: expected [ip:]hostPort:sandboxPort"));
 	run_opts_free(&o);
 	const char *unk[] = { "run", "--frobnicate", "--", "x", NULL };
 	assert_int_equal(parse(&o, err, unk), CAN_EXIT_USAGE);

@@ -11,10 +11,11 @@
 void run_opts_free(struct run_opts *o)
 {
 	free(o->recipes);
+	free(o->ports);
 	*o = (struct run_opts){ 0 };
 }
 
-enum { OPT_DEGRADED = 256, OPT_EVENTS, OPT_NEW_SESSION };
+enum { OPT_DEGRADED = 256, OPT_EVENTS, OPT_NEW_SESSION, OPT_PUBLISH_ANY };
 
 int run_opts_parse(int argc, char **argv, struct run_opts *o, char *err, size_t errlen)
 {
@@ -27,11 +28,16 @@ int run_opts_parse(int argc, char **argv, struct run_opts *o, char *err, size_t 
 		{ "allow-degraded", optional_argument, NULL, OPT_DEGRADED },
 		{ "events", required_argument, NULL, OPT_EVENTS },
 		{ "new-session", no_argument, NULL, OPT_NEW_SESSION },
+		{ "publish-any", no_argument, NULL, OPT_PUBLISH_ANY },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	*o = (struct run_opts){ 0 };
 	o->recipes = xcalloc((size_t)argc + 1, sizeof(char *));
+	/* -p specs are parsed after the loop: --publish-any may come later. */
+	const char **specs = xcalloc((size_t)argc + 1, sizeof(char *));
+	size_t nspecs = 0;
+	int rc = 0;
 	optind = 0; /* full re-initialisation: the parser may run more than once */
 	opterr = 0;
 	int c;
@@ -50,13 +56,15 @@ int run_opts_parse(int argc, char **argv, struct run_opts *o, char *err, size_t 
 			o->verbose = true;
 			break;
 		case 'p':
-			snprintf(err, errlen, "--port: not supported yet (port forwarding comes with the "
-				 "proxy)");
-			return CAN_EXIT_USAGE;
+			specs[nspecs++] = optarg;
+			break;
+		case OPT_PUBLISH_ANY:
+			o->publish_any = true;
+			break;
 		case OPT_EVENTS:
 			if (!*optarg) {
 				snprintf(err, errlen, "--events: empty file name");
-				return CAN_EXIT_USAGE;
+				goto usage;
 			}
 			o->events = optarg;
 			break;
@@ -64,34 +72,46 @@ int run_opts_parse(int argc, char **argv, struct run_opts *o, char *err, size_t 
 			if (!optarg)
 				o->degrade |= WALL_ALL;
 			else if (run_walls_parse(optarg, &o->degrade, err, errlen) < 0)
-				return CAN_EXIT_USAGE;
+				goto usage;
 			break;
 		case OPT_NEW_SESSION:
 			o->new_session = true;
 			break;
 		case 'h':
-			return 1;
+			rc = 1;
+			goto out;
 		case ':':
 			snprintf(err, errlen, "option '%s' needs a value", argv[optind - 1]);
-			return CAN_EXIT_USAGE;
+			goto usage;
 		default:
 			snprintf(err, errlen, "unknown option '%s'", argv[optind - 1]);
-			return CAN_EXIT_USAGE;
+			goto usage;
 		}
 	}
 	if (optind >= argc) {
 		snprintf(err, errlen, "no command given (can run [OPTIONS] -- CMD [ARGS...])");
-		return CAN_EXIT_USAGE;
+		goto usage;
 	}
 	if (o->strict && o->monitor) {
 		snprintf(err, errlen, "--strict and --monitor contradict each other (monitor refuses "
 			 "nothing; strict kills on a refusal)");
-		return CAN_EXIT_USAGE;
+		goto usage;
 	}
 	if (o->strict && o->degrade) {
 		snprintf(err, errlen, "--strict and --allow-degraded contradict each other");
-		return CAN_EXIT_USAGE;
+		goto usage;
 	}
+	o->ports = xcalloc(nspecs + 1, sizeof *o->ports);
+	for (size_t i = 0; i < nspecs; i++)
+		if (port_spec_parse(specs[i], o->publish_any, &o->ports[i], err, errlen) < 0) {
+			goto usage;
+		}
+	o->nports = nspecs;
 	o->cmd = &argv[optind];
-	return 0;
+out:
+	free(specs);
+	return rc;
+usage:
+	rc = CAN_EXIT_USAGE;
+	goto out;
 }

@@ -21,6 +21,9 @@
 #include "sandbox/net_lo.h"
 #include "sandbox/proc_harden.h"
 #include "sandbox/run.h"
+#include "sandbox/ports.h"
+#include "sandbox/ports_relay.h"
+#include "sandbox/egress_direct.h"
 #include "sandbox/run_degraded.h"
 #include "sandbox/run_glue.h"
 #include "util/util.h"
@@ -570,13 +573,30 @@ int run_sandbox(const struct run_config *cfg_in)
 
 	/* Network: only lo, whatever else was asked. */
 	const char *egress = p->net.egress.set ? p->net.egress.v : "none";
-	if (strcmp(egress, "direct") == 0) {
-		can_warn("network: egress = \"direct\" is not supported yet; use \"none\"" SEE_CHECK);
-		return CAN_EXIT_WALL;
-	}
+	if (strcmp(egress, "direct") == 0)
+		return egress_direct_refuse();
 	if (strcmp(egress, "proxy-only") == 0 && !cfg->on_proxy_socket && !st.no_ns)
 		can_warn("network: egress = \"proxy-only\": the proxy is not built yet, so the command "
 			 "runs with no network at all (only lo)");
+
+	/* -p: the host listeners first, so a port in use stops the run before
+	 * the command starts; the relay (ports_relay.c) takes them after clone. */
+	int *pfd = NULL;
+	size_t npfd = cfg->opts->nports;
+	if (npfd > 0) {
+		if (st.no_ns) {
+			can_warn("-p %u: publishing a port needs the sandbox's own network namespace, "
+				 "which the no-namespace mode does not have; nothing runs",
+				 cfg->opts->ports[0].host_port);
+			return CAN_EXIT_WALL;
+		}
+		pfd = xcalloc(npfd, sizeof *pfd);
+		int prc = ports_listen_host(cfg->opts->ports, npfd, pfd);
+		if (prc) {
+			free(pfd);
+			return prc;
+		}
+	}
 
 	if (p->net.nports > 0)
 		can_warn("network: [network] ports: port forwarding is not supported yet; no port is "
@@ -718,8 +738,10 @@ int run_sandbox(const struct run_config *cfg_in)
 	st.tty_fg = !cfg->opts->new_session && isatty(STDIN_FILENO) &&
 		    tcgetpgrp(STDIN_FILENO) == getpgrp();
 
+	pid_t relay = -1;
+	bool ports_failed = false;
 	int alive[2], sync[2] = { -1, -1 }, sv[2] = { -1, -1 }, px[2] = { -1, -1 };
-	if (pipe2(alive, O_CLOEXEC) < 0 || (use_cg && pipe2(sync, O_CLOEXEC) < 0))
+	if (pipe2(alive, O_CLOEXEC) < 0 || ((use_cg || pfd) && pipe2(sync, O_CLOEXEC) < 0))
 		can_die_errno(CAN_EXIT_WALL, "run: pipe");
 	/* A listener exists when syscalls are notified (or monitor goes through
 	 * the supervisor); only then is there a handover. */
@@ -781,18 +803,32 @@ int run_sandbox(const struct run_config *cfg_in)
 				 SEE_CHECK, errno_name(e), strerror(e));
 		rc = CAN_EXIT_WALL;
 	} else {
-		if (use_cg) {
-			if (cgroup_attach(&cg, (pid_t)pid, err, sizeof(err)) < 0) {
-				can_warn("cgroups: %s" SEE_CHECK, err);
-				kill((pid_t)pid, SIGKILL);
-			} else if (write(sync[1], "g", 1) != 1) {
-				kill((pid_t)pid, SIGKILL);
+		bool held = false; /* init killed before it was let go */
+		if (use_cg && cgroup_attach(&cg, (pid_t)pid, err, sizeof(err)) < 0) {
+			can_warn("cgroups: %s" SEE_CHECK, err);
+			held = true;
+		}
+		/* -p: the relay joins the sandbox's netns before init is let go. */
+		if (!held && pfd) {
+			relay = ports_relay_start((pid_t)pid, cfg->opts->ports, pfd, npfd);
+			if (relay < 0) {
+				held = true;
+				ports_failed = true;
 			}
 		}
+		if (pfd) {
+			for (size_t i = 0; i < npfd; i++)
+				close(pfd[i]);
+			free(pfd);
+			pfd = NULL;
+		}
+		if (held || (sync[1] >= 0 && write(sync[1], "g", 1) != 1))
+			kill((pid_t)pid, SIGKILL);
 		if (px[0] >= 0 && take_proxy_socket(px[0], cfg) < 0)
 			kill((pid_t)pid, SIGKILL);
 		rc = supervise((pid_t)pid, sv[0], cfg);
-		if (px[0] >= 0 && rc == 128 + SIGKILL && proxy_failed)
+		ports_relay_stop(relay);
+		if ((px[0] >= 0 && rc == 128 + SIGKILL && proxy_failed) || ports_failed)
 			rc = CAN_EXIT_WALL;
 		if (st.no_ns) {
 			int left = degraded_kill_leftovers();

@@ -6,6 +6,7 @@
 #define CAN_RUN_H
 
 #include "lang/policy.h"
+#include "sandbox/ports_spec.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -45,6 +46,9 @@ struct run_opts {
 	const char *tmpdir;   /* with no_namespaces: the private TMPDIR (made by the caller) */
 	const char *userns_why; /* with no_namespaces: why user namespaces fail, for the warning */
 	const char *events;   /* --events FILE, or NULL */
+	struct port_spec *ports; /* -p, in order (ports_spec.h); --publish-any checked */
+	size_t nports;
+	bool publish_any;     /* --publish-any: -p may name a non-loopback host address */
 	char **cmd;           /* the command and its arguments (into argv) */
 };
 
