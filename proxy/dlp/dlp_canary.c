@@ -5,6 +5,7 @@
 #include "dlp_int.h"
 #include "util/util.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/random.h>
@@ -21,7 +22,22 @@ static void pick(char *out, size_t n, const char *alpha, size_t k, const uint8_t
 	out[n] = 0;
 }
 
-int dlp_canaries_make(struct dlp_engine *e, struct dlp_canaries *c)
+static void on_token(void *ctx, const struct dlp_detector *d, size_t off, size_t len)
+{
+	(void)off, (void)len;
+	*(int *)ctx = d->id;
+}
+
+/* Whether the detectors take v for a token of detector id. */
+static bool taken(struct dlp_engine *e, const char *v, int id)
+{
+	int got = D_NONE;
+	dlp_scan_tokens(e, (const uint8_t *)v, strlen(v), on_token, &got);
+	return got == id;
+}
+
+/* One draw of the four values from fresh randomness. */
+static int draw(struct dlp_canaries *c)
 {
 	uint8_t r[160];
 	if (getrandom(r, sizeof r, 0) != (ssize_t)sizeof r)
@@ -40,6 +56,20 @@ int dlp_canaries_make(struct dlp_engine *e, struct dlp_canaries *c)
 	dlp_gh_checksum((const uint8_t *)c->npm_token + 4, 30, c->npm_token + 34);
 	c->npm_token[40] = 0;
 	explicit_bzero(r, sizeof r);
+	return 0;
+}
+
+int dlp_canaries_make(struct dlp_engine *e, struct dlp_canaries *c)
+{
+	/* A decoy must look real to every scanner: a draw that a validator
+	 * turns down (an AWS key id whose random part looks too regular,
+	 * about one draw in a hundred) is drawn again. */
+	int tries = 0;
+	do {
+		if (draw(c) < 0 || ++tries > 64)
+			return -1;
+	} while (!taken(e, c->aws_key_id, D_AWS_KEY_ID) || !taken(e, c->gh_token, D_GH_PAT) ||
+	         !taken(e, c->npm_token, D_NPM));
 	const struct { const char *label, *v; } all[] = {
 		{ "canary AWS_ACCESS_KEY_ID", c->aws_key_id },
 		{ "canary AWS_SECRET_ACCESS_KEY", c->aws_secret },
