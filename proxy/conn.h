@@ -70,8 +70,11 @@ struct pconn {
 	bool inflight_head[MAX_INFLIGHT]; /* ring: was it a HEAD request */
 	unsigned inflight, inflight_first;
 	bool cur_forwarded;      /* the request being read has gone up */
-	char *deferred;          /* a refusal waiting for them (IWAIT) */
+	char *deferred;          /* a refusal waiting for them (IWAIT), or for the
+				  * client's handshake (a refused transparent TLS) */
 	size_t deferred_len;
+	int via;                 /* 0: the forward proxy; 443 or 80: the stub's
+				  * address, routed by SNI or Host (transparent.c) */
 };
 
 struct proxy {
@@ -91,6 +94,10 @@ struct proxy {
 	unsigned observed; /* monitor mode: would-be refusals forwarded */
 	char **observed_patches; /* their [[host]] patches, once each */
 	size_t nobserved_patches;
+	/* the DNS stub and transparent listeners (cfg.stub) */
+	struct ep_ref dref, tref, href;
+	char dns_last[256];      /* the name last refused, and when: logged once */
+	int64_t dns_last_ms;
 };
 
 /* ---- proxy_loop.c ---- */
@@ -110,6 +117,38 @@ bool px_check_contract(struct proxy *px, struct pconn *c, const struct http_head
 /* Body bytes from the client: framed, scanned, queued upstream. Returns
  * how many of data were body. */
 size_t px_take_body(struct proxy *px, struct pconn *c, const uint8_t *data, size_t n);
+
+/* A refusal recorded (stderr, --events, the exit report) without a
+ * connection to answer (the DNS stub's). */
+void px_record(struct proxy *px, const struct refusal *r);
+/* Monitor mode: is d a [[host]] refusal to record as observed and let
+ * through? (Recorded when true.) */
+bool px_observe(struct proxy *px, const struct egress_decision *d);
+/* A new client connection on fd, in ST_HEAD; via as in struct pconn.
+ * NULL when there are MAX_CONNS already (the caller closes fd). */
+struct pconn *px_conn_add(struct proxy *px, int fd, int via);
+/* Looks c->t up (unless an address) and dials the vetted address. */
+void px_dial(struct proxy *px, struct pconn *c);
+/* The epoll interest for c's state. */
+void px_update(struct proxy *px, struct pconn *c);
+
+/* ---- dns_serve.c ---- */
+/* Serves the queries waiting on the stub's socket (a bounded batch). */
+void px_dns_serve(struct proxy *px);
+
+/* ---- transparent.c ---- */
+/* Accepts on a transparent listener (443: TLS by SNI, 80: HTTP by Host). */
+void px_accept_transparent(struct proxy *px, int lfd, int via);
+/* A transparent TLS client's bytes while its ClientHello is awaited
+ * (peeked, never consumed: the TLS session reads it again). */
+void px_sni_peek(struct proxy *px, struct pconn *c);
+/* A refusal for a transparent TLS client (via 443) before its session:
+ * recorded, then sent inside a TLS session with a leaf for c->t.host
+ * (px_tls_step sends it). Never frees c. */
+void px_refuse_in_tls(struct proxy *px, struct pconn *c, const struct refusal *r);
+/* A transparent HTTP request's target: origin-form plus Host into c->t.
+ * False when refused. */
+bool px_transparent_target(struct proxy *px, struct pconn *c, const struct http_head *h);
 
 /* ---- tunnel.c ---- */
 /* Inside a terminated tunnel (IHEAD, IFWD, IWAIT)? */

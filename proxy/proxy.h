@@ -14,12 +14,17 @@
 struct tls_ca;
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 /* Where the proxy listens inside every sandbox (the namespace is the
  * sandbox's own, so a fixed port cannot clash with the host's). */
 #define PROXY_PORT 3128
 #define PROXY_ADDR "127.0.0.1"
+/* The DNS stub's answer for every allowed name, where the proxy also
+ * listens on 443 and 80 (sandbox/resolv_overlay.h's RUN_STUB_ADDR). */
+#define PROXY_STUB_ADDR "127.0.0.2"
+#define PROXY_STUB_ADDR_HL 0x7f000002u
 
 struct proxy_config {
 	const struct policy *policy; /* must outlive the proxy */
@@ -35,6 +40,14 @@ struct proxy_config {
 	 * checks, allow_host_loopback, DLP and malformed requests still
 	 * refuse. */
 	bool monitor;
+	/* The DNS stub and transparent routing (ADR 0109, 0110), when stub:
+	 * a UDP socket for queries (127.0.0.1:53 inside), and listeners on
+	 * the stub's address for TLS on 443 (routed by SNI) and HTTP on 80
+	 * (routed by Host); all taken over. stub_addr (network order) is
+	 * what allowed names resolve to. */
+	bool stub;
+	int dns_fd, tls_fd, http_fd;
+	uint32_t stub_addr;
 };
 
 struct proxy;

@@ -105,7 +105,8 @@ static void update(struct proxy *px, struct pconn *c)
 	uint32_t cw = 0, uw = 0;
 	switch (c->st) {
 	case ST_HEAD:
-		cw = EPOLLIN;
+		/* a transparent TLS client's ClientHello is peeked (transparent.c) */
+		cw = c->via == 443 ? EPOLLIN | EPOLLET : EPOLLIN;
 		break;
 	case ST_RESOLVE:
 		break;
@@ -149,6 +150,8 @@ static void update(struct proxy *px, struct pconn *c)
 	set_mask(px, c->cfd, &c->cmask, cw, &c->cref);
 	set_mask(px, c->ufd, &c->umask, uw, &c->uref);
 }
+
+void px_update(struct proxy *px, struct pconn *c) { update(px, c); }
 
 /* Upstream is dropped (a refusal, the end): its TLS session first, then
  * the socket. */
@@ -257,6 +260,12 @@ patch:
  * any, is dropped at once. */
 void px_refuse_conn(struct proxy *px, struct pconn *c, const struct refusal *r)
 {
+	if (c->via == 443 && !c->cssl) {
+		/* a transparent TLS client reads a refusal only inside TLS */
+		drop_upstream(c);
+		px_refuse_in_tls(px, c, r);
+		return;
+	}
 	record(px, r, false);
 	char resp[4096];
 	if (px_terminated(c) && !c->cur_forwarded && c->inflight) {
@@ -302,6 +311,13 @@ static bool observe_decision(struct proxy *px, const struct egress_decision *d)
 	if (px->nobserved_patches < 256)
 		strv_push(&px->observed_patches, &px->nobserved_patches, xstrdup(d->patch));
 	return true;
+}
+
+void px_record(struct proxy *px, const struct refusal *r) { record(px, r, false); }
+
+bool px_observe(struct proxy *px, const struct egress_decision *d)
+{
+	return observe_decision(px, d);
 }
 
 static void refuse_decision(struct proxy *px, struct pconn *c, const struct egress_decision *d)
@@ -406,6 +422,8 @@ static void dial(struct proxy *px, struct pconn *c)
 		resolver_submit(px->res, c->id, c->t.host);
 	}
 }
+
+void px_dial(struct proxy *px, struct pconn *c) { dial(px, c); }
 
 static void on_resolved(struct proxy *px)
 {
@@ -541,8 +559,13 @@ static void on_head(struct proxy *px, struct pconn *c)
 		 h->method.p);
 	c->connect = strcmp(c->method, "CONNECT") == 0;
 	char why[700];
-	bool ok = c->connect ? egress_parse_authority(h->target.p, h->target.n, &c->t, why, sizeof(why))
-			     : egress_parse_absolute(h->target.p, h->target.n, &c->t, why, sizeof(why));
+	if (c->via == 80 && !px_transparent_target(px, c, h)) {
+		free(h); /* refused */
+		return;
+	}
+	bool ok = c->via == 80 ||
+		  (c->connect ? egress_parse_authority(h->target.p, h->target.n, &c->t, why, sizeof(why))
+			      : egress_parse_absolute(h->target.p, h->target.n, &c->t, why, sizeof(why)));
 	if (!ok) {
 		px_refuse_simple(px, c, 400, "bad-request", why);
 		free(h);
@@ -777,7 +800,10 @@ static void on_client(struct proxy *px, struct pconn *c, uint32_t ev)
 		}
 	}
 	if (ev & (EPOLLIN | EPOLLHUP | EPOLLERR)) {
-		if (c->st == ST_HEAD) {
+		if (c->st == ST_HEAD && c->via == 443) {
+			px_sni_peek(px, c);
+			return; /* it updates or frees c */
+		} else if (c->st == ST_HEAD) {
 			ssize_t r = recv(c->cfd, c->head + c->hlen, HEAD_MAX - c->hlen, 0);
 			if (r <= 0) {
 				if (r < 0 && (errno == EAGAIN || errno == EINTR))
@@ -901,41 +927,47 @@ static bool serve_pending(struct proxy *px)
 	return any;
 }
 
+struct pconn *px_conn_add(struct proxy *px, int fd, int via)
+{
+	if (px->nconns >= MAX_CONNS)
+		return NULL;
+	/* Answers go out as they come, in pieces (head, then body; TLS
+	 * records): without this, Nagle holds each piece until the
+	 * client's delayed ACK, 40 ms per kept-alive request. */
+	int one = 1;
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	struct pconn *c = xcalloc(1, sizeof(*c));
+	c->cfd = fd;
+	c->ufd = -1;
+	c->via = via;
+	c->head = xmalloc(HEAD_MAX + 1);
+	buf_init(&c->c2u);
+	buf_init(&c->u2c);
+	c->cref = (struct ep_ref){ c, 0 };
+	c->uref = (struct ep_ref){ c, 1 };
+	c->cmask = via == 443 ? EPOLLIN | EPOLLET : EPOLLIN;
+	c->st = ST_HEAD;
+	/* A client that never finishes its head is dropped. */
+	c->deadline_ms = px_now_ms() + px_policy_int(&px->cfg.policy->proxy.upstream_request_timeout_ms,
+					      30000);
+	struct epoll_event ev = { .events = c->cmask, .data.ptr = &c->cref };
+	epoll_ctl(px->ep, EPOLL_CTL_ADD, fd, &ev);
+	c->next = px->conns;
+	if (px->conns)
+		px->conns->prev = c;
+	px->conns = c;
+	px->nconns++;
+	return c;
+}
+
 static void on_accept(struct proxy *px)
 {
 	for (;;) {
 		int fd = accept4(px->lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 		if (fd < 0)
 			return;
-		if (px->nconns >= MAX_CONNS) {
+		if (!px_conn_add(px, fd, 0))
 			close(fd);
-			continue;
-		}
-		/* Answers go out as they come, in pieces (head, then body; TLS
-		 * records): without this, Nagle holds each piece until the
-		 * client's delayed ACK, 40 ms per kept-alive request. */
-		int one = 1;
-		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-		struct pconn *c = xcalloc(1, sizeof(*c));
-		c->cfd = fd;
-		c->ufd = -1;
-		c->head = xmalloc(HEAD_MAX + 1);
-		buf_init(&c->c2u);
-		buf_init(&c->u2c);
-		c->cref = (struct ep_ref){ c, 0 };
-		c->uref = (struct ep_ref){ c, 1 };
-		c->cmask = EPOLLIN;
-		c->st = ST_HEAD;
-		/* A client that never finishes its head is dropped. */
-		c->deadline_ms = px_now_ms() + px_policy_int(&px->cfg.policy->proxy.upstream_request_timeout_ms,
-						      30000);
-		struct epoll_event ev = { .events = EPOLLIN, .data.ptr = &c->cref };
-		epoll_ctl(px->ep, EPOLL_CTL_ADD, fd, &ev);
-		c->next = px->conns;
-		if (px->conns)
-			px->conns->prev = c;
-		px->conns = c;
-		px->nconns++;
 	}
 }
 
@@ -998,6 +1030,15 @@ static void *loop(void *arg)
 				on_resolved(px);
 				continue;
 			}
+			if (r == &px->dref) {
+				px_dns_serve(px);
+				continue;
+			}
+			if (r == &px->tref || r == &px->href) {
+				px_accept_transparent(px, r == &px->tref ? px->cfg.tls_fd : px->cfg.http_fd,
+						      r == &px->tref ? 443 : 80);
+				continue;
+			}
 			/* A connection freed earlier in this batch may still have an
 			 * event here: look it up before touching it. */
 			bool live = false;
@@ -1014,6 +1055,36 @@ static void *loop(void *arg)
 		pending = serve_pending(px);
 	}
 	return NULL;
+}
+
+/* The DNS stub's socket and the transparent listeners (ADR 0109, 0110). */
+static int stub_register(struct proxy *px, char *err, size_t errlen)
+{
+	const struct {
+		int fd;
+		struct ep_ref *ref;
+	} s[] = { { px->cfg.dns_fd, &px->dref }, { px->cfg.tls_fd, &px->tref },
+		  { px->cfg.http_fd, &px->href } };
+	for (size_t i = 0; i < ARRAY_LEN(s); i++) {
+		*s[i].ref = (struct ep_ref){ NULL, (int)(5 + i) };
+		fcntl(s[i].fd, F_SETFL, fcntl(s[i].fd, F_GETFL) | O_NONBLOCK);
+		struct epoll_event ev = { .events = EPOLLIN, .data.ptr = s[i].ref };
+		if (epoll_ctl(px->ep, EPOLL_CTL_ADD, s[i].fd, &ev) < 0) {
+			snprintf(err, errlen, "epoll_ctl (the DNS stub): %s: %s", errno_name(errno),
+				 strerror(errno));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static void stub_close(struct proxy *px)
+{
+	if (!px->cfg.stub)
+		return;
+	close(px->cfg.dns_fd);
+	close(px->cfg.tls_fd);
+	close(px->cfg.http_fd);
 }
 
 struct proxy *proxy_start(const struct proxy_config *cfg, char *err, size_t errlen)
@@ -1048,6 +1119,8 @@ struct proxy *proxy_start(const struct proxy_config *cfg, char *err, size_t errl
 		snprintf(err, errlen, "epoll_ctl: %s: %s", errno_name(errno), strerror(errno));
 		goto fail;
 	}
+	if (cfg->stub && stub_register(px, err, errlen) < 0)
+		goto fail;
 	int rc = pthread_create(&px->thread, NULL, loop, px);
 	if (rc) {
 		snprintf(err, errlen, "start the proxy thread: %s: %s", errno_name(rc), strerror(rc));
@@ -1061,6 +1134,7 @@ fail:
 	if (px->wake >= 0)
 		close(px->wake);
 	close(px->lfd);
+	stub_close(px);
 	free(px);
 	return NULL;
 }
@@ -1108,6 +1182,7 @@ void proxy_stop_monitor(struct proxy *px, FILE *report, char **hosts)
 	strv_free(px->lines, px->nlines);
 	strv_free(px->patches, px->npatches);
 	close(px->lfd);
+	stub_close(px);
 	close(px->ep);
 	close(px->wake);
 	free(px);

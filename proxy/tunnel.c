@@ -139,6 +139,15 @@ bool px_tls_step(struct proxy *px, struct pconn *c)
 	}
 	if (!c->c_hs || (!c->u_hs && !c->u_fail))
 		return true;
+	if (c->deferred && !c->ussl) {
+		/* a refused transparent client (transparent.c): the refusal,
+		 * recorded already, inside the session it can read */
+		px_buf_put(&c->u2c, c->deferred, c->deferred_len);
+		free(c->deferred);
+		c->deferred = NULL;
+		c->st = ST_REFUSE;
+		return true;
+	}
 	const char *sni = SSL_get_servername(c->cssl, TLSEXT_NAMETYPE_host_name);
 	char why[900];
 	snprintf(c->method, sizeof(c->method), "TLS");
@@ -171,8 +180,9 @@ bool px_tls_begin(struct proxy *px, struct pconn *c)
 			      "handshake after the 200");
 		return false;
 	}
-	/* 39 bytes on a fresh socket: the send buffer is empty. */
-	if (send(c->cfd, ok, sizeof(ok) - 1, MSG_NOSIGNAL) != (ssize_t)(sizeof(ok) - 1)) {
+	/* 39 bytes on a fresh socket: the send buffer is empty. A transparent
+	 * client (transparent.c) sent no CONNECT: its ClientHello waits. */
+	if (!c->via && send(c->cfd, ok, sizeof(ok) - 1, MSG_NOSIGNAL) != (ssize_t)(sizeof(ok) - 1)) {
 		px_conn_free(px, c);
 		return false;
 	}

@@ -2,6 +2,7 @@
  * over to run_sandbox (run.c). */
 #include "cli/cli.h"
 #include "probe/probe.h"
+#include "sandbox/resolv_overlay.h"
 #include "sandbox/run.h"
 #include "sandbox/run_degraded.h"
 #include "sandbox/run_glue.h"
@@ -11,6 +12,7 @@
 #include "proxy/scan.h"
 #include "util/util.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -74,13 +76,18 @@ struct run_proxy {
 	char bundle[512];         /* the CA bundle file bound inside */
 };
 
-static int start_proxy(int listen_fd, void *ctx)
+_Static_assert(PROXY_STUB_ADDR_HL == RUN_STUB_ADDR_HL, "proxy/proxy.h and resolv_overlay.h disagree");
+
+static int start_proxy(const struct run_proxy_fds *fds, void *ctx)
 {
 	struct run_proxy *rp = ctx;
 	char err[300];
-	struct proxy_config pc = { .policy = rp->p, .listen_fd = listen_fd, .log = stderr,
+	/* with the DNS stub and the transparent listeners (ADR 0109, 0110) */
+	struct proxy_config pc = { .policy = rp->p, .listen_fd = fds->listen, .log = stderr,
 				   .events = rp->events, .tls = rp->ca,
-				   .monitor = rp->monitor };
+				   .monitor = rp->monitor, .stub = true, .dns_fd = fds->dns,
+				   .tls_fd = fds->tls, .http_fd = fds->http,
+				   .stub_addr = htonl(PROXY_STUB_ADDR_HL) };
 	rp->px = proxy_start(&pc, err, sizeof(err));
 	if (!rp->px) {
 		can_warn("network: the egress proxy: %s; nothing runs without it", err);

@@ -134,10 +134,11 @@ static int add_exec_path(int ruleset, const char *path, int abi)
 int landlock_apply(const struct mount_plan *pl, int abi, int proxy_port, struct ll_result *res,
 		   char *err, size_t errlen)
 {
-	return landlock_apply_exec(pl, abi, proxy_port, NULL, 0, res, err, errlen);
+	const int ports[2] = { proxy_port, 0 };
+	return landlock_apply_exec(pl, abi, ports, NULL, 0, res, err, errlen);
 }
 
-int landlock_apply_exec(const struct mount_plan *pl, int abi, int proxy_port,
+int landlock_apply_exec(const struct mount_plan *pl, int abi, const int *ports,
 			const char *const *exec_paths, size_t n_exec, struct ll_result *res, char *err,
 			size_t errlen)
 {
@@ -192,11 +193,11 @@ int landlock_apply_exec(const struct mount_plan *pl, int abi, int proxy_port,
 		}
 		globfree(&g);
 	}
-	if (abi >= 4 && proxy_port > 0) {
+	for (size_t i = 0; abi >= 4 && ports && ports[i] > 0; i++) {
 		struct can_landlock_net_port_attr p = { .allowed_access = LANDLOCK_ACCESS_NET_CONNECT_TCP,
-							.port = (uint64_t)proxy_port };
+							.port = (uint64_t)ports[i] };
 		if (can_landlock_add_rule(rs, CAN_LANDLOCK_RULE_NET_PORT, &p, 0) < 0) {
-			snprintf(err, errlen, "add rule for port %d: %s: %s", proxy_port,
+			snprintf(err, errlen, "add rule for port %d: %s: %s", ports[i],
 				 errno_name(errno), strerror(errno));
 			close(rs);
 			return -1;

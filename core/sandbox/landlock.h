@@ -29,11 +29,12 @@ uint64_t ll_rights_for(const struct mnt_op *op, const char *dst, bool dir, int a
  * "<what failed>: <ERRNAME>: <why>" in err. */
 int landlock_apply(const struct mount_plan *pl, int abi, int proxy_port, struct ll_result *res,
 		   char *err, size_t errlen);
-/* Same, but when exec_paths is not NULL the execute right is granted only
- * on those paths (files or folders, symlinks followed) and on the dynamic
- * loaders found in the usual places, not on everything readable
- * ([process] allow_execve, docs/adr/0071). */
-int landlock_apply_exec(const struct mount_plan *pl, int abi, int proxy_port,
+/* Same, but TCP connect is allowed to the ports of the 0-terminated list
+ * (NULL: none), and when exec_paths is not NULL the execute right is
+ * granted only on those paths (files or folders, symlinks followed) and on
+ * the dynamic loaders found in the usual places, not on everything
+ * readable ([process] allow_execve, docs/adr/0071). */
+int landlock_apply_exec(const struct mount_plan *pl, int abi, const int *ports,
 			const char *const *exec_paths, size_t n_exec, struct ll_result *res, char *err,
 			size_t errlen);
 

@@ -313,6 +313,11 @@ int mount_plan_build(const struct mount_plan_in *in, struct mount_plan *out, cha
 	 * roots and the run's CA): read-only, after the binds that show /etc. */
 	if (in->ca_bundle)
 		push(out, MNT_BIND_RO, MNT_REQUIRED, in->ca_bundle, MOUNT_CA_BUNDLE_DST, false);
+	/* The DNS stub's resolv.conf and hosts (ADR 0109), the same way. */
+	if (in->resolv_conf)
+		push(out, MNT_BIND_RO, MNT_REQUIRED, in->resolv_conf, "/etc/resolv.conf", false);
+	if (in->hosts)
+		push(out, MNT_BIND_RO, MNT_REQUIRED, in->hosts, "/etc/hosts", false);
 
 	size_t nd = 0, nm = 0;
 	while (deny[nd])

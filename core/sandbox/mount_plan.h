@@ -54,6 +54,9 @@ struct mount_plan_in {
 			   * NULL = never create */
 	const char *ca_bundle; /* host file bound read-only over MOUNT_CA_BUNDLE_DST
 				* (the egress proxy's CA bundle), or NULL */
+	/* host files bound read-only over /etc/resolv.conf and /etc/hosts
+	 * (the DNS stub's, resolv_overlay.h), or NULL */
+	const char *resolv_conf, *hosts;
 };
 
 /* Where the system trust store is, inside: the egress proxy's bundle

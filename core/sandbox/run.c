@@ -21,6 +21,7 @@
 #include "sandbox/net_lo.h"
 #include "sandbox/proc_harden.h"
 #include "sandbox/run.h"
+#include "sandbox/resolv_overlay.h"
 #include "sandbox/ports.h"
 #include "sandbox/ports_relay.h"
 #include "sandbox/egress_direct.h"
@@ -227,8 +228,13 @@ static _Noreturn void command(struct run_state *st)
 			for (size_t i = 0; i < ex->n; i++)
 				exec_paths[i] = ex->v[i].s;
 		}
+		/* The proxy's port, and 443 and 80 for the DNS stub's address
+		 * (transparent routing, ADR 0110): Landlock names ports only,
+		 * and the netns has only lo, so these reach nothing else than
+		 * what listens inside (the engine, when on, names the address). */
+		static const int proxy_ports[] = { RUN_PROXY_PORT, 443, 80, 0 };
 		int llrc = landlock_apply_exec(st->no_ns ? &st->dplan.ll : &st->plan, st->ll_abi,
-					       cfg->on_proxy_socket ? RUN_PROXY_PORT : 0, exec_paths,
+					       cfg->on_proxy_socket ? proxy_ports : NULL, exec_paths,
 					       ex->n, &res, err, sizeof(err));
 		free(exec_paths);
 		if (llrc < 0) {
@@ -308,26 +314,55 @@ static _Noreturn void command(struct run_state *st)
 	_exit(e == ENOENT ? CAN_EXIT_NOTFOUND : CAN_EXIT_WALL);
 }
 
-/* The socket factory (init, in the sandbox's network namespace): the
- * proxy's listening socket on 127.0.0.1:RUN_PROXY_PORT, sent out over
- * sock. init installs no seccomp filter, so its sendmsg is never trapped;
- * the socket exists before the command is let go, so no connect from
- * inside can come before it. */
-static void make_proxy_socket(int sock)
+/* One socket of the socket factory, bound to addr:port (host byte order)
+ * and, for TCP, listening; -1 with errno. */
+static int factory_socket(int type, uint32_t addr, int port)
 {
-	char err[300];
-	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(RUN_PROXY_PORT),
-				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	int fd = socket(AF_INET, type | SOCK_CLOEXEC, 0);
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port),
+				 .sin_addr.s_addr = htonl(addr) };
 	int one = 1;
 	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0 ||
-	    bind(fd, (struct sockaddr *)&a, sizeof(a)) < 0 || listen(fd, 512) < 0 ||
-	    fdpass_send(sock, "P", 1, fd) < 0) {
-		snprintf(err, sizeof(err), "make the proxy's socket on 127.0.0.1:%d: %s: %s",
-			 RUN_PROXY_PORT, errno_name(errno), strerror(errno));
-		wall_fail("network", err, "report this");
+	    bind(fd, (struct sockaddr *)&a, sizeof(a)) < 0 ||
+	    (type == SOCK_STREAM && listen(fd, 512) < 0)) {
+		int e = errno;
+		if (fd >= 0)
+			close(fd);
+		errno = e;
+		return -1;
 	}
-	close(fd);
+	return fd;
+}
+
+/* The socket factory (init, in the sandbox's network namespace): the
+ * proxy's listening socket on 127.0.0.1:RUN_PROXY_PORT, and the DNS
+ * stub's (UDP 127.0.0.1:53, TCP RUN_STUB_ADDR:443 and :80, ADR 0109),
+ * sent out over sock in that order. init installs no seccomp filter, so
+ * its sendmsg is never trapped; the sockets exist before the command is
+ * let go, so no connect from inside can come before them. */
+static void make_proxy_socket(int sock)
+{
+	static const struct {
+		int type;
+		uint32_t addr;
+		int port;
+		const char *tag, *where;
+	} socks[] = {
+		{ SOCK_STREAM, INADDR_LOOPBACK, RUN_PROXY_PORT, "P", "127.0.0.1:3128 (tcp)" },
+		{ SOCK_DGRAM, INADDR_LOOPBACK, RUN_STUB_DNS_PORT, "D", "127.0.0.1:53 (udp)" },
+		{ SOCK_STREAM, RUN_STUB_ADDR_HL, 443, "T", RUN_STUB_ADDR ":443 (tcp)" },
+		{ SOCK_STREAM, RUN_STUB_ADDR_HL, 80, "H", RUN_STUB_ADDR ":80 (tcp)" },
+	};
+	char err[300];
+	for (size_t i = 0; i < ARRAY_LEN(socks); i++) {
+		int fd = factory_socket(socks[i].type, socks[i].addr, socks[i].port);
+		if (fd < 0 || fdpass_send(sock, socks[i].tag, 1, fd) < 0) {
+			snprintf(err, sizeof(err), "make the proxy's socket on %s: %s: %s",
+				 socks[i].where, errno_name(errno), strerror(errno));
+			wall_fail("network", err, "report this");
+		}
+		close(fd);
+	}
 	close(sock);
 }
 
@@ -451,15 +486,26 @@ static bool take_listener(int sock, const struct run_config *cfg)
 
 static bool proxy_failed;
 
-/* Host side of the socket factory: the proxy's listener arrives from init
- * (or EOF when init failed, having said why). */
+/* Host side of the socket factory: the proxy's listener and the DNS
+ * stub's sockets arrive from init, in make_proxy_socket's order (or EOF
+ * when init failed, having said why). */
 static int take_proxy_socket(int sock, const struct run_config *cfg)
 {
-	char b = 0;
-	int fd = fdpass_recv(sock, &b, 1);
-	if (fd < 0)
-		return -1; /* init failed and said why; its status is the answer */
-	if (cfg->on_proxy_socket(fd, cfg->proxy_ctx) != 0) {
+	static const char tags[] = "PDTH";
+	int fds[4];
+	for (size_t i = 0; i < 4; i++) {
+		char b = 0;
+		fds[i] = fdpass_recv(sock, &b, 1);
+		if (fds[i] < 0 || b != tags[i]) {
+			if (fds[i] >= 0)
+				close(fds[i]);
+			for (size_t j = 0; j < i; j++)
+				close(fds[j]);
+			return -1; /* init failed and said why; its status is the answer */
+		}
+	}
+	struct run_proxy_fds pf = { fds[0], fds[1], fds[2], fds[3] };
+	if (cfg->on_proxy_socket(&pf, cfg->proxy_ctx) != 0) {
 		proxy_failed = true;
 		return -1;
 	}
@@ -527,7 +573,21 @@ static bool degrade_ok(const struct run_config *cfg, bool strict, unsigned wall)
 	return !strict && (cfg->opts->degrade & wall);
 }
 
+/* The DNS stub's resolv.conf and hosts of this run, on the host (ADR
+ * 0109): made in run_sandbox_walls, removed when it returns. */
+static char overlay_conf[512], overlay_hosts[512];
+
+static int run_sandbox_walls(const struct run_config *cfg_in);
+
 int run_sandbox(const struct run_config *cfg_in)
+{
+	int rc = run_sandbox_walls(cfg_in);
+	resolv_overlay_remove(overlay_conf, overlay_hosts);
+	overlay_conf[0] = overlay_hosts[0] = '\0';
+	return rc;
+}
+
+static int run_sandbox_walls(const struct run_config *cfg_in)
 {
 	struct run_config cfgv = *cfg_in;
 	if (!cfgv.on_listener && !cfgv.on_listener_rc) {
@@ -668,6 +728,17 @@ int run_sandbox(const struct run_config *cfg_in)
 	/* The mount plan. */
 	struct mount_plan_in mi = { .p = p, .cwd = cfg->cwd, .home = getenv("HOME"),
 				    .ca_bundle = cfg->ca_bundle };
+	/* The DNS stub's resolv.conf and hosts (ADR 0109): with the proxy. */
+	if (cfg->on_proxy_socket && !st.no_ns) {
+		bool hl = p->net.allow_host_loopback.set && p->net.allow_host_loopback.v;
+		if (resolv_overlay_write(hl, overlay_conf, overlay_hosts, sizeof(overlay_conf), err,
+					 sizeof(err)) < 0) {
+			can_warn("network: the DNS stub's files: %s; nothing runs", err);
+			return CAN_EXIT_WALL;
+		}
+		mi.resolv_conf = overlay_conf;
+		mi.hosts = overlay_hosts;
+	}
 	if (mount_plan_build(&mi, &st.plan, err, sizeof(err)) < 0) {
 		can_warn("filesystem: %s; fix the recipe" SEE_CHECK, err);
 		return CAN_EXIT_WALL;

@@ -89,6 +89,15 @@ int run_exit_code(int wstatus);
  * for the handler to return before it execs. */
 typedef void (*run_listener_handler)(int listener_fd, pid_t host_pid, void *ctx);
 
+/* The sockets init makes inside the sandbox's network namespace for the
+ * proxy (each taken over by on_proxy_socket's handler). */
+struct run_proxy_fds {
+	int listen;  /* TCP 127.0.0.1:RUN_PROXY_PORT, the forward proxy */
+	int dns;     /* UDP 127.0.0.1:53, the DNS stub */
+	int tls;     /* TCP RUN_STUB_ADDR:443, transparent TLS (routed by SNI) */
+	int http;    /* TCP RUN_STUB_ADDR:80, transparent HTTP (routed by Host) */
+};
+
 struct run_config {
 	const struct policy *policy;
 	const struct run_opts *opts;
@@ -114,8 +123,11 @@ struct run_config {
 	 * init, which no filter restricts) before the command may run; this
 	 * handler takes it over on the host side. Nonzero = no proxy: the
 	 * sandbox is killed (126). Landlock then allows TCP connect to that
-	 * port, and the proxy variables are set in the environment. */
-	int (*on_proxy_socket)(int listen_fd, void *ctx);
+	 * port, and the proxy variables are set in the environment. With it
+	 * come the DNS stub's sockets (ADR 0109, 0110): UDP 127.0.0.1:53 and
+	 * TCP RUN_STUB_ADDR:443 and :80, the resolv.conf/hosts overlay, and
+	 * Landlock's connect rule for 80 and 443. */
+	int (*on_proxy_socket)(const struct run_proxy_fds *fds, void *ctx);
 	void *proxy_ctx;
 	/* The proxy's CA bundle (a host file: the system roots and the run's
 	 * CA certificate), bound read-only over the system trust store inside

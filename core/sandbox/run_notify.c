@@ -2,6 +2,7 @@
  * docs/adr/0070-can-run-notification-engine.md. */
 #include "sandbox/run_notify.h"
 #include "sandbox/run_degraded.h"
+#include "sandbox/resolv_overlay.h"
 #include "util/util.h"
 
 #include <errno.h>
@@ -107,6 +108,13 @@ int run_notify_rules(struct notify_rules *r, const struct policy *p, struct diag
 		char proxy[32];
 		snprintf(proxy, sizeof(proxy), "127.0.0.1:%d", RUN_PROXY_PORT);
 		notify_rules_add_net(r, proxy, "proxy", (struct srcpos){ 0 });
+		/* The DNS stub (UDP 127.0.0.1:53: glibc connects its UDP socket,
+		 * others sendto) and its address's 443 and 80, where the proxy
+		 * routes clients that ignore the proxy variables (ADR 0110).
+		 * Any other port of that address is refused like any address. */
+		notify_rules_add_net(r, "127.0.0.1:53", "dns stub", (struct srcpos){ 0 });
+		notify_rules_add_net(r, RUN_STUB_ADDR ":443", "dns stub", (struct srcpos){ 0 });
+		notify_rules_add_net(r, RUN_STUB_ADDR ":80", "dns stub", (struct srcpos){ 0 });
 	}
 	const struct plist *l = &p->proc.allow_execve;
 	for (size_t i = 0; i < l->n; i++) {
