@@ -134,7 +134,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
 
 def serve(portfile, logfile, cert=None, key=None):
-    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    # SERVE_PORT: a fixed port (proxy_dns.sh's origins on 443 and 80)
+    srv = http.server.ThreadingHTTPServer(("127.0.0.1", int(os.environ.get("SERVE_PORT", "0"))),
+                                          Handler)
     if cert:
         ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         ctx.load_cert_chain(cert, key)
