@@ -96,7 +96,7 @@ struct proxy {
 	size_t nobserved_patches;
 	/* the DNS stub and transparent listeners (cfg.stub) */
 	struct ep_ref dref, tref, href;
-	char dns_last[256];      /* the name last refused, and when: logged once */
+	char dns_last[320];      /* what the stub last refused, and when: logged once */
 	int64_t dns_last_ms;
 };
 

@@ -38,9 +38,24 @@ void dns_stub_answer(const struct policy *p, const uint8_t *msg, size_t n, uint3
 	r->len = dns_build_answer(msg, &r->q, r->verdict, addr4, DNS_STUB_TTL, out, cap);
 }
 
+/* A name refused (or observed) just now is not recorded again: a
+ * resolver asks A and AAAA, and may retry. */
+static bool seen_just_now(struct proxy *px, const char *what)
+{
+	int64_t now = px_now_ms();
+	if (strcmp(px->dns_last, what) == 0 && now - px->dns_last_ms < 1000)
+		return true;
+	snprintf(px->dns_last, sizeof px->dns_last, "%s", what);
+	px->dns_last_ms = now;
+	return false;
+}
+
 static bool observe(void *ctx, const struct egress_decision *d)
 {
-	return px_observe(ctx, d);
+	struct proxy *px = ctx;
+	if (strncmp(d->patch, "[[host]]\n", 9) == 0 && seen_just_now(px, d->what))
+		return true; /* observed a moment ago: answered, not recorded twice */
+	return px_observe(px, d);
 }
 
 /* One datagram: answered, and a refused name recorded once per burst
@@ -68,11 +83,8 @@ static void serve_one(struct proxy *px, const uint8_t *msg, size_t n, uint8_t *o
 	}
 	if (!r->refused)
 		return;
-	int64_t now = px_now_ms();
-	if (strcmp(px->dns_last, r->q.name) == 0 && now - px->dns_last_ms < 1000)
+	if (seen_just_now(px, r->d.what))
 		return;
-	snprintf(px->dns_last, sizeof px->dns_last, "%s", r->q.name);
-	px->dns_last_ms = now;
 	struct refusal f = { r->d.status, r->d.error, r->d.what, r->d.reason, r->d.patch };
 	px_record(px, &f);
 }

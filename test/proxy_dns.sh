@@ -135,6 +135,18 @@ t_grep "and with the engine on it is refused" '^EACCES$' "$T_OUT"
 t_run run route getent hosts allowed.test
 t_grep "with the engine's connect rules on, the stub still answers" '^127\.0\.0\.2 +allowed\.test$' "$T_OUT"
 
+# --- monitor mode: a name no block allows is answered, and suggested ---
+printf '[network]\negress = "proxy-only"\n' >nohost.toml
+t_run "$CAN" recipe suggest -r ./nohost.toml -- getent hosts missing.test
+# (the command's stdout goes to stderr: stdout is the recipe)
+t_grep "can recipe suggest: under -m the missing name resolves" '^127\.0\.0\.2 +missing\.test$' "$T_ERR"
+t_grep "and the suggested recipe has a [[host]] block for it" '^domain = "missing.test"$' "$T_OUT"
+n=$(grep -c '^can: proxy: monitor: would refuse DNS missing.test' <<<"$T_ERR")
+t_grep "recorded once for the A and AAAA queries" '^1$' "$n"
+printf '%s\n' "$T_OUT" >suggested.toml
+t_run "$CAN" run -r ./nohost.toml -r ./suggested.toml -- getent hosts missing.test
+t_grep "with the suggested recipe the name resolves in a normal run" '^127\.0\.0\.2 +missing\.test$' "$T_OUT"
+
 # --- transparent routing ---
 t_run run route curl -sS -m 20 --noproxy '*' https://allowed.test/hello
 t_grep "curl --noproxy '*' https://allowed.test/ reaches the origin through the proxy (by SNI)" '^hello$' "$T_OUT"
