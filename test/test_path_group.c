@@ -140,6 +140,50 @@ static void test_never_over_a_credential(void **state)
 	free(t);
 }
 
+/* A container looked up on the way down (stat ~/.cache) goes when an
+ * entry under it remains; alone, it stays what the run looked up. */
+static void test_container_on_the_way(void **state)
+{
+	(void)state;
+	const char *v[] = { "/home/u/.cache", "/home/u/.cache-old", "/home/u/.cache/tool/a", "/usr/lib",
+		            "/usr/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu/libz.so.1" };
+	char *t = RUN(v);
+	assert_string_equal(t, "/home/u/.cache-old=1\n/home/u/.cache/tool=1\n"
+			       "/usr/lib/x86_64-linux-gnu/libz.so.1=1\n");
+	free(t);
+	const char *w[] = { "/home/u/.cache" };
+	t = RUN(w);
+	assert_string_equal(t, "/home/u/.cache=1\n");
+	free(t);
+	/* A folder that is not shared keeps what is under it. */
+	const char *x[] = { "/opt/sdk", "/opt/sdk/include/a.h" };
+	t = RUN(x);
+	assert_string_equal(t, "/opt/sdk=2\n");
+	free(t);
+}
+
+/* The helpers run_suggest.c uses. */
+static void test_helpers(void **state)
+{
+	(void)state;
+	assert_int_equal(path_group_cache("/home/u", "/home/u/.cache/pip/http/x"), strlen("/home/u/.cache/pip"));
+	assert_int_equal(path_group_cache("/home/u", "/home/u/.npm"), strlen("/home/u/.npm"));
+	assert_int_equal(path_group_cache("/home/u", "/home/u/.npmrc"), 0);
+	assert_int_equal(path_group_cache("/home/u", "/home/u/.config/x/y"), 0);
+	assert_int_equal(path_group_cache(NULL, "/var/cache/apt/x"), strlen("/var/cache/apt"));
+	assert_int_equal(path_group_cache(NULL, "/home/u/.npm/x"), 0);
+	assert_int_equal(path_group_cache("/home/u", "relative/.npm"), 0);
+	assert_true(path_group_shared("/home/u", "/home/u"));
+	assert_true(path_group_shared("/home/u", "/home/u/.local/share"));
+	assert_true(path_group_shared(NULL, "/usr/lib/aarch64-linux-gnu"));
+	assert_true(path_group_shared(NULL, "/"));
+	assert_false(path_group_shared("/home/u", "/home/u/.cache/pip"));
+	assert_false(path_group_shared("/home/u", "/opt/sdk"));
+	assert_true(path_group_under("/a", "/a/b"));
+	assert_false(path_group_under("/a", "/ab"));
+	assert_true(path_group_under("/", "/ab"));
+}
+
 /* Relative or unnormalised paths are dropped; duplicates count once. */
 static void test_input_hygiene(void **state)
 {
@@ -161,6 +205,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_cache_named_whole),     cmocka_unit_test(test_common_folder),
 		cmocka_unit_test(test_never_too_wide),        cmocka_unit_test(test_never_over_a_credential),
+		cmocka_unit_test(test_container_on_the_way), cmocka_unit_test(test_helpers),
 		cmocka_unit_test(test_input_hygiene),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -70,6 +70,8 @@ static size_t home_len(const struct path_group_in *in, const char *p)
 /* The length of the known cache p is in (its whole folder), or 0. */
 static size_t cache_anchor(const struct path_group_in *in, const char *p)
 {
+	if (p[0] != '/')
+		return 0;
 	size_t h = home_len(in, p);
 	if (h) {
 		for (size_t i = 0; i < ARRAY_LEN(home_caches); i++) {
@@ -88,6 +90,12 @@ static size_t cache_anchor(const struct path_group_in *in, const char *p)
 		return e && p[e] == '/' ? e : 0;
 	}
 	return 0;
+}
+
+size_t path_group_cache(const char *home, const char *path)
+{
+	struct path_group_in in = { .home = home };
+	return cache_anchor(&in, path);
 }
 
 /* Whether p[0..len) is a shared container. */
@@ -184,6 +192,18 @@ static void emit(struct path_group_out *o, char *path, size_t covers)
 	o->v[o->n++] = (struct path_group_entry){ .path = path, .covers = covers };
 }
 
+/* Whether the whole path is a container (not a cache in one). */
+static bool all_container(const struct path_group_in *in, const char *p)
+{
+	return !cache_anchor(in, p) && container(in, p, strlen(p));
+}
+
+int path_group_shared(const char *home, const char *path)
+{
+	struct path_group_in in = { .home = home };
+	return path[0] == '/' && all_container(&in, path);
+}
+
 /* Whether the folder d[0..len) would cover a deny path. */
 static bool covers_deny(const struct path_group_in *in, const char *d, size_t len)
 {
@@ -262,10 +282,19 @@ void path_group(const struct path_group_in *in, const char *const *paths, size_t
 		i = j;
 	}
 	free(v);
-	/* Entries under another one (a path that is also a folder named) go. */
+	/* Entries under another one (a path that is also a folder named) go;
+	 * a container with entries under it goes (they bring it in). */
 	if (raw.n)
 		qsort(raw.v, raw.n, sizeof(*raw.v), cmp_entry);
 	for (size_t i = 0; i < raw.n; i++) {
+		bool below = false;
+		size_t len = strlen(raw.v[i].path);
+		for (size_t j = i + 1; j < raw.n && !below && strncmp(raw.v[j].path, raw.v[i].path, len) == 0; j++)
+			below = path_group_under(raw.v[i].path, raw.v[j].path);
+		if (below && all_container(in, raw.v[i].path)) {
+			free(raw.v[i].path);
+			continue;
+		}
 		struct path_group_entry *top = NULL;
 		for (size_t k = 0; k < out->n && !top; k++)
 			if (path_group_under(out->v[k].path, raw.v[i].path))
@@ -275,6 +304,7 @@ void path_group(const struct path_group_in *in, const char *const *paths, size_t
 			free(raw.v[i].path);
 		} else {
 			emit(out, raw.v[i].path, raw.v[i].covers);
+			out->v[out->n - 1].cache = cache_anchor(in, raw.v[i].path) != 0;
 		}
 	}
 	free(raw.v);

@@ -15,7 +15,9 @@
  *   - otherwise `min` or more paths under one anchor become their longest
  *     common folder; fewer stay as they are;
  *   - a widened entry never covers a deny path (a credential file): the
- *     group is split below the folder that would, down to exact paths.
+ *     group is split below the folder that would, down to exact paths;
+ *   - a container looked up itself (a stat on the way down) is dropped
+ *     when entries under it remain: they bring it into the view.
  * Nothing here touches the file system. */
 #ifndef CAN_LANG_PATH_GROUP_H
 #define CAN_LANG_PATH_GROUP_H
@@ -32,6 +34,7 @@ struct path_group_in {
 struct path_group_entry {
 	char *path;    /* an absolute path: one seen, or a folder covering some */
 	size_t covers; /* how many of the input paths it stands for */
+	int cache;     /* a known cache (or in one): what a tool writes */
 };
 
 struct path_group_out {
@@ -45,6 +48,13 @@ struct path_group_out {
 void path_group(const struct path_group_in *in, const char *const *paths, size_t n,
                 struct path_group_out *out);
 void path_group_out_free(struct path_group_out *o);
+
+/* The length of the known cache folder path is in (path[0..len)), or 0
+ * (home may be NULL). */
+size_t path_group_cache(const char *home, const char *path);
+
+/* Whether path is a shared container ($HOME, ~/.cache, /usr/lib, ...). */
+int path_group_shared(const char *home, const char *path);
 
 /* Whether path is dir or beneath it (a prefix ending at a '/'). */
 int path_group_under(const char *dir, const char *path);

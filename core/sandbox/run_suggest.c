@@ -165,6 +165,27 @@ static void drop_covered(struct list *l, const struct list *by)
 	l->n = k;
 }
 
+/* Removes the shared containers of l (a stat of ~/.cache on the way to
+ * ~/.cache/tool) with an entry of by beneath: that entry brings the
+ * folder into the view, and allowing the container would allow all of it. */
+static void drop_shared_above(const struct run_report *r, struct list *l, const struct list *by)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < l->n; i++) {
+		bool above = false;
+		for (size_t j = 0; j < by->n && !above; j++)
+			above = strcmp(by->v[j], l->v[i]) != 0 && under(l->v[i], by->v[j]);
+		if (above && path_group_shared(r->home, l->v[i])) {
+			free(l->v[i]);
+			continue;
+		}
+		if (l->cov)
+			l->cov[k] = l->cov[i];
+		l->v[k++] = l->v[i];
+	}
+	l->n = k;
+}
+
 static char *dup_any(const char *s) { return xstrdup(s); }
 static char *dup_nameable(const char *s) { return nameable(s) ? xstrdup(s) : NULL; }
 
@@ -324,12 +345,23 @@ void run_report_patch(const struct run_report *r, FILE *out)
 	 * next run (test/recipe_tools_suggest.sh). */
 	drop_under(&rd, r->cwd);
 	drop_under(&wr, r->cwd);
+	/* A known cache looked into is one the tool writes (it failed, or
+	 * would, on the first file it created; ADR 0205): allowed writable. */
+	for (size_t i = 0; i < rd.n;) {
+		if (path_group_cache(r->home, rd.v[i])) {
+			list_add(&wr, rd.v[i]);
+			rd.v[i] = rd.v[--rd.n];
+		} else {
+			i++;
+		}
+	}
 	/* Writes first: a path written is allowed writable, and its read entry
 	 * (or a read folder the generalisation makes of it) is redundant. */
 	group_paths(r, &hid, &wr);
 	drop_covered(&rd, &wr);
 	group_paths(r, &hid, &rd);
 	drop_covered(&rd, &wr);
+	drop_shared_above(r, &rd, &wr);
 	if (rd.n || wr.n) {
 		fputs("\n[filesystem]\n", out);
 		if (rd.n) {
