@@ -19,12 +19,14 @@ t_drop_to_user "$CAN_SRCDIR/test/recipe_tools_lib.sh" "$CAN_SRCDIR/test/recipe_t
 
 # round_trip NAME SETUP CMD: runs SETUP (a shell function making a fresh
 # project in the current folder), suggests a recipe for CMD there, makes a
-# fresh project again and runs CMD with only the suggested recipe.
+# fresh project again and runs CMD with only the suggested recipe (and the
+# layers in RT_LAYERS, -r options every run gets: the local registry's).
+RT_LAYERS=()
 round_trip() {
 	local name=$1 setup=$2
 	shift 2
 	"$setup"
-	t_run "$CAN" recipe suggest -- "$@"
+	t_run "$CAN" recipe suggest "${RT_LAYERS[@]}" -- "$@"
 	if [ "$T_RC" = 0 ]; then
 		t_ok "$name: the monitored run succeeds under can recipe suggest"
 	else
@@ -32,9 +34,11 @@ round_trip() {
 		t_diag "stderr: $T_ERR"
 	fi
 	printf '%s\n' "$T_OUT" >"$RT_TOP/$name.toml"
+	t_diag "$name: suggested: $(grep -v '^#' "$RT_TOP/$name.toml" | tr '\n\t' '  ')"
 	t_expect "$name: the suggested recipe validates" 0 "$CAN" recipe validate "$RT_TOP/$name.toml"
+	rt_not_wide "$name" "$RT_TOP/$name.toml"
 	"$setup"
-	t_run "$CAN" run -r "$RT_TOP/$name.toml" -- "$@"
+	t_run "$CAN" run "${RT_LAYERS[@]}" -r "$RT_TOP/$name.toml" -- "$@"
 	if [ "$T_RC" = 0 ]; then
 		t_ok "$name: can run -r suggested.toml succeeds"
 	else
@@ -42,6 +46,21 @@ round_trip() {
 		t_diag "recipe: $(cat "$RT_TOP/$name.toml")" "stderr: $T_ERR"
 	fi
 	t_nogrep "$name: ... with nothing refused" "can: (refused|monitor)" "$T_ERR"
+}
+
+# rt_not_wide NAME FILE: the suggested recipe names no shared folder
+# ($HOME, ~/.cache, ~/.config, ~/.local/share, /, /usr, /etc) and no
+# credential file (ADR 0205).
+rt_not_wide() {
+	local wide
+	wide=$(grep -E '^[[:space:]]*"(\$HOME|\$HOME/\.cache|\$HOME/\.config|\$HOME/\.local|\$HOME/\.local/share|/|/usr|/etc|/home|/opt)",' "$2")
+	if [ -z "$wide" ]; then
+		t_ok "$1: ... names no shared folder"
+	else
+		t_fail "$1: ... names no shared folder"
+		t_diag "$wide"
+	fi
+	t_nogrep "$1: ... and no credential file" '"\$HOME/(\.npmrc|\.netrc|\.ssh|\.pypirc|\.git-credentials)' "$(cat "$2")"
 }
 
 # --- a Python project ---
@@ -83,6 +102,48 @@ J
 else
 	t_skip "node: npm is not installed"
 fi
+# --- a make/C project with ccache: two rounds ---
+# 40 files compiled through ccache with an empty cache. Monitor mode only
+# observes (ADR 0200): inside, ccache's mkdir in ~/.cache/ccache fails and
+# the build stops there, so the first recipe knows the cache (writable, as
+# one folder however many files: ADR 0205) but not the compiler behind it.
+# Suggesting again with the first recipe sees the rest; the two together
+# then build with nothing refused. Every file the build touched in the
+# cache is covered by the one entry "$HOME/.cache/ccache".
+if command -v ccache >/dev/null && command -v gcc >/dev/null && command -v make >/dev/null; then
+	mkdir -p "$RT_TOP/cseed/src"
+	for i in $(seq 40); do echo "int f$i(void) { return $i; }" >"$RT_TOP/cseed/src/f$i.c"; done
+	echo 'int main(void) { return 0; }' >"$RT_TOP/cseed/src/main.c"
+	printf 'OBJS := $(patsubst %%.c,%%.o,$(wildcard src/*.c))
+app: $(OBJS)
+	ccache gcc -o $@ $^
+%%.o: %%.c
+	ccache gcc -c -o $@ $<
+' \
+		>"$RT_TOP/cseed/Makefile"
+	c_setup() { rm -rf "$RT_TOP/c" && cp -r "$RT_TOP/cseed" "$RT_TOP/c" && cd "$RT_TOP/c"; }
+	rm -rf "$T_HOME/.cache/ccache" "$T_HOME/.ccache"
+	c_setup
+	"$CAN" recipe suggest -- make -s -j2 >"$RT_TOP/c1.toml" 2>"$RT_TOP/c1.err"
+	t_grep "c: round 1 names the cache, writable, as one folder" \
+		'allow_write = \[[^]]*"\$HOME/\.cache/ccache",' "$(tr -d '\n\t' <"$RT_TOP/c1.toml")"
+	t_nogrep "c: ... not ~/.ccache, which ccache only probes" '\.ccache"' "$(cat "$RT_TOP/c1.toml")"
+	rt_not_wide c1 "$RT_TOP/c1.toml"
+	RT_LAYERS=(-r "$RT_TOP/c1.toml")
+	round_trip c c_setup make -s -j2
+	RT_LAYERS=()
+	t_expect "c: ... and the program was built" 0 test -x app
+	n=$(find "$T_HOME/.cache/ccache" -type f 2>/dev/null | wc -l)
+	if [ "$n" -ge 40 ]; then
+		t_ok "c: ccache wrote $n files in its cache from inside, all under the one entry"
+	else
+		t_fail "c: ccache wrote its cache from inside (found $n files)"
+	fi
+	rm -rf "$T_HOME/.cache/ccache"
+else
+	t_skip "c: ccache, gcc or make is not installed"
+fi
+
 # --- a name looked up without a proxy ---
 # The sandbox has no name server: the query to the host's (resolv.conf) is
 # refused. The suggestion is the egress proxy, not an allow_ips entry for a

@@ -261,12 +261,12 @@ static void test_suggest_groups(void **state)
 	assert_non_null(strstr(t, "\t\"$CWD\",\n"));
 	assert_non_null(strstr(t, "\t\"/tmp\",\n"));
 	assert_null(strstr(t, "test1"));
-	assert_non_null(strstr(t, "\t\"/opt/sdk/lib\",\n"));
+	assert_non_null(strstr(t, "\t\"/opt/sdk/lib\", # 4 paths seen under it\n"));
 	assert_null(strstr(t, "a.so"));
 	assert_null(strstr(t, "d.so"));
 	assert_non_null(strstr(t, "\t\"/etc/a\",\n\t\"/etc/b\",\n\t\"/etc/c\",\n"));
 	assert_null(strstr(t, "\"/etc\""));
-	assert_non_null(strstr(t, "allow_write = [\n\t# $HOME/.cache (1)\n\t\"$HOME/.cache/x\",\n]"));
+	assert_non_null(strstr(t, "allow_write = [\n\t# $HOME/.cache (1)\n\t\"$HOME/.cache/x\", # 2 paths seen under it\n]"));
 	assert_null(strstr(t, "\"$HOME/.cache/x/y\""));
 	assert_non_null(strstr(t, "#   $HOME/.npmrc\n"));
 	assert_null(strstr(t, "\"$HOME/.npmrc\""));
@@ -279,6 +279,59 @@ static void test_suggest_groups(void **state)
 	free(t);
 	run_report_free(&r);
 }
+
+/* Paths generalised (lang/path_group.h, ADR 0205): a build's 300 cache
+ * files are the cache folder; a written cache is writable and its reads
+ * are not listed again; no folder over a deny rule or a hidden path. */
+static void test_suggest_generalises(void **state)
+{
+	(void)state;
+	struct run_report r = { 0 };
+	r.home = strdup("/home/u");
+	r.cwd = strdup("/home/u/proj");
+	strv_push(&r.deny, &r.ndeny, strdup("/home/u/.cargo/credentials.toml"));
+	for (int i = 0; i < 300; i++) {
+		char p[80];
+		snprintf(p, sizeof(p), "/home/u/.cache/foo/%d/%d.o", i % 13, i);
+		run_report_add_item(&r, "path", p);
+	}
+	run_report_add_item(&r, "path", "/home/u/.cache/pip/selfcheck.json");
+	run_report_add_item(&r, "write", "/home/u/.cache/pip/http/a/b");
+	run_report_add_item(&r, "path", "/home/u/.cargo/bin/cargo");
+	run_report_add_item(&r, "path", "/home/u/.cargo/env");
+	run_report_add_item(&r, "path", "/home/u/.cargo/config.toml");
+	run_report_add_item(&r, "hidden", "/home/u/.config/tool/token");
+	run_report_add_item(&r, "path", "/home/u/.config/tool/a");
+	run_report_add_item(&r, "path", "/home/u/.config/tool/b");
+	run_report_add_item(&r, "path", "/home/u/.config/tool/c");
+	char *t = patch_text(&r, false);
+	/* Caches looked into are allowed writable (the tool's mkdir there
+	 * fails unseen under -m). */
+	assert_non_null(strstr(t, "allow_write = [\n\t# $HOME/.cache (2)\n"
+				  "\t\"$HOME/.cache/foo\", # 300 paths seen under it\n"
+				  "\t\"$HOME/.cache/pip\", # 2 paths seen under it\n]"));
+	assert_null(strstr(t, ".o\""));
+	assert_null(strstr(t, "selfcheck"));
+	assert_null(strstr(t, "\"$HOME/.cargo\""));
+	assert_non_null(strstr(t, "\"$HOME/.cargo/env\""));
+	assert_null(strstr(t, "\"$HOME/.config/tool\""));
+	assert_non_null(strstr(t, "\"$HOME/.config/tool/a\""));
+	assert_null(strstr(t, "\"$HOME\""));
+	free(t);
+	run_report_free(&r);
+	/* Three dot files in the home: never "$HOME". */
+	struct run_report q = { 0 };
+	q.home = strdup("/home/u");
+	run_report_add_item(&q, "path", "/home/u/.a");
+	run_report_add_item(&q, "path", "/home/u/.b");
+	run_report_add_item(&q, "path", "/home/u/.c");
+	t = patch_text(&q, false);
+	assert_null(strstr(t, "\"$HOME\""));
+	assert_non_null(strstr(t, "\"$HOME/.c\""));
+	free(t);
+	run_report_free(&q);
+}
+
 
 /* A DNS query to a name server outside cannot be allowed by allow_ips
  * (the sandbox has only lo): the recipe gets the egress proxy instead;
@@ -311,6 +364,7 @@ int main(void)
 		cmocka_unit_test(test_opts),
 		cmocka_unit_test(test_report),
 		cmocka_unit_test(test_suggest_groups),
+		cmocka_unit_test(test_suggest_generalises),
 		cmocka_unit_test(test_suggest_dns),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -10,6 +10,7 @@
  * is reported as hidden, never as something to allow. Every program run
  * is reported (and its interpreter). The path strings are the target's:
  * normalised here, only looked at, never used to decide anything. */
+#include "lang/path_group.h"
 #include "sandbox/run_notify.h"
 #include "util/util.h"
 
@@ -142,10 +143,39 @@ static bool own_tree(const char *path)
 	return false;
 }
 
+/* A lookup in a known cache the view lacks (lang/path_group.h): the
+ * cache folder is reported as written, whether or not it exists on the
+ * host yet (a tool stats, then mkdirs, and the mkdir fails inside: it is
+ * never seen as a write). can creates a missing allow_write folder: one
+ * that is not on the host is reported only for a lookup below it (ccache
+ * probes ~/.ccache, which would then be made and preferred). Once per
+ * cache; its parent must be on the host. Lock not held. */
+static void seen_cache(struct run_monitor *m, const char *norm)
+{
+	size_t a = path_group_cache(m->report->home, norm);
+	if (!a || (norm[a] == '\0' && !on_host(norm)))
+		return;
+	char dir[PATH_MAX + 2];
+	snprintf(dir, sizeof(dir), "c%.*s", (int)a, norm);
+	pthread_mutex_lock(m->lock);
+	bool fresh = seen_add(m, dir);
+	pthread_mutex_unlock(m->lock);
+	if (!fresh || in_view(m, dir + 1))
+		return;
+	char *slash = strrchr(dir + 1, '/');
+	struct stat st;
+	*slash = '\0';
+	bool parent = lstat(dir + 1, &st) == 0 && S_ISDIR(st.st_mode);
+	*slash = '/';
+	if (parent)
+		report(m, hidden(m, dir + 1) ? "hidden" : "write", dir + 1);
+}
+
 static void seen_path(struct run_monitor *m, bool write, const char *norm)
 {
 	if (own_tree(norm) || m->root < 0 || in_view(m, norm))
 		return;
+	seen_cache(m, norm);
 	if (on_host(norm)) {
 		report(m, hidden(m, norm) ? "hidden" : write ? "write" : "path", norm);
 		return;

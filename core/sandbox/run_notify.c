@@ -193,6 +193,7 @@ void run_report_free(struct run_report *r)
 	free(r->v);
 	free(r->home);
 	free(r->cwd);
+	strv_free(r->deny, r->ndeny);
 	*r = (struct run_report){ 0 };
 }
 
@@ -307,6 +308,10 @@ struct run_notify *run_notify_new(const struct policy *p, const struct run_opts 
 	char cwd[PATH_MAX];
 	n->report.home = home && home[0] == '/' ? xstrdup(home) : NULL;
 	n->report.cwd = getcwd(cwd, sizeof(cwd)) ? xstrdup(cwd) : NULL;
+	const struct plist *hide[] = { &p->fs.deny, &p->fs.mask };
+	for (size_t k = 0; k < ARRAY_LEN(hide); k++)
+		for (size_t i = 0; i < hide[k]->n; i++)
+			strv_push(&n->report.deny, &n->report.ndeny, xstrdup(hide[k]->v[i].s));
 	if (o->monitor) {
 		n->mon = run_monitor_new(p, &n->report, &n->lock);
 		/* Opens are trapped under -m only to see lookups: the engine

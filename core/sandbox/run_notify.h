@@ -55,6 +55,8 @@ struct run_report {
 	struct run_report_item *v;
 	size_t n, cap;
 	char *home, *cwd; /* written as $HOME and $CWD in the recipe; may be NULL */
+	char **deny;      /* [filesystem] deny and mask: no suggested folder covers one */
+	size_t ndeny;
 };
 /* Records one event (only would-be refusals / refusals count). Not
  * thread-safe: the caller serialises (the event sink's lock does). */

@@ -12,14 +12,12 @@
  * top-level folder or the home folder itself), $HOME and $CWD written as
  * variables, and a comment per group. Paths a deny rule hides are listed
  * in a comment, never allowed: deny beats allow, and they are credentials. */
+#include "lang/path_group.h"
 #include "sandbox/run_notify.h"
 #include "util/util.h"
 
 #include <stdlib.h>
 #include <string.h>
-
-/* A group of at least this many siblings is allowed as their folder. */
-#define GROUP_MIN 3
 
 static int cmp_str(const void *a, const void *b)
 {
@@ -100,6 +98,7 @@ static bool nameable(const char *p)
 struct list {
 	char **v;
 	size_t n;
+	size_t *cov; /* after group_paths: paths seen per entry */
 };
 
 static void list_add(struct list *l, char *s)
@@ -115,6 +114,7 @@ static void list_add(struct list *l, char *s)
 static void list_free(struct list *l)
 {
 	strv_free(l->v, l->n);
+	free(l->cov);
 	*l = (struct list){ 0 };
 }
 
@@ -146,6 +146,46 @@ static void drop_under(struct list *l, const char *dir)
 	}
 }
 
+/* Removes the entries of l that an entry of by covers (order kept). */
+static void drop_covered(struct list *l, const struct list *by)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < l->n; i++) {
+		bool covered = false;
+		for (size_t j = 0; j < by->n && !covered; j++)
+			covered = under(by->v[j], l->v[i]);
+		if (covered) {
+			free(l->v[i]);
+			continue;
+		}
+		if (l->cov)
+			l->cov[k] = l->cov[i];
+		l->v[k++] = l->v[i];
+	}
+	l->n = k;
+}
+
+/* Removes the shared containers of l (a stat of ~/.cache on the way to
+ * ~/.cache/tool) with an entry of by beneath: that entry brings the
+ * folder into the view, and allowing the container would allow all of it. */
+static void drop_shared_above(const struct run_report *r, struct list *l, const struct list *by)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < l->n; i++) {
+		bool above = false;
+		for (size_t j = 0; j < by->n && !above; j++)
+			above = strcmp(by->v[j], l->v[i]) != 0 && under(l->v[i], by->v[j]);
+		if (above && path_group_shared(r->home, l->v[i])) {
+			free(l->v[i]);
+			continue;
+		}
+		if (l->cov)
+			l->cov[k] = l->cov[i];
+		l->v[k++] = l->v[i];
+	}
+	l->n = k;
+}
+
 static char *dup_any(const char *s) { return xstrdup(s); }
 static char *dup_nameable(const char *s) { return nameable(s) ? xstrdup(s) : NULL; }
 
@@ -155,63 +195,40 @@ static char *parent_of(const char *p)
 	return s && s != p ? xstrndup(p, (size_t)(s - p)) : xstrdup("/");
 }
 
-/* A folder siblings may be collapsed into: not "/", not a top-level
- * folder (/etc, /home, /opt), not the home folder itself. */
-static bool collapsible(const struct run_report *r, const char *dir)
+/* Generalises the paths (lang/path_group.h: caches whole, common folders
+ * under an anchor, never $HOME, / or over a deny rule or a hidden path).
+ * Sorted on return, with how many paths seen each entry stands for. */
+static void group_paths(const struct run_report *r, const struct list *hid, struct list *l)
 {
-	const char *second = strchr(dir + 1, '/');
-	if (!second)
-		return false;
-	return !(r->home && strcmp(r->home, dir) == 0);
-}
-
-/* Collapses GROUP_MIN or more siblings into their folder, then drops
- * what an entry already covers. Sorted on return. */
-static void group_paths(const struct run_report *r, struct list *l)
-{
-	qsort(l->v, l->n, sizeof(*l->v), cmp_str);
-	struct list out = { 0 };
-	for (size_t i = 0; i < l->n;) {
-		char *dir = parent_of(l->v[i]);
-		size_t j = i;
-		while (j < l->n && under(dir, l->v[j]) && strcmp(dir, l->v[j]) != 0) {
-			char *pj = parent_of(l->v[j]);
-			bool sibling = strcmp(pj, dir) == 0;
-			free(pj);
-			if (!sibling)
-				break;
-			j++;
-		}
-		if (j - i >= GROUP_MIN && collapsible(r, dir)) {
-			list_add(&out, dir);
-			i = j;
-		} else {
-			free(dir);
-			list_add(&out, xstrdup(l->v[i]));
-			i++;
-		}
-	}
+	const char **deny = xcalloc(r->ndeny + hid->n + 1, sizeof(*deny));
+	size_t nd = 0;
+	for (size_t i = 0; i < r->ndeny; i++)
+		deny[nd++] = r->deny[i];
+	for (size_t i = 0; i < hid->n; i++)
+		deny[nd++] = hid->v[i];
+	struct path_group_in in = { .home = r->home, .deny = deny, .ndeny = nd };
+	struct path_group_out o;
+	path_group(&in, (const char *const *)l->v, l->n, &o);
+	free(deny);
 	list_free(l);
-	qsort(out.v, out.n, sizeof(*out.v), cmp_str);
-	struct list kept = { 0 };
-	for (size_t i = 0; i < out.n; i++) {
-		bool covered = false;
-		for (size_t k = 0; k < kept.n && !covered; k++)
-			covered = under(kept.v[k], out.v[i]);
-		if (!covered)
-			list_add(&kept, xstrdup(out.v[i]));
+	l->cov = xcalloc(o.n + 1, sizeof(*l->cov));
+	for (size_t i = 0; i < o.n; i++) {
+		l->cov[l->n] = o.v[i].covers;
+		strv_push(&l->v, &l->n, o.v[i].path);
 	}
-	list_free(&out);
-	*l = kept;
+	free(o.v);
 }
 
-static void put_entry(const struct run_report *r, FILE *out, const char *p, bool vars)
+static void put_entry(const struct run_report *r, FILE *out, const char *p, size_t cov)
 {
 	fputc('\t', out);
-	char *v = vars ? with_vars(r, p) : xstrdup(p);
+	char *v = with_vars(r, p);
 	put_toml_string(out, v);
 	free(v);
-	fputs(",\n", out);
+	if (cov > 1)
+		fprintf(out, ", # %zu paths seen under it\n", cov);
+	else
+		fputs(",\n", out);
 }
 
 /* key = [ ... with a comment line before each folder's entries; the
@@ -238,7 +255,7 @@ static void put_paths(const struct run_report *r, FILE *out, const char *key, co
 		} else {
 			free(dir);
 		}
-		put_entry(r, out, l->v[i], true);
+		put_entry(r, out, l->v[i], l->cov ? l->cov[i] : 1);
 	}
 	free(last);
 }
@@ -328,27 +345,30 @@ void run_report_patch(const struct run_report *r, FILE *out)
 	 * next run (test/recipe_tools_suggest.sh). */
 	drop_under(&rd, r->cwd);
 	drop_under(&wr, r->cwd);
-	/* A path written is allowed writable; its read entry would be redundant. */
+	/* A known cache looked into is one the tool writes (it failed, or
+	 * would, on the first file it created; ADR 0205): allowed writable. */
 	for (size_t i = 0; i < rd.n;) {
-		bool w = false;
-		for (size_t k = 0; k < wr.n && !w; k++)
-			w = under(wr.v[k], rd.v[i]);
-		if (w) {
-			free(rd.v[i]);
+		if (path_group_cache(r->home, rd.v[i])) {
+			list_add(&wr, rd.v[i]);
 			rd.v[i] = rd.v[--rd.n];
 		} else {
 			i++;
 		}
 	}
+	/* Writes first: a path written is allowed writable, and its read entry
+	 * (or a read folder the generalisation makes of it) is redundant. */
+	group_paths(r, &hid, &wr);
+	drop_covered(&rd, &wr);
+	group_paths(r, &hid, &rd);
+	drop_covered(&rd, &wr);
+	drop_shared_above(r, &rd, &wr);
 	if (rd.n || wr.n) {
 		fputs("\n[filesystem]\n", out);
 		if (rd.n) {
-			group_paths(r, &rd);
 			put_paths(r, out, "allow", &rd, "looked up, present on the host, missing from the view");
 			fputs("]\n", out);
 		}
 		if (wr.n) {
-			group_paths(r, &wr);
 			put_paths(r, out, "allow_write", &wr, "written or created, missing from the view");
 			fputs("]\n", out);
 		}
