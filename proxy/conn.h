@@ -58,6 +58,11 @@ struct pconn {
 	uint64_t cl_left, body_seen, body_max;
 	struct chunked ch;
 	bool body_done;
+	/* body bytes the scan passed but holds back (ADR 0146): they go up
+	 * when a later piece's scan lowers scan_hold, at the latest when the
+	 * whole body passed; a refusal drops them */
+	struct buf held;
+	uint64_t scan_hold;
 	int64_t deadline_ms;     /* 0 = none */
 	uint64_t id;             /* names this connection to the lookup pool */
 	/* a terminated tunnel (ST_TLS, ST_IHEAD, ST_IFWD) */

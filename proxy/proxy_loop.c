@@ -192,6 +192,7 @@ void px_conn_free(struct proxy *px, struct pconn *c)
 	free(c->head);
 	free(c->c2u.d);
 	free(c->u2c.d);
+	free(c->held.d);
 	free(c);
 }
 
@@ -455,8 +456,15 @@ bool px_scan_pass(struct proxy *px, struct pconn *c, const uint8_t *chunk, size_
 			       .head_len = c->hlen, .body_seen = c->body_seen };
 	struct proxy_scan_result r;
 	proxy_scan_request(&q, chunk, n, &r);
+	c->scan_hold = r.hold;
 	if (r.verdict == PROXY_SCAN_PASS)
 		return true;
+	if (chunk && c->ufd >= 0) {
+		/* a reset, not a FIN: what the kernel still holds of the body is
+		 * dropped, and the origin sees the request broken off */
+		struct linger lg = { 1, 0 };
+		setsockopt(c->ufd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+	}
 	px_refuse_simple(px, c, 403, "dlp-blocked", r.reason[0] ? r.reason : "the DLP scanner");
 	return false;
 }
@@ -531,6 +539,7 @@ bool px_check_contract(struct proxy *px, struct pconn *c, const struct http_head
 	c->framing = h->framing;
 	c->cl_left = h->framing == HTTP_BODY_LENGTH ? h->content_length : 0;
 	c->body_seen = 0;
+	c->held.off = c->held.len = 0;
 	chunked_init(&c->ch);
 	c->body_done = h->framing == HTTP_BODY_NONE;
 	return true;
@@ -659,7 +668,16 @@ size_t px_take_body(struct proxy *px, struct pconn *c, const uint8_t *data, size
 	if (!px_scan_pass(px, c, data, used))
 		return 0;
 	c->body_seen += used;
-	px_buf_put(&c->c2u, data, used);
+	/* what the scan holds back stays in held (ADR 0146) */
+	px_buf_put(&c->held, data, used);
+	if (c->held.len > c->scan_hold) {
+		size_t go = c->held.len - (size_t)c->scan_hold;
+		px_buf_put(&c->c2u, c->held.d + c->held.off, go);
+		c->held.off += go;
+		c->held.len -= go;
+		if (!c->held.len)
+			c->held.off = 0;
+	}
 	return used;
 }
 

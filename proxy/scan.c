@@ -1,13 +1,14 @@
 /* The scan hook (see scan.h): the proxy's requests through the DLP engine.
  *
  * The proxy gives each request's head, then its body in the pieces it
- * reads, and forwards each piece as soon as this passes it. So the body is
- * scanned as a stream (dlp_request_stream_*: an overlap window carries the
- * last 4 KiB of each piece into the next scan); and a body of at most
- * [proxy] max_buffered_body_bytes is also kept here and given the whole
- * pipeline (dlp_request_body) when its last piece arrives, before that
- * piece is passed: a refusal then leaves the origin with an incomplete
- * request. Per
+ * reads. The body is scanned as a stream (dlp_request_stream_*: an overlap
+ * window carries the last 4 KiB of each piece into the next scan), and
+ * each PASS says how much the proxy must hold back (ADR 0146): a body of
+ * at most [proxy] max_buffered_body_bytes is held whole, kept here too and
+ * given the whole pipeline (dlp_request_body) when its last piece arrives,
+ * and only then released; a larger one is released up to the last window
+ * of payload (scan_hold.c), so a token the next scan finds has not left,
+ * and its end is held until the whole body's scan passed. Per
  * request state lives in a small table keyed by the connection's head
  * buffer (the only thing proxy_req holds that is stable across one
  * request's calls); a body piece whose state is gone is blocked.
@@ -18,6 +19,7 @@
 #include "proxy/egress.h"
 #include "proxy/http_head.h"
 #include "proxy/scan_dechunk.h"
+#include "proxy/scan_hold.h"
 #include "lang/policy.h"
 #include "util/util.h"
 
@@ -41,6 +43,8 @@ struct slot {
 	bool whole_ok;
 	char ce[128];            /* Content-Encoding, for the whole-body pass */
 	bool has_ce;
+	struct hold_map hm;      /* what the proxy may release (scan_hold.h) */
+	uint64_t pay_total;      /* payload bytes scanned so far */
 };
 
 static struct {
@@ -97,12 +101,14 @@ static struct slot *take(const void *key)
 static void pass(struct proxy_scan_result *out)
 {
 	out->verdict = PROXY_SCAN_PASS;
+	out->hold = 0;
 	out->reason[0] = '\0';
 }
 
 static void block(struct proxy_scan_result *out, const char *why)
 {
 	out->verdict = PROXY_SCAN_BLOCK;
+	out->hold = 0;
 	snprintf(out->reason, sizeof out->reason, "%s", why);
 }
 
@@ -251,10 +257,12 @@ static void scan_body(const struct proxy_req *req, const uint8_t *chunk, size_t 
 					   s->dc.nside);
 		s->dc.nside = 0;
 		end = s->dc.done;
+		s->pay_total += m;
 	} else {
 		dlp_request_stream_feed(&s->r, chunk, n);
 		keep(s, chunk, n);
 		end = req->body_seen + n >= s->length;
+		s->pay_total += n;
 	}
 	if (end)
 		dlp_request_end(&s->r, budget());
@@ -276,9 +284,17 @@ static void scan_body(const struct proxy_req *req, const uint8_t *chunk, size_t 
 			return;
 		}
 	}
-	if (end)
+	if (end) {
 		finish(s);
+		pass(out); /* the whole body passed: release everything */
+		return;
+	}
+	uint64_t raw = req->body_seen + n;
+	uint64_t hold = hold_after_piece(&s->hm, raw, s->pay_total, DLP_STREAM_WINDOW,
+					 s->framing != HTTP_BODY_CHUNKED);
 	pass(out);
+	/* within max_buffered_body_bytes: held whole for the full pipeline */
+	out->hold = s->whole_ok ? raw : hold;
 }
 
 void proxy_scan_request(const struct proxy_req *req, const uint8_t *chunk, size_t n,

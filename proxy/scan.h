@@ -32,12 +32,18 @@ enum proxy_scan_verdict { PROXY_SCAN_PASS, PROXY_SCAN_BLOCK };
 
 struct proxy_scan_result {
 	enum proxy_scan_verdict verdict;
+	/* For a PASS of a body piece: how many of the last bytes of the body
+	 * so far (this piece included) the proxy must keep back, not send
+	 * upstream yet; a later PASS lowers it, the body's last piece passes
+	 * with 0. A BLOCK discards what is held (ADR 0146). */
+	uint64_t hold;
 	char reason[256];     /* for a block: what matched (no secret in it) */
 };
 
 /* chunk = NULL, n = 0 for the head; a body piece otherwise. A BLOCK makes
- * the proxy answer 403 with x-canister-error: dlp-blocked and forward
- * nothing more of the request. */
+ * the proxy answer 403 with x-canister-error: dlp-blocked, forward
+ * nothing more of the request, and reset the upstream connection (the
+ * origin sees an incomplete request, never a complete one). */
 void proxy_scan_request(const struct proxy_req *req, const uint8_t *chunk, size_t n,
 			struct proxy_scan_result *out);
 

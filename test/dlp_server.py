@@ -6,11 +6,15 @@
       Every request that arrives is appended to LOGFILE whole: the request
       line, the headers and the body as received (chunked framing removed),
       (and decompressed when it says gzip), so a test can show that a
-      secret never reached the origin.
+      secret never reached the origin. A body is followed by one line
+      "BODY COMPLETE <path> <bytes> <sha256>" when all of it arrived, or
+      "BODY INCOMPLETE <path> <bytes>" when the connection ended (a FIN or
+      a reset) before it did.
         GET  any path   -> {"ok": true, "path": ...}
         POST|PUT any    -> {"ok": true, "bytes": N}
 """
 import gzip
+import hashlib
 import http.server
 import json
 import os
@@ -23,10 +27,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def log_message(self, fmt, *args):
         pass
 
-    def record(self, body=b""):
+    def record(self, body=b"", complete=None):
         with open(self.server.logfile, "ab") as f:
             f.write(("%s %s\n%s\n" % (self.command, self.path, self.headers)).encode("latin-1"))
             f.write(body + b"\n")
+            if complete is not None:
+                f.write(("BODY %s %s %d %s\n" % ("COMPLETE" if complete else "INCOMPLETE", self.path,
+                        len(body), hashlib.sha256(body).hexdigest() if complete else "")).encode())
             if self.headers.get("Content-Encoding", "") == "gzip":
                 try:
                     f.write(gzip.decompress(body) + b"\n")
@@ -46,25 +53,51 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.record()
         self.reply({"ok": True, "path": self.path})
 
+    def read_n(self, n, into):
+        """Up to n bytes into the bytearray into; False if the connection
+        ended first (what did arrive is kept)."""
+        while n > 0:
+            try:
+                d = self.rfile.read1(min(n, 65536))
+            except OSError:
+                return False
+            if not d:
+                return False
+            into += d
+            n -= len(d)
+        return True
+
     def read_body(self):
+        """(body, complete)"""
+        body = bytearray()
         if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
-            body = b""
-            while True:
-                line = self.rfile.readline()
-                if not line:
-                    return body
-                size = int(line.split(b";")[0], 16)
-                if size == 0:
-                    while self.rfile.readline() not in (b"\r\n", b"\n", b""):
-                        pass
-                    return body
-                body += self.rfile.read(size)
-                self.rfile.readline()
-        return self.rfile.read(int(self.headers.get("Content-Length", "0")))
+            try:
+                while True:
+                    line = self.rfile.readline()
+                    if not line.endswith(b"\n"):
+                        return bytes(body), False
+                    size = int(line.split(b";")[0], 16)
+                    if size == 0:
+                        while True:
+                            t = self.rfile.readline()
+                            if t in (b"\r\n", b"\n"):
+                                return bytes(body), True
+                            if not t:
+                                return bytes(body), False
+                    if not self.read_n(size, body):
+                        return bytes(body), False
+                    self.rfile.readline()
+            except OSError:
+                return bytes(body), False
+        ok = self.read_n(int(self.headers.get("Content-Length", "0")), body)
+        return bytes(body), ok
 
     def do_POST(self):
-        body = self.read_body()
-        self.record(body)
+        body, complete = self.read_body()
+        self.record(body, complete)
+        if not complete:
+            self.close_connection = True
+            return
         self.reply({"ok": True, "bytes": len(body)})
 
     do_PUT = do_POST

@@ -200,6 +200,86 @@ static void test_whole_body_pass(void **state)
 	setup(state);
 }
 
+/* One piece, with the hold the scan answers (scan.h). */
+static enum proxy_scan_verdict body_n(struct conn *c, const char *piece, size_t n, uint64_t *hold)
+{
+	struct proxy_scan_result r;
+	proxy_scan_request(&c->q, (const uint8_t *)piece, n, &r);
+	c->q.body_seen += n;
+	*hold = r.hold;
+	return r.verdict;
+}
+
+static void set_max_buffered(void **state, int64_t v)
+{
+	proxy_scan_teardown();
+	pol.proxy.max_buffered_body_bytes.set = v >= 0;
+	pol.proxy.max_buffered_body_bytes.v = v;
+	char err[300];
+	assert_int_equal(proxy_scan_setup(&pol, no_env, NULL, err, sizeof err), 0);
+}
+
+/* The hold verdict (ADR 0146): a body within max_buffered_body_bytes is
+ * held whole until its last piece passed; a larger one is released only up
+ * to a window before what was scanned, so the first part of a token split
+ * across pieces has not left when the next piece's scan refuses. */
+static void test_hold(void **state)
+{
+	static char filler[8192];
+	memset(filler, 'x', sizeof filler);
+	struct conn c;
+	uint64_t hold;
+	assert_int_equal(head(&c, POST("Content-Length: 24576\r\n")), PROXY_SCAN_PASS);
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(body_n(&c, filler, 8192, &hold), PROXY_SCAN_PASS);
+		assert_int_equal(hold, c.q.body_seen); /* all of it, the body is small */
+	}
+	assert_int_equal(body_n(&c, filler, 8192, &hold), PROXY_SCAN_PASS);
+	assert_int_equal(hold, 0); /* the end: the whole pipeline passed */
+
+	set_max_buffered(state, 1000);
+	/* Content-Length: exact, the last window is held */
+	static char piece[8192];
+	memset(piece, 'x', sizeof piece);
+	memcpy(piece + sizeof piece - 11, " " TOKEN, 11);
+	assert_int_equal(head(&c, POST("Content-Length: 24576\r\n")), PROXY_SCAN_PASS);
+	assert_int_equal(body_n(&c, filler, 8192, &hold), PROXY_SCAN_PASS);
+	assert_int_equal(hold, 4096);
+	assert_int_equal(body_n(&c, piece, 8192, &hold), PROXY_SCAN_PASS);
+	/* released so far: up to before the token's first byte */
+	assert_true(c.q.body_seen - hold <= c.q.body_seen - 10);
+	assert_int_equal(hold, 4096);
+	static char rest[8192];
+	memset(rest, 'x', sizeof rest);
+	memcpy(rest, TOKEN + 10, strlen(TOKEN) - 10);
+	rest[strlen(TOKEN) - 10] = ' ';
+	assert_int_equal(body_n(&c, rest, 8192, &hold), PROXY_SCAN_BLOCK);
+
+	/* chunked, in small chunks: what is released holds a window of
+	 * payload behind it whatever the framing */
+	assert_int_equal(head(&c, POST("Transfer-Encoding: chunked\r\n")), PROXY_SCAN_PASS);
+	uint64_t raw = 0, released = 0, ends[400];
+	for (int i = 0; i < 400; i++) {
+		char ch[64];
+		int n = snprintf(ch, sizeof ch, "10;e=%d\r\n0123456789abcdef\r\n", i);
+		assert_int_equal(body_n(&c, ch, (size_t)n, &hold), PROXY_SCAN_PASS);
+		ends[i] = raw += (uint64_t)n;
+		assert_true(raw - hold >= released); /* never taken back */
+		released = raw - hold;
+		/* the payload released (16 bytes per chunk before that point)
+		 * is at least 4096 bytes behind what was scanned */
+		uint64_t pay_released = 0;
+		for (int k = 0; k <= i && ends[k] <= released; k++)
+			pay_released += 16;
+		assert_true(released == 0 || ends[pay_released / 16 - 1] == released);
+		assert_true(released == 0 || pay_released + 4096 <= (uint64_t)(i + 1) * 16);
+	}
+	assert_true(released > 0); /* it does release: the held part stays bounded */
+	assert_int_equal(body_n(&c, "0\r\n\r\n", 5, &hold), PROXY_SCAN_PASS);
+	assert_int_equal(hold, 0);
+	set_max_buffered(state, -1);
+}
+
 static void test_off_passes_everything(void **state)
 {
 	proxy_scan_teardown();
@@ -239,6 +319,7 @@ int main(void)
 		cmocka_unit_test(test_too_many_in_flight),
 		cmocka_unit_test(test_declared_gzip_not_gzip),
 		cmocka_unit_test(test_whole_body_pass),
+		cmocka_unit_test(test_hold),
 		cmocka_unit_test(test_off_passes_everything),
 		cmocka_unit_test(test_unset_is_on),
 	};
