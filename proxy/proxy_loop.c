@@ -189,6 +189,7 @@ void px_conn_free(struct proxy *px, struct pconn *c)
 	if (c->next)
 		c->next->prev = c->prev;
 	px->nconns--;
+	proxy_scan_forget(c->head);
 	free(c->head);
 	free(c->c2u.d);
 	free(c->u2c.d);
@@ -478,6 +479,30 @@ bool px_scan_host_pass(struct proxy *px, struct pconn *c, const struct host_rule
 	if (r.verdict == PROXY_SCAN_PASS)
 		return true;
 	px_refuse_simple(px, c, 403, "dlp-blocked", r.reason);
+	return false;
+}
+
+/* What upstream answered, through DLP's canary check before the client
+ * gets any of it: a canary coming back is cut (a 502 refusal when the
+ * client has nothing of the answer yet on plain HTTP). False when c was
+ * refused or freed. */
+static bool response_pass(struct proxy *px, struct pconn *c, const uint8_t *d, size_t n)
+{
+	struct proxy_scan_result r;
+	proxy_scan_response(c->head, c->t.host, d, n, &r);
+	if (r.verdict == PROXY_SCAN_PASS)
+		return true;
+	c->u2c.len = c->u2c.off = 0;
+	if (!c->response_started && !px_terminated(c) && c->via != 443) {
+		px_refuse_simple(px, c, 502, "dlp-blocked", r.reason);
+		update(px, c);
+		return false;
+	}
+	char what[320];
+	snprintf(what, sizeof(what), "the response of %s:%d", c->t.host, c->t.port);
+	struct refusal rf = { 502, "dlp-blocked", what, r.reason, "" };
+	record(px, &rf, false);
+	px_conn_free(px, c);
 	return false;
 }
 
@@ -884,6 +909,8 @@ static void on_upstream(struct proxy *px, struct pconn *c, uint32_t ev)
 			if (c->st == ST_TUNNEL)
 				shutdown(c->cfd, SHUT_WR);
 		} else if (r > 0) {
+			if (!response_pass(px, c, tmp, (size_t)r))
+				return;
 			c->u2c.len = (size_t)r;
 			c->deadline_ms = 0;
 			if (!c->rf) {

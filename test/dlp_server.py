@@ -11,6 +11,9 @@
       "BODY INCOMPLETE <path> <bytes>" when the connection ended (a FIN or
       a reset) before it did.
         GET  any path   -> {"ok": true, "path": ...}
+        GET  /v1/echo-reversed?d=X[&pad=N]
+                        -> N bytes of filler, then X reversed (an origin
+                           that hands back what a client smuggled out)
         POST|PUT any    -> {"ok": true, "bytes": N}
 """
 import gzip
@@ -19,6 +22,7 @@ import http.server
 import json
 import os
 import sys
+import urllib.parse
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -51,6 +55,17 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def do_GET(self):
         self.record()
+        u = urllib.parse.urlsplit(self.path)
+        if u.path == "/v1/echo-reversed":
+            q = urllib.parse.parse_qs(u.query)
+            pad = int(q.get("pad", ["0"])[0])
+            body = b"filler line\n" * (pad // 12) + q["d"][0][::-1].encode() + b"\n"
+            self.send_response(200)
+            self.send_header("Content-Type", "text/plain")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            return
         self.reply({"ok": True, "path": self.path})
 
     def read_n(self, n, into):

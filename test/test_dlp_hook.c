@@ -280,6 +280,55 @@ static void test_hold(void **state)
 	set_max_buffered(state, -1);
 }
 
+/* Responses: with canaries planted, one that carries a canary is
+ * blocked, even split across two reads; honest bytes and a real token pass
+ * (responses are searched for canaries only); without canaries nothing is
+ * looked at. */
+static void test_response_canary(void **state)
+{
+	proxy_scan_teardown();
+	struct policy p;
+	memset(&p, 0, sizeof p);
+	p.net.dlp.canary_tokens.set = p.net.dlp.canary_tokens.v = true;
+	char err[300];
+	assert_int_equal(proxy_scan_setup(&p, no_env, NULL, err, sizeof err), 0);
+	const char *gh = NULL;
+	for (size_t i = 0; i < p.proc.env.n; i++)
+		if (strcmp(p.proc.env.v[i].name, "GITHUB_TOKEN") == 0)
+			gh = p.proc.env.v[i].value;
+	assert_non_null(gh);
+	static char key1, key2, key3;
+	struct proxy_scan_result r;
+	char a[64], b[64];
+	snprintf(a, sizeof a, "HTTP/1.1 200 OK\r\n\r\n{\"t\":\"%.12s", gh);
+	snprintf(b, sizeof b, "%s\"}", gh + 12);
+	proxy_scan_response(&key1, "api.example.test", (const uint8_t *)a, strlen(a), &r);
+	assert_int_equal(r.verdict, PROXY_SCAN_PASS);
+	proxy_scan_response(&key1, "api.example.test", (const uint8_t *)b, strlen(b), &r);
+	assert_int_equal(r.verdict, PROXY_SCAN_BLOCK);
+	assert_non_null(strstr(r.reason, "canary (canary GITHUB_TOKEN) in the response"));
+	assert_null(strstr(r.reason, gh));
+	const char *honest = "HTTP/1.1 200 OK\r\n\r\n{\"token\":\"" TOKEN "\"}";
+	proxy_scan_response(&key2, "api.example.test", (const uint8_t *)honest, strlen(honest), &r);
+	assert_int_equal(r.verdict, PROXY_SCAN_PASS);
+	/* a connection forgotten starts over: the second half alone is no canary */
+	proxy_scan_response(&key3, "api.example.test", (const uint8_t *)a, strlen(a), &r);
+	proxy_scan_forget(&key3);
+	proxy_scan_response(&key3, "api.example.test", (const uint8_t *)b, strlen(b), &r);
+	assert_int_equal(r.verdict, PROXY_SCAN_PASS);
+	char whole[128];
+	snprintf(whole, sizeof whole, "%s%s", a, b);
+	proxy_scan_teardown();
+	assert_int_equal(setup(state), 0); /* no canaries: responses are not scanned */
+	proxy_scan_response(&key1, "api.example.test", (const uint8_t *)whole, strlen(whole), &r);
+	assert_int_equal(r.verdict, PROXY_SCAN_PASS);
+	for (size_t i = 0; i < p.proc.env.n; i++) {
+		free(p.proc.env.v[i].name);
+		free(p.proc.env.v[i].value);
+	}
+	free(p.proc.env.v);
+}
+
 static void test_off_passes_everything(void **state)
 {
 	proxy_scan_teardown();
@@ -320,6 +369,7 @@ int main(void)
 		cmocka_unit_test(test_declared_gzip_not_gzip),
 		cmocka_unit_test(test_whole_body_pass),
 		cmocka_unit_test(test_hold),
+		cmocka_unit_test(test_response_canary),
 		cmocka_unit_test(test_off_passes_everything),
 		cmocka_unit_test(test_unset_is_on),
 	};
