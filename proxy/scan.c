@@ -23,8 +23,12 @@
 #include "lang/policy.h"
 #include "util/util.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 /* Requests in flight at once (the proxy's connections); the oldest slot is
  * reused when all are taken, and its request, if still sending, blocked. */
@@ -68,6 +72,9 @@ static struct {
 	uint64_t clock;
 	struct slot slots[SLOTS];
 	struct rslot rslots[SLOTS];
+	char *fake_dir;          /* the fake files' folder, or NULL */
+	struct proxy_fake fakes[PROXY_FAKES];
+	size_t nfakes;
 } g;
 
 static void finish(struct slot *s)
@@ -493,6 +500,99 @@ int proxy_scan_setup(struct policy *p, char *const *envp, const char *home, char
 	return 0;
 }
 
+/* path = contents, 0644, a new file. */
+static int write_new(const char *path, const char *text, char *err, size_t errlen)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
+	size_t n = strlen(text);
+	bool ok = fd >= 0 && write(fd, text, n) == (ssize_t)n;
+	int e = errno;
+	if (fd >= 0 && close(fd) < 0 && ok) {
+		ok = false;
+		e = errno;
+	}
+	if (!ok)
+		snprintf(err, errlen, "write %s: %s: %s", path, errno_name(e), strerror(e));
+	return ok ? 0 : -1;
+}
+
+static void remove_fakes(void)
+{
+	/* files first, then their folders */
+	static const char *const files[] = { "aws/credentials", "gh/hosts.yml", "npmrc" };
+	static const char *const dirs[] = { "aws", "gh", "" };
+	for (size_t i = 0; g.fake_dir && i < ARRAY_LEN(files); i++) {
+		char *f = xasprintf("%s/%s", g.fake_dir, files[i]);
+		unlink(f);
+		free(f);
+	}
+	for (size_t i = 0; g.fake_dir && i < ARRAY_LEN(dirs); i++) {
+		char *d = xasprintf("%s/%s", g.fake_dir, dirs[i]);
+		rmdir(d);
+		free(d);
+	}
+	free(g.fake_dir);
+	g.fake_dir = NULL;
+	for (size_t i = 0; i < g.nfakes; i++) {
+		free(g.fakes[i].src);
+		free(g.fakes[i].dst);
+	}
+	g.nfakes = 0;
+}
+
+int proxy_scan_fake_files(const char *home, const struct proxy_fake **out, char *err,
+			  size_t errlen)
+{
+	*out = g.fakes;
+	if (!g.e || !g.canaries || !home || home[0] != '/' || g.fake_dir)
+		return (int)g.nfakes;
+	const char *tmp = getenv("TMPDIR");
+	char *dir = xasprintf("%s/can-canary.XXXXXX", tmp && tmp[0] == '/' ? tmp : "/tmp");
+	if (!mkdtemp(dir)) {
+		snprintf(err, errlen, "mkdtemp %s: %s: %s", dir, errno_name(errno), strerror(errno));
+		free(dir);
+		return -1;
+	}
+	g.fake_dir = dir;
+	struct dlp_canaries c;
+	if (dlp_canaries_make_files(g.e, &c)) {
+		snprintf(err, errlen, "the canary files' tokens could not be made (getrandom)");
+		remove_fakes();
+		return -1;
+	}
+	char *aws = dlp_canary_aws_credentials(&c), *gh = dlp_canary_gh_hosts(&c),
+	     *npm = dlp_canary_npmrc(&c);
+	explicit_bzero(&c, sizeof c);
+	char *p[5] = { xasprintf("%s/aws", dir), xasprintf("%s/aws/credentials", dir),
+		       xasprintf("%s/gh", dir), xasprintf("%s/gh/hosts.yml", dir),
+		       xasprintf("%s/npmrc", dir) };
+	int rc = 0;
+	if (mkdir(p[0], 0755) < 0 || mkdir(p[2], 0755) < 0) {
+		snprintf(err, errlen, "mkdir under %s: %s: %s", dir, errno_name(errno), strerror(errno));
+		rc = -1;
+	}
+	if (!rc)
+		rc = write_new(p[1], aws, err, errlen) || write_new(p[3], gh, err, errlen) ||
+		     write_new(p[4], npm, err, errlen) ? -1 : 0;
+	free(aws);
+	free(gh);
+	free(npm);
+	const char *dsts[PROXY_FAKES] = { ".aws", ".config/gh", ".npmrc" };
+	const char *srcs[PROXY_FAKES] = { p[0], p[2], p[4] };
+	for (size_t i = 0; !rc && i < PROXY_FAKES; i++) {
+		g.fakes[i].src = xstrdup(srcs[i]);
+		g.fakes[i].dst = xasprintf("%s/%s", home, dsts[i]);
+		g.nfakes++;
+	}
+	for (size_t i = 0; i < 5; i++)
+		free(p[i]);
+	if (rc) {
+		remove_fakes();
+		return -1;
+	}
+	return (int)g.nfakes;
+}
+
 void proxy_scan_host(const char *host, const char *rule_domain, struct proxy_scan_result *out)
 {
 	out->verdict = PROXY_SCAN_PASS;
@@ -521,6 +621,7 @@ void proxy_scan_teardown(void)
 		rfinish(&g.rslots[i]);
 	}
 	g.canaries = false;
+	remove_fakes();
 	dlp_engine_free(g.e);
 	g.e = NULL;
 	g.p = NULL;

@@ -79,6 +79,19 @@ void proxy_scan_host(const char *host, const char *rule_domain, struct proxy_sca
  * be built: the caller runs nothing (fail closed). */
 int proxy_scan_setup(struct policy *p, char *const *envp, const char *home, char *err,
 		     size_t errlen);
+/* The fake credential files (ADR 0148): with canary_tokens, after
+ * proxy_scan_setup, writes a fake ~/.aws/credentials (in a folder that
+ * stands for ~/.aws), ~/.npmrc and ~/.config/gh/hosts.yml (in a folder for
+ * ~/.config/gh) under a private temporary folder, with canaries of their
+ * own, and points *out at where each goes (src on the host, dst under
+ * home). Returns how many (0 without canaries or home), or -1 with err.
+ * proxy_scan_teardown removes them. */
+struct proxy_fake {
+	char *src, *dst;
+};
+#define PROXY_FAKES 3
+int proxy_scan_fake_files(const char *home, const struct proxy_fake **out, char *err,
+			  size_t errlen);
 /* After the proxy stopped: frees the engine and wipes the secrets. */
 void proxy_scan_teardown(void);
 

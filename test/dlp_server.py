@@ -60,11 +60,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
             q = urllib.parse.parse_qs(u.query)
             pad = int(q.get("pad", ["0"])[0])
             body = b"filler line\n" * (pad // 12) + q["d"][0][::-1].encode() + b"\n"
-            self.send_response(200)
-            self.send_header("Content-Type", "text/plain")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+            # head and body in one write: a small answer arrives in one piece
+            self.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n"
+                             b"Content-Length: %d\r\n\r\n" % len(body) + body)
             return
         self.reply({"ok": True, "path": self.path})
 

@@ -197,6 +197,38 @@ static void test_deny_beats_allow(void **state)
 		assert_true(f->pl.ops[i].kind == MNT_HIDE || f->pl.ops[i].kind == MNT_MASK);
 }
 
+/* Canary files (ADR 0148): bound over the hide of the real one, last; not
+ * where the mount point would have to be made on the host. */
+static void test_fakes(void **state)
+{
+	struct fx *f = *state;
+	add(&f->p.fs.deny, "/home/u/.aws");
+	add(&f->p.fs.deny, "/home/u/.npmrc");
+	const struct mount_fake fk[] = {
+		{ "/tmp/c/aws", "/home/u/.aws", true },
+		{ "/tmp/c/npmrc", "/home/u/.npmrc", false },
+		{ "/tmp/c/gh", "/home/u/.config/gh", false },
+	};
+	struct mount_plan_in in = { .p = &f->p, .cwd = "/work", .fakes = fk, .nfakes = 3 };
+	/* the home is not shown: every fake lands on the sandbox's own root */
+	assert_int_equal(mount_plan_build(&in, &f->pl, f->err, sizeof(f->err)), 0);
+	for (size_t i = 0; i < 3; i++) {
+		int k = find(&f->pl, MNT_BIND_RO, fk[i].dst);
+		assert_int_equal(k, (int)(f->pl.n - 3 + i));
+		assert_string_equal(f->pl.ops[k].src, fk[i].src);
+	}
+	mount_plan_free(&f->pl);
+	/* the home is the cwd (a writable host bind): the real ~/.aws exists
+	 * and is hidden, its fake goes over the hide; no host ~/.npmrc or
+	 * ~/.config/gh: no fake (its mount point would be made on the host) */
+	in.cwd = "/home/u";
+	assert_int_equal(mount_plan_build(&in, &f->pl, f->err, sizeof(f->err)), 0);
+	assert_true(find(&f->pl, MNT_BIND_RO, "/home/u/.aws") > find(&f->pl, MNT_HIDE, "/home/u/.aws"));
+	assert_true(find(&f->pl, MNT_HIDE, "/home/u/.aws") >= 0);
+	assert_int_equal(find(&f->pl, MNT_BIND_RO, "/home/u/.npmrc"), -1);
+	assert_int_equal(find(&f->pl, MNT_BIND_RO, "/home/u/.config/gh"), -1);
+}
+
 static void test_deny_inside_cwd(void **state)
 {
 	struct fx *f = *state;
@@ -343,6 +375,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_create_only_under_home, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_deny_beats_allow, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_deny_inside_cwd, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fakes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_denied_cwd_is_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_denied_canister_file, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_mask, setup, teardown),

@@ -2,6 +2,7 @@
  * over to run_sandbox (run.c). */
 #include "cli/cli.h"
 #include "probe/probe.h"
+#include "sandbox/mount_plan.h"
 #include "sandbox/resolv_overlay.h"
 #include "sandbox/run.h"
 #include "sandbox/run_degraded.h"
@@ -230,6 +231,7 @@ static int run_policy(const struct run_opts *o, struct policy *p, const char *cw
 	 * --monitor execs outside it must run to be recorded. */
 	cfg.landlock_exec_only_allowed = p->proc.allow_execve.n > 0 && !o->monitor;
 	struct run_proxy rp = { .p = p, .monitor = o->monitor };
+	struct mount_fake fakes[PROXY_FAKES];
 	if (egress_proxy(p)) {
 		if (o->events && !(rp.events = fopen(o->events, "ae"))) {
 			can_warn_errno("run: --events %s", o->events);
@@ -246,6 +248,24 @@ static int run_policy(const struct run_opts *o, struct policy *p, const char *cw
 			run_notify_finish(rn, NULL, NULL);
 			return CAN_EXIT_WALL;
 		}
+		/* Fake credential files where the real ones are hidden (ADR
+		 * 0148), with canary_tokens. */
+		const struct proxy_fake *pf;
+		int nf = proxy_scan_fake_files(getenv("HOME"), &pf, err, sizeof(err));
+		if (nf < 0) {
+			can_warn("network: the DLP canary files: %s; nothing runs without them", err);
+			proxy_scan_teardown();
+			if (rp.events)
+				fclose(rp.events);
+			run_notify_finish(rn, NULL, NULL);
+			return CAN_EXIT_WALL;
+		}
+		for (int i = 0; i < nf && i < PROXY_FAKES; i++) {
+			struct stat st;
+			fakes[i] = (struct mount_fake){ pf[i].src, pf[i].dst, lstat(pf[i].dst, &st) == 0 };
+		}
+		cfg.fakes = fakes;
+		cfg.nfakes = nf > 0 ? (size_t)nf : 0;
 		/* TLS termination (ADR 0103): the CA is made before the sandbox,
 		 * which needs its certificate in the bundle it is shown. */
 		rp.ca = tls_ca_new(TLS_SYSTEM_BUNDLE, err, sizeof(err));

@@ -102,8 +102,9 @@ const struct field schema_fields[] = {
 	  "tightens: any layer can turn it on, none can turn it off", "merge_dlp_enabled_or" },
 	{ "network.dlp", "canary_tokens", FT_BOOL, NULL, P(net.dlp.canary_tokens), MR_OR, 0, 0, 0, 0,
 	  0, "false (opt in: fake credentials in the environment change what some tools do)",
-	  "Inject canary tokens (fake credentials) into the sandbox environment to detect "
-	  "exfiltration attempts.",
+	  "Plant canary tokens (fake credentials) in the sandbox environment and as fake "
+	  "~/.aws/credentials, ~/.npmrc and ~/.config/gh/hosts.yml where the real ones are hidden; "
+	  "a request or response carrying one is refused and reported as an exfiltration attempt.",
 	  "tightens: true if any layer says true", "merge_dlp_canary_tokens_or" },
 	{ "network.dlp", "decompress", FT_BOOL, NULL, P(net.dlp.decompress), MR_OR, 0, 0, 0, 0, 0,
 	  "true", "Decompress request bodies (gzip/deflate/brotli) before scanning.",

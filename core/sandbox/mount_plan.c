@@ -5,7 +5,8 @@
  *   3. files of the cwd that configure code run later OUTSIDE the sandbox
  *      (canister.toml, .canister/, .envrc, .git/config, .git/hooks,
  *      .git/modules), read-only over the cwd bind;
- *   4. deny (hide) and mask, last, so they cover whatever is beneath them.
+ *   4. deny (hide) and mask, so they cover whatever is beneath them;
+ *   5. the DLP's fake credentials, over what deny hid (ADR 0148).
  * deny beats allow wherever either came from: a bind at or under a denied
  * path is dropped, and the denied path itself is hidden when a bound tree
  * would otherwise show it. */
@@ -334,6 +335,16 @@ int mount_plan_build(const struct mount_plan_in *in, struct mount_plan *out, cha
 		    (visible(bs, nb, *p) || mount_path_under(*p, "/proc") ||
 		     mount_path_under(*p, "/dev")))
 			push(out, MNT_MASK, MNT_OPTIONAL, *p, *p, false);
+	/* Canaries over the hides: a mount point under a host bind that does
+	 * not exist there would be created on the host, so it is skipped. */
+	for (size_t i = 0; i < in->nfakes; i++) {
+		const struct mount_fake *fk = &in->fakes[i];
+		char *dst = xstrdup(fk->dst);
+		if (mount_path_normalize(dst) && strcmp(dst, "/") != 0 &&
+		    (fk->exists || !visible(bs, nb, dst)))
+			push(out, MNT_BIND_RO, MNT_REQUIRED, fk->src, dst, false);
+		free(dst);
+	}
 	rc = 0;
 out:
 	for (size_t i = 0; i < nb; i++)

@@ -45,6 +45,11 @@ struct mount_plan {
 	size_t n, cap;
 };
 
+struct mount_fake {
+	const char *src, *dst;
+	bool exists;
+};
+
 /* Inputs beyond the policy. */
 struct mount_plan_in {
 	const struct policy *p;
@@ -57,6 +62,14 @@ struct mount_plan_in {
 	/* host files bound read-only over /etc/resolv.conf and /etc/hosts
 	 * (the DNS stub's, resolv_overlay.h), or NULL */
 	const char *resolv_conf, *hosts;
+	/* Fake credentials (the DLP canaries, ADR 0148): host file or folder
+	 * fakes[i].src bound read-only at fakes[i].dst, after deny and mask,
+	 * so it stands where the real one is hidden. Planted where a mount
+	 * point can be made without touching the host: dst exists on the host
+	 * (fakes[i].exists, the real file the deny hides), or no host bind
+	 * shows dst (it is made on the sandbox's own root). */
+	const struct mount_fake *fakes;
+	size_t nfakes;
 };
 
 /* Where the system trust store is, inside: the egress proxy's bundle

@@ -727,7 +727,8 @@ static int run_sandbox_walls(const struct run_config *cfg_in)
 
 	/* The mount plan. */
 	struct mount_plan_in mi = { .p = p, .cwd = cfg->cwd, .home = getenv("HOME"),
-				    .ca_bundle = cfg->ca_bundle };
+				    .ca_bundle = cfg->ca_bundle, .fakes = cfg->fakes,
+				    .nfakes = cfg->nfakes };
 	/* The DNS stub's resolv.conf and hosts (ADR 0109): with the proxy. */
 	if (cfg->on_proxy_socket && !st.no_ns) {
 		bool hl = p->net.allow_host_loopback.set && p->net.allow_host_loopback.v;

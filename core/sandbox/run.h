@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+struct mount_fake; /* sandbox/mount_plan.h */
+
 /* Walls that --allow-degraded may name. */
 enum run_wall {
 	WALL_LANDLOCK = 1u << 0,       /* no Landlock at all */
@@ -133,6 +135,10 @@ struct run_config {
 	 * CA certificate), bound read-only over the system trust store inside
 	 * and named by the CA variables (run_env_add_ca); NULL = none. */
 	const char *ca_bundle;
+	/* Fake credential files bound where the real ones are hidden (the
+	 * DLP canaries, mount_plan_in.fakes); none when nfakes is 0. */
+	const struct mount_fake *fakes;
+	size_t nfakes;
 };
 
 /* Process-wide defaults for run_config.on_listener/listener_ctx and

@@ -78,8 +78,13 @@ struct dlp_canaries {
 	char npm_token[41];      /* npm_ + 36 */
 	char gh_token[41];       /* ghp_ + 30 + CRC32 in base62 */
 };
-/* Makes fresh random canaries (getrandom) and adds them to the engine. */
+/* Makes fresh random canaries (getrandom) and adds them to the engine,
+ * labelled by their environment variable ("canary GITHUB_TOKEN"). */
 int dlp_canaries_make(struct dlp_engine *e, struct dlp_canaries *c);
+/* The same for the fake files, labelled by the file they go in ("canary
+ * file ~/.npmrc"): other values than the environment's, so a refusal says
+ * which one was read. */
+int dlp_canaries_make_files(struct dlp_engine *e, struct dlp_canaries *c);
 /* Contents for the fake files, malloc'd. */
 char *dlp_canary_aws_credentials(const struct dlp_canaries *c); /* ~/.aws/credentials */
 char *dlp_canary_npmrc(const struct dlp_canaries *c);           /* ~/.npmrc */

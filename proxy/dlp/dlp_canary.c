@@ -59,7 +59,7 @@ static int draw(struct dlp_canaries *c)
 	return 0;
 }
 
-int dlp_canaries_make(struct dlp_engine *e, struct dlp_canaries *c)
+static int make(struct dlp_engine *e, struct dlp_canaries *c, const char *const labels[4])
 {
 	/* A decoy must look real to every scanner: a draw that a validator
 	 * turns down (an AWS key id whose random part looks too regular,
@@ -70,16 +70,28 @@ int dlp_canaries_make(struct dlp_engine *e, struct dlp_canaries *c)
 			return -1;
 	} while (!taken(e, c->aws_key_id, D_AWS_KEY_ID) || !taken(e, c->gh_token, D_GH_PAT) ||
 	         !taken(e, c->npm_token, D_NPM));
-	const struct { const char *label, *v; } all[] = {
-		{ "canary AWS_ACCESS_KEY_ID", c->aws_key_id },
-		{ "canary AWS_SECRET_ACCESS_KEY", c->aws_secret },
-		{ "canary GITHUB_TOKEN", c->gh_token },
-		{ "canary NPM_TOKEN", c->npm_token },
-	};
-	for (size_t i = 0; i < ARRAY_LEN(all); i++)
-		if (dlp_engine_add_secret(e, DLP_SECRET_CANARY, all[i].label, all[i].v, strlen(all[i].v)))
+	const char *const v[4] = { c->aws_key_id, c->aws_secret, c->gh_token, c->npm_token };
+	for (size_t i = 0; i < 4; i++)
+		if (dlp_engine_add_secret(e, DLP_SECRET_CANARY, labels[i], v[i], strlen(v[i])))
 			return -1;
 	return 0;
+}
+
+int dlp_canaries_make(struct dlp_engine *e, struct dlp_canaries *c)
+{
+	static const char *const labels[4] = { "canary AWS_ACCESS_KEY_ID",
+					       "canary AWS_SECRET_ACCESS_KEY", "canary GITHUB_TOKEN",
+					       "canary NPM_TOKEN" };
+	return make(e, c, labels);
+}
+
+int dlp_canaries_make_files(struct dlp_engine *e, struct dlp_canaries *c)
+{
+	static const char *const labels[4] = { "canary file ~/.aws/credentials",
+					       "canary file ~/.aws/credentials",
+					       "canary file ~/.config/gh/hosts.yml",
+					       "canary file ~/.npmrc" };
+	return make(e, c, labels);
 }
 
 char *dlp_canary_aws_credentials(const struct dlp_canaries *c)
