@@ -142,6 +142,18 @@ static void block_with(const struct dlp_request *r, const struct proxy_req *req,
 	free(text);
 }
 
+/* A request that passed with a warning (the generic detector without
+ * --strict): said on stderr, once per request, never the value. */
+static void warn_passed(const struct dlp_request *r, const struct proxy_req *req)
+{
+	if (r->verdict != DLP_WARN)
+		return;
+	char *text = dlp_refusal_text(r);
+	can_warn("dlp: warning, passed (--strict refuses it): %s %s: %s", req->method, req->host,
+		 text);
+	free(text);
+}
+
 /* The budget a request's end is charged to, or NULL when none is enforced. */
 static struct dlp_budget *budget(void)
 {
@@ -228,6 +240,7 @@ static void scan_head(const struct proxy_req *req, struct proxy_scan_result *out
 			block_request(s, req, out);
 			return;
 		}
+		warn_passed(&s->r, req);
 		finish(s);
 		pass(out);
 		return;
@@ -299,8 +312,11 @@ static void scan_body(const struct proxy_req *req, const uint8_t *chunk, size_t 
 			finish(s);
 			return;
 		}
+		if (s->r.verdict != DLP_WARN)
+			warn_passed(&w, req);
 	}
 	if (end) {
+		warn_passed(&s->r, req);
 		finish(s);
 		pass(out); /* the whole body passed: release everything */
 		return;

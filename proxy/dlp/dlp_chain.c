@@ -127,6 +127,23 @@ static void on_exact(void *ctx, const struct dlp_secret *x, size_t off)
 			DLP_BLOCK, NULL, c->chain, c->top ? c->raw_off + off : c->raw_off, fp, x->label);
 }
 
+/* The generic detector on one layer: warns, refuses under --strict; a
+ * homeless credential, so a host whose contract allows credentials gets it. */
+static void generic(struct layer_ctx *c, const uint8_t *p, size_t n)
+{
+	struct dlp_span hits[8];
+	size_t k = dlp_generic_find(p, n, c->top ? c->s->header : NULL, hits, 8);
+	if (!k || dlp_scope_allows("", &c->s->r->target))
+		return;
+	for (size_t i = 0; i < k; i++) {
+		char fp[20];
+		dlp_fingerprint(c->s->e, dlp_generic_detector.name, p + hits[i].off, hits[i].len, fp);
+		dlp_sink_report(c->s, DLP_KIND_ENTROPY, c->s->e->cfg.strict ? DLP_BLOCK : DLP_WARN,
+				&dlp_generic_detector, c->chain,
+				c->top ? c->raw_off + hits[i].off : c->raw_off, fp, NULL);
+	}
+}
+
 static void next_chain(char *out, size_t cap, const char *chain, const char *step)
 {
 	snprintf(out, cap, "%s%s%s", chain, *chain ? " > " : "", step);
@@ -342,8 +359,10 @@ void dlp_scan_layer(struct dlp_sink *s, const uint8_t *p, size_t n, int depth, c
 		return;
 	}
 	struct layer_ctx c = { s, p, chain, raw_off, top };
-	if (!s->canaries_only)
+	if (!s->canaries_only) {
 		dlp_scan_tokens(s->e, p, n, on_token, &c);
+		generic(&c, p, n);
+	}
 	dlp_exact_scan(&s->e->exact, p, n, on_exact, &c);
 	if (depth <= 0)
 		return;

@@ -211,6 +211,27 @@ void dlp_scan_decompressed(struct dlp_sink *s, enum dlp_codec c, const uint8_t *
 void dlp_sink_report(struct dlp_sink *s, enum dlp_kind kind, enum dlp_verdict v,
 		     const struct dlp_detector *d, const char *chain, size_t off, const char *fp,
 		     const char *label);
+/* The generic detector (dlp_generic.c): a high-entropy value under a
+ * credential-like name. Thresholds, and why, in docs/dlp.md. */
+#define DLP_GENERIC_MIN_LEN 16
+#define DLP_GENERIC_MAX_LEN 256
+#define DLP_GENERIC_MIN_NORM 0.8 /* of log2(min(len, alphabet)) */
+struct dlp_span {
+	size_t off, len;
+};
+/* Does a field's name say it holds a credential ("api_key", "X-Auth-Token",
+ * "client_secret"; not "csrf_token", "page_token", "author")? */
+bool dlp_generic_key(const char *key, size_t n);
+/* Does a value look like a random secret (length, classes, not wordy,
+ * entropy)? */
+bool dlp_generic_value(const uint8_t *v, size_t n);
+/* The candidate values in p: after "name=" / "name:" / "\"name\": " with a
+ * credential-like name, or the whole value of a header so named (header:
+ * its lower-case name, or NULL). Returns how many went to out. */
+size_t dlp_generic_find(const uint8_t *p, size_t n, const char *header, struct dlp_span *out,
+			size_t max);
+extern const struct dlp_detector dlp_generic_detector;
+
 /* Counts high-entropy bytes in token-like runs (the budget's measure). */
 uint64_t dlp_entropy_runs(const uint8_t *p, size_t n);
 /* dlp_request_end's charge (dlp_dns.c). */

@@ -315,6 +315,12 @@ static const char *fix_for(const struct dlp_finding *f)
 		       "[process] env_passthrough if this host must get it";
 	case DLP_KIND_UNDECODABLE:
 		return "send the body uncompressed or as its Content-Encoding says";
+	case DLP_KIND_ENTROPY:
+		return f->verdict == DLP_BLOCK
+			       ? "this is --strict; without it this only warns; if the host must get this "
+				 "value, set allow_credentials = true in its [[host]]"
+			       : "nothing: this only warns (--strict refuses it); if the host must get "
+				 "this value, set allow_credentials = true in its [[host]]";
 	case DLP_KIND_BUDGET:
 		return "raise [network.dlp] session_entropy_budget if this session honestly sends "
 		       "that much encoded data";
