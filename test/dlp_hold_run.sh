@@ -9,33 +9,19 @@
 # dlp-blocked. Honest uploads of both sizes and framings arrive whole, the
 # origin's sha256 equal to the client's.
 if [ -f "${CAN_SRCDIR}/test/lib.sh" ]; then . "${CAN_SRCDIR}/test/lib.sh"; else . "${CAN_SRCDIR}/lib.sh"; fi
-t_drop_to_user "$CAN_SRCDIR/test/dlp_server.py" "$CAN_SRCDIR/test/dlp_upload.py"
+. "$CAN_SRCDIR/test/proxy_lib.sh"
+t_drop_to_user "$CAN_SRCDIR/test/proxy_lib.sh" "$CAN_SRCDIR/test/dlp_server.py" \
+	"$CAN_SRCDIR/test/dlp_upload.py"
 
-TOP=$(mktemp -d /tmp/candlphold.XXXXXX)
-cp "$CAN_SRCDIR/test/dlp_server.py" "$TOP/srv.py"
-cp "$CAN_SRCDIR/test/dlp_upload.py" "$TOP/up.py"
-cd "$TOP" || exit 1
-python3 srv.py serve "$TOP/port" "$TOP/log" &
-SRV=$!
-trap 'kill $SRV 2>/dev/null; rm -rf "$TOP"' EXIT
-for _ in $(seq 100); do [ -s "$TOP/port" ] && break; sleep 0.05; done
-H=host.canister.local:$(cat "$TOP/port")
-cat >hold.toml <<'T'
-[network]
-egress = "proxy-only"
-allow_host_loopback = true
-
-[network.dlp]
-enabled = true
-
-[proxy]
-max_buffered_body_bytes = 1048576
-T
+pl_workdir candlphold
+cp "$CAN_SRCDIR/test/dlp_upload.py" up.py
+pl_dlp_origin
+pl_recipe hold.toml loopback "enabled = true" "[proxy]" "max_buffered_body_bytes = 1048576"
 GHP=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
 # The origin's line for a path, once its handler has written it.
 body_line() {
 	for _ in $(seq 100); do
-		grep -a "^BODY [A-Z]* $1 " "$TOP/log" && return
+		grep -a "^BODY [A-Z]* $1 " "$DLP_LOG" && return
 		sleep 0.1
 	done
 	echo "(no request at the origin)"
@@ -66,7 +52,7 @@ for mode in cl chunked; do
 	done
 done
 t_grep "no refused upload completed at the origin" '^0$' \
-	"$(grep -ac '^BODY COMPLETE /\(small\|large\)' "$TOP/log")"
+	"$(grep -ac '^BODY COMPLETE /\(small\|large\)' "$DLP_LOG")"
 t_grep "the token's first part never reached the origin" '^0$' \
-	"$(grep -ac 'ghp_C3J27X' "$TOP/log")"
+	"$(grep -ac 'ghp_C3J27X' "$DLP_LOG")"
 t_done

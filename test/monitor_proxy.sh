@@ -11,51 +11,18 @@
 # test/proxy_tls.sh does it: the host's trust store is swapped in a private
 # mount namespace, so can has no test hook.
 if [ -f "${CAN_SRCDIR}/test/lib.sh" ]; then . "${CAN_SRCDIR}/test/lib.sh"; else . "${CAN_SRCDIR}/lib.sh"; fi
-SYS=/etc/ssl/certs/ca-certificates.crt
-SELF=$(realpath "${BASH_SOURCE[0]}")
-
-if [ "${CAN_TEST_DROPPED:-}" != 1 ] && [ "${CAN_TLS_NS:-}" != 1 ]; then
-	if [ "$(id -u)" != 0 ] || ! command -v openssl >/dev/null || [ ! -f "$SYS" ]; then
-		t_skip "monitor mode through the proxy: needs root (a private mount namespace), openssl and $SYS"
-		t_done
-	fi
-	W=$(mktemp -d /tmp/canmonp.XXXXXX)
-	chmod 755 "$W"
-	cd "$W" || exit 1
-	ossl() { openssl "$@" 2>/dev/null || { echo "Bail out! openssl $1 failed"; exit 1; }; }
-	ec=(-newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes)
-	ossl req -x509 "${ec[@]}" -keyout tca.key -out tca.pem -days 2 -subj "/CN=can test CA" \
-		-addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign"
-	printf 'subjectAltName=DNS:host.canister.local\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n' >srv.ext
-	ossl req "${ec[@]}" -keyout srv.key -out srv.csr -subj "/CN=host.canister.local"
-	ossl x509 -req -in srv.csr -CA tca.pem -CAkey tca.key -CAcreateserial -out srv.pem -days 2 \
-		-extfile srv.ext
-	cat "$SYS" tca.pem >bundle.pem
-	chmod 644 ./*
-	rm -f tca.key
-	CAN_TLS_NS=1 CAN_TLS_DIR=$W unshare -m --propagation private bash "$SELF"
-	rc=$?
-	rm -rf "$W"
-	exit $rc
-fi
-if [ "${CAN_TLS_NS:-}" = 1 ] && [ "${CAN_TEST_DROPPED:-}" != 1 ]; then
-	D=$CAN_TLS_DIR
-	mount --bind "$D/bundle.pem" "$SYS" || { echo "Bail out! bind the test bundle"; exit 1; }
-	t_drop_to_user "$CAN_SRCDIR/test/proxy_server.py" "$D/srv.pem" "$D/srv.key"
+. "$CAN_SRCDIR/test/proxy_lib.sh"
+pl_tls_enter "monitor mode through the proxy" "" "" host.canister.local:srv
+if pl_ns_root; then
+	pl_tls_trust
+	t_drop_to_user "$CAN_SRCDIR/test/proxy_lib.sh" "$CAN_SRCDIR/test/proxy_server.py" \
+		"$CAN_PL_DIR/srv.pem" "$CAN_PL_DIR/srv.key"
 fi
 CERTS=$PWD
 
-TOP=$(mktemp -d /tmp/canmonp.XXXXXX)
-P=$TOP/proj
-mkdir -p "$P"
-cp "$CAN_SRCDIR/test/proxy_server.py" "$P/srv.py"
-cd "$P" || exit 1
-PIDS=()
-trap 'kill "${PIDS[@]}" 2>/dev/null; rm -rf "$TOP"' EXIT
-python3 srv.py serve "$TOP/good.port" "$TOP/good.log" "$CERTS/srv.pem" "$CERTS/srv.key" &
-PIDS+=($!)
-for _ in $(seq 100); do [ -s "$TOP/good.port" ] && break; sleep 0.05; done
-PORT=$(cat "$TOP/good.port")
+pl_workdir canmonp
+pl_origin good srv
+PORT=$PORT_good
 LOG=$TOP/good.log
 U=https://host.canister.local:$PORT
 logged() { grep -c -- "$1" "$LOG" 2>/dev/null || true; }

@@ -15,68 +15,26 @@
 # no test hook: the sandbox sees none of this (its resolv.conf and hosts
 # are can's).
 if [ -f "${CAN_SRCDIR}/test/lib.sh" ]; then . "${CAN_SRCDIR}/test/lib.sh"; else . "${CAN_SRCDIR}/lib.sh"; fi
-SYS=/etc/ssl/certs/ca-certificates.crt
-SELF=$(realpath "${BASH_SOURCE[0]}")
-
-if [ "${CAN_TEST_DROPPED:-}" != 1 ] && [ "${CAN_DNS_NS:-}" != 1 ]; then
-	if [ "$(id -u)" != 0 ] || ! command -v openssl >/dev/null || [ ! -f "$SYS" ] ||
-		! command -v ip >/dev/null; then
-		t_skip "DNS stub: needs root (private mount and network namespaces), openssl, ip and $SYS"
-		t_done
-	fi
-	W=$(mktemp -d /tmp/candns.XXXXXX)
-	chmod 755 "$W"
-	cd "$W" || exit 1
-	ossl() { openssl "$@" 2>/dev/null || { echo "Bail out! openssl $1 failed"; exit 1; }; }
-	ec=(-newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes)
-	ossl req -x509 "${ec[@]}" -keyout tca.key -out tca.pem -days 2 -subj "/CN=can test CA" \
-		-addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign"
-	printf 'subjectAltName=DNS:allowed.test\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n' >srv.ext
-	ossl req "${ec[@]}" -keyout srv.key -out srv.csr -subj "/CN=allowed.test"
-	ossl x509 -req -in srv.csr -CA tca.pem -CAkey tca.key -CAcreateserial -out srv.pem -days 2 \
-		-extfile srv.ext
-	cat "$SYS" tca.pem >bundle.pem
-	printf '127.0.0.1\tlocalhost\n127.0.0.1\tallowed.test refused.test\n' >hosts
-	chmod 644 ./*
-	rm -f tca.key
-	CAN_DNS_NS=1 CAN_DNS_DIR=$W unshare -m -n --propagation private bash "$SELF"
-	rc=$?
-	rm -rf "$W"
-	exit $rc
-fi
-if [ "${CAN_DNS_NS:-}" = 1 ] && [ "${CAN_TEST_DROPPED:-}" != 1 ]; then
-	D=$CAN_DNS_DIR
+. "$CAN_SRCDIR/test/proxy_lib.sh"
+pl_tls_enter "DNS stub" -n ip allowed.test:srv
+if pl_ns_root; then
+	D=$CAN_PL_DIR
+	printf '127.0.0.1\tlocalhost\n127.0.0.1\tallowed.test refused.test\n' >"$D/hosts"
+	chmod 644 "$D/hosts"
 	ip link set lo up || { echo "Bail out! lo up"; exit 1; }
 	echo 0 >/proc/sys/net/ipv4/ip_unprivileged_port_start || { echo "Bail out! ports"; exit 1; }
-	mount --bind "$D/bundle.pem" "$SYS" || { echo "Bail out! bind the test bundle"; exit 1; }
+	pl_tls_trust
 	mount --bind "$D/hosts" /etc/hosts || { echo "Bail out! bind the test hosts"; exit 1; }
-	t_drop_to_user "$CAN_SRCDIR/test/proxy_server.py" "$CAN_SRCDIR/test/proxy_dns_client.py" \
-		"$D/srv.pem" "$D/srv.key"
+	t_drop_to_user "$CAN_SRCDIR/test/proxy_lib.sh" "$CAN_SRCDIR/test/proxy_server.py" \
+		"$CAN_SRCDIR/test/proxy_dns_client.py" "$D/srv.pem" "$D/srv.key"
 fi
 CERTS=$PWD
 
-TOP=$(mktemp -d /tmp/canpdns.XXXXXX)
-P=$TOP/proj
-mkdir -p "$P"
-cp "$CAN_SRCDIR/test/proxy_server.py" "$P/srv.py"
-cp "$CAN_SRCDIR/test/proxy_dns_client.py" "$P/dns.py"
-cd "$P" || exit 1
-PIDS=()
-trap 'kill "${PIDS[@]}" 2>/dev/null; rm -rf "$TOP"' EXIT
-# origin NAME PORT [CERT]: an origin on 127.0.0.1:PORT (HTTPS with CERT).
-origin() {
-	if [ -n "${3:-}" ]; then
-		SERVE_PORT=$2 python3 srv.py serve "$TOP/$1.port" "$TOP/$1.log" "$CERTS/$3.pem" \
-			"$CERTS/$3.key" &
-	else
-		SERVE_PORT=$2 python3 srv.py serve "$TOP/$1.port" "$TOP/$1.log" &
-	fi
-	PIDS+=($!)
-	for _ in $(seq 100); do [ -s "$TOP/$1.port" ] && break; sleep 0.05; done
-	[ -s "$TOP/$1.port" ] || { echo "Bail out! origin $1 on port $2"; exit 1; }
-}
-origin tls 443 srv
-origin plain 80
+pl_workdir canpdns
+cp "$CAN_SRCDIR/test/proxy_server.py" srv.py
+cp "$CAN_SRCDIR/test/proxy_dns_client.py" dns.py
+pl_origin tls srv 443
+pl_origin plain "" 80
 logged() { cat "$TOP/tls.log" "$TOP/plain.log" 2>/dev/null | grep -c -- "$1" || true; }
 
 # dns.toml: only the stub (no allow_ips: the notification engine is off,

@@ -12,81 +12,32 @@
 # file is the system roots plus the test CA, so can itself has no test
 # hook at all (ADR 0105).
 if [ -f "${CAN_SRCDIR}/test/lib.sh" ]; then . "${CAN_SRCDIR}/test/lib.sh"; else . "${CAN_SRCDIR}/lib.sh"; fi
-SYS=/etc/ssl/certs/ca-certificates.crt
-SELF=$(realpath "${BASH_SOURCE[0]}")
-
-if [ "${CAN_TEST_DROPPED:-}" != 1 ] && [ "${CAN_TLS_NS:-}" != 1 ]; then
-	if [ "$(id -u)" != 0 ] || ! command -v openssl >/dev/null || [ ! -f "$SYS" ]; then
-		t_skip "TLS termination: needs root (a private mount namespace), openssl and $SYS"
-		t_done
-	fi
-	W=$(mktemp -d /tmp/cantls.XXXXXX)
-	chmod 755 "$W"
-	cd "$W" || exit 1
-	ossl() { openssl "$@" 2>/dev/null || { echo "Bail out! openssl $1 failed"; exit 1; }; }
-	ec=(-newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes)
-	ossl req -x509 "${ec[@]}" -keyout tca.key -out tca.pem -days 2 -subj "/CN=can test CA" \
-		-addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign"
-	# leaf NAME FILE [self]: a server certificate for NAME, from the test CA
-	# (or self-signed, which no trust store knows).
-	leaf() {
-		printf 'subjectAltName=DNS:%s\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n' \
-			"$1" >"$2.ext"
-		if [ "${3:-}" = self ]; then
-			ossl req -x509 "${ec[@]}" -keyout "$2.key" -out "$2.pem" -days 2 -subj "/CN=$1" \
-				-addext "subjectAltName=DNS:$1"
-		else
-			ossl req "${ec[@]}" -keyout "$2.key" -out "$2.csr" -subj "/CN=$1"
-			ossl x509 -req -in "$2.csr" -CA tca.pem -CAkey tca.key -CAcreateserial -out "$2.pem" \
-				-days 2 -extfile "$2.ext"
-		fi
-	}
-	leaf host.canister.local srv
-	leaf other.example wrongname
-	leaf host.canister.local selfsigned self
-	cat "$SYS" tca.pem >bundle.pem
-	chmod 644 ./*
-	rm -f tca.key
-	CAN_TLS_NS=1 CAN_TLS_DIR=$W unshare -m --propagation private bash "$SELF"
-	rc=$?
-	rm -rf "$W"
-	exit $rc
-fi
-if [ "${CAN_TLS_NS:-}" = 1 ] && [ "${CAN_TEST_DROPPED:-}" != 1 ]; then
-	D=$CAN_TLS_DIR
+. "$CAN_SRCDIR/test/proxy_lib.sh"
+pl_tls_enter "TLS termination" "" "" host.canister.local:srv other.example:wrongname \
+	host.canister.local:selfsigned:self
+if pl_ns_root; then
+	D=$CAN_PL_DIR
 	# Fail closed: a host without a readable trust store gets no proxy, so
 	# nothing runs (the result is asserted below, as the test user).
 	u=${CAN_TEST_USER:-cantest}
 	id "$u" >/dev/null 2>&1 || useradd --create-home --shell /bin/bash "$u" >/dev/null 2>&1
 	printf '[network]\negress = "proxy-only"\n' >"$D/noroots.toml"
 	chmod 644 "$D/noroots.toml"
-	unshare -m --propagation private sh -c "mount --bind /dev/null $SYS && cd $D &&
+	unshare -m --propagation private sh -c "mount --bind /dev/null $PL_SYS && cd $D &&
 		setpriv --reuid=$u --regid=$u --init-groups \
 		env HOME=$D PATH=/usr/bin:/bin '$CAN' run -r ./noroots.toml -- true" \
 		>"$D/noroots.out" 2>&1
 	echo $? >"$D/noroots.rc"
-	mount --bind "$D/bundle.pem" "$SYS" || { echo "Bail out! bind the test bundle"; exit 1; }
-	t_drop_to_user "$CAN_SRCDIR/test/proxy_server.py" "$D/tca.pem" "$D/srv.pem" "$D/srv.key" \
-		"$D/wrongname.pem" "$D/wrongname.key" "$D/selfsigned.pem" "$D/selfsigned.key" \
-		"$D/noroots.out" "$D/noroots.rc"
+	pl_tls_trust
+	t_drop_to_user "$CAN_SRCDIR/test/proxy_lib.sh" "$CAN_SRCDIR/test/proxy_server.py" "$D/tca.pem" \
+		"$D/srv.pem" "$D/srv.key" "$D/wrongname.pem" "$D/wrongname.key" "$D/selfsigned.pem" \
+		"$D/selfsigned.key" "$D/noroots.out" "$D/noroots.rc"
 fi
 CERTS=$PWD
 
-TOP=$(mktemp -d /tmp/canptls.XXXXXX)
-P=$TOP/proj
-mkdir -p "$P"
-cp "$CAN_SRCDIR/test/proxy_server.py" "$P/srv.py"
-cp "$CERTS/tca.pem" "$P/tca.pem"
-cd "$P" || exit 1
-PIDS=()
-trap 'kill "${PIDS[@]}" 2>/dev/null; rm -rf "$TOP"' EXIT
-# origin NAME CERT: an HTTPS origin on a free port; sets PORT_NAME.
-origin() {
-	python3 srv.py serve "$TOP/$1.port" "$TOP/$1.log" "$CERTS/$2.pem" "$CERTS/$2.key" &
-	PIDS+=($!)
-	for _ in $(seq 100); do [ -s "$TOP/$1.port" ] && break; sleep 0.05; done
-	printf -v "PORT_$1" '%s' "$(cat "$TOP/$1.port")"
-}
+pl_workdir canptls
+cp "$CAN_SRCDIR/test/proxy_server.py" srv.py
+cp "$CERTS/tca.pem" tca.pem
 # A bare repository for git's smart HTTP (served by git http-backend).
 GITROOT=$TOP/git
 git init -q --bare "$GITROOT/repo.git"
@@ -99,9 +50,9 @@ git -C "$WORK" -c user.name=t -c user.email=t@t commit -qm one
 git -C "$WORK" push -q "$GITROOT/repo.git" HEAD:refs/heads/main
 git -C "$GITROOT/repo.git" symbolic-ref HEAD refs/heads/main
 export GIT_PROJECT_ROOT=$GITROOT
-origin good srv
-origin wrongname wrongname
-origin selfsigned selfsigned
+pl_origin good srv
+pl_origin wrongname wrongname
+pl_origin selfsigned selfsigned
 LOG=$TOP/good.log
 U=https://host.canister.local:$PORT_good
 
@@ -171,9 +122,9 @@ t_grep "and can says why" "the egress proxy's CA: load the host's trust store" "
 t_run run -- env
 for v in SSL_CERT_FILE NODE_EXTRA_CA_CERTS REQUESTS_CA_BUNDLE PIP_CERT CURL_CA_BUNDLE GIT_SSL_CAINFO \
 	CARGO_HTTP_CAINFO DENO_CERT npm_config_cafile; do
-	t_grep "$v names the bundle inside" "^$v=$SYS$" "$T_OUT"
+	t_grep "$v names the bundle inside" "^$v=$PL_SYS$" "$T_OUT"
 done
-t_run run -- sh -c "grep -c 'this run.s proxy CA' $SYS; echo x >>$SYS"
+t_run run -- sh -c "grep -c 'this run.s proxy CA' $PL_SYS; echo x >>$PL_SYS"
 t_grep "the bundle inside is the system roots and the run's CA" '^1$' "$T_OUT"
 t_grep "and it is read-only" 'Read-only|Permission denied' "$T_ERR"
 t_run run -- curl -sS -m 20 --cacert ./tca.pem "$U/hello"
