@@ -450,6 +450,16 @@ static void on_resolved(struct proxy *px)
 
 /* ---- the request head ---- */
 
+/* A refused body: the upstream socket closes with a reset, not a FIN, so
+ * what the kernel still holds of the body is dropped and the origin sees
+ * the request broken off. */
+static void reset_upstream(struct pconn *c)
+{
+	struct linger lg = { 1, 0 };
+	if (c->ufd >= 0)
+		setsockopt(c->ufd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+}
+
 bool px_scan_pass(struct proxy *px, struct pconn *c, const uint8_t *chunk, size_t n)
 {
 	struct proxy_req q = { .method = c->method, .host = c->t.host, .port = c->t.port,
@@ -460,12 +470,8 @@ bool px_scan_pass(struct proxy *px, struct pconn *c, const uint8_t *chunk, size_
 	c->scan_hold = r.hold;
 	if (r.verdict == PROXY_SCAN_PASS)
 		return true;
-	if (chunk && c->ufd >= 0) {
-		/* a reset, not a FIN: what the kernel still holds of the body is
-		 * dropped, and the origin sees the request broken off */
-		struct linger lg = { 1, 0 };
-		setsockopt(c->ufd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
-	}
+	if (chunk)
+		reset_upstream(c);
 	px_refuse_simple(px, c, 403, "dlp-blocked", r.reason[0] ? r.reason : "the DLP scanner");
 	return false;
 }
@@ -702,6 +708,14 @@ size_t px_take_body(struct proxy *px, struct pconn *c, const uint8_t *data, size
 		c->held.len -= go;
 		if (!c->held.len)
 			c->held.off = 0;
+	}
+	if (c->body_done && c->held.len) {
+		/* the scan did not see the body end where the framer did: its
+		 * end checks never ran, so the held end does not go */
+		reset_upstream(c);
+		px_refuse_simple(px, c, 403, "dlp-blocked", "dlp: the scanner and the proxy disagree "
+				 "where the body ends: its end was not scanned, so it is not forwarded");
+		return 0;
 	}
 	return used;
 }

@@ -69,6 +69,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	r.count_entropy = true;
 	dlp_request_url(&r, (const char *)p, size);
 	dlp_request_header(&r, "x-fuzz", (const char *)p, size);
+	dlp_request_header(&r, "authorization", (const char *)p, size); /* the generic detector's header path */
 	dlp_request_body(&r, p, size, ce);
 	struct dlp_budget b;
 	dlp_budget_init(&b, 64);
@@ -92,6 +93,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort(); /* a refusal always says why */
 		free(name);
 	}
+	/* The generic detector: every span it names lies inside the input. */
+	struct dlp_span sp[8];
+	size_t ns = dlp_generic_find(p, size, size && data[0] & 1 ? "x-api-key" : NULL, sp, 8);
+	for (size_t i = 0; i < ns; i++)
+		if (sp[i].off + sp[i].len > size || sp[i].len < DLP_GENERIC_MIN_LEN)
+			abort();
 	struct dechunk d1 = { 0 }, d2 = { 0 };
 	uint8_t *o1 = malloc(size + 1), *o2 = malloc(size + 1);
 	size_t m1 = dechunk_feed(&d1, p, size, o1);
