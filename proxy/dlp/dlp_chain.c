@@ -366,12 +366,17 @@ void dlp_scan_layer(struct dlp_sink *s, const uint8_t *p, size_t n, int depth, c
 	dlp_exact_scan(&s->e->exact, p, n, on_exact, &c);
 	if (depth <= 0)
 		return;
+	bool texty = dlp_is_texty(p, n);
+	/* Responses (canaries only): binary is matched raw, not decoded; a
+	 * download is mostly binary, and decoding it (magic bytes, every zlib
+	 * header) cost ten times the relay (docs/dlp.md). */
+	if (s->canaries_only && !texty)
+		return;
 	size_t at;
 	int codec = find_codec(p, n, &at);
 	if (codec >= 0 && s->e->cfg.decompress)
 		dlp_scan_decompressed(s, (enum dlp_codec)codec, p + at, n - at, depth, chain,
 				      top ? raw_off + at : raw_off, false);
-	bool texty = dlp_is_texty(p, n);
 	if (!texty && s->e->cfg.decompress)
 		zlib_anywhere(s, p, n, depth, chain, raw_off, top);
 	if (!top && !texty)

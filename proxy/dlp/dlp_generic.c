@@ -118,6 +118,15 @@ bool dlp_generic_value(const uint8_t *v, size_t n)
 	return dlp_entropy_bits(v, n) >= DLP_GENERIC_MIN_NORM * most;
 }
 
+/* The next '=' and ':' at or after from. */
+static void next(const uint8_t *p, size_t n, size_t from, const uint8_t **eq, const uint8_t **co)
+{
+	if (*eq && (size_t)(*eq - p) < from)
+		*eq = from < n ? memchr(p + from, '=', n - from) : NULL;
+	if (*co && (size_t)(*co - p) < from)
+		*co = from < n ? memchr(p + from, ':', n - from) : NULL;
+}
+
 size_t dlp_generic_find(const uint8_t *p, size_t n, const char *header, struct dlp_span *out,
 			size_t max)
 {
@@ -140,9 +149,10 @@ size_t dlp_generic_find(const uint8_t *p, size_t n, const char *header, struct d
 		    dlp_generic_value(p + i, e - i))
 			out[k++] = (struct dlp_span){ i, e - i };
 	}
-	for (size_t i = 0; i < n && k < max; i++) {
-		if (p[i] != '=' && p[i] != ':')
-			continue;
+	/* the separators, by memchr (vectorised): most bytes are neither */
+	const uint8_t *eq = memchr(p, '=', n), *co = memchr(p, ':', n);
+	while ((eq || co) && k < max) {
+		size_t i = (size_t)((eq && (!co || eq < co) ? eq : co) - p);
 		/* the name before: "name=", "name:", "\"name\": ", "'name' =" */
 		size_t b = i;
 		while (b > 0 && p[b - 1] == ' ')
@@ -152,8 +162,10 @@ size_t dlp_generic_find(const uint8_t *p, size_t n, const char *header, struct d
 		size_t ke = b;
 		while (b > 0 && ke - b < 64 && key_char(p[b - 1]))
 			b--;
-		if (!dlp_generic_key((const char *)p + b, ke - b))
+		if (!dlp_generic_key((const char *)p + b, ke - b)) {
+			next(p, n, i + 1, &eq, &co);
 			continue;
+		}
 		/* the value after: optional spaces and one quote */
 		size_t s = i + 1;
 		while (s < n && p[s] == ' ')
@@ -165,7 +177,7 @@ size_t dlp_generic_find(const uint8_t *p, size_t n, const char *header, struct d
 			e++;
 		if (dlp_generic_value(p + s, e - s) && (e == n || !value_char(p[e])))
 			out[k++] = (struct dlp_span){ s, e - s };
-		i = e > i ? e - 1 : i;
+		next(p, n, e > i + 1 ? e : i + 1, &eq, &co);
 	}
 	return k;
 }
