@@ -699,7 +699,15 @@ size_t px_take_body(struct proxy *px, struct pconn *c, const uint8_t *data, size
 	if (!px_scan_pass(px, c, data, used))
 		return 0;
 	c->body_seen += used;
-	/* what the scan holds back stays in held (ADR 0146) */
+	/* what the scan holds back stays in held (ADR 0146), grown by
+	 * doubling: a body held whole arrives in many pieces */
+	if (c->held.off + c->held.len + used > c->held.cap && !c->held.off) {
+		size_t cap = c->held.cap ? c->held.cap : BUF_CAP;
+		while (cap < c->held.len + used)
+			cap *= 2;
+		c->held.d = xrealloc(c->held.d, cap);
+		c->held.cap = cap;
+	}
 	px_buf_put(&c->held, data, used);
 	if (c->held.len > c->scan_hold) {
 		size_t go = c->held.len - (size_t)c->scan_hold;
