@@ -36,7 +36,7 @@ inside() { "$CAN" run --events "$EV" -r ./canary.toml -- "$@"; }
 
 t_run inside sh -c 'cat ~/.aws/credentials ~/.npmrc ~/.config/gh/hosts.yml'
 t_grep "a fake ~/.aws/credentials inside" '^aws_access_key_id = AKIA[A-Z2-7]{16}$' "$T_OUT"
-t_grep "a fake ~/.npmrc inside" '^//registry.npmjs.org/:_authToken=npm_[A-Za-z0-9]{36}$' "$T_OUT"
+t_grep "a fake ~/.npmrc inside" '^//npm.internal.example/:_authToken=npm_[A-Za-z0-9]{36}$' "$T_OUT"
 t_grep "a fake ~/.config/gh/hosts.yml inside" '^    oauth_token: ghp_[A-Za-z0-9]{36}$' "$T_OUT"
 t_nogrep "the user's real AWS file is not shown" "$REAL|AKIAREAL" "$T_OUT"
 t_nogrep "the canaries differ from the environment's" "$(inside printenv GITHUB_TOKEN)" "$T_OUT"

@@ -94,21 +94,26 @@ int dlp_canaries_make_files(struct dlp_engine *e, struct dlp_canaries *c)
 	return make(e, c, labels);
 }
 
+/* The fake files name a profile, a registry and a forge host that honest
+ * tools do not use on their own (the AWS CLI reads [default], npm sends a
+ * token to registry.npmjs.org, gh to github.com): only something that
+ * reads the file for its secrets sends these (ADR 0148). */
 char *dlp_canary_aws_credentials(const struct dlp_canaries *c)
 {
-	return xasprintf("[default]\naws_access_key_id = %s\naws_secret_access_key = %s\n",
+	return xasprintf("[prod-deploy]\naws_access_key_id = %s\naws_secret_access_key = %s\n",
 			 c->aws_key_id, c->aws_secret);
 }
 
 char *dlp_canary_npmrc(const struct dlp_canaries *c)
 {
-	return xasprintf("//registry.npmjs.org/:_authToken=%s\n", c->npm_token);
+	return xasprintf("@internal:registry=https://npm.internal.example/\n"
+			 "//npm.internal.example/:_authToken=%s\n", c->npm_token);
 }
 
 char *dlp_canary_gh_hosts(const struct dlp_canaries *c)
 {
-	return xasprintf("github.com:\n    oauth_token: %s\n    user: canary\n    git_protocol: https\n",
-			 c->gh_token);
+	return xasprintf("github.internal.example:\n    oauth_token: %s\n    user: deploy\n"
+			 "    git_protocol: https\n", c->gh_token);
 }
 
 size_t dlp_canary_env(const struct dlp_canaries *c, char *out[8])
