@@ -14,6 +14,7 @@
         GET  /big?n=N      -> N bytes of a fixed pattern (streamed)
         GET  /slow         -> waits 5 s, then "late"
         POST|PUT /echo     -> "<length> <sha256>" of the body (length or chunked)
+      A body that arrives whole is logged too: "BODY <path> <length> <sha256>".
   proxy_server.py pattern N     the sha256 of /big?n=N
   proxy_server.py raw HOST PORT FILE  sends FILE's bytes to HOST:PORT
       (LF turned into CRLF unless a fifth argument is 1) and prints the answer
@@ -124,7 +125,15 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def do_POST(self):
         self.log_request_line()
-        body = self.read_body()
+        try:
+            body = self.read_body()
+        except (OSError, ValueError):
+            return  # cut short (a refused body): no answer, nothing logged
+        cl = self.headers.get("Content-Length")
+        if cl is not None and len(body) != int(cl):
+            return
+        with open(self.server.logfile, "a") as f:  # the whole body arrived
+            f.write("BODY %s %d %s\n" % (self.path, len(body), hashlib.sha256(body).hexdigest()))
         if self.path.startswith("/git/"):
             self.git(body)
             return
