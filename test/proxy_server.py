@@ -132,12 +132,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
         cl = self.headers.get("Content-Length")
         if cl is not None and len(body) != int(cl):
             return
+        digest = hashlib.sha256(body).hexdigest()
         with open(self.server.logfile, "a") as f:  # the whole body arrived
-            f.write("BODY %s %d %s\n" % (self.path, len(body), hashlib.sha256(body).hexdigest()))
+            f.write("BODY %s %d %s\n" % (self.path, len(body), digest))
         if self.path.startswith("/git/"):
             self.git(body)
             return
-        self.reply(("%d %s" % (len(body), hashlib.sha256(body).hexdigest())).encode())
+        self.reply(("%d %s" % (len(body), digest)).encode())
 
     do_PUT = do_POST
 
