@@ -80,6 +80,7 @@ struct pconn {
 	size_t deferred_len;
 	int via;                 /* 0: the forward proxy; 443 or 80: the stub's
 				  * address, routed by SNI or Host (transparent.c) */
+	struct policy_set set;   /* what this client is held to (proxy.h) */
 };
 
 struct proxy {

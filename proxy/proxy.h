@@ -26,8 +26,29 @@ struct tls_ca;
 #define PROXY_STUB_ADDR "127.0.0.2"
 #define PROXY_STUB_ADDR_HL 0x7f000002u
 
+/* The policies a connection is held to: every decision (the destination,
+ * each address, each request's contract, DLP's host check) is taken with
+ * each in turn and the first refusal answers. `can run`: the run's one
+ * policy; a session (docs/adr/0261): the layers of the client's process. */
+#define POLICY_SET_MAX 64
+struct policy_set {
+	const struct policy *v[POLICY_SET_MAX];
+	int n;
+};
+
+struct sockaddr;
+
 struct proxy_config {
 	const struct policy *policy; /* must outlive the proxy */
+	/* Optional (session mode, docs/adr/0261): who the client behind an
+	 * accepted connection is, from its address (peer, len). Fills *out
+	 * (at least one policy, each outliving the proxy) and returns true,
+	 * or false: the connection is closed unread and logged. Called on
+	 * the loop's thread. Without it every connection gets {policy}. The
+	 * set's first policy also gives the [proxy] limits. */
+	bool (*policy_for)(const struct sockaddr *peer, unsigned len, void *ctx,
+			   struct policy_set *out);
+	void *policy_ctx;
 	int listen_fd;               /* taken over */
 	FILE *log;                   /* one line per refusal (stderr), or NULL */
 	FILE *events;                /* one JSON line per refusal (--events), or NULL */

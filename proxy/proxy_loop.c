@@ -348,15 +348,19 @@ void px_refuse_simple(struct proxy *px, struct pconn *c, int status, const char 
  * no second lookup can change where it goes. */
 static void dial_addrs(struct proxy *px, struct pconn *c, const struct ip16 *addrs, size_t na)
 {
-	const struct policy *p = px->cfg.policy;
+	const struct policy *p = c->set.v[0];
 	struct egress_decision d;
 	struct egress_decision first = { 0 };
 	bool have_first = false;
 	for (size_t i = 0; i < na; i++) {
 		if (strcmp(c->t.host, EGRESS_HOST_LOOPBACK) == 0)
 			memset(&d, 0, sizeof(d)); /* allow_host_loopback said yes */
-		else
-			egress_vet_addr(p, &c->t, c->connect, &addrs[i], &d);
+		else /* each policy of the set: the first refusal answers */
+			for (int k = 0; k < c->set.n; k++) {
+				egress_vet_addr(c->set.v[k], &c->t, c->connect, &addrs[i], &d);
+				if (d.verdict == EGRESS_REFUSE)
+					break;
+			}
 		if (d.verdict == EGRESS_REFUSE) {
 			if (!have_first) {
 				first = d;
@@ -524,7 +528,6 @@ static bool hop_field(struct http_span name)
  * when it was refused. */
 bool px_check_contract(struct proxy *px, struct pconn *c, const struct http_head *h)
 {
-	const struct policy *p = px->cfg.policy;
 	struct egress_decision d;
 	char why[700];
 	char ct[128] = "";
@@ -534,8 +537,10 @@ bool px_check_contract(struct proxy *px, struct pconn *c, const struct http_head
 	struct egress_request rq = { c->method, c->t.path, h->content_type.n ? ct : NULL,
 				     h->framing == HTTP_BODY_LENGTH ? h->content_length : 0, 0 };
 	bool observed = false;
+	/* Each policy of the set in turn: the first refusal answers. */
+	for (int k = 0; k < c->set.n; k++, rq.skip = 0)
 	for (;;) {
-		egress_decide_request(p, &c->t, &rq, &d);
+		egress_decide_request(c->set.v[k], &c->t, &rq, &d);
 		if (d.verdict != EGRESS_REFUSE)
 			break;
 		if (!observe_decision(px, &d)) {
@@ -551,11 +556,18 @@ bool px_check_contract(struct proxy *px, struct pconn *c, const struct http_head
 			break;
 		rq.skip |= bit;
 	}
-	uint64_t max = (uint64_t)px_policy_int(&p->proxy.max_streamed_body_bytes, 67108864);
-	const struct host_rule *hr = egress_find_host(p, c->t.host);
-	/* a monitored request's block limit was recorded, not enforced */
-	if (hr && !observed && hr->max_request_bytes.set && (uint64_t)hr->max_request_bytes.v < max)
-		max = (uint64_t)hr->max_request_bytes.v;
+	/* the smallest limit of the set */
+	uint64_t max = UINT64_MAX;
+	for (int k = 0; k < c->set.n; k++) {
+		const struct policy *p = c->set.v[k];
+		uint64_t m = (uint64_t)px_policy_int(&p->proxy.max_streamed_body_bytes, 67108864);
+		const struct host_rule *hr = egress_find_host(p, c->t.host);
+		/* a monitored request's block limit was recorded, not enforced */
+		if (hr && !observed && hr->max_request_bytes.set && (uint64_t)hr->max_request_bytes.v < m)
+			m = (uint64_t)hr->max_request_bytes.v;
+		if (m < max)
+			max = m;
+	}
 	c->body_max = max;
 	if (h->framing == HTTP_BODY_LENGTH && h->content_length > max) {
 		snprintf(why, sizeof(why), "the body is %llu bytes, over [proxy] "
@@ -578,7 +590,6 @@ bool px_check_contract(struct proxy *px, struct pconn *c, const struct http_head
 
 static void on_head(struct proxy *px, struct pconn *c)
 {
-	const struct policy *p = px->cfg.policy;
 	struct http_head *h = xmalloc(sizeof(*h));
 	c->head[c->hlen] = '\0';
 	enum http_err e = http_lex_head(c->head, c->hlen, h);
@@ -619,16 +630,20 @@ static void on_head(struct proxy *px, struct pconn *c)
 		free(h);
 		return;
 	}
-	struct egress_decision d;
-	egress_decide_dest(p, &c->t, c->connect, &d);
-	if (d.verdict == EGRESS_REFUSE && !observe_decision(px, &d)) {
-		refuse_decision(px, c, &d);
-		free(h);
-		return;
-	}
-	if (!c->t.is_ip && !d.host_loopback && !px_scan_host_pass(px, c, d.rule)) {
-		free(h);
-		return;
+	/* The destination, then DLP's look at its name, for each policy of
+	 * the set in turn: the first refusal answers. */
+	for (int k = 0; k < c->set.n; k++) {
+		struct egress_decision d;
+		egress_decide_dest(c->set.v[k], &c->t, c->connect, &d);
+		if (d.verdict == EGRESS_REFUSE && !observe_decision(px, &d)) {
+			refuse_decision(px, c, &d);
+			free(h);
+			return;
+		}
+		if (!c->t.is_ip && !d.host_loopback && !px_scan_host_pass(px, c, d.rule)) {
+			free(h);
+			return;
+		}
 	}
 	if (!c->connect && !px_check_contract(px, c, h)) {
 		free(h);
@@ -1007,6 +1022,8 @@ struct pconn *px_conn_add(struct proxy *px, int fd, int via)
 	c->cfd = fd;
 	c->ufd = -1;
 	c->via = via;
+	c->set.v[0] = px->cfg.policy;
+	c->set.n = 1;
 	c->head = xmalloc(HEAD_MAX + 1);
 	buf_init(&c->c2u);
 	buf_init(&c->u2c);
@@ -1027,14 +1044,41 @@ struct pconn *px_conn_add(struct proxy *px, int fd, int via)
 	return c;
 }
 
+/* With cfg.policy_for (a session, ADR 0261), a client the hook does not
+ * know is closed before anything of it is read. */
 static void on_accept(struct proxy *px)
 {
 	for (;;) {
-		int fd = accept4(px->lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		struct sockaddr_storage peer;
+		socklen_t pl = sizeof(peer);
+		int fd = accept4(px->lfd, (struct sockaddr *)&peer, &pl, SOCK_NONBLOCK | SOCK_CLOEXEC);
 		if (fd < 0)
 			return;
-		if (!px_conn_add(px, fd, 0))
+		struct policy_set set = { { px->cfg.policy }, 1 };
+		if (px->cfg.policy_for &&
+		    (!px->cfg.policy_for((struct sockaddr *)&peer, pl, px->cfg.policy_ctx, &set) ||
+		     set.n < 1)) {
+			if (px->cfg.log) {
+				char who[64] = "?";
+				if (peer.ss_family == AF_INET) {
+					const struct sockaddr_in *in = (const struct sockaddr_in *)&peer;
+					char a[INET_ADDRSTRLEN];
+					inet_ntop(AF_INET, &in->sin_addr, a, sizeof(a));
+					snprintf(who, sizeof(who), "%s:%u", a, ntohs(in->sin_port));
+				}
+				fprintf(px->cfg.log, "can: proxy: connection from %s closed unread: not "
+					"registered (not the connect of a process in a proxy-only layer)\n",
+					who);
+				fflush(px->cfg.log);
+			}
 			close(fd);
+			continue;
+		}
+		struct pconn *c = px_conn_add(px, fd, 0);
+		if (!c)
+			close(fd);
+		else
+			c->set = set;
 	}
 }
 

@@ -75,7 +75,15 @@ struct layers {
 	struct notify_rules **oldrules;
 	size_t noldrules;
 	char rundir[PATH_MAX], apdir[PATH_MAX], apfile[PATH_MAX];
+	void (*on_proxy)(void *ctx);  /* layers_set_on_proxy */
+	void *on_proxy_ctx;
 };
+
+void layers_set_on_proxy(struct layers *L, void (*fn)(void *ctx), void *ctx)
+{
+	L->on_proxy = fn;
+	L->on_proxy_ctx = ctx;
+}
 
 static void keep_old(struct layers *L, void *p)
 {
@@ -110,8 +118,32 @@ static void free_rules(struct notify_rules *r)
 {
 	if (!r)
 		return;
+	if (r->egress_policy) {
+		struct policy *p = (struct policy *)r->egress_policy;
+		policy_free(p);
+		free(p);
+	}
 	notify_rules_free(r);
 	free(r);
+}
+
+static bool proxy_only(const struct policy *p)
+{
+	return p->net.egress.set && p->net.egress.v && strcmp(p->net.egress.v, "proxy-only") == 0;
+}
+
+/* The policy of a proxy-only layer stays with its rules (the session
+ * proxy holds the layer's clients to it, docs/adr/0261): moved there, so
+ * it lives as long as they do (until layers_free). Others are freed. */
+static void keep_policy(struct notify_rules *r, struct policy *p)
+{
+	if (r && r->session_proxy) {
+		struct policy *keep = xmalloc(sizeof(*keep));
+		*keep = *p;
+		r->egress_policy = keep;
+		return;
+	}
+	policy_free(p);
 }
 
 void layers_free(struct layers *L)
@@ -445,7 +477,11 @@ static struct notify_rules *compile_layer(struct layers *L, const struct policy 
 	r->restrict_fs = true;
 	r->proc_own_only = true; /* /proc/<shell>/mem would be the shell's memory */
 	r->open_dirs = true;      /* a shell opens the folder it cd's to (fish) */
-	r->restrict_net = true; /* egress = "none" in sessions for now */
+	/* egress = "proxy-only": the session proxy (docs/adr/0261) and the
+	 * allow_ips destinations; anything else ("direct" too: no network
+	 * namespace here to give one) is "none": allow_ips only. */
+	r->restrict_net = true;
+	r->session_proxy = proxy_only(p);
 	r->allow_abstract_unix = false;
 	return r;
 }
@@ -536,6 +572,10 @@ static void enforce(struct layers *L, struct layer *l)
 		l->ll = l->cand_ll;
 	}
 	snprintf(l->ll_why, sizeof(l->ll_why), "%s", l->cand_ll_why);
+	/* The session proxy runs before the first proxy-only layer's first
+	 * process can connect to it. */
+	if (l->rules && l->rules->session_proxy && L->on_proxy)
+		L->on_proxy(L->on_proxy_ctx);
 	l->in_force = true;
 	set_reason(l, LAYER_ACTIVE, NULL);
 	bump(L);
@@ -624,7 +664,7 @@ int layers_declare(struct layers *L, const char *dir, char *err, size_t errlen)
 				cand = compile_layer(L, &p, dir, why, sizeof(why));
 				if (cand)
 					cand_ll = layer_ruleset(L, &p, dir, ll_why, sizeof(ll_why));
-				policy_free(&p);
+				keep_policy(cand, &p);
 				manifest_where_free(&where);
 			}
 			diags_free(&d);
@@ -667,7 +707,7 @@ int layers_declare(struct layers *L, const char *dir, char *err, size_t errlen)
 				cand = compile_layer(L, &p, dir, why, sizeof(why));
 				if (cand)
 					cand_ll = layer_ruleset(L, &p, dir, ll_why, sizeof(ll_why));
-				policy_free(&p);
+				keep_policy(cand, &p);
 			}
 			diags_free(&d);
 			size_t len2 = 0;
@@ -956,6 +996,7 @@ void layers_fill_state(struct layers *L, struct session_state *st)
 			.dir = xstrdup(l->dir),
 			.recipes = xstrdup(l->recipes ? l->recipes : ""),
 			.reason = l->reason ? xstrdup(l->reason) : NULL,
+			.proxied = l->in_force && l->rules && l->rules->session_proxy,
 		};
 	}
 	pthread_mutex_unlock(&L->lock);

@@ -40,6 +40,11 @@ int layers_allow(struct layers *L, const char *dir, char *err, size_t errlen);
  * already in it keep its rules (a set never shrinks). 0, or -1 with err. */
 int layers_forget(struct layers *L, const char *dir, char *err, size_t errlen);
 
+/* Called (main thread, the registry locked: it must not call back) when
+ * a layer whose egress is "proxy-only" is put in force, before its
+ * processes can connect: the supervisor starts the session proxy then
+ * (docs/adr/0261). Every time; fn makes it once. */
+void layers_set_on_proxy(struct layers *L, void (*fn)(void *ctx), void *ctx);
 /* Layers in force (approved, not forgotten). */
 layer_mask layers_in_force(struct layers *L);
 /* In-force layers whose dir encloses path. */

@@ -71,6 +71,7 @@ static int start_engine(int listener, pid_t child, void *ctx)
 	s->shell = child;
 	if (session_engine_start(s, listener, s->killable) < 0)
 		return -1;
+	session_proxy_launched(s);
 	return 0;
 }
 
@@ -207,6 +208,7 @@ int session_run(const struct session_opts *o)
 	if (session_files_open(s) < 0)
 		goto out;
 	session_tracer_start(s, o->no_landlock_at_exec);
+	layers_set_on_proxy(s->layers, session_proxy_want, s);
 	layers_load_approved(s->layers);
 	session_state_write(s);
 	struct session_env env = { s->pid, s->fifo, s->sock, s->state,

@@ -208,6 +208,8 @@ int session_engine_start(struct session *s, int listener, bool killable)
 		.on_exec = on_exec,
 		.exec_allowed = exec_allowed,
 		.decide_other = decide_other,
+		.proxy_port = session_proxy_port,
+		.proxy_tag = session_proxy_tag,
 		.ctx = s,
 		.mode = NOTIFY_ENFORCE,
 		/* The filter refuses chroot, pivot_root and new mount
@@ -232,6 +234,7 @@ void session_engine_stop(struct session *s)
 	if (s->engine)
 		notify_engine_stop(s->engine);
 	s->engine = NULL;
+	session_proxy_stop(s);
 	if (s->tracer)
 		exec_ll_tracer_stop(s->tracer);
 	s->tracer = NULL;

@@ -83,6 +83,9 @@ void session_state_write(struct session *s)
 	snprintf(st.enforce, sizeof(st.enforce), "%s", s->tracer ? "landlock-at-exec" : "emulation");
 	if (s->layers)
 		layers_fill_state(s->layers, &st);
+	session_proxy_addr(s, st.proxy, sizeof(st.proxy));
+	if (st.proxy[0])
+		snprintf(st.bundle, sizeof(st.bundle), "%s", s->proxy_bundle);
 	char *text = state_format(&st);
 	state_free(&st);
 	if (!text || write_file_atomic(s->state, text, strlen(text), 0600) < 0)

@@ -15,6 +15,8 @@ struct notify_engine;
 struct layers;
 struct procs;
 struct exec_ll_tracer;
+struct session_proxy;
+struct notify_rules;
 
 struct session {
 	pid_t pid;                 /* the supervisor's */
@@ -40,6 +42,10 @@ struct session {
 	char ll_off[300];
 	uint64_t ll_applied, ll_fallback, ll_killed; /* reports, atomically */
 	bool killable;             /* the shell's filter has WAIT_KILLABLE_RECV */
+	/* The egress proxy (session_proxy.c), made when a proxy-only layer is
+	 * first put in force; its CA bundle's path ("" until then). */
+	struct session_proxy *proxy;
+	char proxy_bundle[PATH_MAX + 32];
 };
 
 /* session_files.c */
@@ -50,6 +56,19 @@ void session_fifo_read(struct session *s);
 
 /* session_control.c */
 void session_control_accept(struct session *s);
+
+/* session_proxy.c (docs/adr/0261) */
+/* layers_set_on_proxy's hook: starts the proxy (after the launch). */
+void session_proxy_want(void *ctx);
+/* The shell is launched: start the proxy if a layer wanted it before. */
+void session_proxy_launched(struct session *s);
+/* notify_config's proxy_port and proxy_tag. */
+uint16_t session_proxy_port(void *ctx);
+int session_proxy_tag(uint16_t port, const struct notify_rules *rules, void *ctx);
+/* "127.0.0.1:PORT", or "" while no proxy runs. */
+void session_proxy_addr(struct session *s, char *addr, size_t size);
+/* Stops the loop (before the layers, whose policies it reads, are freed). */
+void session_proxy_stop(struct session *s);
 
 /* session_engine.c */
 /* Starts the Landlock-at-exec tracer unless off (before the shell, whose

@@ -30,6 +30,13 @@ char *state_format(const struct session_state *s)
 			fputc((unsigned char)*r < 0x20 ? ' ' : *r, f);
 		fputc('\n', f);
 	}
+	for (size_t i = 0; i < s->n; i++)
+		if (s->v[i].proxied)
+			fprintf(f, "proxied %s\n", s->v[i].dir);
+	if (s->proxy[0])
+		fprintf(f, "proxy %s\n", s->proxy);
+	if (s->bundle[0])
+		fprintf(f, "bundle %s\n", s->bundle);
 	if (fclose(f) != 0) {
 		free(buf);
 		return NULL;
@@ -110,6 +117,20 @@ int state_parse(const char *text, size_t len, struct session_state *st)
 		} else if (n > 6 && memcmp(p, "layer ", 6) == 0) {
 			if (parse_layer(st, p + 6, n - 6) < 0)
 				goto bad;
+		} else if (n > 8 && memcmp(p, "proxied ", 8) == 0) {
+			for (size_t i = 0; i < st->n; i++)
+				if (strlen(st->v[i].dir) == n - 8 && memcmp(st->v[i].dir, p + 8, n - 8) == 0)
+					st->v[i].proxied = true;
+		} else if (n > 6 && memcmp(p, "proxy ", 6) == 0) {
+			if (n - 6 >= sizeof(st->proxy))
+				goto bad;
+			memcpy(st->proxy, p + 6, n - 6);
+			st->proxy[n - 6] = '\0';
+		} else if (n > 7 && memcmp(p, "bundle ", 7) == 0) {
+			if (n - 7 >= sizeof(st->bundle) || p[7] != '/')
+				goto bad;
+			memcpy(st->bundle, p + 7, n - 7);
+			st->bundle[n - 7] = '\0';
 		}
 		p = nl + 1;
 	}
@@ -188,7 +209,12 @@ int status_render(const struct session_state *st, const char *cwd, bool json, FI
 			first = false;
 			r += n + (c ? 1 : 0);
 		}
-		fputs("]}\n", out);
+		fputc(']', out);
+		if (st && st->proxy[0]) {
+			fputs(",\"proxy\":", out);
+			json_string(out, st->proxy);
+		}
+		fputs("}\n", out);
 		return rc;
 	}
 	if (!st)
@@ -201,4 +227,20 @@ int status_render(const struct session_state *st, const char *cwd, bool json, FI
 	base = base && base[1] ? base + 1 : l->dir;
 	fprintf(out, "can:%s%s\n", base, l->state == LAYER_ACTIVE ? "" : "?");
 	return rc;
+}
+
+bool status_proxy_env(const struct session_state *st, const char *cwd, int *port,
+                      const char **bundle)
+{
+	long i = st && cwd ? state_layer_of(st, cwd) : -1;
+	if (i < 0 || !st->v[i].proxied || st->v[i].state != LAYER_ACTIVE || !st->bundle[0] ||
+	    strncmp(st->proxy, "127.0.0.1:", 10) != 0)
+		return false;
+	char *e;
+	long p = strtol(st->proxy + 10, &e, 10);
+	if (*e || p <= 0 || p > 65535)
+		return false;
+	*port = (int)p;
+	*bundle = st->bundle;
+	return true;
 }

@@ -5,6 +5,9 @@
  *   started <unix seconds>
  *   enforce <landlock-at-exec|emulation>
  *   layer <state> <dir>\t<recipes comma-separated>\t<reason or ->
+ *   proxied <dir>          (an active layer whose egress is proxy-only)
+ *   proxy 127.0.0.1:<port> (the session proxy, once it runs: ADR 0261)
+ *   bundle <path>          (its CA bundle, 0644)
  * Pure: format, parse, and what `can status` says for a directory. */
 #ifndef CAN_SHELL_STATE_H
 #define CAN_SHELL_STATE_H
@@ -23,6 +26,7 @@ struct state_layer {
 	char *dir;       /* absolute, no trailing '/' */
 	char *recipes;   /* comma-separated, may be empty */
 	char *reason;    /* NULL for "-" */
+	bool proxied;    /* active, egress "proxy-only": held to the session proxy */
 };
 
 struct session_state {
@@ -31,6 +35,8 @@ struct session_state {
 	char enforce[24];
 	struct state_layer *v;
 	size_t n;
+	char proxy[32];  /* "127.0.0.1:PORT", or "" while none runs */
+	char bundle[4200];
 };
 
 /* The file's text (caller frees). */
@@ -47,5 +53,10 @@ long state_layer_of(const struct session_state *st, const char *dir);
  * no readable state file). Exit codes: 0 active layer, 1 session without a
  * layer here, 3 pending/invalid, 4 no session. */
 int status_render(const struct session_state *st, const char *cwd, bool json, FILE *out);
+
+/* What `can status --env` exports for cwd: the proxy's port and the CA
+ * bundle when cwd is in a proxied layer and the proxy runs. True then. */
+bool status_proxy_env(const struct session_state *st, const char *cwd, int *port,
+                      const char **bundle);
 
 #endif

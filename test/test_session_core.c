@@ -6,6 +6,7 @@
 #include "shell/control.h"
 #include "shell/envrc.h"
 #include "shell/layerset.h"
+#include "shell/proxy_tags.h"
 #include "shell/rundir.h"
 #include "shell/state.h"
 #include "notify/notify.h"
@@ -176,12 +177,101 @@ static void test_envrc(void **st)
 	envrc_decl_free(&d);
 }
 
+/* The session proxy's state lines (ADR 0261): the proxied layers, the
+ * proxy's address and its bundle; what can status --json and --env say. */
+static void test_state_proxy(void **st)
+{
+	(void)st;
+	struct state_layer v[3] = {
+		{ LAYER_ACTIVE, "/p", "", NULL, true },
+		{ LAYER_ACTIVE, "/p/none", "", NULL, false },
+		{ LAYER_PENDING, "/q", "", "not approved", true },
+	};
+	struct session_state s = { .pid = 9, .v = v, .n = 3 };
+	snprintf(s.enforce, sizeof(s.enforce), "emulation");
+	snprintf(s.proxy, sizeof(s.proxy), "127.0.0.1:40001");
+	snprintf(s.bundle, sizeof(s.bundle), "/run/c/ca-certificates.crt");
+	char *text = state_format(&s);
+	assert_non_null(strstr(text, "\nproxied /p\nproxied /q\nproxy 127.0.0.1:40001\n"
+	                             "bundle /run/c/ca-certificates.crt\n"));
+	struct session_state p;
+	assert_int_equal(state_parse(text, strlen(text), &p), 0);
+	assert_true(p.v[0].proxied);
+	assert_false(p.v[1].proxied);
+	assert_string_equal(p.proxy, "127.0.0.1:40001");
+	int port = 0;
+	const char *bundle = NULL;
+	assert_true(status_proxy_env(&p, "/p/src", &port, &bundle));
+	assert_int_equal(port, 40001);
+	assert_string_equal(bundle, "/run/c/ca-certificates.crt");
+	/* a nested layer that is not proxied, a pending one, outside layers */
+	assert_false(status_proxy_env(&p, "/p/none/x", &port, &bundle));
+	assert_false(status_proxy_env(&p, "/q", &port, &bundle));
+	assert_false(status_proxy_env(&p, "/r", &port, &bundle));
+	char *out;
+	size_t len;
+	FILE *f = open_memstream(&out, &len);
+	status_render(&p, "/p", true, f);
+	fclose(f);
+	assert_string_equal(out, "{\"session\":9,\"layer\":\"/p\",\"state\":\"active\","
+	                         "\"recipes\":[],\"proxy\":\"127.0.0.1:40001\"}\n");
+	free(out);
+	state_free(&p);
+	free(text);
+	/* no proxy running: nothing to export */
+	const char *t = "canister-session 1\npid 7\nlayer active /a\t\t-\nproxied /a\n";
+	assert_int_equal(state_parse(t, strlen(t), &p), 0);
+	assert_false(status_proxy_env(&p, "/a", &port, &bundle));
+	state_free(&p);
+	const char *bad = "canister-session 1\npid 7\nbundle relative\n";
+	assert_int_equal(state_parse(bad, strlen(bad), &p), -1);
+}
+
+/* The proxy's client registry: a record per port, consumed by its
+ * accept; the oldest goes when full. */
+static void test_proxy_tags(void **st)
+{
+	(void)st;
+	static struct proxy_tags t;
+	proxy_tags_init(&t);
+	int a, b; /* stand-ins for policies: only their addresses matter */
+	struct policy_set one = { { (const struct policy *)&a }, 1 };
+	struct policy_set two = { { (const struct policy *)&a, (const struct policy *)&b }, 2 };
+	struct policy_set none = { { NULL }, 0 }, got;
+	assert_false(proxy_tags_record(&t, 0, &one));
+	assert_false(proxy_tags_record(&t, 5000, &none));
+	assert_false(proxy_tags_take(&t, 5000, &got));
+	assert_true(proxy_tags_record(&t, 5000, &one));
+	assert_true(proxy_tags_record(&t, 5001, &two));
+	assert_int_equal(proxy_tags_count(&t), 2);
+	assert_false(proxy_tags_take(&t, 5002, &got));
+	assert_true(proxy_tags_take(&t, 5001, &got));
+	assert_int_equal(got.n, 2);
+	assert_ptr_equal(got.v[1], &b);
+	/* consumed: a second accept from that port gets nothing */
+	assert_false(proxy_tags_take(&t, 5001, &got));
+	/* a port recorded again is replaced, not doubled */
+	assert_true(proxy_tags_record(&t, 5000, &two));
+	assert_int_equal(proxy_tags_count(&t), 1);
+	assert_true(proxy_tags_take(&t, 5000, &got));
+	assert_int_equal(got.n, 2);
+	/* full: the oldest record goes, the newest stays */
+	for (unsigned i = 0; i < PROXY_TAGS_MAX + 3; i++)
+		assert_true(proxy_tags_record(&t, (uint16_t)(10000 + i), &one));
+	assert_int_equal(proxy_tags_count(&t), PROXY_TAGS_MAX);
+	assert_int_equal(t.evicted, 3);
+	assert_false(proxy_tags_take(&t, 10000, &got));
+	assert_false(proxy_tags_take(&t, 10002, &got));
+	assert_true(proxy_tags_take(&t, 10003, &got));
+	assert_true(proxy_tags_take(&t, (uint16_t)(10000 + PROXY_TAGS_MAX + 2), &got));
+}
+
 static void test_state(void **st)
 {
 	(void)st;
 	struct state_layer v[2] = {
-		{ LAYER_ACTIVE, "/home/u/proj", "node,npm", NULL },
-		{ LAYER_PENDING, "/home/u/proj/sub", "", "not approved\tyet\n" },
+		{ LAYER_ACTIVE, "/home/u/proj", "node,npm", NULL, false },
+		{ LAYER_PENDING, "/home/u/proj/sub", "", "not approved\tyet\n", false },
 	};
 	struct session_state s = { .pid = 42, .started = 1700000000, .v = v, .n = 2 };
 	snprintf(s.enforce, sizeof(s.enforce), "emulation");
@@ -414,6 +504,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_control),   cmocka_unit_test(test_envrc),
 		cmocka_unit_test(test_state),     cmocka_unit_test(test_layerset),
+		cmocka_unit_test(test_state_proxy), cmocka_unit_test(test_proxy_tags),
 		cmocka_unit_test(test_proc_parse), cmocka_unit_test(test_approvals),
 		cmocka_unit_test(test_rundir),    cmocka_unit_test(test_chain),
 	};

@@ -6,6 +6,7 @@
 #include "shell/control.h"
 #include "shell/session.h"
 #include "shell/state.h"
+#include "sandbox/run.h"
 #include "util/util.h"
 
 #include <errno.h>
@@ -55,7 +56,7 @@ void cmd_session_usage(FILE *out)
 
 void cmd_status_usage(FILE *out)
 {
-	fputs("Usage: can status [--json]\n"
+	fputs("Usage: can status [--json | --env]\n"
 	      "\n"
 	      "Prints the session layer of the working directory as a prompt segment:\n"
 	      "can:NAME (active), can:NAME? (pending approval or invalid), can:session\n"
@@ -63,7 +64,11 @@ void cmd_status_usage(FILE *out)
 	      "session's state file.\n"
 	      "\n"
 	      "Options:\n"
-	      "  --json      one JSON object: {\"session\",\"layer\",\"state\",\"recipes\"}\n"
+	      "  --json      one JSON object: {\"session\",\"layer\",\"state\",\"recipes\"}, and\n"
+	      "              \"proxy\":\"127.0.0.1:PORT\" once the session's egress proxy runs\n"
+	      "  --env       in an active proxy-only layer, the shell exports of the proxy\n"
+	      "              and CA variables (HTTPS_PROXY, SSL_CERT_FILE, ...), for eval;\n"
+	      "              nothing elsewhere (use_canister evals them)\n"
 	      "  -h, --help  show this help\n"
 	      "\n"
 	      "Exit status: 0 active layer here, 1 session but no layer here, 3 pending or\n"
@@ -228,12 +233,35 @@ static bool load_state(struct session_state *st)
 	return ok;
 }
 
+/* One shell-quoted export per variable `can run` sets for its proxy
+ * (sandbox/run_env.c), pointed at the session's proxy and bundle. */
+static void print_env(int port, const char *bundle)
+{
+	char **env = xcalloc(1, sizeof(*env));
+	env = run_env_add_proxy(env, port);
+	env = run_env_add_ca(env, bundle);
+	for (char **e = env; *e; e++) {
+		const char *eq = strchr(*e, '=');
+		printf("export %.*s='", (int)(eq - *e), *e);
+		for (const char *c = eq + 1; *c; c++) {
+			if (*c == '\'')
+				fputs("'\\''", stdout);
+			else
+				putchar(*c);
+		}
+		fputs("'\n", stdout);
+	}
+	run_env_free(env);
+}
+
 int cmd_status(int argc, char **argv)
 {
-	bool json = false;
+	bool json = false, env = false;
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--json") == 0)
 			json = true;
+		else if (strcmp(argv[i], "--env") == 0)
+			env = true;
 		else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
 			cmd_status_usage(stdout);
 			return CAN_EXIT_OK;
@@ -244,7 +272,25 @@ int cmd_status(int argc, char **argv)
 	bool have = load_state(&st);
 	char cwd[PATH_MAX];
 	const char *here = getcwd(cwd, sizeof(cwd));
-	int rc = status_render(have ? &st : NULL, here, json, stdout);
+	if (json && env) {
+		if (have)
+			state_free(&st);
+		return cli_usage_error("status", "--json and --env are one or the other");
+	}
+	int rc;
+	if (env) {
+		/* The exit status is the prompt's; stdout only the exports. */
+		FILE *null = fopen("/dev/null", "we");
+		rc = status_render(have ? &st : NULL, here, false, null ? null : stderr);
+		if (null)
+			fclose(null);
+		int port;
+		const char *bundle;
+		if (have && status_proxy_env(&st, here, &port, &bundle))
+			print_env(port, bundle);
+	} else {
+		rc = status_render(have ? &st : NULL, here, json, stdout);
+	}
 	if (have)
 		state_free(&st);
 	return rc;

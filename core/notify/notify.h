@@ -154,6 +154,16 @@ struct notify_config {
 	 * nothing is decided on it); for NOTIFY_SEEN_EXEC it is the resolved
 	 * program and path2 its script interpreter (or NULL). */
 	void (*on_seen)(enum notify_seen kind, const char *path, const char *path2, void *ctx);
+	/* Optional (session mode's proxy, docs/adr/0261): the port (host
+	 * order) of a proxy on 127.0.0.1 that tells its clients apart by
+	 * their local port, or 0 while there is none (asked at every connect:
+	 * it starts late). A connect to it that notify_decide_session_proxy
+	 * allows is made so: SO_REUSEPORT and SO_REUSEADDR cleared on the
+	 * fetched socket, bound to 127.0.0.1:0, proxy_tag called with the
+	 * bound port and the caller's rules (0, or an errno that refuses the
+	 * connect), and only then connected. From workers, concurrently. */
+	uint16_t (*proxy_port)(void *ctx);
+	int (*proxy_tag)(uint16_t port, const struct notify_rules *rules, void *ctx);
 };
 
 struct notify_stats {

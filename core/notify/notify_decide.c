@@ -573,6 +573,22 @@ struct notify_decision notify_decide_net(const struct notify_rules *r, enum noti
 	CHAIN(net_one(r, op, sa, len, unix_path));
 }
 
+static struct notify_decision proxy_one(const struct notify_rules *r)
+{
+	if (!r->restrict_net)
+		return (struct notify_decision){ NOTIFY_ALLOW, 0, "unrestricted", NULL, { NULL, 0, 0 } };
+	if (r->session_proxy)
+		return (struct notify_decision){ NOTIFY_ALLOW, 0, "session proxy", NULL, { NULL, 0, 0 } };
+	return (struct notify_decision){ NOTIFY_REFUSE, EACCES,
+	                                 "the session proxy (a layer's egress is not \"proxy-only\")",
+	                                 NULL, { NULL, 0, 0 } };
+}
+
+struct notify_decision notify_decide_session_proxy(const struct notify_rules *r)
+{
+	CHAIN(proxy_one(r));
+}
+
 bool notify_rules_any_fs(const struct notify_rules *r)
 {
 	for (; r; r = r->also)

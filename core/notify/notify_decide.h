@@ -72,6 +72,12 @@ struct notify_rules {
 	struct notify_net_rule *net;
 	size_t nnet;
 	bool allow_abstract_unix;   /* connect/bind/sendto to abstract AF_UNIX names */
+	/* Session mode (docs/adr/0261): a connect to the session proxy (the
+	 * engine's notify_config.proxy_port) is allowed, and tagged with the
+	 * caller's rules; egress_policy is what the proxy then holds that
+	 * client to (a struct policy; never read by the engine). */
+	bool session_proxy;
+	const void *egress_policy;
 	bool allow_inet_bind;       /* bind() of AF_INET/AF_INET6 sockets */
 	/* Another rule set that must allow the call too (session mode: a
 	 * process in several layers, each of which applies). Not owned. Every
@@ -116,6 +122,11 @@ struct notify_decision {
 };
 
 enum notify_net_op { NOTIFY_NET_CONNECT, NOTIFY_NET_BIND, NOTIFY_NET_SEND };
+
+/* A connect to the session proxy (docs/adr/0261): allowed when every set
+ * of the chain that restricts the network has session_proxy (a layer
+ * whose egress is "none" keeps its processes from it). */
+struct notify_decision notify_decide_session_proxy(const struct notify_rules *r);
 
 void notify_rules_init(struct notify_rules *r);
 void notify_rules_free(struct notify_rules *r);

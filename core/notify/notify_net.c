@@ -23,6 +23,8 @@
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/un.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
 #include <unistd.h>
 
 /* More than this of one send is sent partially on stream sockets and
@@ -134,6 +136,62 @@ static void send_answer(struct notify_req *q, ssize_t r, int flags)
 	}
 }
 
+/* Whether ss is the session proxy's address, 127.0.0.1:port (also as
+ * ::ffff:127.0.0.1 from a dual-stack socket). */
+static bool to_session_proxy(const struct sockaddr_storage *ss, socklen_t len, uint16_t port)
+{
+	if (!port)
+		return false;
+	if (ss->ss_family == AF_INET && len >= (socklen_t)sizeof(struct sockaddr_in)) {
+		const struct sockaddr_in *in = (const struct sockaddr_in *)ss;
+		return in->sin_addr.s_addr == htonl(INADDR_LOOPBACK) && ntohs(in->sin_port) == port;
+	}
+	if (ss->ss_family == AF_INET6 && len >= (socklen_t)sizeof(struct sockaddr_in6)) {
+		const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)ss;
+		static const uint8_t lo[16] = { [10] = 0xff, [11] = 0xff, [12] = 127, [15] = 1 };
+		return memcmp(&in6->sin6_addr, lo, 16) == 0 && ntohs(in6->sin6_port) == port;
+	}
+	return false;
+}
+
+/* The session proxy's client (docs/adr/0261): its socket bound to a port
+ * of loopback that no other socket can share, the port recorded with the
+ * caller's rules, before the connect, so the record exists when the proxy
+ * accepts. The options are cleared first: with SO_REUSEPORT left on by the
+ * target, a socket of the same user elsewhere could bind the same port.
+ * Returns 0 or an errno. */
+static int tag_proxy_client(struct notify_req *q, int sock, const struct sockaddr_storage *dst)
+{
+	const struct notify_config *cfg = notify_req_config(q);
+	int zero = 0;
+	if (setsockopt(sock, SOL_SOCKET, SO_REUSEPORT, &zero, sizeof(zero)) < 0 ||
+	    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &zero, sizeof(zero)) < 0)
+		return errno;
+	struct sockaddr_storage me;
+	socklen_t ml;
+	memset(&me, 0, sizeof(me));
+	if (dst->ss_family == AF_INET) {
+		struct sockaddr_in *in = (struct sockaddr_in *)&me;
+		in->sin_family = AF_INET;
+		in->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		ml = sizeof(*in);
+	} else {
+		struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&me;
+		in6->sin6_family = AF_INET6;
+		memcpy(&in6->sin6_addr, &((const struct sockaddr_in6 *)dst)->sin6_addr, 16);
+		ml = sizeof(*in6);
+	}
+	/* A socket bound already (by the target) keeps its port: EINVAL. */
+	if (bind(sock, (struct sockaddr *)&me, ml) < 0)
+		return errno;
+	ml = sizeof(me);
+	if (getsockname(sock, (struct sockaddr *)&me, &ml) < 0)
+		return errno;
+	uint16_t port = ntohs(me.ss_family == AF_INET ? ((struct sockaddr_in *)&me)->sin_port
+	                                              : ((struct sockaddr_in6 *)&me)->sin6_port);
+	return cfg->proxy_tag ? cfg->proxy_tag(port, q->rules, cfg->ctx) : EACCES;
+}
+
 static void do_connect_bind(struct notify_req *q, bool bind_call)
 {
 	const __u64 *a = q->n->data.args;
@@ -149,8 +207,13 @@ static void do_connect_bind(struct notify_req *q, bool bind_call)
 	const char *unix_path;
 	if (unix_rewrite(q, &ss, &len, bind_call, &hold, &unix_path) < 0)
 		return;
-	struct notify_decision d = notify_decide_net(q->rules, bind_call ? NOTIFY_NET_BIND : NOTIFY_NET_CONNECT,
-	                                             (struct sockaddr *)&ss, len, unix_path);
+	const struct notify_config *cfg = notify_req_config(q);
+	bool tagged = !bind_call && cfg->proxy_port &&
+	              to_session_proxy(&ss, len, cfg->proxy_port(cfg->ctx));
+	struct notify_decision d = tagged ? notify_decide_session_proxy(q->rules)
+	                                  : notify_decide_net(q->rules, bind_call ? NOTIFY_NET_BIND
+	                                                                          : NOTIFY_NET_CONNECT,
+	                                                      (struct sockaddr *)&ss, len, unix_path);
 	/* The decision must see the original address for AF_UNIX paths; the
 	 * rewritten one only names the same file through our fd. */
 	int sock = -1;
@@ -170,6 +233,10 @@ static void do_connect_bind(struct notify_req *q, bool bind_call)
 		umask(old);
 		errno = e;
 	} else {
+		if (tagged && (r = tag_proxy_client(q, sock, &ss)) != 0) {
+			notify_req_error(q, r);
+			goto out;
+		}
 		if (is_blocking(sock, 0))
 			notify_req_may_block(q);
 		r = connect(sock, a[1] ? (struct sockaddr *)&ss : NULL, len);

@@ -1,0 +1,212 @@
+#!/usr/bin/env bash
+# The session's egress proxy (issue 10's network in a layer, ADR 0261): a
+# proxy-only layer's processes reach the network only through the proxy
+# the supervisor runs on host loopback, which knows each client by the
+# local port the engine bound its socket to and holds it to the policies
+# of its layer set. Real supervisor, real curl, a local HTTPS origin; no
+# terminal.
+#
+# The origin uses a test CA, which the proxy trusts the only way it
+# trusts anything: through the host's /etc/ssl/certs/ca-certificates.crt.
+# As in proxy_tls.sh, this script (as root) re-runs itself in a private
+# mount namespace where that file is the system roots plus the test CA.
+if [ -f "${CAN_SRCDIR}/test/lib.sh" ]; then . "${CAN_SRCDIR}/test/lib.sh"; else . "${CAN_SRCDIR}/lib.sh"; fi
+SYS=/etc/ssl/certs/ca-certificates.crt
+SELF=$(realpath "${BASH_SOURCE[0]}")
+
+if [ "${CAN_TEST_DROPPED:-}" != 1 ] && [ "${CAN_TLS_NS:-}" != 1 ]; then
+	if [ "$(id -u)" != 0 ] || ! command -v openssl >/dev/null || ! command -v curl >/dev/null ||
+		[ ! -f "$SYS" ]; then
+		t_skip "session proxy: needs root (a private mount namespace), openssl, curl and $SYS"
+		t_done
+	fi
+	W=$(mktemp -d /tmp/cansproxy-ca.XXXXXX)
+	chmod 755 "$W"
+	cd "$W" || exit 1
+	ossl() { openssl "$@" 2>/dev/null || { echo "Bail out! openssl $1 failed"; exit 1; }; }
+	ec=(-newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes)
+	ossl req -x509 "${ec[@]}" -keyout tca.key -out tca.pem -days 2 -subj "/CN=can test CA" \
+		-addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign"
+	printf 'subjectAltName=DNS:host.canister.local\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n' >srv.ext
+	ossl req "${ec[@]}" -keyout srv.key -out srv.csr -subj "/CN=host.canister.local"
+	ossl x509 -req -in srv.csr -CA tca.pem -CAkey tca.key -CAcreateserial -out srv.pem -days 2 \
+		-extfile srv.ext
+	cat "$SYS" tca.pem >bundle.pem
+	chmod 644 ./*
+	rm -f tca.key
+	CAN_TLS_NS=1 CAN_TLS_DIR=$W unshare -m --propagation private bash "$SELF"
+	rc=$?
+	rm -rf "$W"
+	exit $rc
+fi
+if [ "${CAN_TLS_NS:-}" = 1 ] && [ "${CAN_TEST_DROPPED:-}" != 1 ]; then
+	D=$CAN_TLS_DIR
+	mount --bind "$D/bundle.pem" "$SYS" || { echo "Bail out! bind the test bundle"; exit 1; }
+fi
+D=${CAN_TLS_DIR:-.}
+t_drop_to_user "$CAN_SRCDIR/test/proxy_server.py" "$CAN_SRCDIR/test/session_lib.sh" \
+	"$D/tca.pem" "$D/srv.pem" "$D/srv.key"
+CERTS=$PWD
+. "$CAN_SRCDIR/test/session_lib.sh"
+session_setup cansproxy
+cp "$CERTS/proxy_server.py" "$TOP/srv.py"
+PIDS=()
+trap 'kill "${PIDS[@]}" 2>/dev/null; rm -rf "$TOP"' EXIT
+python3 "$TOP/srv.py" serve "$TOP/o.port" "$TOP/o.log" "$CERTS/srv.pem" "$CERTS/srv.key" &
+PIDS+=($!)
+for _ in $(seq 100); do [ -s "$TOP/o.port" ] && break; sleep 0.05; done
+OPORT=$(cat "$TOP/o.port")
+U=https://host.canister.local:$OPORT
+export OPORT U CERTS
+
+# Layers: A (the project) reaches the host's loopback through the proxy;
+# B (A/sub: a process there is in A and B) allows only example.org; N (a
+# sibling of A) has the default egress, "none".
+A=$P
+B=$P/sub
+N=$TOP/nonet
+mkdir -p "$B" "$N"
+printf '[network]\negress = "proxy-only"\nallow_host_loopback = true\n' >"$TOP/a.toml"
+printf '[network]\negress = "proxy-only"\n\n[[host]]\ndomain = "example.org"\n' >"$TOP/b.toml"
+printf 'use canister -r %s/a.toml\n' "$TOP" >"$A/.envrc"
+printf 'use canister -r %s/b.toml\n' "$TOP" >"$B/.envrc"
+printf 'use canister\n' >"$N/.envrc"
+export A B N
+
+# The helpers, then each layer declared and approved from outside.
+HELPERS=$SESSION_HELPERS'
+up() { for d in "$A" "$B" "$N"; do declare_layer "$d"; wait_state "^layer [a-z]* $d	" && approve "$d" || echo "APPROVE-FAILED $d"; done; wait_state "^proxy 127.0.0.1:" || echo NO-PROXY; }
+penv() { eval "$("$CAN" status --env)"; }
+'
+sess() { t_run "$CAN" session -- bash -c "$HELPERS$1"; }
+
+# --- legitimate work ---
+sess 'up; cd "$A"; penv; "$CAN" status --json; echo "proxy=$HTTPS_PROXY ca=$SSL_CERT_FILE"
+curl -sS -m 20 "$U/hello"; echo " curl-rc=$?"
+stat -c "bundle %a" "$SSL_CERT_FILE"; grep -c "BEGIN CERTIFICATE" "$SSL_CERT_FILE" | sed "s/^/certs /"
+cd "$TOP"; curl -sS -m 20 --noproxy "*" --cacert "$CERTS/tca.pem" --resolve "host.canister.local:$OPORT:127.0.0.1" "$U/hello"; echo " outside-rc=$?"
+curl -sS -m 20 "$U/hello"; echo " stale-env-rc=$?"'
+t_nogrep "the layers are approved from outside and the proxy starts" "APPROVE-FAILED|NO-PROXY" "$T_OUT"
+t_grep "can status --json names the proxy" '"proxy":"127\.0\.0\.1:[0-9]+"' "$T_OUT"
+t_grep "can status --env exports HTTPS_PROXY and the CA bundle in the rundir" \
+	"^proxy=http://127\.0\.0\.1:[0-9]+ ca=/tmp/canister-$(id -u)/ca-certificates\.crt$" "$T_OUT"
+t_grep "curl in an approved proxy-only layer reaches the local HTTPS origin through the proxy" \
+	"^hello curl-rc=0$" "$T_OUT"
+t_grep "the bundle is 0644" "^bundle 644$" "$T_OUT"
+t_grep "... and holds the host's roots and the session CA" "^certs ([2-9]|[0-9]{2,})" "$T_OUT"
+t_grep "outside layers the network is unchanged (a direct connect to the origin)" \
+	"^hello outside-rc=0$" "$T_OUT"
+t_grep "a process outside layers that kept the proxy variables is not served (56)" \
+	"^ stale-env-rc=56$" "$T_OUT"
+t_grep "the origin saw the layer's request" "^GET /hello from" "$(cat "$TOP/o.log")"
+
+sess 'up; cd "$A"; penv; env
+cd "$TOP"; "$CAN" status --env | wc -l | sed "s/^/outside-lines /"; cd "$N"; "$CAN" status --env | wc -l | sed "s/^/none-lines /"'
+for v in HTTP_PROXY HTTPS_PROXY http_proxy https_proxy; do
+	t_grep "$v is the session proxy" "^$v=http://127\.0\.0\.1:[0-9]+$" "$T_OUT"
+done
+t_grep "NO_PROXY keeps loopback direct, as in can run" "^NO_PROXY=localhost,127\.0\.0\.1,::1$" "$T_OUT"
+t_grep "NODE_USE_ENV_PROXY=1" "^NODE_USE_ENV_PROXY=1$" "$T_OUT"
+for v in SSL_CERT_FILE NODE_EXTRA_CA_CERTS REQUESTS_CA_BUNDLE PIP_CERT CURL_CA_BUNDLE GIT_SSL_CAINFO \
+	CARGO_HTTP_CAINFO npm_config_cafile; do
+	t_grep "$v names the session's bundle" "^$v=/tmp/canister-$(id -u)/ca-certificates\.crt$" "$T_OUT"
+done
+t_grep "can status --env prints nothing outside layers" "^outside-lines 0$" "$T_OUT"
+t_grep "... nor in a layer whose egress is none" "^none-lines 0$" "$T_OUT"
+
+# --- refusals ---
+sess 'up; cd "$A"; penv; curl -s -i -m 20 http://example.org/x | tr -d "\r"; echo "refused-rc=$?"
+curl -sS -m 5 --noproxy "*" --cacert "$CERTS/tca.pem" --resolve "host.canister.local:$OPORT:127.0.0.1" "$U/hello"; echo " direct-rc=$?"'
+t_grep "a host the layer does not allow gets the refusal (403)" "^HTTP/1.1 403" "$T_OUT"
+t_grep "... with can's refusal body" "^can: the sandbox's proxy refused HTTP to example\.org:80" "$T_OUT"
+t_grep "... and the refusal line is on the supervisor's stderr" "can: proxy: refused HTTP to example\.org:80" "$T_ERR"
+t_grep "a direct connect from the layer to the origin is refused" " direct-rc=7$" "$T_OUT"
+
+sess 'up; cd "$N"; HTTPS_PROXY=$(sed -n "s/^proxy /http:\/\//p" "$CANISTER_SESSION_STATE") curl -sS -m 5 "$U/hello"; echo " none-rc=$?"'
+t_grep "a layer whose egress is none cannot connect to the proxy" " none-rc=[57]$" "$T_OUT"
+
+# --- who the proxy serves ---
+cat >"$TOP/raw.py" <<'PY'
+# raw.py PORT [reuseport]: a client of the proxy that never went through
+# the engine; prints what it read back (nothing: closed unread).
+import socket, sys
+s = socket.socket()
+if len(sys.argv) > 2:
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+s.settimeout(10)
+s.connect(("127.0.0.1", int(sys.argv[1])))
+s.sendall(b"GET http://host.canister.local/hello HTTP/1.1\r\nHost: host.canister.local\r\n\r\n")
+try:
+    d = s.recv(4096)
+except Exception as e:
+    d = repr(e).encode()
+print("read %d bytes %r" % (len(d), d[:40]))
+PY
+sess 'up; port=$(sed -n "s/^proxy 127.0.0.1://p" "$CANISTER_SESSION_STATE"); cd "$TOP"; python3 raw.py "$port"; echo "host-rc=$?"'
+# Closed with the request unread: an end of file, or a reset (the kernel
+# answers a close with unread bytes so).
+t_grep "a process outside layers connecting to the proxy is closed unread" \
+	"^read (0 bytes b''|[0-9]+ bytes b\"ConnectionResetError)" "$T_OUT"
+t_grep "... and the supervisor says it was not registered" "can: proxy: connection from 127\.0\.0\.1:[0-9]+ closed unread: not registered" "$T_ERR"
+
+# Stealing a recorded port: the layer's client sets SO_REUSEPORT before its
+# connect (so that a socket of the same user could share the port); the
+# supervisor clears it before the bind. While that connection is open, a
+# host process's bind of the port with SO_REUSEPORT fails, and so does the
+# layered process's own second socket.
+cat >"$TOP/steal.py" <<'PY'
+# steal.py PROXYPORT PORTFILE DONEFILE: a layered client of the proxy that
+# asks for SO_REUSEPORT, then tries to share its own tagged port; writes
+# the port for a host process to try, and holds the connection open until
+# that one is done.
+import os, socket, sys, time
+a = socket.socket()
+a.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+a.connect(("127.0.0.1", int(sys.argv[1])))
+mine = a.getsockname()[1]
+print("reuseport-after-connect", a.getsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT))
+b = socket.socket()
+b.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+try:
+    b.bind(("127.0.0.1", mine))
+    print("layered bound the tagged port")
+except OSError as e:
+    print("layered bind refused", e.errno)
+sys.stdout.flush()
+open(sys.argv[2] + ".tmp", "w").write("%d\n" % mine)
+os.rename(sys.argv[2] + ".tmp", sys.argv[2])
+for _ in range(400):
+    if os.path.exists(sys.argv[3]):
+        break
+    time.sleep(0.05)
+PY
+cat >"$TOP/hostbind.py" <<'PY'
+import socket, sys
+mine = int(open(sys.argv[1]).read())
+b = socket.socket()
+b.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+try:
+    b.bind(("127.0.0.1", mine))
+    print("host bound the tagged port")
+except OSError as e:
+    print("host bind refused", e.errno)
+PY
+sess 'up; port=$(sed -n "s/^proxy 127.0.0.1://p" "$CANISTER_SESSION_STATE")
+cd "$A"; python3 "$TOP/steal.py" "$port" "$TOP/tagged.port" "$TOP/done" &
+cd "$TOP"; for _ in $(seq 400); do [ -s tagged.port ] && break; sleep 0.05; done
+python3 hostbind.py tagged.port; touch done; wait'
+t_grep "the engine cleared SO_REUSEPORT on the layer's proxy client" "^reuseport-after-connect 0$" "$T_OUT"
+t_grep "a layered process cannot bind the tagged port" "^layered bind refused (13|98)$" "$T_OUT"
+t_grep "a host process cannot bind the tagged port, SO_REUSEPORT or not" "^host bind refused 98$" "$T_OUT"
+
+# --- two layers: only what both allow ---
+sess 'up; cd "$B"; penv; "$CAN" status; curl -sS -m 20 "$U/hello"; echo " both-loop-rc=$?"
+curl -s -i -m 20 http://example.org/x | tr -d "\r" | sed -n "1s/^/both-example /p;/refused/p"
+cd "$A"; curl -sS -m 20 "$U/hello"; echo " a-only-rc=$?"'
+t_grep "a process in A and B is in the nested layer" "^can:sub$" "$T_OUT"
+t_grep "... and gets no host B does not allow (A allows the origin)" " both-loop-rc=56$" "$T_OUT"
+t_grep "... nor one A does not allow (B allows example.org)" "^both-example HTTP/1.1 403" "$T_OUT"
+t_grep "... A's refusal" "refused HTTP to example\.org:80" "$T_OUT"
+t_grep "a process in A only still reaches the origin (cd back: the shell follows its cwd)" " a-only-rc=0$" "$T_OUT"
+
+t_done
