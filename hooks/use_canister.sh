@@ -11,8 +11,10 @@
 # hint, not authority: the supervisor reads .envrc itself, and the layer
 # applies only once you approve it with `can allow DIR` (from outside the
 # project). It exports CANISTER_LAYER=DIR for prompts (direnv unexports it
-# when you leave) and watches the recipe files it names, so direnv reloads
-# when they change. Outside a session it says so and does nothing else.
+# when you leave), and in a proxy-only layer the session proxy's and CA
+# bundle's variables (`can status --env`); it watches the recipe files it
+# names, so direnv reloads when they change. Outside a session it says so
+# and does nothing else.
 use_canister() {
 	if [ -z "${CANISTER_SESSION:-}" ]; then
 		printf 'can: use canister: %s needs a can session to be a layer (see can hook): nothing declared\n' "$PWD" >&2
@@ -110,4 +112,12 @@ use_canister() {
 	# at every refresh and at `can allow`), so a refused write is no error.
 	{ printf 'canister 1 declare %s\n' "$dir" 1<>"$fifo"; } 2>/dev/null || true
 	export CANISTER_LAYER="$dir"
+	# A layer in force whose egress is proxy-only reaches the network
+	# through the session's egress proxy only (docs/adr/0261): the proxy
+	# and CA variables can run sets, from the supervisor's state file, in
+	# one block (direnv unexports them when you leave). Nothing for any
+	# other layer, nor before the layer is approved (`direnv reload` then).
+	local exports
+	exports=$(can status --env 2>/dev/null </dev/null) || true
+	[ -z "$exports" ] || eval "$exports"
 }

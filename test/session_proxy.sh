@@ -114,6 +114,17 @@ done
 t_grep "can status --env prints nothing outside layers" "^outside-lines 0$" "$T_OUT"
 t_grep "... nor in a layer whose egress is none" "^none-lines 0$" "$T_OUT"
 
+# use canister (direnv's function, as can direnv prints it) evals them.
+"$CAN" direnv >"$TOP/use_canister.sh" 2>/dev/null
+sess 'up; export PATH="$(dirname "$CAN"):$PATH"; . "$TOP/use_canister.sh"
+cd "$A"; use_canister -r "$TOP/a.toml"; echo "layer=$CANISTER_LAYER https=${HTTPS_PROXY:-unset} node=${NODE_EXTRA_CA_CERTS:-unset}"
+curl -sS -m 20 "$U/hello"; echo " uc-rc=$?"
+cd "$N"; unset HTTPS_PROXY; use_canister; echo "none-https=${HTTPS_PROXY:-unset}"'
+t_grep "use canister in a proxy-only layer exports the proxy and the bundle" \
+	"^layer=$A https=http://127\.0\.0\.1:[0-9]+ node=/tmp/canister-$(id -u)/ca-certificates\.crt$" "$T_OUT"
+t_grep "... and curl then goes through the proxy" "^hello uc-rc=0$" "$T_OUT"
+t_grep "use canister in a layer whose egress is none exports no proxy" "^none-https=unset$" "$T_OUT"
+
 # --- refusals ---
 sess 'up; cd "$A"; penv; curl -s -i -m 20 http://example.org/x | tr -d "\r"; echo "refused-rc=$?"
 curl -sS -m 5 --noproxy "*" --cacert "$CERTS/tca.pem" --resolve "host.canister.local:$OPORT:127.0.0.1" "$U/hello"; echo " direct-rc=$?"'
