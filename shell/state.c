@@ -2,6 +2,7 @@
 #include "shell/state.h"
 #include "util/util.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -73,6 +74,7 @@ static int parse_layer(struct session_state *st, const char *p, size_t n)
 	st->v = xrealloc(st->v, (st->n + 1) * sizeof(*st->v));
 	struct state_layer *l = &st->v[st->n++];
 	l->state = (enum layer_state)state;
+	l->proxied = false; /* a "proxied" line after it says so */
 	l->dir = xstrndup(rest, (size_t)(t1 - rest));
 	l->recipes = xstrndup(t1 + 1, (size_t)(t2 - t1 - 1));
 	size_t rl = (size_t)(end - t2 - 1);
@@ -100,7 +102,7 @@ int state_parse(const char *text, size_t len, struct session_state *st)
 		} else if (n > 4 && memcmp(p, "pid ", 4) == 0) {
 			char *e;
 			long v = strtol(p + 4, &e, 10);
-			if (e != nl || v <= 0)
+			if (e != nl || v <= 0 || v > INT_MAX)
 				goto bad;
 			st->pid = (pid_t)v;
 			have_pid = true;

@@ -320,6 +320,7 @@ static void test_state(void **st)
 		"canister-session 1\npid 1\nlayer active relative\t\t-\n",
 		"canister-session 1\npid 1\nlayer frob /a\t\t-\n",
 		"canister-session 1\npid 1\nlayer active /a\t-\n",
+		"canister-session 1\npid 99999999999\n", /* fuzz_session_state: not a pid */
 	};
 	for (size_t i = 0; i < ARRAY_LEN(bad); i++) {
 		assert_int_equal(state_parse(bad[i], strlen(bad[i]), &p), -1);
