@@ -264,6 +264,35 @@ static void test_decide_net(void **s)
 	notify_rules_free(&r);
 }
 
+/* The session proxy (docs/adr/0261): every set of the chain that
+ * restricts the network must be a proxy-only layer's. */
+static void test_decide_session_proxy(void **s)
+{
+	(void)s;
+	struct notify_rules open_net, proxied, none, proxied2;
+	notify_rules_init(&open_net);
+	notify_rules_init(&proxied);
+	notify_rules_init(&none);
+	notify_rules_init(&proxied2);
+	proxied.restrict_net = proxied2.restrict_net = none.restrict_net = true;
+	proxied.session_proxy = proxied2.session_proxy = true;
+	assert_int_equal(notify_decide_session_proxy(&proxied).verdict, NOTIFY_ALLOW);
+	assert_string_equal(notify_decide_session_proxy(&proxied).field, "session proxy");
+	struct notify_decision d = notify_decide_session_proxy(&none);
+	assert_int_equal(d.verdict, NOTIFY_REFUSE);
+	assert_int_equal(d.err, EACCES);
+	assert_non_null(strstr(d.field, "proxy-only"));
+	assert_int_equal(notify_decide_session_proxy(&open_net).verdict, NOTIFY_ALLOW);
+	/* chains: both proxy-only layers allow; one "none" layer refuses */
+	proxied.also = &proxied2;
+	assert_int_equal(notify_decide_session_proxy(&proxied).verdict, NOTIFY_ALLOW);
+	proxied2.also = &none;
+	assert_int_equal(notify_decide_session_proxy(&proxied).verdict, NOTIFY_REFUSE);
+	none.also = &proxied;
+	proxied2.also = NULL;
+	assert_int_equal(notify_decide_session_proxy(&none).verdict, NOTIFY_REFUSE);
+}
+
 static void test_decide_unix(void **s)
 {
 	(void)s;
@@ -365,6 +394,7 @@ int main(void)
 		cmocka_unit_test(test_parse_net),
 		cmocka_unit_test(test_decide_net),
 		cmocka_unit_test(test_decide_unix),
+		cmocka_unit_test(test_decide_session_proxy),
 		cmocka_unit_test(test_format),
 		cmocka_unit_test(test_compile),
 	};
