@@ -44,8 +44,9 @@ struct proxy_config {
 	 * accepted connection is, from its address (peer, len). Fills *out
 	 * (at least one policy, each outliving the proxy) and returns true,
 	 * or false: the connection is closed unread and logged. Called on
-	 * the loop's thread. Without it every connection gets {policy}. The
-	 * set's first policy also gives the [proxy] limits. */
+	 * the loop's thread. Without it every connection gets {policy}.
+	 * policy alone gives the [proxy] timeouts; the body limit is the
+	 * smallest of the set's (ADR 0263). */
 	bool (*policy_for)(const struct sockaddr *peer, unsigned len, void *ctx,
 			   struct policy_set *out);
 	void *policy_ctx;

@@ -348,7 +348,7 @@ void px_refuse_simple(struct proxy *px, struct pconn *c, int status, const char 
  * no second lookup can change where it goes. */
 static void dial_addrs(struct proxy *px, struct pconn *c, const struct ip16 *addrs, size_t na)
 {
-	const struct policy *p = c->set.v[0];
+	const struct policy *p = px->cfg.policy; /* the [proxy] limits (ADR 0263) */
 	struct egress_decision d;
 	struct egress_decision first = { 0 };
 	bool have_first = false;
