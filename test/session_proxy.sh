@@ -78,7 +78,7 @@ HELPERS=$SESSION_HELPERS'
 up() { for d in "$A" "$B" "$N"; do declare_layer "$d"; wait_state "^layer [a-z]* $d	" && approve "$d" || echo "APPROVE-FAILED $d"; done; wait_state "^proxy 127.0.0.1:" || echo NO-PROXY; }
 penv() { eval "$("$CAN" status --env)"; }
 '
-sess() { t_run "$CAN" session -- bash -c "$HELPERS$1"; }
+sess() { t_run "$CAN" session -- bash -c "$HELPERS$1"; printf '%s\n' "$T_ERR" >>"$TOP/all.err"; }
 
 # --- legitimate work ---
 sess 'up; cd "$A"; penv; "$CAN" status --json; echo "proxy=$HTTPS_PROXY ca=$SSL_CERT_FILE"
@@ -219,5 +219,8 @@ t_grep "... and gets no host B does not allow (A allows the origin)" " both-loop
 t_grep "... nor one A does not allow (B allows example.org)" "^both-example HTTP/1.1 403" "$T_OUT"
 t_grep "... A's refusal" "refused HTTP to example\.org:80" "$T_OUT"
 t_grep "a process in A only still reaches the origin (cd back: the shell follows its cwd)" " a-only-rc=0$" "$T_OUT"
+
+# A sanitizer build's supervisor (the proxy's thread included) said nothing.
+t_nogrep "no sanitizer report from the supervisor" "ERROR: AddressSanitizer|runtime error:" "$(cat "$TOP/all.err")"
 
 t_done
