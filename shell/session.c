@@ -208,6 +208,7 @@ int session_run(const struct session_opts *o)
 	if (session_files_open(s) < 0)
 		goto out;
 	session_tracer_start(s, o->no_landlock_at_exec);
+	session_proxy_prepare(s);
 	layers_set_on_proxy(s->layers, session_proxy_want, s);
 	layers_load_approved(s->layers);
 	session_state_write(s);

@@ -58,6 +58,8 @@ void session_fifo_read(struct session *s);
 void session_control_accept(struct session *s);
 
 /* session_proxy.c (docs/adr/0261) */
+/* Its state, before layers are loaded and the engine starts. */
+void session_proxy_prepare(struct session *s);
 /* layers_set_on_proxy's hook: starts the proxy (after the launch). */
 void session_proxy_want(void *ctx);
 /* The shell is launched: start the proxy if a layer wanted it before. */

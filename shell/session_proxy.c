@@ -41,13 +41,19 @@ struct session_proxy {
 	bool wanted, failed;
 };
 
+/* Made before the engine starts, so the workers only ever read the
+ * pointer. */
+void session_proxy_prepare(struct session *s)
+{
+	s->proxy = xcalloc(1, sizeof(*s->proxy));
+	pthread_mutex_init(&s->proxy->lock, NULL);
+	proxy_tags_init(&s->proxy->tags);
+}
+
 static struct session_proxy *sp_of(struct session *s)
 {
-	if (!s->proxy) {
-		s->proxy = xcalloc(1, sizeof(*s->proxy));
-		pthread_mutex_init(&s->proxy->lock, NULL);
-		proxy_tags_init(&s->proxy->tags);
-	}
+	if (!s->proxy)
+		session_proxy_prepare(s);
 	return s->proxy;
 }
 

@@ -136,6 +136,26 @@ t_grep "a direct connect from the layer to the origin is refused" " direct-rc=7$
 sess 'up; cd "$N"; HTTPS_PROXY=$(sed -n "s/^proxy /http:\/\//p" "$CANISTER_SESSION_STATE") curl -sS -m 5 "$U/hello"; echo " none-rc=$?"'
 t_grep "a layer whose egress is none cannot connect to the proxy" " none-rc=[57]$" "$T_OUT"
 
+# A dual-stack socket's ::ffff:127.0.0.1 is the same proxy: tagged, served.
+cat >"$TOP/v6.py" <<'PY'
+import socket, sys
+s = socket.socket(socket.AF_INET6)
+s.settimeout(10)
+s.connect(("::ffff:127.0.0.1", int(sys.argv[1])))
+s.sendall(b"GET http://example.org/ HTTP/1.1\r\nHost: example.org\r\n\r\n")
+print("v6", s.recv(4096).split(b"\r\n")[0].decode())
+u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+try:
+    u.connect(("127.0.0.1", int(sys.argv[1])))
+    print("udp connected")
+except OSError as e:
+    print("udp refused", e.errno)
+PY
+sess 'up; port=$(sed -n "s/^proxy 127.0.0.1://p" "$CANISTER_SESSION_STATE"); cd "$A"; python3 "$TOP/v6.py" "$port"'
+t_grep "a layer's client on a dual-stack socket (::ffff:127.0.0.1) is served, under the layer's policy" \
+	"^v6 HTTP/1.1 403" "$T_OUT"
+t_grep "a datagram socket's connect to the proxy is refused" "^udp refused 91$" "$T_OUT"
+
 # --- who the proxy serves ---
 cat >"$TOP/raw.py" <<'PY'
 # raw.py PORT [reuseport]: a client of the proxy that never went through

@@ -163,7 +163,14 @@ static bool to_session_proxy(const struct sockaddr_storage *ss, socklen_t len, u
 static int tag_proxy_client(struct notify_req *q, int sock, const struct sockaddr_storage *dst)
 {
 	const struct notify_config *cfg = notify_req_config(q);
-	int zero = 0;
+	/* The proxy speaks TCP: a datagram socket's record would only wait
+	 * for an accept that never comes. */
+	int type = 0, zero = 0;
+	socklen_t tl = sizeof(type);
+	if (getsockopt(sock, SOL_SOCKET, SO_TYPE, &type, &tl) < 0)
+		return errno;
+	if (type != SOCK_STREAM)
+		return EPROTOTYPE;
 	if (setsockopt(sock, SOL_SOCKET, SO_REUSEPORT, &zero, sizeof(zero)) < 0 ||
 	    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &zero, sizeof(zero)) < 0)
 		return errno;
