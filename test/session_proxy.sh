@@ -60,22 +60,26 @@ U=https://host.canister.local:$OPORT
 export OPORT U CERTS
 
 # Layers: A (the project) reaches the host's loopback through the proxy;
-# B (A/sub: a process there is in A and B) allows only example.org; N (a
-# sibling of A) has the default egress, "none".
+# B (A/sub: a process there is in A and B) allows only example.org; C
+# (A/contract) the origin too, with a contract of one path; N (a sibling of
+# A) has the default egress, "none".
 A=$P
 B=$P/sub
+C=$P/contract
 N=$TOP/nonet
-mkdir -p "$B" "$N"
+mkdir -p "$B" "$C" "$N"
 printf '[network]\negress = "proxy-only"\nallow_host_loopback = true\n' >"$TOP/a.toml"
 printf '[network]\negress = "proxy-only"\n\n[[host]]\ndomain = "example.org"\n' >"$TOP/b.toml"
 printf 'use canister -r %s/a.toml\n' "$TOP" >"$A/.envrc"
+printf '[network]\negress = "proxy-only"\nallow_host_loopback = true\n\n[[host]]\ndomain = "host.canister.local"\npaths = ["/hello"]\n' >"$TOP/c.toml"
 printf 'use canister -r %s/b.toml\n' "$TOP" >"$B/.envrc"
+printf 'use canister -r %s/c.toml\n' "$TOP" >"$C/.envrc"
 printf 'use canister\n' >"$N/.envrc"
-export A B N
+export A B C N
 
 # The helpers, then each layer declared and approved from outside.
 HELPERS=$SESSION_HELPERS'
-up() { for d in "$A" "$B" "$N"; do declare_layer "$d"; wait_state "^layer [a-z]* $d	" && approve "$d" || echo "APPROVE-FAILED $d"; done; wait_state "^proxy 127.0.0.1:" || echo NO-PROXY; }
+up() { for d in "$A" "$B" "$C" "$N"; do declare_layer "$d"; wait_state "^layer [a-z]* $d	" && approve "$d" || echo "APPROVE-FAILED $d"; done; wait_state "^proxy 127.0.0.1:" || echo NO-PROXY; }
 penv() { eval "$("$CAN" status --env)"; }
 '
 sess() { t_run "$CAN" session -- bash -c "$HELPERS$1"; printf '%s\n' "$T_ERR" >>"$TOP/all.err"; }
@@ -239,6 +243,16 @@ t_grep "... and gets no host B does not allow (A allows the origin)" " both-loop
 t_grep "... nor one A does not allow (B allows example.org)" "^both-example HTTP/1.1 403" "$T_OUT"
 t_grep "... A's refusal" "refused HTTP to example\.org:80" "$T_OUT"
 t_grep "a process in A only still reaches the origin (cd back: the shell follows its cwd)" " a-only-rc=0$" "$T_OUT"
+
+# Contracts inside the terminated tunnel, for each layer of the set: in A
+# and C, C's one path passes and another is refused; in A alone it passes.
+sess 'up; cd "$C"; penv; curl -sS -m 20 "$U/hello"; echo " c-hello-rc=$?"
+curl -s -m 20 -o /dev/null -w "c-host %{http_code}\n" "$U/host"
+cd "$A"; curl -sS -m 20 "$U/host"; echo " a-host-rc=$?"'
+t_grep "a process in A and C: the path C's contract lists passes" "^hello c-hello-rc=0$" "$T_OUT"
+t_grep "... one it does not is refused inside TLS (403), though A allows it" "^c-host 403$" "$T_OUT"
+t_grep "... and the supervisor says which contract" "can: proxy: refused GET host\.canister\.local/host \(contract-refused\)" "$T_ERR"
+t_grep "in A alone the same path passes" "^host\.canister\.local:$OPORT a-host-rc=0$" "$T_OUT"
 
 # A sanitizer build's supervisor (the proxy's thread included) said nothing.
 t_nogrep "no sanitizer report from the supervisor" "ERROR: AddressSanitizer|runtime error:" "$(cat "$TOP/all.err")"
