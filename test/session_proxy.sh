@@ -41,11 +41,34 @@ if [ "${CAN_TEST_DROPPED:-}" != 1 ] && [ "${CAN_TLS_NS:-}" != 1 ]; then
 fi
 if [ "${CAN_TLS_NS:-}" = 1 ] && [ "${CAN_TEST_DROPPED:-}" != 1 ]; then
 	D=$CAN_TLS_DIR
+	# Fail closed: with no readable trust store the CA cannot be made; the
+	# session still runs, says why, and its proxy-only layer has no proxy
+	# (a session as the test user, in a namespace where the store is
+	# /dev/null; the results are asserted below, as that user).
+	u=${CAN_TEST_USER:-cantest}
+	id "$u" >/dev/null 2>&1 || useradd --create-home --shell /bin/bash "$u" >/dev/null 2>&1
+	R=$D/noroots
+	mkdir -p "$R/home" "$R/proj"
+	cp "$CAN" "$R/can"
+	printf '[network]\negress = "proxy-only"\nallow_host_loopback = true\n' >"$R/a.toml"
+	printf 'use canister -r %s/a.toml\n' "$R" >"$R/proj/.envrc"
+	chown -R "$u:" "$R"
+	chmod 755 "$R"
+	unshare -m --propagation private sh -c "mount --bind /dev/null $SYS && cd $R &&
+		setpriv --reuid=$u --regid=$u --init-groups env -u XDG_RUNTIME_DIR HOME=$R/home \
+		PATH=/usr/bin:/bin R=$R '$R/can' session -- bash -c '
+		echo \"canister 1 declare \$R/proj\" >\"\$CANISTER_SESSION_FIFO\"
+		for _ in \$(seq 200); do grep -q \"^layer\" \"\$CANISTER_SESSION_STATE\" && break; sleep 0.05; done
+		(cd / && \$R/can allow \$R/proj >/dev/null)
+		grep -c \"^layer active\" \"\$CANISTER_SESSION_STATE\" | sed \"s/^/active-layers /\"
+		grep -c \"^proxy \" \"\$CANISTER_SESSION_STATE\" | sed \"s/^/proxy-lines /\"
+		cd \$R/proj && \$R/can status --env | wc -l | sed \"s/^/env-lines /\"'" \
+		>"$D/noroots.out" 2>"$D/noroots.err"
 	mount --bind "$D/bundle.pem" "$SYS" || { echo "Bail out! bind the test bundle"; exit 1; }
 fi
 D=${CAN_TLS_DIR:-.}
 t_drop_to_user "$CAN_SRCDIR/test/proxy_server.py" "$CAN_SRCDIR/test/session_lib.sh" \
-	"$D/tca.pem" "$D/srv.pem" "$D/srv.key"
+	"$D/tca.pem" "$D/srv.pem" "$D/srv.key" "$D/noroots.out" "$D/noroots.err"
 CERTS=$PWD
 . "$CAN_SRCDIR/test/session_lib.sh"
 session_setup cansproxy
@@ -83,6 +106,15 @@ up() { for d in "$A" "$B" "$C" "$N"; do declare_layer "$d"; wait_state "^layer [
 penv() { eval "$("$CAN" status --env)"; }
 '
 sess() { t_run "$CAN" session -- bash -c "$HELPERS$1"; printf '%s\n' "$T_ERR" >>"$TOP/all.err"; }
+
+# --- no trust store: no CA, no proxy, said (the root part above) ---
+t_grep "without a trust store the session runs and its layer is approved" "^active-layers 1$" \
+	"$(cat "$CERTS/noroots.out")"
+t_grep "... but no proxy is started" "^proxy-lines 0$" "$(cat "$CERTS/noroots.out")"
+t_grep "... and can status --env exports nothing (no variable points at a proxy)" "^env-lines 0$" \
+	"$(cat "$CERTS/noroots.out")"
+t_grep "... the supervisor says why" "can: session: the egress proxy: .*proxy-only layers have no network" \
+	"$(cat "$CERTS/noroots.err")"
 
 # --- legitimate work ---
 sess 'up; cd "$A"; penv; "$CAN" status --json; echo "proxy=$HTTPS_PROXY ca=$SSL_CERT_FILE"
