@@ -92,6 +92,28 @@ else
 	t_fail "the host port stayed bound after the run"
 fi
 
+# --- bind inside: only the published ports, and ephemeral ones (ADR 0123) ---
+BIND='import socket, sys
+fam = socket.AF_INET6 if ":" in sys.argv[1] else socket.AF_INET
+s = socket.socket(fam)
+try:
+    s.bind((sys.argv[1], int(sys.argv[2]))); s.listen(1); print("bound", s.getsockname()[1])
+except OSError as e:
+    print("refused", e.errno); sys.exit(3)'
+LLABI=$(python3 -c 'import ctypes; l = ctypes.CDLL(None, use_errno=True); print(l.syscall(444, None, 0, 1))' 2>/dev/null)
+if [ "${LLABI:-0}" -ge 4 ] 2>/dev/null; then
+	t_expect "an unpublished port cannot be bound inside" 3 run -- python3 -c "$BIND" 127.0.0.1 8000
+	t_grep "... EACCES" "^refused 13$" "$T_OUT"
+	t_expect "... nor on IPv6" 3 run -- python3 -c "$BIND" ::1 8000
+	t_expect "... nor on 0.0.0.0 beside a published one" 3 run -p "$BUSY:8000" -- python3 -c "$BIND" 0.0.0.0 8001
+	t_expect "the published sandbox port can be bound" 0 run -p "$BUSY:8000" -- python3 -c "$BIND" 0.0.0.0 8000
+	t_grep "... on 8000" "^bound 8000$" "$T_OUT"
+	t_expect "an ephemeral port (bind to 0) still can" 0 run -- python3 -c "$BIND" 127.0.0.1 0
+	t_expect "... and so can listen() without bind" 0 run -- python3 -c 'import socket; s = socket.socket(); s.listen(1); print(s.getsockname()[1])'
+else
+	t_skip "Landlock ABI ${LLABI:-?} < 4 has no TCP bind rules: bind is not limited here"
+fi
+
 # --- attack: the sandbox still cannot connect out to a host loopback server ---
 python3 -u -m http.server -b 127.0.0.1 0 >"$TOP/http.log" 2>&1 &
 SRV=$!
