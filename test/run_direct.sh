@@ -96,13 +96,18 @@ PORT=$(cat "$TOP/port") LPORT=$(cat "$TOP/lport")
 t_grep "control: the host server answers on $HOSTIP" "through the uplink $$" "$(curl -s --max-time 10 "http://$HOSTIP:$PORT/")"
 t_grep "control: the loopback server answers on the host" "host loopback secret $$" "$(curl -s --max-time 10 "http://127.0.0.1:$LPORT/")"
 
-# A wrapper that records pasta's pid (exec keeps it) and, with DROP set,
-# drops --no-map-gw: the control that shows the loopback probe can see.
+# A wrapper that records pasta's pid (exec keeps it) and drops the option
+# DROP names (--no-map-gw; --dns-forward with its value): the controls that
+# show the probes can see what they guard against.
 cat >"$TOP/bin/pasta" <<EOF
 #!/bin/bash
 echo \$\$ >>"$TOP/pasta.pids"
-args=()
-for a; do [ -n "\${DROP:-}" ] && [ "\$a" = --no-map-gw ] && continue; args+=("\$a"); done
+args=() skip=
+for a; do
+	[ -n "\$skip" ] && { skip=; continue; }
+	[ "\$a" = "\${DROP:-}" ] && { [ "\$a" = --dns-forward ] && skip=1; continue; }
+	args+=("\$a")
+done
 exec "$REAL" "\${args[@]}"
 EOF
 chmod +x "$TOP/bin/pasta"
@@ -130,7 +135,7 @@ t_nogrep "... but not the host's 127.0.0.1 (at the sandbox's loopback or its gat
 t_grep "... and it has a gateway to try" "^gw [0-9.]+:" "$T_OUT"
 t_grep "the loud line is printed" "$LOUD" "$T_ERR"
 t_diag "$T_OUT"
-DROP=1 PATH=$TOP/bin:$PATH t_expect "control: with --no-map-gw dropped" 0 run_d -- python3 -c "$PROBE" "$HOSTIP" "$PORT" "$LPORT"
+DROP=--no-map-gw PATH=$TOP/bin:$PATH t_expect "control: with --no-map-gw dropped" 0 run_d -- python3 -c "$PROBE" "$HOSTIP" "$PORT" "$LPORT"
 t_grep "... the same probe reaches the host's loopback through the gateway" "^gw [0-9.]+: host loopback secret $$" "$T_OUT"
 
 t_expect "without the recipe the host server is not reached" 0 "$CAN" run -- python3 -c "$PROBE" "$HOSTIP" "$PORT" "$LPORT"
@@ -140,11 +145,60 @@ t_nogrep "... and no loud line" "$LOUD" "$T_ERR"
 # No proxy, no DNS stub under direct: none of can's proxy variables.
 PATH=$TOP/bin:$PATH t_expect "a direct run gets no proxy variables" 0 run_d -- sh -c 'env | grep -c "127\.0\.0\.1:3128" || true'
 t_grep "... none" "^0$" "$T_OUT"
-t_nogrep "... and /etc/resolv.conf is not the DNS stub's" "made by can" "$(PATH=$TOP/bin:$PATH run_d -- cat /etc/resolv.conf 2>/dev/null)"
+t_nogrep "... and /etc/resolv.conf is not the DNS stub's" "stub|127\.0\.0\.1" "$(PATH=$TOP/bin:$PATH run_d -- cat /etc/resolv.conf 2>/dev/null)"
 
 # Any port: Landlock's connect rule is off under direct (ADR 0122). The
 # host server's port is an ephemeral one no list names.
 t_grep "a connect to port $PORT went through" "^uplink: through" "$(PATH=$TOP/bin:$PATH run_d -- python3 -c "$PROBE" "$HOSTIP" "$PORT" "$LPORT" 2>/dev/null)"
+
+# --- DNS: a host resolver on loopback answers through pasta's forwarder ---
+# (ADR 0124). A namespace of our own plays the host: a tap for its default
+# route (pasta wants one), a resolver on 127.0.0.53 like systemd-resolved's,
+# and a resolv.conf naming it bound over /etc/resolv.conf.
+cat >"$TOP/dns.py" <<'PY'
+import socket, struct, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("127.0.0.53", 53))
+open(sys.argv[1], "w").write("up")
+while True:
+    q, peer = s.recvfrom(512)
+    i = 12
+    while i < len(q) and q[i]:
+        i += q[i] + 1
+    if len(q) < 12 or i + 5 > len(q):
+        continue
+    a = struct.unpack("!H", q[i + 1:i + 3])[0] == 1
+    head = struct.pack("!HHHHHH", struct.unpack("!H", q[:2])[0], 0x8180, 1, 1 if a else 0, 0, 0)
+    rr = b"\xc0\x0c" + struct.pack("!HHIH", 1, 1, 60, 4) + socket.inet_aton("192.0.2.123") if a else b""
+    s.sendto(head + q[12:i + 5] + rr, peer)
+PY
+cat >"$TOP/fakehost.sh" <<FAKE
+IP=\$(command -v ip || echo /usr/sbin/ip)
+\$IP link set lo up && \$IP tuntap add dev tap0 mode tap && \$IP link set tap0 up &&
+	\$IP addr add 198.51.100.1/24 dev tap0 &&
+	\$IP route add default via 198.51.100.254 dev tap0 onlink || exit 90
+printf 'nameserver 127.0.0.53\nsearch direct.test\n' >"$TOP/resolv.fake"
+mount --bind "$TOP/resolv.fake" /etc/resolv.conf || exit 91
+python3 "$TOP/dns.py" "$TOP/dns.up" &
+DNS=\$!
+trap 'kill \$DNS' EXIT
+for _ in \$(seq 100); do [ -s "$TOP/dns.up" ] && break; sleep 0.1; done
+rm -f "$TOP/dns.up"
+getent hosts control.direct.test >/dev/null || exit 92
+"$CAN" run -r "$TOP/direct.toml" -- sh -c 'getent hosts foo.direct.test || echo "no answer"; grep ^nameserver /etc/resolv.conf'
+FAKE
+PATH=$TOP/bin:$PATH t_run unshare -Urmn bash "$TOP/fakehost.sh"
+if [ "$T_RC" = 90 ] || [ "$T_RC" = 91 ]; then
+	t_skip "no namespace of our own with a tap and a bound resolv.conf here (exit $T_RC): the loopback resolver is not tested"
+else
+	[ "$T_RC" = 0 ] && t_ok "a direct run with the host's resolver on 127.0.0.53" ||
+		{ t_fail "a direct run with the host's resolver on 127.0.0.53 (exit $T_RC)"; t_diag "$T_ERR"; }
+	t_grep "... resolves a name through pasta's forwarder" "^192\.0\.2\.123 +foo\.direct\.test" "$T_OUT"
+	t_grep "... its resolv.conf names only the forwarder" "^nameserver 10\.[0-9.]+\.3$" "$T_OUT"
+	t_grep "... one nameserver" "^1$" "$(printf '%s\n' "$T_OUT" | grep -c '^nameserver')"
+	DROP=--dns-forward PATH=$TOP/bin:$PATH t_run unshare -Urmn bash "$TOP/fakehost.sh"
+	t_grep "control: without --dns-forward the same name gets no answer" "^no answer$" "$T_OUT"
+fi
 
 # --- pasta ends with the run, whichever way the run ends ---
 gone() { # every pid recorded by the wrapper is gone

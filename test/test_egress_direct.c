@@ -12,6 +12,7 @@
 #include "sandbox/egress_direct.h"
 #include "sandbox/landlock.h"
 #include "sandbox/ports_spec.h"
+#include "sandbox/resolv_direct.h"
 #include "util/kernel_compat.h"
 
 #include <arpa/inet.h>
@@ -34,6 +35,7 @@ static void test_pick_net(void **state)
 	assert_int_equal(egress_direct_pick_net(h, 2, &n), 0);
 	assert_string_equal(n.addr, "10.0.2.100");
 	assert_string_equal(n.gw, "10.0.2.2");
+	assert_string_equal(n.dns, "10.0.2.3");
 	assert_int_equal(n.prefix, 24);
 	/* A host on 10.0.2.0/24 (a QEMU or VirtualBox guest): the next block. */
 	h[2] = ip("10.0.2.15");
@@ -59,7 +61,7 @@ static bool has(const char **argv, const char *a, const char *b)
 static void test_pasta_argv(void **state)
 {
 	(void)state;
-	struct direct_net n = { "10.0.2.100", "10.0.2.2", 24 };
+	struct direct_net n = { .addr = "10.0.2.100", .gw = "10.0.2.2", .dns = "10.0.2.3", .prefix = 24 };
 	struct direct_argv_bufs b;
 	const char *argv[40];
 	size_t argc = egress_direct_pasta_argv("/usr/bin/pasta", &n, 4242, "/tmp/x/ready", &b, argv, 40);
@@ -78,6 +80,8 @@ static void test_pasta_argv(void **state)
 	assert_true(has(argv, "--netmask", "24"));
 	assert_true(has(argv, "--gateway", "10.0.2.2"));
 	assert_true(has(argv, "--pid", "/tmp/x/ready"));
+	/* DNS sent to .3 goes to the host's resolver, from the host. */
+	assert_true(has(argv, "--dns-forward", "10.0.2.3"));
 	assert_true(has(argv, "--foreground", NULL));
 	assert_true(has(argv, "--config-net", NULL));
 	/* Too small a vector: refused, not cut. */
@@ -128,12 +132,34 @@ static void test_bind_ports(void **state)
 	free(p);
 }
 
+static void test_resolv(void **state)
+{
+	(void)state;
+	static const char host[] = "# by resolved\nnameserver 127.0.0.53\noptions edns0 trust-ad\n"
+				   "  nameserver\t10.1.1.1\nnameservers-are-not 1\nsearch lan";
+	char *t = resolv_direct_text(host, sizeof host - 1, "10.0.2.3");
+	const char *body = strchr(t, '\n') + 1; /* after can's comment */
+	assert_string_equal(body, "nameserver 10.0.2.3\n# by resolved\noptions edns0 trust-ad\n"
+				  "nameservers-are-not 1\nsearch lan\n");
+	free(t);
+	/* No host file: only the forwarder. */
+	t = resolv_direct_text(NULL, 0, "10.0.2.3");
+	assert_string_equal(strchr(t, '\n') + 1, "nameserver 10.0.2.3\n");
+	free(t);
+	/* A line with a NUL is dropped whole: without the NUL it could read
+	 * as a nameserver line (found by fuzz_resolv_direct). */
+	static const char nul[] = "search a\nnameserve\0r 1.1.1.1\nsearch b\0c";
+	t = resolv_direct_text(nul, sizeof nul - 1, "10.0.2.3");
+	assert_string_equal(strchr(t, '\n') + 1, "nameserver 10.0.2.3\nsearch a\n");
+	free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_pick_net),  cmocka_unit_test(test_pasta_argv),
 		cmocka_unit_test(test_find),      cmocka_unit_test(test_ll_net),
-		cmocka_unit_test(test_bind_ports),
+		cmocka_unit_test(test_bind_ports), cmocka_unit_test(test_resolv),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

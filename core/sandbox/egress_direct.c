@@ -64,6 +64,8 @@ int egress_direct_pick_net(const uint32_t *host, size_t n, struct direct_net *ou
 			 candidates[c][1], candidates[c][2]);
 		snprintf(out->gw, sizeof out->gw, "%u.%u.%u.2", candidates[c][0], candidates[c][1],
 			 candidates[c][2]);
+		snprintf(out->dns, sizeof out->dns, "%u.%u.%u.3", candidates[c][0], candidates[c][1],
+			 candidates[c][2]);
 		out->prefix = 24;
 		return 0;
 	}
@@ -83,6 +85,9 @@ size_t egress_direct_pasta_argv(const char *pasta, const struct direct_net *net,
 		"--config-net", /* the interface, its address and routes, lo up */
 		"--ipv4-only",
 		"--address", net->addr, "--netmask", bufs->prefix, "--gateway", net->gw,
+		/* DNS to this address goes to the host's first resolver, from
+		 * the host: a loopback resolver works too (ADR 0124). */
+		"--dns-forward", net->dns,
 		/* Without this the gateway address is the host's loopback. */
 		"--no-map-gw",
 		/* Nothing forwarded from the host in, nor from the sandbox's

@@ -23,6 +23,7 @@ int egress_direct_tool(const char *path, char *out, size_t outlen);
  * non-loopback addresses are reached through pasta like any other. */
 struct direct_net {
 	char addr[16], gw[16];
+	char dns[16]; /* pasta forwards DNS sent here to the host's resolver */
 	int prefix;
 };
 
@@ -34,7 +35,7 @@ int egress_direct_pick_net(const uint32_t *host, size_t n, struct direct_net *ou
  * namespaces, in the foreground, its pid written to ready_path once the
  * interface is configured, no port forwarded either way (-t/-u/-T/-U
  * none), the gateway NOT mapped to the host's loopback (--no-map-gw),
- * IPv4 only. Strings point into bufs (kept by the caller). Returns argc
+ * DNS to net->dns forwarded to the host's resolver, IPv4 only. Strings point into bufs (kept by the caller). Returns argc
  * (argv NULL-terminated), or 0 when cap is too small. */
 struct direct_argv_bufs {
 	char pid[16], prefix[8];

@@ -76,7 +76,19 @@ static _Noreturn void child(const char *pasta, const char *const *argv, const ch
 	_exit(127);
 }
 
-int egress_pasta_start(const char *pasta, pid_t init_pid, struct pasta_run *pr)
+int egress_pasta_pick_net(struct direct_net *net)
+{
+	uint32_t host[64];
+	if (egress_direct_pick_net(host, host_ipv4(host, ARRAY_LEN(host)), net) < 0) {
+		can_warn("network: egress = \"direct\": every address block pasta could use collides "
+			 "with one of this host's addresses; nothing runs");
+		return -1;
+	}
+	return 0;
+}
+
+int egress_pasta_start(const char *pasta, const struct direct_net *net, pid_t init_pid,
+		       struct pasta_run *pr)
 {
 	pr->pid = -1;
 	pr->dir[0] = '\0';
@@ -86,13 +98,6 @@ int egress_pasta_start(const char *pasta, pid_t init_pid, struct pasta_run *pr)
 		can_warn("network: egress = \"direct\": pasta needs /dev/net/tun, which this user "
 			 "cannot open (%s: %s; Debian's udev makes it 0666: chmod 0666 /dev/net/tun); "
 			 "nothing runs", errno_name(errno), strerror(errno));
-		return -1;
-	}
-	uint32_t host[64];
-	struct direct_net net;
-	if (egress_direct_pick_net(host, host_ipv4(host, ARRAY_LEN(host)), &net) < 0) {
-		can_warn("network: egress = \"direct\": every address block pasta could use collides "
-			 "with one of this host's addresses; nothing runs");
 		return -1;
 	}
 	const char *tmp = getenv("TMPDIR");
@@ -115,7 +120,7 @@ int egress_pasta_start(const char *pasta, pid_t init_pid, struct pasta_run *pr)
 	}
 	struct direct_argv_bufs bufs;
 	const char *argv[40];
-	if (egress_direct_pasta_argv(pasta, &net, init_pid, ready, &bufs, argv, ARRAY_LEN(argv)) == 0) {
+	if (egress_direct_pasta_argv(pasta, net, init_pid, ready, &bufs, argv, ARRAY_LEN(argv)) == 0) {
 		close(rfd);
 		can_warn("network: egress = \"direct\": pasta's command line is too long; report this");
 		return -1;

@@ -11,11 +11,18 @@ struct pasta_run {
 	char dir[64]; /* the private folder of its readiness FIFO and log */
 };
 
+#include "sandbox/egress_direct.h"
+
+/* The sandbox's address block, around this host's IPv4 addresses
+ * (getifaddrs). Returns 0, or -1 with one line printed. */
+int egress_pasta_pick_net(struct direct_net *net);
+
 /* Starts pasta (its full path) for the sandbox whose init is init_pid and
  * waits until it has configured the interface. Returns 0, or -1 with one
  * line printed (pasta exited, or never said it was ready): nothing may run
  * then. */
-int egress_pasta_start(const char *pasta, pid_t init_pid, struct pasta_run *pr);
+int egress_pasta_start(const char *pasta, const struct direct_net *net, pid_t init_pid,
+		       struct pasta_run *pr);
 
 /* Kills (SIGKILL) and reaps pasta; removes its folder. Safe on a
  * pasta_run that never started. */

@@ -22,6 +22,7 @@
 #include "sandbox/proc_harden.h"
 #include "sandbox/run.h"
 #include "sandbox/resolv_overlay.h"
+#include "sandbox/resolv_direct.h"
 #include "sandbox/ports.h"
 #include "sandbox/ports_relay.h"
 #include "sandbox/egress_direct.h"
@@ -78,6 +79,7 @@ struct run_state {
 	struct degraded_plan dplan;
 	/* egress = "direct": pasta's full path (the uplink, egress_pasta.c), or NULL. */
 	const char *direct_tool;
+	struct direct_net direct_net;
 };
 
 /* One line, then 126. Used only in the sandbox's processes. */
@@ -654,6 +656,8 @@ static int run_sandbox_walls(const struct run_config *cfg_in)
 		if (egress_direct_tool(path ? path : "/usr/local/bin:/usr/bin:/bin", pasta_path,
 				       sizeof pasta_path) != 0)
 			return CAN_EXIT_WALL;
+		if (egress_pasta_pick_net(&st.direct_net) < 0)
+			return CAN_EXIT_WALL;
 		st.direct_tool = pasta_path;
 		/* No proxy, no DNS stub, no proxy variables: the uplink is the way out. */
 		cfgv.on_proxy_socket = NULL;
@@ -762,6 +766,20 @@ static int run_sandbox_walls(const struct run_config *cfg_in)
 		}
 		mi.resolv_conf = overlay_conf;
 		mi.hosts = overlay_hosts;
+	}
+	/* egress = "direct": the host's resolv.conf, naming pasta's DNS
+	 * forwarder instead of the host's resolvers (ADR 0124). */
+	if (st.direct_tool) {
+		char *text = resolv_direct_from_file("/etc/resolv.conf", st.direct_net.dns);
+		int wrc = resolv_overlay_write_conf(text, overlay_conf, sizeof(overlay_conf), err,
+						    sizeof(err));
+		free(text);
+		if (wrc < 0) {
+			can_warn("network: egress = \"direct\": the sandbox's resolv.conf: %s; nothing "
+				 "runs", err);
+			return CAN_EXIT_WALL;
+		}
+		mi.resolv_conf = overlay_conf;
 	}
 	if (mount_plan_build(&mi, &st.plan, err, sizeof(err)) < 0) {
 		can_warn("filesystem: %s; fix the recipe" SEE_CHECK, err);
@@ -917,7 +935,7 @@ static int run_sandbox_walls(const struct run_config *cfg_in)
 		/* egress = "direct": the uplink is up before init is let go, or
 		 * nothing runs (fail closed). */
 		if (!held && st.direct_tool) {
-			if (egress_pasta_start(st.direct_tool, (pid_t)pid, &pasta) < 0) {
+			if (egress_pasta_start(st.direct_tool, &st.direct_net, (pid_t)pid, &pasta) < 0) {
 				held = true;
 				direct_failed = true;
 			} else {
