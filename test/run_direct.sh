@@ -48,6 +48,14 @@ t_grep "... saying so" 'pasta was killed by signal 9 before the uplink was up; n
 printf '#!/bin/sh\nfor a; do [ "$prev" = --pid ] && exec >"$a"; prev=$a; done\nexit 0\n' >"$TOP/bin/pasta"
 PATH=$TOP/bin:$PATH t_expect "a pasta that exits 0 without saying it is up is 126" 126 run_d -- touch "$TOP/m2"
 [ ! -e "$TOP/m2" ] && t_ok "... and the command never ran" || t_fail "the command ran without its uplink"
+# A pasta that never says it is up (it hangs): 126 once the bound is
+# reached, and it is killed and reaped, not left behind.
+printf '#!/bin/sh\necho $$ >"%s/hung.pid"\nexec sleep 300\n' "$TOP" >"$TOP/bin/pasta"
+PATH=$TOP/bin:$PATH t_expect "a pasta that hangs is 126" 126 run_d -- touch "$TOP/m2"
+t_grep "... saying it never said it was up" 'did not say the uplink was up within [0-9]+ s; nothing runs' "$T_ERR"
+[ ! -e "$TOP/m2" ] && t_ok "... and the command never ran" || t_fail "the command ran without its uplink"
+kill -0 "$(cat "$TOP/hung.pid")" 2>/dev/null && t_fail "the hung pasta was left running" ||
+	t_ok "... and the hung pasta was killed"
 rm -f "$TOP/bin/pasta"
 
 REAL=$(command -v pasta)
@@ -150,6 +158,21 @@ t_nogrep "... and /etc/resolv.conf is not the DNS stub's" "stub|127\.0\.0\.1" "$
 # Any port: Landlock's connect rule is off under direct (ADR 0122). The
 # host server's port is an ephemeral one no list names.
 t_grep "a connect to port $PORT went through" "^uplink: through" "$(PATH=$TOP/bin:$PATH run_d -- python3 -c "$PROBE" "$HOSTIP" "$PORT" "$LPORT" 2>/dev/null)"
+
+# -p beside direct: the relay still publishes a server inside on the host's
+# loopback (pasta forwards nothing itself: -t none).
+PP=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+(cd "$TOP/www" && PATH=$TOP/bin:$PATH exec "$CAN" run -r "$TOP/direct.toml" -p "$PP:8000" -- \
+	python3 -m http.server -b 127.0.0.1 8000 >/dev/null 2>&1) &
+RUNPID=$!
+got=
+for _ in $(seq 100); do
+	got=$(curl -s --max-time 2 "http://127.0.0.1:$PP/") && [ -n "$got" ] && break
+	sleep 0.1
+done
+t_grep "-p with direct: the server inside answers on the host's loopback" "through the uplink $$" "$got"
+kill "$RUNPID" 2>/dev/null
+wait "$RUNPID" 2>/dev/null
 
 # --- DNS: a host resolver on loopback answers through pasta's forwarder ---
 # (ADR 0124). A namespace of our own plays the host: a tap for its default

@@ -62,7 +62,7 @@ static void test_pasta_argv(void **state)
 {
 	(void)state;
 	struct direct_net n = { .addr = "10.0.2.100", .gw = "10.0.2.2", .dns = "10.0.2.3", .prefix = 24 };
-	struct direct_argv_bufs b;
+	struct direct_argv_bufs b = { { 0 }, { 0 } };
 	const char *argv[40];
 	size_t argc = egress_direct_pasta_argv("/usr/bin/pasta", &n, 4242, "/tmp/x/ready", &b, argv, 40);
 	assert_true(argc > 0);

@@ -118,7 +118,7 @@ int egress_pasta_start(const char *pasta, const struct direct_net *net, pid_t in
 			 ready, errno_name(errno), strerror(errno));
 		return -1;
 	}
-	struct direct_argv_bufs bufs;
+	struct direct_argv_bufs bufs = { { 0 }, { 0 } };
 	const char *argv[40];
 	if (egress_direct_pasta_argv(pasta, net, init_pid, ready, &bufs, argv, ARRAY_LEN(argv)) == 0) {
 		close(rfd);
