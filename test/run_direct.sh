@@ -159,6 +159,10 @@ t_nogrep "... and /etc/resolv.conf is not the DNS stub's" "stub|127\.0\.0\.1" "$
 # host server's port is an ephemeral one no list names.
 t_grep "a connect to port $PORT went through" "^uplink: through" "$(PATH=$TOP/bin:$PATH run_d -- python3 -c "$PROBE" "$HOSTIP" "$PORT" "$LPORT" 2>/dev/null)"
 
+PATH=$TOP/bin:$PATH t_expect "-v with direct runs" 0 run_d -v -- true
+t_grep "... and says the netns has pasta's uplink" 'wall: namespaces: .*network \(lo and pasta.s uplink\)$' "$T_ERR"
+t_grep "... and what the uplink is" 'wall: network: egress = "direct" \(an unfiltered uplink through pasta, the host.s loopback not reachable' "$T_ERR"
+
 # -p beside direct: the relay still publishes a server inside on the host's
 # loopback (pasta forwards nothing itself: -t none).
 PP=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')

@@ -1,6 +1,8 @@
 /* See run_verbose.h. Only prints: every decision was made elsewhere. */
 #include "sandbox/run_verbose.h"
 
+#include <string.h>
+
 static const char *kind_name(enum mnt_kind k)
 {
 	switch (k) {
@@ -29,18 +31,24 @@ void run_verbose_print(FILE *out, const struct mount_plan *pl, const struct run_
 								   : " (skipped if missing)");
 		fputc('\n', out);
 	}
+	bool direct = w->egress && strcmp(w->egress, "direct") == 0;
 	if (w->no_namespaces)
 		fprintf(out, "can: wall: namespaces: none (--allow-degraded=userns): the lines above "
 			"are Landlock rules over the real root, not mounts\n");
 	else
 		fprintf(out, "can: wall: namespaces: user, mount, PID, IPC, UTS, cgroup, network "
-			"(only lo)\n");
+			"(%s)\n", direct ? "lo and pasta's uplink" : "only lo");
 	fprintf(out, "can: wall: network: egress = \"%s\"%s\n", w->egress ? w->egress : "none",
-		w->no_namespaces ? " (no socket but socketpair: no network at all)" : "");
+		w->no_namespaces ? " (no socket but socketpair: no network at all)"
+		: direct	 ? " (an unfiltered uplink through pasta, the host's loopback "
+				   "not reachable; TCP connect to any port)"
+				 : "");
 	if (w->landlock_abi >= 0)
-		fprintf(out, "can: wall: landlock: ABI %d, rules mirror the mounts%s\n",
+		fprintf(out, "can: wall: landlock: ABI %d, rules mirror the mounts%s%s\n",
 			w->landlock_abi, w->landlock_exec_only ? "; execute only [process] allow_execve"
-							       : "");
+							       : "",
+			w->landlock_abi >= 4 ? "; TCP bind only to the -p ports and ephemeral ones"
+					     : "");
 	else
 		fprintf(out, "can: wall: landlock: none (degraded)\n");
 	const char *mode = w->sco->mode == SC_MODE_STRICT    ? "refused calls kill (--strict)"
