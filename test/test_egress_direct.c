@@ -112,6 +112,29 @@ static void test_ll_net(void **state)
 	assert_int_equal(ll_handled_net(&none, 3), 0); /* no net rules before ABI 4 */
 }
 
+static void test_bind_rule(void **state)
+{
+	(void)state;
+	static const int published[] = { 8000, 0 };
+	/* The sandbox's own netns: bind free, published or not (ADR 0123). */
+	struct ll_net n = { .connect = published };
+	ll_net_set_bind(&n, false, published);
+	assert_true(n.bind_any);
+	assert_null(n.bind);
+	assert_int_equal(ll_handled_net(&n, 6), LANDLOCK_ACCESS_NET_CONNECT_TCP);
+	struct ll_net d = { .connect_any = true };
+	ll_net_set_bind(&d, false, NULL);
+	assert_int_equal(ll_handled_net(&d, 6), 0);
+	/* The host's network (no-namespace mode): the given ports and 0 only. */
+	struct ll_net h = { 0 };
+	ll_net_set_bind(&h, true, published);
+	assert_false(h.bind_any);
+	assert_true(h.bind_ephemeral);
+	assert_ptr_equal(h.bind, published);
+	assert_int_equal(ll_handled_net(&h, 4),
+			 LANDLOCK_ACCESS_NET_BIND_TCP | LANDLOCK_ACCESS_NET_CONNECT_TCP);
+}
+
 static void test_bind_ports(void **state)
 {
 	(void)state;
@@ -159,6 +182,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_pick_net),  cmocka_unit_test(test_pasta_argv),
 		cmocka_unit_test(test_find),      cmocka_unit_test(test_ll_net),
+		cmocka_unit_test(test_bind_rule),
 		cmocka_unit_test(test_bind_ports), cmocka_unit_test(test_resolv),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -53,7 +53,7 @@ void cmd_run_usage(FILE *out)
 	      "                           publish a server in the sandbox on the host (IP:\n"
 	      "                           127.0.0.1 by default, [::1] for IPv6; repeatable;\n"
 	      "                           a host port in use is 126 before anything runs;\n"
-	      "                           inside, TCP may bind only these ports or port 0)\n"
+	      "                           inside, TCP may bind any port: only these reach out)\n"
 	      "      --publish-any        let -p name a non-loopback host address (0.0.0.0)\n"
 	      "      --events FILE        append one JSON line per refusal (and per would-be\n"
 	      "                           refusal under --monitor) to FILE (created 0600)\n"

@@ -151,6 +151,13 @@ uint64_t ll_handled_net(const struct ll_net *net, int abi)
 	return h;
 }
 
+void ll_net_set_bind(struct ll_net *net, bool host_network, const int *published)
+{
+	net->bind_any = !host_network;
+	net->bind_ephemeral = host_network;
+	net->bind = host_network ? published : NULL;
+}
+
 static int add_port(int rs, uint64_t access, int port, const char *what, char *err, size_t errlen)
 {
 	struct can_landlock_net_port_attr p = { .allowed_access = access, .port = (uint64_t)port };
@@ -225,7 +232,7 @@ int landlock_apply_exec(const struct mount_plan *pl, int abi, const struct ll_ne
 		}
 	}
 	/* Port 0 in a bind rule is bind(port 0): the kernel picks an
-	 * ephemeral port, which no -p names and the host cannot reach. */
+	 * ephemeral port (test servers ask for one). */
 	for (size_t i = 0; (hn & LANDLOCK_ACCESS_NET_BIND_TCP) && bind && bind[i] > 0; i++) {
 		if (add_port(rs, LANDLOCK_ACCESS_NET_BIND_TCP, bind[i], "bind", err, errlen) < 0) {
 			close(rs);

@@ -1,5 +1,5 @@
 /* Landlock, the second wall: rights that mirror the mount plan, TCP connect
- * limited to the proxy port and TCP bind to the published ports (ABI >= 4),
+ * limited to the proxy port, TCP bind limited on the host's network (ABI >= 4),
  * signal and abstract-unix-socket scoping (ABI >= 6). Raw syscalls: Debian
  * has no library for it. */
 #ifndef CAN_LANDLOCK_H
@@ -53,5 +53,13 @@ int landlock_apply_exec(const struct mount_plan *pl, int abi, const struct ll_ne
 
 /* The handled net rights for net at abi (pure; unit-tested). */
 uint64_t ll_handled_net(const struct ll_net *net, int abi);
+
+/* The TCP bind rule of can run (pure; docs/adr/0123). In the sandbox's own
+ * network namespace (host_network false) bind is free: a listener there is
+ * reachable only from inside (the -p relay connects to published ports
+ * only, pasta forwards none), and test servers on fixed ports must work.
+ * On the host's network (the no-namespace mode) only the ports of
+ * published (0-terminated, may be NULL) and port 0 may be bound. */
+void ll_net_set_bind(struct ll_net *net, bool host_network, const int *published);
 
 #endif

@@ -241,9 +241,11 @@ static _Noreturn void command(struct run_state *st)
 		static const int proxy_ports[] = { RUN_PROXY_PORT, 443, 80, 0 };
 		int *bind_ports = port_specs_sandbox_ports(cfg->opts->ports, cfg->opts->nports);
 		struct ll_net net = { .connect_any = st->direct_tool != NULL,
-				      .connect = cfg->on_proxy_socket ? proxy_ports : NULL,
-				      .bind_ephemeral = true,
-				      .bind = bind_ports };
+				      .connect = cfg->on_proxy_socket ? proxy_ports : NULL };
+		/* TCP bind: free in the sandbox's netns, limited on the host's
+		 * network (the no-namespace mode, where -p is refused, so port 0
+		 * only; seccomp refuses IP sockets there first). ADR 0123. */
+		ll_net_set_bind(&net, st->no_ns, bind_ports);
 		int llrc = landlock_apply_exec(st->no_ns ? &st->dplan.ll : &st->plan, st->ll_abi,
 					       &net, exec_paths, ex->n, &res, err, sizeof(err));
 		free(exec_paths);

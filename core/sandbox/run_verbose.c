@@ -47,8 +47,9 @@ void run_verbose_print(FILE *out, const struct mount_plan *pl, const struct run_
 		fprintf(out, "can: wall: landlock: ABI %d, rules mirror the mounts%s%s\n",
 			w->landlock_abi, w->landlock_exec_only ? "; execute only [process] allow_execve"
 							       : "",
-			w->landlock_abi >= 4 ? "; TCP bind only to the -p ports and ephemeral ones"
-					     : "");
+			w->landlock_abi < 4   ? ""
+			: w->no_namespaces    ? "; TCP bind only to port 0 (the host's network)"
+					      : "; TCP bind to any port (the netns is the sandbox's)");
 	else
 		fprintf(out, "can: wall: landlock: none (degraded)\n");
 	const char *mode = w->sco->mode == SC_MODE_STRICT    ? "refused calls kill (--strict)"
