@@ -172,7 +172,7 @@ t_grep "the contract holds on the transparent path (DELETE is not in methods)" '
 t_run run route curl -sS -m 20 --noproxy '*' -i -H 'Host: allowed.test:8080' http://127.0.0.2/
 t_grep "a Host naming another port on port 80 is refused" '^HTTP/1.1 400' "$T_OUT"
 for r in dns route; do
-	t_run run $r python3 dns.py bindconnect 127.0.0.2 0
+	t_run run $r python3 dns.py bindconnect 127.0.0.2 8080
 	t_grep "another port on the stub's address is refused, even with a listener there ($r)" '^EACCES$' "$T_OUT"
 done
 t_done

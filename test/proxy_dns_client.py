@@ -82,8 +82,9 @@ def main():
         except OSError as e:
             print(errno.errorcode.get(e.errno, str(e)))
     elif cmd == "bindconnect":
-        # Port 0: an ephemeral port (a fixed one may not be bound inside
-        # without -p, docs/adr/0123); the connect goes to the one it got.
+        # The connect goes to the port the listener got (PORT 0 asks for an
+        # ephemeral one); bind is free in the sandbox's netns (ADR 0123),
+        # so what refuses the connect is Landlock's connect rule.
         srv = socket.socket()
         srv.bind((sys.argv[2], int(sys.argv[3])))
         srv.listen(1)

@@ -1,5 +1,6 @@
 /* See run_verbose.h. Only prints: every decision was made elsewhere. */
 #include "sandbox/run_verbose.h"
+#include "sandbox/landlock.h"
 
 #include <string.h>
 
@@ -43,12 +44,15 @@ void run_verbose_print(FILE *out, const struct mount_plan *pl, const struct run_
 		: direct	 ? " (an unfiltered uplink through pasta, the host's loopback "
 				   "not reachable; TCP connect to any port)"
 				 : "");
+	/* The bind rule as command() applies it (the ports do not matter here). */
+	struct ll_net bind = { 0 };
+	ll_net_set_bind(&bind, w->no_namespaces, NULL);
 	if (w->landlock_abi >= 0)
 		fprintf(out, "can: wall: landlock: ABI %d, rules mirror the mounts%s%s\n",
 			w->landlock_abi, w->landlock_exec_only ? "; execute only [process] allow_execve"
 							       : "",
 			w->landlock_abi < 4   ? ""
-			: w->no_namespaces    ? "; TCP bind only to port 0 (the host's network)"
+			: !bind.bind_any      ? "; TCP bind only to port 0 (the host's network)"
 					      : "; TCP bind to any port (the netns is the sandbox's)");
 	else
 		fprintf(out, "can: wall: landlock: none (degraded)\n");
