@@ -9,8 +9,9 @@
       random noise, then prints what a good query for allowed.test gets
   proxy_dns_client.py udp HOST PORT       sendto HOST:PORT; prints "sent" or
       the error's name
-  proxy_dns_client.py bindconnect IP PORT listens on IP:PORT inside, then
-      connects to it; prints "connected" or the error's name
+  proxy_dns_client.py bindconnect IP PORT listens on IP:PORT inside (PORT 0:
+      an ephemeral one), then connects to it; prints "connected" or the
+      error's name
   proxy_dns_client.py direct NAME PATH    http.client over TLS straight to
       NAME:443 (no proxy: http.client reads no proxy variables); prints the
       body
@@ -81,13 +82,16 @@ def main():
         except OSError as e:
             print(errno.errorcode.get(e.errno, str(e)))
     elif cmd == "bindconnect":
+        # The connect goes to the port the listener got (PORT 0 asks for an
+        # ephemeral one); bind is free in the sandbox's netns (ADR 0123),
+        # so what refuses the connect is Landlock's connect rule.
         srv = socket.socket()
         srv.bind((sys.argv[2], int(sys.argv[3])))
         srv.listen(1)
         c = socket.socket()
         c.settimeout(5)
         try:
-            c.connect((sys.argv[2], int(sys.argv[3])))
+            c.connect((sys.argv[2], srv.getsockname()[1]))
             print("connected")
         except OSError as e:
             print(errno.errorcode.get(e.errno, str(e)))

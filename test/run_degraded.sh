@@ -156,6 +156,30 @@ t_grep "control: the host's loopback service answers" "HOST-SERVICE" "$T_OUT"
 t_run deg -- bash -c "exec 3<>/dev/tcp/127.0.0.1/$PORT; cat <&3"
 t_nogrep "egress = none: the host's loopback service is unreachable" "HOST-SERVICE" "$T_OUT"
 t_grep "... the socket itself is refused" "Operation not permitted|Permission denied" "$T_ERR"
+# TCP bind here is on the host's network (ADR 0123): a listener would be
+# reachable by every host process. seccomp refuses the IP socket first;
+# behind it Landlock allows bind to port 0 only (-p is refused in the mode).
+FIXP=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+DBIND='import socket, sys
+try:
+    s = socket.socket(); s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(1); print("bound")
+except OSError as e:
+    print("refused", e.errno); sys.exit(3)'
+t_expect "control: outside, a fixed port binds" 0 python3 -c "$DBIND" "$FIXP"
+t_expect "a TCP listener on a fixed unpublished port cannot be made" 3 deg -- python3 -c "$DBIND" "$FIXP"
+t_grep "... EPERM: the socket itself is refused (seccomp)" "^refused 1$" "$T_OUT"
+t_expect "... nor on port 0 (still the host's network)" 3 deg -- python3 -c "$DBIND" 0
+t_expect "-p is refused in the mode (126): nothing to publish through" 126 deg -p "$FIXP:8000" -- true
+t_grep "... saying it needs the network namespace" "publishing a port needs the sandbox's own network namespace" "$T_ERR"
+LLABI=$(python3 -c 'import ctypes; print(ctypes.CDLL(None).syscall(444, None, 0, 1))' 2>/dev/null)
+t_expect "-v in the mode" 0 deg -v -- true
+if [ "${LLABI:-0}" -ge 4 ] 2>/dev/null; then
+	t_grep "... says Landlock limits TCP bind to port 0 (the host's network)" \
+		"wall: landlock: .*TCP bind only to port 0 \(the host's network\)" "$T_ERR"
+	t_grep "... and so do the losses" "TCP bind only to port 0: a listener here is on the host's network" "$T_ERR"
+else
+	t_grep "... the losses say Landlock ABI < 4 does not limit TCP bind" "Landlock ABI < 4 has no TCP rules" "$T_ERR"
+fi
 UNIXC='import socket,sys; s=socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); print(s.recv(64).decode())'
 t_run python3 -c "$UNIXC" "$USOCK"
 t_grep "control: the host's unix socket answers" "HOST-UNIX" "$T_OUT"

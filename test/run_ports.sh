@@ -92,6 +92,100 @@ else
 	t_fail "the host port stayed bound after the run"
 fi
 
+# --- bind inside: free, since only the sandbox reaches its netns (ADR 0123) ---
+# A port free on the host, so a host connect to it can only succeed by
+# reaching the sandbox's listener (nothing of the host's own answers there).
+FIX=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+BIND='import socket, sys
+fam = socket.AF_INET6 if ":" in sys.argv[1] else socket.AF_INET
+s = socket.socket(fam)
+try:
+    s.bind((sys.argv[1], int(sys.argv[2]))); s.listen(1); print("bound", s.getsockname()[1])
+except OSError as e:
+    print("refused", e.errno); sys.exit(3)'
+# GET http://127.0.0.1:PORT/ until it answers (the server starts beside it).
+GET='import sys, time, urllib.request
+err = None
+for _ in range(200):
+    try:
+        print(urllib.request.urlopen("http://127.0.0.1:%s/" % sys.argv[1], timeout=5).read().decode().strip()); break
+    except OSError as e:
+        err = getattr(e, "reason", e); time.sleep(0.05)
+else:
+    print("failed", getattr(err, "errno", err)); sys.exit(4)'
+echo "served inside" >"$TOP/index.html"
+# SERVE PORT [MARK]: a server on 0.0.0.0:PORT, MARK written once it listens.
+SERVE='import socket, sys
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("0.0.0.0", int(sys.argv[1]))); s.listen(8)
+if len(sys.argv) > 2: open(sys.argv[2], "w").write("up")
+while True:
+    c, _ = s.accept(); c.sendall(b"HTTP/1.0 200 OK\r\n\r\nserved inside\n"); c.close()'
+t_expect "a test server's fixed unpublished port binds and listens inside" 0 \
+	run -- python3 -c "$BIND" 127.0.0.1 "$FIX"
+t_grep "... on that port" "^bound $FIX$" "$T_OUT"
+# Its client inside needs TCP connect to that port: egress = "direct"
+# allows any (ADR 0122); under none and proxy-only Landlock's connect rule
+# names only the proxy's ports, bind or not.
+printf '[network]\negress = "direct"\n' >"$TOP/direct.toml"
+if command -v pasta >/dev/null && [ -r /dev/net/tun ] && [ -w /dev/net/tun ]; then
+	t_expect "legitimate work: a server on a fixed unpublished port is reached by a client inside (direct)" 0 \
+		run -r "$TOP/direct.toml" -- sh -c "python3 -m http.server -b 127.0.0.1 $FIX >/dev/null 2>&1 & python3 -c '$GET' $FIX; r=\$?; kill \$!; exit \$r"
+	t_grep "... with its body" "^served inside$" "$T_OUT"
+else
+	t_skip "pasta or /dev/net/tun missing: the client inside (egress = direct) is not tested"
+fi
+t_expect "under egress = none the client's connect stays EACCES (the connect rule)" 0 \
+	run -- sh -c "python3 -c '$SERVE' $FIX & python3 -c '$GET' $FIX; r=\$?; kill \$!; [ \$r = 4 ]"
+t_grep "... EACCES" "^failed 13$" "$T_OUT"
+LLABI=$(python3 -c 'import ctypes; print(ctypes.CDLL(None).syscall(444, None, 0, 1))' 2>/dev/null)
+if [ "${LLABI:-0}" -ge 4 ] 2>/dev/null; then
+	t_expect "-v says TCP bind is free in the netns" 0 run -v -- true
+	t_grep "... in the landlock line" "wall: landlock: .*TCP bind to any port \(the netns is the sandbox's\)" "$T_ERR"
+fi
+t_expect "an unpublished port binds on IPv6 too" 0 run -- python3 -c "$BIND" ::1 "$FIX"
+t_expect "... and on 0.0.0.0 beside a published one" 0 run -p "$BUSY:8000" -- python3 -c "$BIND" 0.0.0.0 "$FIX"
+t_grep "... on that port" "^bound $FIX$" "$T_OUT"
+t_expect "the published sandbox port binds" 0 run -p "$BUSY:8000" -- python3 -c "$BIND" 0.0.0.0 8000
+t_expect "an ephemeral port (bind to 0) binds" 0 run -- python3 -c "$BIND" 127.0.0.1 0
+t_expect "... and so does listen() without bind" 0 run -- python3 -c 'import socket; s = socket.socket(); s.listen(1); print(s.getsockname()[1])'
+
+# --- attack: the host reaches the published server, not the unpublished one ---
+PROBE='import socket, sys
+try:
+    socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=3).close(); print("reached")
+except OSError as e:
+    print("failed", e.errno); sys.exit(3)'
+rm -f "$TOP/up"
+"$CAN" run -p "$BUSY:8000" -- sh -c "python3 -c '$SERVE' $FIX $TOP/up & python3 -c '$SERVE' 8000" \
+	>"$TOP/two.log" 2>&1 &
+RUNPID=$!
+for _ in $(seq 200); do [ -s "$TOP/up" ] && break; sleep 0.1; done
+if [ -s "$TOP/up" ]; then
+	t_ok "inside, a server listens on $FIX (0.0.0.0, unpublished) beside a published one"
+	t_run python3 -c "$GET" "$BUSY"
+	t_grep "the host reaches the published one" "^served inside$" "$T_OUT"
+	t_expect "the host cannot reach the unpublished one on 127.0.0.1:$FIX" 3 python3 -c "$PROBE" "$FIX"
+	t_grep "... ECONNREFUSED: nothing of the sandbox listens on the host" "^failed 111$" "$T_OUT"
+	HOSTIP=$(ip -4 -o addr show scope global 2>/dev/null | awk '{sub("/.*", "", $4); print $4; exit}')
+	if [ -n "$HOSTIP" ]; then
+		t_run python3 -c "${PROBE/127.0.0.1/$HOSTIP}" "$FIX"
+		[ "$T_RC" = 3 ] && t_ok "... nor on the host's address $HOSTIP" || t_fail "... the host's address $HOSTIP:$FIX reached it"
+	fi
+else
+	t_fail "inside, a server listens on $FIX (0.0.0.0, unpublished) beside a published one"
+	t_diag "$(cat "$TOP/two.log")"
+fi
+kill "$RUNPID" 2>/dev/null
+wait "$RUNPID" 2>/dev/null
+python3 -c 'import socket, sys, time
+s = socket.socket(); s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(8); time.sleep(30)' "$FIX" &
+LP=$!
+for _ in $(seq 50); do python3 -c "$PROBE" "$FIX" >/dev/null 2>&1 && break; sleep 0.1; done
+t_expect "control: the same probe reaches a host listener on $FIX" 0 python3 -c "$PROBE" "$FIX"
+kill "$LP" 2>/dev/null
+wait "$LP" 2>/dev/null
+
 # --- attack: the sandbox still cannot connect out to a host loopback server ---
 python3 -u -m http.server -b 127.0.0.1 0 >"$TOP/http.log" 2>&1 &
 SRV=$!

@@ -340,7 +340,15 @@ t_run run -r "$TOP/proxy.toml" -- cat /proc/net/dev
 t_nogrep "proxy-only has its proxy now: no 'no network' warning" "no network" "$T_ERR"
 t_grep "... and only lo is there" "^1$" "$(printf '%s\n' "$T_OUT" | grep -c ':')"
 printf '[recipe]\nname = "dx"\n[network]\negress = "direct"\n' >"$TOP/direct.toml"
-t_expect "egress = direct is refused (126), never silently the host network" 126 run -r "$TOP/direct.toml" -- true
+# egress = direct: pasta's uplink in the sandbox's own netns (run_direct.sh),
+# or 126 without pasta; never silently the host's network namespace.
+if command -v pasta >/dev/null && [ -r /dev/net/tun ] && [ -w /dev/net/tun ]; then
+	t_expect "egress = direct runs through pasta" 0 run -r "$TOP/direct.toml" -- readlink /proc/self/ns/net
+	[ -n "$T_OUT" ] && [ "$T_OUT" != "$(readlink /proc/self/ns/net)" ] &&
+		t_ok "... in its own network namespace, never the host's" || t_fail "direct ran in netns '$T_OUT'"
+else
+	t_expect "egress = direct without a usable pasta is refused (126), never silently the host network" 126 run -r "$TOP/direct.toml" -- true
+fi
 
 t_expect "-m runs the command" 0 run -m -- true
 t_grep "... and reports at exit what would have been refused" "can: monitor: nothing would have been refused" "$T_ERR"

@@ -125,7 +125,8 @@ static void test_losses(void **state)
 	assert_non_null(strstr(s, "no mount namespace"));
 	assert_non_null(strstr(s, "TMPDIR=/tmp/can-run.Y"));
 	assert_non_null(strstr(s, "egress = \"none\" is held by seccomp"));
-	assert_non_null(strstr(s, "Landlock (no TCP connect)"));
+	assert_non_null(strstr(s, "Landlock (no TCP connect;"));
+	assert_non_null(strstr(s, "TCP bind only to port 0"));
 	assert_non_null(strstr(s, "2 denied path(s)"));
 	assert_non_null(strstr(s, "no IPC namespace"));
 	free(s);
@@ -139,6 +140,8 @@ static void test_losses(void **state)
 	in.landlock_abi = 3;
 	s = losses(&in);
 	assert_null(strstr(s, "no TCP connect"));
+	assert_non_null(strstr(s, "Landlock ABI < 4 has no TCP rules"));
+	assert_non_null(strstr(s, "TCP bind is not\n    limited"));
 	free(s);
 }
 

@@ -71,9 +71,9 @@ const struct field schema_fields[] = {
 
 	{ "network", "egress", FT_ENUM, egress_v, P(net.egress), MR_LAST, 0, 0, 0, 0, 0, "\"none\"",
 	  "How the sandbox reaches the network: \"none\" (no network), \"proxy-only\" (only "
-	  "through the egress proxy), \"direct\" (an unfiltered uplink through pasta or "
-	  "slirp4netns: a loud opt-out; not built yet, so a run is refused with 126, naming "
-	  "what to install when neither is).",
+	  "through the egress proxy), \"direct\" (an unfiltered uplink through pasta, a loud "
+	  "opt-out: no proxy and no DNS stub, any TCP port, the host's loopback not reachable; "
+	  "126 when pasta is not installed or fails to start).",
 	  "scalar mode: last layer that sets it wins", "merge_net_egress_last" },
 	{ "network", "allow_ips", FT_IPS, NULL, P(net.allow_ips), MR_UNION, 0, 0, 0, 0, 0, "[]",
 	  "Allowed IP addresses or CIDR ranges. IP-literal egress is a separate concept from FQDN "

@@ -464,8 +464,8 @@ static void row_tool(struct ctx *c, const char *id, const struct probe_tool *t, 
 		r->state = CHECK_UNAVAILABLE;
 		setf(r->detail, sizeof(r->detail), "not found in PATH");
 		setf(r->remedy, sizeof(r->remedy), "sudo apt-get install %s", package);
-		setf(r->run, sizeof(r->run), "only egress = \"direct\" needs pasta or slirp4netns; \"none\" and "
-					     "\"proxy-only\" do not");
+		setf(r->run, sizeof(r->run), "only egress = \"direct\" needs pasta (slirp4netns is not used, "
+					     "docs/adr/0122); \"none\" and \"proxy-only\" do not");
 	} else if (!t->version[0] || t->err) {
 		r->state = CHECK_DEGRADED;
 		setf(r->detail, sizeof(r->detail), "%s: --version failed%s%s", t->path, t->version[0] ? ": " : "",
@@ -475,7 +475,9 @@ static void row_tool(struct ctx *c, const char *id, const struct probe_tool *t, 
 	} else {
 		r->state = CHECK_OK;
 		setf(r->detail, sizeof(r->detail), "%s (%s)", t->version, t->path);
-		setf(r->run, sizeof(r->run), "available for egress = \"direct\"");
+		setf(r->run, sizeof(r->run), strcmp(id, "pasta") == 0
+						     ? "available for egress = \"direct\""
+						     : "not used: egress = \"direct\" uses pasta (docs/adr/0122)");
 	}
 }
 

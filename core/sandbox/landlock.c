@@ -135,18 +135,48 @@ int landlock_apply(const struct mount_plan *pl, int abi, int proxy_port, struct 
 		   char *err, size_t errlen)
 {
 	const int ports[2] = { proxy_port, 0 };
-	return landlock_apply_exec(pl, abi, ports, NULL, 0, res, err, errlen);
+	const struct ll_net net = { .connect = ports, .bind_any = true };
+	return landlock_apply_exec(pl, abi, &net, NULL, 0, res, err, errlen);
 }
 
-int landlock_apply_exec(const struct mount_plan *pl, int abi, const int *ports,
+uint64_t ll_handled_net(const struct ll_net *net, int abi)
+{
+	if (abi < 4)
+		return 0;
+	uint64_t h = 0;
+	if (!net || !net->connect_any)
+		h |= LANDLOCK_ACCESS_NET_CONNECT_TCP;
+	if (net && !net->bind_any)
+		h |= LANDLOCK_ACCESS_NET_BIND_TCP;
+	return h;
+}
+
+void ll_net_set_bind(struct ll_net *net, bool host_network, const int *published)
+{
+	net->bind_any = !host_network;
+	net->bind_ephemeral = host_network;
+	net->bind = host_network ? published : NULL;
+}
+
+static int add_port(int rs, uint64_t access, int port, const char *what, char *err, size_t errlen)
+{
+	struct can_landlock_net_port_attr p = { .allowed_access = access, .port = (uint64_t)port };
+	if (can_landlock_add_rule(rs, CAN_LANDLOCK_RULE_NET_PORT, &p, 0) < 0) {
+		snprintf(err, errlen, "add %s rule for port %d: %s: %s", what, port,
+			 errno_name(errno), strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int landlock_apply_exec(const struct mount_plan *pl, int abi, const struct ll_net *net,
 			const char *const *exec_paths, size_t n_exec, struct ll_result *res, char *err,
 			size_t errlen)
 {
 	bool exec_only = exec_paths != NULL;
 	*res = (struct ll_result){ 0 };
 	struct can_landlock_ruleset_attr attr = { .handled_access_fs = ll_handled_fs(abi) };
-	if (abi >= 4)
-		attr.handled_access_net = LANDLOCK_ACCESS_NET_CONNECT_TCP;
+	attr.handled_access_net = ll_handled_net(net, abi);
 	if (abi >= 6)
 		attr.scoped = LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET | LANDLOCK_SCOPE_SIGNAL;
 	int rs = can_landlock_create_ruleset(&attr, can_landlock_attr_size(abi), 0);
@@ -193,15 +223,26 @@ int landlock_apply_exec(const struct mount_plan *pl, int abi, const int *ports,
 		}
 		globfree(&g);
 	}
-	for (size_t i = 0; abi >= 4 && ports && ports[i] > 0; i++) {
-		struct can_landlock_net_port_attr p = { .allowed_access = LANDLOCK_ACCESS_NET_CONNECT_TCP,
-							.port = (uint64_t)ports[i] };
-		if (can_landlock_add_rule(rs, CAN_LANDLOCK_RULE_NET_PORT, &p, 0) < 0) {
-			snprintf(err, errlen, "add rule for port %d: %s: %s", ports[i],
-				 errno_name(errno), strerror(errno));
+	uint64_t hn = attr.handled_access_net;
+	const int *conn = net ? net->connect : NULL, *bind = net ? net->bind : NULL;
+	for (size_t i = 0; (hn & LANDLOCK_ACCESS_NET_CONNECT_TCP) && conn && conn[i] > 0; i++) {
+		if (add_port(rs, LANDLOCK_ACCESS_NET_CONNECT_TCP, conn[i], "connect", err, errlen) < 0) {
 			close(rs);
 			return -1;
 		}
+	}
+	/* Port 0 in a bind rule is bind(port 0): the kernel picks an
+	 * ephemeral port (test servers ask for one). */
+	for (size_t i = 0; (hn & LANDLOCK_ACCESS_NET_BIND_TCP) && bind && bind[i] > 0; i++) {
+		if (add_port(rs, LANDLOCK_ACCESS_NET_BIND_TCP, bind[i], "bind", err, errlen) < 0) {
+			close(rs);
+			return -1;
+		}
+	}
+	if ((hn & LANDLOCK_ACCESS_NET_BIND_TCP) && net->bind_ephemeral &&
+	    add_port(rs, LANDLOCK_ACCESS_NET_BIND_TCP, 0, "bind", err, errlen) < 0) {
+		close(rs);
+		return -1;
 	}
 	if (can_landlock_restrict_self(rs, 0) < 0) {
 		snprintf(err, errlen, "restrict self: %s: %s", errno_name(errno), strerror(errno));

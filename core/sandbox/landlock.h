@@ -1,6 +1,7 @@
 /* Landlock, the second wall: rights that mirror the mount plan, TCP connect
- * limited to the proxy port (ABI >= 4), signal and abstract-unix-socket
- * scoping (ABI >= 6). Raw syscalls: Debian has no library for it. */
+ * limited to the proxy port, TCP bind limited on the host's network (ABI >= 4),
+ * signal and abstract-unix-socket scoping (ABI >= 6). Raw syscalls: Debian
+ * has no library for it. */
 #ifndef CAN_LANDLOCK_H
 #define CAN_LANDLOCK_H
 
@@ -29,13 +30,36 @@ uint64_t ll_rights_for(const struct mnt_op *op, const char *dst, bool dir, int a
  * "<what failed>: <ERRNAME>: <why>" in err. */
 int landlock_apply(const struct mount_plan *pl, int abi, int proxy_port, struct ll_result *res,
 		   char *err, size_t errlen);
-/* Same, but TCP connect is allowed to the ports of the 0-terminated list
- * (NULL: none), and when exec_paths is not NULL the execute right is
- * granted only on those paths (files or folders, symlinks followed) and on
- * the dynamic loaders found in the usual places, not on everything
- * readable ([process] allow_execve, docs/adr/0071). */
-int landlock_apply_exec(const struct mount_plan *pl, int abi, const int *ports,
+/* The TCP rules (ABI >= 4). A list is 0-terminated; NULL is none. `any`
+ * leaves that right unhandled: every port (egress = "direct" for connect,
+ * docs/adr/0122). Bind to port 0 (an ephemeral port) is allowed only when
+ * bind_ephemeral is set (docs/adr/0123). */
+struct ll_net {
+	bool connect_any;
+	const int *connect;
+	bool bind_any;
+	bool bind_ephemeral;
+	const int *bind;
+};
+
+/* Same, but with the TCP rules of net (NULL: connect to no port, bind
+ * unrestricted, as landlock_apply does), and when exec_paths is not NULL
+ * the execute right is granted only on those paths (files or folders,
+ * symlinks followed) and on the dynamic loaders found in the usual places,
+ * not on everything readable ([process] allow_execve, docs/adr/0071). */
+int landlock_apply_exec(const struct mount_plan *pl, int abi, const struct ll_net *net,
 			const char *const *exec_paths, size_t n_exec, struct ll_result *res, char *err,
 			size_t errlen);
+
+/* The handled net rights for net at abi (pure; unit-tested). */
+uint64_t ll_handled_net(const struct ll_net *net, int abi);
+
+/* The TCP bind rule of can run (pure; docs/adr/0123). In the sandbox's own
+ * network namespace (host_network false) bind is free: a listener there is
+ * reachable only from inside (the -p relay connects to published ports
+ * only, pasta forwards none), and test servers on fixed ports must work.
+ * On the host's network (the no-namespace mode) only the ports of
+ * published (0-terminated, may be NULL) and port 0 may be bound. */
+void ll_net_set_bind(struct ll_net *net, bool host_network, const int *published);
 
 #endif

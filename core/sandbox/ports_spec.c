@@ -7,6 +7,7 @@
 
 #include <arpa/inet.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -109,4 +110,18 @@ int port_spec_parse(const char *spec, bool any_addr, struct port_spec *out, char
 		return -1;
 	}
 	return 0;
+}
+
+int *port_specs_sandbox_ports(const struct port_spec *specs, size_t n)
+{
+	int *out = calloc(n + 1, sizeof *out);
+	size_t k = 0;
+	for (size_t i = 0; out && i < n; i++) {
+		bool seen = false;
+		for (size_t j = 0; j < k && !seen; j++)
+			seen = out[j] == specs[i].sandbox_port;
+		if (!seen)
+			out[k++] = specs[i].sandbox_port;
+	}
+	return out;
 }

@@ -22,4 +22,9 @@ struct port_spec {
 int port_spec_parse(const char *spec, bool any_addr, struct port_spec *out, char *err,
 		    size_t errlen);
 
+/* The sandbox ports of n specs, each once, 0-terminated, in a new array
+ * the caller frees: the only fixed ports a process inside may bind
+ * (docs/adr/0123). NULL when out of memory (then no fixed port is). */
+int *port_specs_sandbox_ports(const struct port_spec *specs, size_t n);
+
 #endif

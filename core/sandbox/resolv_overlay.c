@@ -31,10 +31,13 @@ const char *resolv_overlay_hosts_text(bool host_loopback)
 	       "::1\tlocalhost ip6-localhost ip6-loopback\n";
 }
 
-int resolv_overlay_write(bool host_loopback, char *conf, char *hosts, size_t cap, char *err,
-			 size_t errlen)
+/* conf_text (and hosts_text unless NULL) into a fresh private folder. */
+static int write_files(const char *ct, const char *ht, char *conf, char *hosts, size_t cap,
+		       char *err, size_t errlen)
 {
-	conf[0] = hosts[0] = '\0';
+	conf[0] = '\0';
+	if (hosts)
+		hosts[0] = '\0';
 	const char *base = getenv("XDG_RUNTIME_DIR");
 	if (!base || base[0] != '/' || access(base, W_OK) != 0)
 		base = "/tmp";
@@ -46,16 +49,29 @@ int resolv_overlay_write(bool host_loopback, char *conf, char *hosts, size_t cap
 		return -1;
 	}
 	snprintf(conf, cap, "%s/resolv.conf", dir);
-	snprintf(hosts, cap, "%s/hosts", dir);
-	const char *ct = resolv_overlay_conf_text(), *ht = resolv_overlay_hosts_text(host_loopback);
+	if (hosts)
+		snprintf(hosts, cap, "%s/hosts", dir);
 	if (write_file_atomic(conf, ct, strlen(ct), 0644) < 0 ||
-	    write_file_atomic(hosts, ht, strlen(ht), 0644) < 0) {
+	    (hosts && write_file_atomic(hosts, ht, strlen(ht), 0644) < 0)) {
 		int e = errno;
 		snprintf(err, errlen, "write %s: %s: %s", dir, errno_name(e), strerror(e));
 		resolv_overlay_remove(conf, hosts);
 		return -1;
 	}
 	return 0;
+}
+
+int resolv_overlay_write(bool host_loopback, char *conf, char *hosts, size_t cap, char *err,
+			 size_t errlen)
+{
+	return write_files(resolv_overlay_conf_text(), resolv_overlay_hosts_text(host_loopback), conf,
+			   hosts, cap, err, errlen);
+}
+
+int resolv_overlay_write_conf(const char *conf_text, char *conf, size_t cap, char *err,
+			      size_t errlen)
+{
+	return write_files(conf_text, NULL, conf, NULL, cap, err, errlen);
 }
 
 void resolv_overlay_remove(const char *conf, const char *hosts)

@@ -29,6 +29,10 @@ const char *resolv_overlay_hosts_text(bool host_loopback);
  * conf and hosts (cap bytes each) receive their paths. 0, or -1 with err. */
 int resolv_overlay_write(bool host_loopback, char *conf, char *hosts, size_t cap, char *err,
 			 size_t errlen);
+/* The same with conf_text as resolv.conf and no hosts file (egress =
+ * "direct", docs/adr/0124): conf receives its path. */
+int resolv_overlay_write_conf(const char *conf_text, char *conf, size_t cap, char *err,
+			      size_t errlen);
 /* Removes what resolv_overlay_write made (either path may be ""). */
 void resolv_overlay_remove(const char *conf, const char *hosts);
 

@@ -22,9 +22,11 @@
 #include "sandbox/proc_harden.h"
 #include "sandbox/run.h"
 #include "sandbox/resolv_overlay.h"
+#include "sandbox/resolv_direct.h"
 #include "sandbox/ports.h"
 #include "sandbox/ports_relay.h"
 #include "sandbox/egress_direct.h"
+#include "sandbox/egress_pasta.h"
 #include "sandbox/run_degraded.h"
 #include "sandbox/run_glue.h"
 #include "util/util.h"
@@ -75,6 +77,9 @@ struct run_state {
 	 * namespace at all; Landlock takes its rules from dplan (run_degraded.h). */
 	bool no_ns;
 	struct degraded_plan dplan;
+	/* egress = "direct": pasta's full path (the uplink, egress_pasta.c), or NULL. */
+	const char *direct_tool;
+	struct direct_net direct_net;
 };
 
 /* One line, then 126. Used only in the sandbox's processes. */
@@ -231,12 +236,20 @@ static _Noreturn void command(struct run_state *st)
 		/* The proxy's port, and 443 and 80 for the DNS stub's address
 		 * (transparent routing, ADR 0110): Landlock names ports only,
 		 * and the netns has only lo, so these reach nothing else than
-		 * what listens inside (the engine, when on, names the address). */
+		 * what listens inside (the engine, when on, names the address).
+		 * egress = "direct": any port (the uplink is unfiltered, ADR 0122). */
 		static const int proxy_ports[] = { RUN_PROXY_PORT, 443, 80, 0 };
+		int *bind_ports = port_specs_sandbox_ports(cfg->opts->ports, cfg->opts->nports);
+		struct ll_net net = { .connect_any = st->direct_tool != NULL,
+				      .connect = cfg->on_proxy_socket ? proxy_ports : NULL };
+		/* TCP bind: free in the sandbox's netns, limited on the host's
+		 * network (the no-namespace mode, where -p is refused, so port 0
+		 * only; seccomp refuses IP sockets there first). ADR 0123. */
+		ll_net_set_bind(&net, st->no_ns, bind_ports);
 		int llrc = landlock_apply_exec(st->no_ns ? &st->dplan.ll : &st->plan, st->ll_abi,
-					       cfg->on_proxy_socket ? proxy_ports : NULL, exec_paths,
-					       ex->n, &res, err, sizeof(err));
+					       &net, exec_paths, ex->n, &res, err, sizeof(err));
 		free(exec_paths);
+		free(bind_ports);
 		if (llrc < 0) {
 			snprintf(msg, sizeof(msg), "%s", err);
 			if (!st->may_skip_landlock)
@@ -633,8 +646,25 @@ static int run_sandbox_walls(const struct run_config *cfg_in)
 
 	/* Network: only lo, whatever else was asked. */
 	const char *egress = p->net.egress.set ? p->net.egress.v : "none";
-	if (strcmp(egress, "direct") == 0)
-		return egress_direct_refuse();
+	static char pasta_path[4096];
+	if (strcmp(egress, "direct") == 0) {
+		if (st.no_ns) {
+			can_warn("network: egress = \"direct\": the uplink is attached to the sandbox's "
+				 "own network namespace, which the no-namespace mode does not have; "
+				 "nothing runs");
+			return CAN_EXIT_WALL;
+		}
+		const char *path = getenv("PATH");
+		if (egress_direct_tool(path ? path : "/usr/local/bin:/usr/bin:/bin", pasta_path,
+				       sizeof pasta_path) != 0)
+			return CAN_EXIT_WALL;
+		if (egress_pasta_pick_net(&st.direct_net) < 0)
+			return CAN_EXIT_WALL;
+		st.direct_tool = pasta_path;
+		/* No proxy, no DNS stub, no proxy variables: the uplink is the way out. */
+		cfgv.on_proxy_socket = NULL;
+		cfgv.ca_bundle = NULL;
+	}
 	if (strcmp(egress, "proxy-only") == 0 && !cfg->on_proxy_socket && !st.no_ns)
 		can_warn("network: egress = \"proxy-only\": the proxy is not built yet, so the command "
 			 "runs with no network at all (only lo)");
@@ -740,6 +770,20 @@ static int run_sandbox_walls(const struct run_config *cfg_in)
 		mi.resolv_conf = overlay_conf;
 		mi.hosts = overlay_hosts;
 	}
+	/* egress = "direct": the host's resolv.conf, naming pasta's DNS
+	 * forwarder instead of the host's resolvers (ADR 0124). */
+	if (st.direct_tool) {
+		char *text = resolv_direct_from_file("/etc/resolv.conf", st.direct_net.dns);
+		int wrc = resolv_overlay_write_conf(text, overlay_conf, sizeof(overlay_conf), err,
+						    sizeof(err));
+		free(text);
+		if (wrc < 0) {
+			can_warn("network: egress = \"direct\": the sandbox's resolv.conf: %s; nothing "
+				 "runs", err);
+			return CAN_EXIT_WALL;
+		}
+		mi.resolv_conf = overlay_conf;
+	}
 	if (mount_plan_build(&mi, &st.plan, err, sizeof(err)) < 0) {
 		can_warn("filesystem: %s; fix the recipe" SEE_CHECK, err);
 		return CAN_EXIT_WALL;
@@ -813,7 +857,10 @@ static int run_sandbox_walls(const struct run_config *cfg_in)
 	pid_t relay = -1;
 	bool ports_failed = false;
 	int alive[2], sync[2] = { -1, -1 }, sv[2] = { -1, -1 }, px[2] = { -1, -1 };
-	if (pipe2(alive, O_CLOEXEC) < 0 || ((use_cg || pfd) && pipe2(sync, O_CLOEXEC) < 0))
+	struct pasta_run pasta = { .pid = -1 };
+	bool direct_failed = false;
+	if (pipe2(alive, O_CLOEXEC) < 0 ||
+	    ((use_cg || pfd || st.direct_tool) && pipe2(sync, O_CLOEXEC) < 0))
 		can_die_errno(CAN_EXIT_WALL, "run: pipe");
 	/* A listener exists when syscalls are notified (or monitor goes through
 	 * the supervisor); only then is there a handover. */
@@ -888,6 +935,17 @@ static int run_sandbox_walls(const struct run_config *cfg_in)
 				ports_failed = true;
 			}
 		}
+		/* egress = "direct": the uplink is up before init is let go, or
+		 * nothing runs (fail closed). */
+		if (!held && st.direct_tool) {
+			if (egress_pasta_start(st.direct_tool, &st.direct_net, (pid_t)pid, &pasta) < 0) {
+				held = true;
+				direct_failed = true;
+			} else {
+				can_warn("egress = \"direct\": the sandbox has an unfiltered network uplink "
+					 "(pasta)");
+			}
+		}
 		if (pfd) {
 			for (size_t i = 0; i < npfd; i++)
 				close(pfd[i]);
@@ -900,7 +958,9 @@ static int run_sandbox_walls(const struct run_config *cfg_in)
 			kill((pid_t)pid, SIGKILL);
 		rc = supervise((pid_t)pid, sv[0], cfg);
 		ports_relay_stop(relay);
-		if ((px[0] >= 0 && rc == 128 + SIGKILL && proxy_failed) || ports_failed)
+		egress_pasta_stop(&pasta);
+		if ((px[0] >= 0 && rc == 128 + SIGKILL && proxy_failed) || ports_failed ||
+		    direct_failed)
 			rc = CAN_EXIT_WALL;
 		if (st.no_ns) {
 			int left = degraded_kill_leftovers();

@@ -153,7 +153,10 @@ void degraded_losses_print(FILE *out, const struct degraded_losses_in *in)
 		fputs("  - no network namespace: egress = \"none\" is held by", out);
 	fprintf(out, " seccomp (no IPv4, IPv6 or unix socket, nor a\n"
 		"    datagram socketpair: programs that talk to local servers fail)%s\n",
-		in->landlock_abi >= 4 ? " and Landlock (no TCP connect)" : "");
+		in->landlock_abi >= 4 ? " and Landlock (no TCP connect;\n"
+					"    TCP bind only to port 0: a listener here is on the host's network)"
+				      : ";\n    Landlock ABI < 4 has no TCP rules: seccomp alone holds it, and TCP "
+					"bind is not\n    limited behind it");
 	fputs("  - no IPC namespace: SysV IPC and POSIX message queues are refused; no UTS\n"
 	      "    namespace: the host name is the host's\n", out);
 	fputs("  - processes the command leaves running are killed when it ends only while they\n"

@@ -1,5 +1,8 @@
 /* See run_verbose.h. Only prints: every decision was made elsewhere. */
 #include "sandbox/run_verbose.h"
+#include "sandbox/landlock.h"
+
+#include <string.h>
 
 static const char *kind_name(enum mnt_kind k)
 {
@@ -29,18 +32,28 @@ void run_verbose_print(FILE *out, const struct mount_plan *pl, const struct run_
 								   : " (skipped if missing)");
 		fputc('\n', out);
 	}
+	bool direct = w->egress && strcmp(w->egress, "direct") == 0;
 	if (w->no_namespaces)
 		fprintf(out, "can: wall: namespaces: none (--allow-degraded=userns): the lines above "
 			"are Landlock rules over the real root, not mounts\n");
 	else
 		fprintf(out, "can: wall: namespaces: user, mount, PID, IPC, UTS, cgroup, network "
-			"(only lo)\n");
+			"(%s)\n", direct ? "lo and pasta's uplink" : "only lo");
 	fprintf(out, "can: wall: network: egress = \"%s\"%s\n", w->egress ? w->egress : "none",
-		w->no_namespaces ? " (no socket but socketpair: no network at all)" : "");
+		w->no_namespaces ? " (no socket but socketpair: no network at all)"
+		: direct	 ? " (an unfiltered uplink through pasta, the host's loopback "
+				   "not reachable; TCP connect to any port)"
+				 : "");
+	/* The bind rule as command() applies it (the ports do not matter here). */
+	struct ll_net bind = { 0 };
+	ll_net_set_bind(&bind, w->no_namespaces, NULL);
 	if (w->landlock_abi >= 0)
-		fprintf(out, "can: wall: landlock: ABI %d, rules mirror the mounts%s\n",
+		fprintf(out, "can: wall: landlock: ABI %d, rules mirror the mounts%s%s\n",
 			w->landlock_abi, w->landlock_exec_only ? "; execute only [process] allow_execve"
-							       : "");
+							       : "",
+			w->landlock_abi < 4   ? ""
+			: !bind.bind_any      ? "; TCP bind only to port 0 (the host's network)"
+					      : "; TCP bind to any port (the netns is the sandbox's)");
 	else
 		fprintf(out, "can: wall: landlock: none (degraded)\n");
 	const char *mode = w->sco->mode == SC_MODE_STRICT    ? "refused calls kill (--strict)"
