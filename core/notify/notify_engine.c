@@ -44,7 +44,7 @@ static int spawn_worker(struct notify_engine *e);
  * The kernel wakes every worker waiting in RECV for each notification
  * (its wait queue is not exclusive): with N idle workers a call costs N-1
  * context switches for nothing (measured: 4.9 switches and 22 us per
- * trapped open with the default workers, 2 and 11 us with one; ADR 0205).
+ * trapped open with the default workers, 2 and 11 us with one; ADR 0206).
  * So one worker at a time holds the turn and receives; the others wait
  * for it on a condition variable. The holder handles a call that cannot
  * block itself (quick(): copy memory, read /proc, answer) and receives
