@@ -9,7 +9,10 @@
 # Each run starts from `make clean`; the rounds interleave the three.
 # Prints medians and the ratios to can run and to bare (issue 12's goal: -m within 1.3x of
 # can run). Usage: CAN=path/to/can bench/monitor.sh [RUNS]   (default 3;
-# as root it drops to $BENCH_USER, else cantest, else nobody).
+# as root it drops to $BENCH_USER, else cantest, else nobody). With
+# CAN_BEFORE=path/to/another/can a fourth way, "-m before", runs that
+# build's monitor mode in the same rounds (a before/after on a shared
+# machine, ADR 0206).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 CAN=${CAN:-$here/../_build/core/can}
@@ -18,6 +21,7 @@ RUNS=${1:-3}
 if [ "$(id -u)" = 0 ]; then
 	tmp=$(mktemp -d /tmp/canbench.XXXXXX)
 	cp "$CAN" "$tmp/can"
+	[ -n "${CAN_BEFORE:-}" ] && cp "$CAN_BEFORE" "$tmp/can-before"
 	cp "$0" "$tmp/monitor.sh"
 	git -C "$here/.." archive -o "$tmp/src.tar" HEAD
 	chmod -R a+rX "$tmp"
@@ -29,6 +33,7 @@ if [ "$(id -u)" = 0 ]; then
 	cd "$tmp"
 	exec setpriv --reuid="$user" --regid="$(id -g "$user")" --init-groups env -i \
 		PATH=/usr/bin:/bin HOME="$home" BENCH_TMP="$tmp" CAN="$tmp/can" SRC_TAR="$tmp/src.tar" \
+		${CAN_BEFORE:+CAN_BEFORE="$tmp/can-before"} \
 		bash "$tmp/monitor.sh" "$RUNS"
 fi
 # The copy lives under the home, not /tmp: the sandbox's /tmp is its own.
@@ -51,10 +56,16 @@ make -s clean >/dev/null
 # the three ways alike. Each round runs them in a rotating order.
 names=("bare" "can run" "can run -m")
 cmds=("make -s -j2" "$CAN run -- make -s -j2" "$CAN run -m -- make -s -j2")
+if [ -n "${CAN_BEFORE:-}" ]; then
+	names+=("-m before")
+	cmds+=("$CAN_BEFORE run -m -- make -s -j2")
+fi
+ways=${#names[@]}
 times=$(mktemp)
+load0=$(cut -d' ' -f1-3 /proc/loadavg)
 for round in $(seq "$RUNS"); do
-	for k in 0 1 2; do
-		i=$(((k + round) % 3))
+	for k in $(seq 0 $((ways - 1))); do
+		i=$(((k + round) % ways))
 		make -s clean >/dev/null
 		t0=$(date +%s.%N)
 		sh -c "${cmds[$i]}" >/dev/null 2>&1 || { echo "${names[$i]} failed" >&2; exit 1; }
@@ -62,10 +73,10 @@ for round in $(seq "$RUNS"); do
 		echo "$i $t0 $t1" >>"$times"
 	done
 done
-python3 - "$times" "$RUNS" <<'PY'
+python3 - "$times" "$RUNS" "$ways" <<'PY'
 import statistics, sys
-names = ["bare", "can run", "can run -m"]
-t = {i: [] for i in range(3)}
+names = ["bare", "can run", "can run -m", "-m before"][:int(sys.argv[3])]
+t = {i: [] for i in range(len(names))}
 for line in open(sys.argv[1]):
     i, a, b = line.split()
     t[int(i)].append(float(b) - float(a))
@@ -75,7 +86,8 @@ low = {i: min(v) for i, v in t.items()}
 # both ratios are printed.
 print("make -s -j2 of this project from clean, %s interleaved rounds" % sys.argv[2])
 print("%-12s %9s %9s %13s %13s %10s" % ("", "median s", "min s", "med/can run", "min/can run", "min/bare"))
-for i in range(3):
+for i in range(len(names)):
     print("%-12s %9.2f %9.2f %12.2fx %12.2fx %9.2fx" % (names[i], med[i], low[i], med[i] / med[1], low[i] / low[1], low[i] / low[0]))
 PY
+echo "load average at the start: $load0, at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
 rm -f "$times"

@@ -2,10 +2,10 @@
 #include "proxy/refusal.h"
 #include "util/util.h"
 
+#include <stdarg.h>
 #include <stdbool.h>
-#include <stdlib.h>
-
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 const char *refusal_status_text(int status)
@@ -63,11 +63,46 @@ void refusal_line(const struct refusal *r, char *buf, size_t cap)
 
 /* ---- merging patches ---- */
 
+/* A growing output string: both mergers append to one. */
+struct outbuf {
+	char *s;
+	size_t len, cap;
+};
+
+static void outbuf_init(struct outbuf *b)
+{
+	b->cap = 256;
+	b->len = 0;
+	b->s = xmalloc(b->cap);
+	b->s[0] = '\0';
+}
+
+__attribute__((format(printf, 2, 3))) static void put(struct outbuf *b, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int need = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (need < 0)
+		return;
+	while (b->len + (size_t)need + 1 > b->cap)
+		b->s = xrealloc(b->s, b->cap *= 2);
+	va_start(ap, fmt);
+	vsnprintf(b->s + b->len, b->cap - b->len, fmt, ap);
+	va_end(ap);
+	b->len += (size_t)need;
+}
+
 struct pkey {
 	char *table, *key;
 	char **items; /* list values, or one scalar in items[0] with list = false */
 	size_t n;
 	bool list;
+};
+
+struct pkeys {
+	struct pkey *v;
+	size_t n;
 };
 
 static void add_item(struct pkey *k, const char *s, size_t len)
@@ -78,7 +113,9 @@ static void add_item(struct pkey *k, const char *s, size_t len)
 	strv_push(&k->items, &k->n, xstrndup(s, len));
 }
 
-static void add_line(struct pkey **keys, size_t *nk, const char *table, const char *line)
+/* "key = value" under table: a new key, or its list values united, or
+ * the first scalar kept. */
+static void add_line(struct pkeys *ks, const char *table, const char *line)
 {
 	const char *eq = strstr(line, " = ");
 	if (!eq)
@@ -86,12 +123,12 @@ static void add_line(struct pkey **keys, size_t *nk, const char *table, const ch
 	char *key = xstrndup(line, (size_t)(eq - line));
 	const char *v = eq + 3;
 	struct pkey *k = NULL;
-	for (size_t i = 0; i < *nk; i++)
-		if (strcmp((*keys)[i].table, table) == 0 && strcmp((*keys)[i].key, key) == 0)
-			k = &(*keys)[i];
+	for (size_t i = 0; i < ks->n; i++)
+		if (strcmp(ks->v[i].table, table) == 0 && strcmp(ks->v[i].key, key) == 0)
+			k = &ks->v[i];
 	if (!k) {
-		*keys = xrealloc(*keys, (*nk + 1) * sizeof(**keys));
-		k = &(*keys)[(*nk)++];
+		ks->v = xrealloc(ks->v, (ks->n + 1) * sizeof(*ks->v));
+		k = &ks->v[ks->n++];
 		*k = (struct pkey){ xstrdup(table), key, NULL, 0, v[0] == '[' };
 	} else {
 		free(key);
@@ -115,138 +152,133 @@ static void add_line(struct pkey **keys, size_t *nk, const char *table, const ch
 	}
 }
 
+static void pkeys_free(struct pkeys *ks)
+{
+	for (size_t i = 0; i < ks->n; i++) {
+		free(ks->v[i].table);
+		free(ks->v[i].key);
+		strv_free(ks->v[i].items, ks->v[i].n);
+	}
+	free(ks->v);
+}
+
+/* Calls fn with each line of text (a NUL-terminated copy, no newline). */
+static void each_line(const char *text, void (*fn)(const char *line, void *ctx), void *ctx)
+{
+	for (const char *line = text; *line;) {
+		const char *nl = strchr(line, '\n');
+		size_t len = nl ? (size_t)(nl - line) : strlen(line);
+		char *l = xstrndup(line, len);
+		fn(l, ctx);
+		free(l);
+		line += len + (nl ? 1 : 0);
+	}
+}
+
+/* Every key of table, in the order first seen: "key = scalar" or
+ * "key = [a, b]". */
+static void emit_keys(struct outbuf *b, const struct pkeys *ks, const char *table)
+{
+	for (size_t j = 0; j < ks->n; j++) {
+		const struct pkey *k = &ks->v[j];
+		if (strcmp(k->table, table) != 0)
+			continue;
+		if (!k->list) {
+			put(b, "%s = %s\n", k->key, k->items[0]);
+			continue;
+		}
+		put(b, "%s = [", k->key);
+		for (size_t i = 0; i < k->n; i++)
+			put(b, "%s%s", i ? ", " : "", k->items[i]);
+		put(b, "]\n");
+	}
+}
+
+/* The state of one patch's lines: the table (or domain line) they are under. */
+struct splitter {
+	struct pkeys *keys;
+	char table[400];
+	char ***doms; /* merge_hosts: the distinct domain lines, in order */
+	size_t *nd;
+};
+
+static void table_line(const char *l, void *ctx)
+{
+	struct splitter *s = ctx;
+	if (l[0] == '[')
+		snprintf(s->table, 64, "%s", l); /* a table name is short */
+	else if (s->table[0])
+		add_line(s->keys, s->table, l);
+}
+
 char *refusal_merge_patches(char *const *patches, size_t n)
 {
-	struct pkey *keys = NULL;
-	size_t nk = 0;
+	struct pkeys keys = { 0 };
 	char **hosts = NULL;
 	size_t nh = 0;
 	for (size_t i = 0; i < n; i++) {
-		const char *p = patches[i];
-		if (strncmp(p, "[[", 2) == 0) {
-			strv_push(&hosts, &nh, xstrdup(p));
+		if (strncmp(patches[i], "[[", 2) == 0) {
+			strv_push(&hosts, &nh, xstrdup(patches[i]));
 			continue;
 		}
-		char table[64] = "";
-		for (const char *line = p; *line;) {
-			const char *nl = strchr(line, '\n');
-			size_t len = nl ? (size_t)(nl - line) : strlen(line);
-			char *l = xstrndup(line, len);
-			if (l[0] == '[')
-				snprintf(table, sizeof(table), "%s", l);
-			else if (table[0])
-				add_line(&keys, &nk, table, l);
-			free(l);
-			line += len + (nl ? 1 : 0);
-		}
+		struct splitter s = { .keys = &keys };
+		each_line(patches[i], table_line, &s);
 	}
-	size_t cap = 256, len = 0;
-	char *out = xmalloc(cap);
-	out[0] = '\0';
-#define PUT(...)                                                                     \
-	do {                                                                         \
-		int need_ = snprintf(NULL, 0, __VA_ARGS__);                          \
-		while (len + (size_t)need_ + 1 > cap)                               \
-			out = xrealloc(out, cap *= 2);                               \
-		len += (size_t)snprintf(out + len, cap - len, __VA_ARGS__);         \
-	} while (0)
-	for (size_t i = 0; i < nk; i++) {
+	struct outbuf b;
+	outbuf_init(&b);
+	for (size_t i = 0; i < keys.n; i++) {
 		/* each table once, where it first appears, with all its keys */
-		for (size_t j = 0; j < i; j++)
-			if (strcmp(keys[j].table, keys[i].table) == 0)
-				goto body;
-		PUT("%s%s\n", len ? "\n" : "", keys[i].table);
-		for (size_t j = i; j < nk; j++) {
-			if (strcmp(keys[j].table, keys[i].table) != 0)
-				continue;
-			if (!keys[j].list) {
-				PUT("%s = %s\n", keys[j].key, keys[j].items[0]);
-				continue;
-			}
-			PUT("%s = [", keys[j].key);
-			for (size_t k = 0; k < keys[j].n; k++)
-				PUT("%s%s", k ? ", " : "", keys[j].items[k]);
-			PUT("]\n");
-		}
-body:;
+		bool earlier = false;
+		for (size_t j = 0; j < i && !earlier; j++)
+			earlier = strcmp(keys.v[j].table, keys.v[i].table) == 0;
+		if (earlier)
+			continue;
+		put(&b, "%s%s\n", b.len ? "\n" : "", keys.v[i].table);
+		emit_keys(&b, &keys, keys.v[i].table);
 	}
 	for (size_t i = 0; i < nh; i++)
-		PUT("%s%s", len ? "\n" : "", hosts[i]);
-#undef PUT
-	for (size_t i = 0; i < nk; i++) {
-		free(keys[i].table);
-		free(keys[i].key);
-		strv_free(keys[i].items, keys[i].n);
-	}
-	free(keys);
+		put(&b, "%s%s", b.len ? "\n" : "", hosts[i]);
+	pkeys_free(&keys);
 	strv_free(hosts, nh);
-	return out;
+	return b.s;
 }
 
 /* ---- merging [[host]] blocks per domain ---- */
 
+/* The pkey table is the domain's line, so keys group per domain. */
+static void host_line(const char *l, void *ctx)
+{
+	struct splitter *s = ctx;
+	if (strncmp(l, "domain = ", 9) == 0) {
+		snprintf(s->table, sizeof(s->table), "%s", l);
+		bool seen = false;
+		for (size_t j = 0; j < *s->nd && !seen; j++)
+			seen = strcmp((*s->doms)[j], s->table) == 0;
+		if (!seen)
+			strv_push(s->doms, s->nd, xstrdup(s->table));
+	} else if (s->table[0]) {
+		add_line(s->keys, s->table, l);
+	}
+}
+
 char *refusal_merge_hosts(char *const *patches, size_t n)
 {
-	/* the pkey table is the domain's line, so keys group per domain */
-	struct pkey *keys = NULL;
-	size_t nk = 0;
+	struct pkeys keys = { 0 };
 	char **doms = NULL;
 	size_t nd = 0;
 	for (size_t i = 0; i < n; i++) {
-		const char *p = patches[i];
-		if (strncmp(p, "[[host]]\n", 9) != 0)
+		if (strncmp(patches[i], "[[host]]\n", 9) != 0)
 			continue;
-		char dom[400] = "";
-		for (const char *line = p + 9; *line;) {
-			const char *nl = strchr(line, '\n');
-			size_t len = nl ? (size_t)(nl - line) : strlen(line);
-			char *l = xstrndup(line, len);
-			if (strncmp(l, "domain = ", 9) == 0) {
-				snprintf(dom, sizeof(dom), "%s", l);
-				bool seen = false;
-				for (size_t j = 0; j < nd && !seen; j++)
-					seen = strcmp(doms[j], dom) == 0;
-				if (!seen)
-					strv_push(&doms, &nd, xstrdup(dom));
-			} else if (dom[0]) {
-				add_line(&keys, &nk, dom, l);
-			}
-			free(l);
-			line += len + (nl ? 1 : 0);
-		}
+		struct splitter s = { .keys = &keys, .doms = &doms, .nd = &nd };
+		each_line(patches[i] + 9, host_line, &s);
 	}
-	size_t cap = 256, len = 0;
-	char *out = xmalloc(cap);
-	out[0] = '\0';
-#define PUT(...)                                                                     \
-	do {                                                                         \
-		int need_ = snprintf(NULL, 0, __VA_ARGS__);                          \
-		while (len + (size_t)need_ + 1 > cap)                               \
-			out = xrealloc(out, cap *= 2);                               \
-		len += (size_t)snprintf(out + len, cap - len, __VA_ARGS__);         \
-	} while (0)
+	struct outbuf b;
+	outbuf_init(&b);
 	for (size_t d = 0; d < nd; d++) {
-		PUT("%s[[host]]\n%s\n", len ? "\n" : "", doms[d]);
-		for (size_t j = 0; j < nk; j++) {
-			if (strcmp(keys[j].table, doms[d]) != 0)
-				continue;
-			if (!keys[j].list) {
-				PUT("%s = %s\n", keys[j].key, keys[j].items[0]);
-				continue;
-			}
-			PUT("%s = [", keys[j].key);
-			for (size_t k = 0; k < keys[j].n; k++)
-				PUT("%s%s", k ? ", " : "", keys[j].items[k]);
-			PUT("]\n");
-		}
+		put(&b, "%s[[host]]\n%s\n", b.len ? "\n" : "", doms[d]);
+		emit_keys(&b, &keys, doms[d]);
 	}
-#undef PUT
-	for (size_t i = 0; i < nk; i++) {
-		free(keys[i].table);
-		free(keys[i].key);
-		strv_free(keys[i].items, keys[i].n);
-	}
-	free(keys);
+	pkeys_free(&keys);
 	strv_free(doms, nd);
-	return out;
+	return b.s;
 }

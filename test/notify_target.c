@@ -515,6 +515,21 @@ static int sc_block(char **a)
 	return 0;
 }
 
+/* opens N PATH: N openat of PATH (each closed when it opened). */
+static int sc_opens(char **a)
+{
+	int n = atoi(a[0]), ok = 0;
+	for (int i = 0; i < n; i++) {
+		int fd = open(a[1], O_RDONLY | O_CLOEXEC);
+		if (fd >= 0) {
+			ok++;
+			close(fd);
+		}
+	}
+	printf("opens=%d ok=%d\n", n, ok);
+	return 0;
+}
+
 /* twice FILE: open, wait for a byte on stdin, open again. */
 static int sc_twice(char **a)
 {
@@ -609,6 +624,8 @@ int main(int argc, char **argv)
 		return sc_fifo(a);
 	if (strcmp(sc, "block") == 0 && na >= 1)
 		return sc_block(a);
+	if (strcmp(sc, "opens") == 0 && na >= 2)
+		return sc_opens(a);
 	if (strcmp(sc, "twice") == 0 && na >= 1)
 		return sc_twice(a);
 	if (strcmp(sc, "getppid") == 0) {

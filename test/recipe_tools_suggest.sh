@@ -2,10 +2,11 @@
 # Monitor round trips with real projects (issue 12): `can recipe suggest --
 # CMD` writes a recipe from one monitored run, and `can run -r
 # ./suggested.toml -- CMD` on a fresh copy then passes with nothing refused.
-# Three projects: a Python one (a venv and a pip install from a local
-# wheel), a Node one (npm install from a local registry on the host's
-# loopback) and this project's own build (configure and make -j2 of the
-# source tree).
+# Three kinds of project: Python (a venv, a pip install from a local
+# wheel, then the project's tests with python -m unittest), Node (npm ci of
+# a file: dependency; npm ci from a local registry on the host's loopback
+# through the egress proxy, then the project's test script) and C (a
+# ccache build, and this project's own configure and make -j2).
 if [ -f "${CAN_SRCDIR}/test/lib.sh" ]; then . "${CAN_SRCDIR}/test/lib.sh"; else . "${CAN_SRCDIR}/lib.sh"; fi
 # This project's source, as committed, for the third round trip.
 if [ "${CAN_TEST_DROPPED:-}" != 1 ]; then
@@ -69,19 +70,44 @@ mkdir -p "$RT_TOP/py/src/hello"
 	printf '[build-system]\nrequires = ["setuptools"]\nbuild-backend = "setuptools.build_meta"\n[project]\nname = "hello"\nversion = "1.0"\n' >pyproject.toml &&
 	echo 'X = 42' >hello/__init__.py &&
 	python3 -m pip wheel -q --no-index --no-build-isolation --no-deps -w "$RT_TOP/py/wheels" . >/dev/null 2>&1)
-py_setup() { rm -rf "$RT_TOP/py/app" && mkdir -p "$RT_TOP/py/app" && cp -r "$RT_TOP/py/wheels" "$RT_TOP/py/app/" && cd "$RT_TOP/py/app"; }
+# The app: its tests import the installed package and write a report in
+# the project (python -m unittest, the standard library's runner).
+mkdir -p "$RT_TOP/py/seed/tests"
+cat >"$RT_TOP/py/seed/tests/test_hello.py" <<'PY'
+import pathlib
+import unittest
+
+import hello
+
+
+class HelloTest(unittest.TestCase):
+    def test_answer(self):
+        self.assertEqual(hello.X, 42)
+
+    def test_writes_in_project(self):
+        out = pathlib.Path("build/report.txt")
+        out.parent.mkdir(exist_ok=True)
+        out.write_text("X=%d\n" % hello.X)
+        self.assertEqual(out.read_text(), "X=42\n")
+PY
+py_setup() {
+	rm -rf "$RT_TOP/py/app" && cp -r "$RT_TOP/py/seed" "$RT_TOP/py/app" &&
+		cp -r "$RT_TOP/py/wheels" "$RT_TOP/py/app/" && cd "$RT_TOP/py/app"
+}
 if ls "$RT_TOP/py/wheels"/hello-*.whl >/dev/null 2>&1; then
-	round_trip python py_setup sh -c 'python3 -m venv .venv && .venv/bin/pip install --no-index --find-links wheels hello && .venv/bin/python -c "import hello; print(hello.X)"'
+	round_trip python py_setup sh -c 'python3 -m venv .venv && .venv/bin/pip install --no-index --find-links wheels hello && .venv/bin/python -c "import hello; print(hello.X)" && .venv/bin/python -m unittest discover -s tests -v'
 	t_grep "python: ... and the installed package works" "^42$" "$T_OUT"
+	t_grep "python: ... and its unittest run passes" "^OK$" "$T_ERR"
+	t_grep "python: ... both tests ran" "^Ran 2 tests" "$T_ERR"
+	t_expect "python: ... the test wrote its report in the project" 0 test -s build/report.txt
 else
 	t_skip "python: cannot build a wheel on this host"
 fi
 
 # --- a Node project ---
 # A lockfile project whose dependency is a packed tarball in the project
-# (file:), with a postinstall script: `npm ci` needs no registry. (With a
-# registry the round trip does not hold today: the proxy's refusal and its
-# patch go to stderr, not into the suggested recipe.)
+# (file:), with a postinstall script: `npm ci` needs no registry. The one
+# after it fetches from a registry.
 if command -v npm >/dev/null; then
 	mkdir -p "$RT_TOP/src/local" "$RT_TOP/nodeseed/vendor"
 	(cd "$RT_TOP/src/local" &&
@@ -99,6 +125,65 @@ J
 	}
 	round_trip node node_setup npm ci --offline --no-audit
 	t_expect "node: ... and the postinstall script ran" 0 test -f node_modules/local/postinstall.ran
+
+	# npm ci from a registry, then the project's test script: the
+	# package "dep" from the local registry (host.canister.local through
+	# the egress proxy; the loopback layer every run gets, since monitor
+	# never relaxes an address check, ADR 0204) with an empty cache each
+	# time, so the rerun fetches again through what the recipe allows.
+	# Two rounds, as for ccache below: under -m npm's mkdir of ~/.npm
+	# fails inside (monitor only observes) and npm stops there, so round 1
+	# names the cache and round 2, with it, sees the fetch and the test.
+	rt_npm_registry
+	mkdir -p "$RT_TOP/npmseed/test"
+	tgz=$RT_TOP/registry/dep/-/dep-1.0.0.tgz
+	integrity=sha512-$(openssl dgst -sha512 -binary "$tgz" | base64 -w0)
+	(cd "$RT_TOP/npmseed" &&
+		cat >package.json <<J &&
+{"name":"app","version":"1.0.0","scripts":{"test":"node test/dep.test.js"},
+ "dependencies":{"dep":"^1.0.0"}}
+J
+		cat >package-lock.json <<J &&
+{"name":"app","version":"1.0.0","lockfileVersion":3,"requires":true,"packages":{
+ "":{"name":"app","version":"1.0.0","dependencies":{"dep":"^1.0.0"}},
+ "node_modules/dep":{"version":"1.0.0","resolved":"http://$RT_HOST/dep/-/dep-1.0.0.tgz","integrity":"$integrity"}}}
+J
+		printf 'registry=http://%s/\n' "$RT_HOST" >.npmrc &&
+		cat >test/dep.test.js <<'J')
+const assert = require("assert");
+assert.strictEqual(require("dep"), 42);
+require("fs").writeFileSync("test/passed", "yes");
+console.log("dep test passed");
+J
+	npm_setup() {
+		rm -rf "$RT_TOP/npmapp" "$T_HOME/.npm" && cp -r "$RT_TOP/npmseed" "$RT_TOP/npmapp" &&
+			cd "$RT_TOP/npmapp" && : >"$RT_LOG"
+	}
+	npm_setup
+	"$CAN" recipe suggest -r "$RT_TOP/loop.toml" -- sh -c 'npm ci --no-audit && npm test' \
+		>"$RT_TOP/n1.toml" 2>"$RT_TOP/n1.err"
+	t_grep "node-registry: round 1 names npm's cache, writable" \
+		'allow_write = \[[^]]*"\$HOME/\.npm",' "$(tr -d '\n\t' <"$RT_TOP/n1.toml")"
+	RT_LAYERS=(-r "$RT_TOP/loop.toml" -r "$RT_TOP/n1.toml")
+	round_trip node-registry npm_setup sh -c 'npm ci --no-audit && npm test'
+	RT_LAYERS=()
+	t_grep "node-registry: ... the rerun fetched the tarball from the registry" \
+		"^GET /dep/-/dep-1.0.0.tgz " "$(cat "$RT_LOG")"
+	t_grep "node-registry: ... and the project's test script passed" "^dep test passed$" "$T_OUT"
+	t_expect "node-registry: ... (its mark is in the project)" 0 test -f test/passed
+	t_nogrep "node-registry: ... and the proxy refused nothing" "proxy: refused" "$T_ERR"
+	# Control: the rerun passes because the suggestions are complete:
+	# without their node entry, the pinned programs refuse node.
+	grep -v '"/usr/bin/node"' "$RT_TOP/n1.toml" >"$RT_TOP/n1-less.toml"
+	grep -v '"/usr/bin/node"' "$RT_TOP/node-registry.toml" >"$RT_TOP/node-registry-less.toml"
+	npm_setup
+	t_run "$CAN" run -r "$RT_TOP/loop.toml" -r "$RT_TOP/n1-less.toml" -r "$RT_TOP/node-registry-less.toml" -- \
+		sh -c 'npm ci --no-audit && npm test'
+	if [ "$T_RC" != 0 ] && printf '%s' "$T_ERR" | grep -q "refused"; then
+		t_ok "node-registry: control: without the suggested node entry the rerun is refused"
+	else
+		t_fail "node-registry: control: without the suggested node entry the rerun is refused (exit $T_RC)"
+	fi
 else
 	t_skip "node: npm is not installed"
 fi

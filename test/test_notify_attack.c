@@ -23,8 +23,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -477,6 +479,44 @@ static void test_self_protection(void **state)
 	assert_non_null(strstr(res.out, "pidfd_getfd=ok\n"));
 }
 
+static atomic_long seen_opens;
+
+static void count_seen(enum notify_seen kind, const char *path, const char *path2, void *ctx)
+{
+	(void)kind, (void)path2, (void)ctx;
+	if (strstr(path, "/missing"))
+		atomic_fetch_add(&seen_opens, 1);
+}
+
+/* The receive turn (ADR 0206): the kernel wakes every worker waiting in
+ * RECV for each notification, so with four idle workers an observed open
+ * cost four or more voluntary context switches in the supervisor. With one
+ * receiver it costs about one (the worker sleeps once per call). Counted
+ * with getrusage (threads that ended are included), never timed; and
+ * every open is still seen. */
+static void test_one_receiver(void **state)
+{
+	(void)state;
+	char *d = nh_mkdir("turn");
+	struct notify_rules r;
+	nh_rules_for_dir(&r, d);
+	struct notify_config cfg = { .workers = 4, .mode = NOTIFY_MONITOR, .on_seen = count_seen };
+	const char *args[] = { "opens", "2000", "missing", NULL };
+	struct nh_result res;
+	struct rusage before, after;
+	atomic_store(&seen_opens, 0);
+	getrusage(RUSAGE_SELF, &before);
+	assert_int_equal(nh_run(d, &r, &cfg, args, &res), 0);
+	getrusage(RUSAGE_SELF, &after);
+	assert_string_equal(res.out, "opens=2000 ok=0\n");
+	assert_int_equal(atomic_load(&seen_opens), 2000);
+	long sw = after.ru_nvcsw - before.ru_nvcsw;
+	printf("# 2000 observed opens, 4 workers: %ld voluntary context switches in the supervisor\n", sw);
+	assert_true(sw < 2 * 2000);
+	notify_rules_free(&r);
+	free(d);
+}
+
 static void test_monitor_and_events(void **state)
 {
 	(void)state;
@@ -559,6 +599,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_target_dies_during_call),
 		cmocka_unit_test(test_self_protection),
 		cmocka_unit_test(test_monitor_and_events),
+		cmocka_unit_test(test_one_receiver),
 		cmocka_unit_test(test_unrestricted_continue),
 		cmocka_unit_test(test_unhandled_call),
 	};

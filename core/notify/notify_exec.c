@@ -99,7 +99,13 @@ void notify_handle_exec(struct notify_req *q)
 	close(fd);
 	if (!notify_req_permit(q, dec) || !notify_req_valid(q))
 		return;
-	if (notify_rules_any_exec(q->rules) || notify_rules_any_fs(q->rules))
+	/* An observer (can run -m, ADR 0200) has every exec allowed: a binary
+	 * swapped after this check could only make its report wrong, never
+	 * run what a rule refuses, so there is nothing to verify. Verifying
+	 * cost a /proc read, a pidfd and a /proc/PID/exe stat per exec, and
+	 * kept the watchdog waking every millisecond (ADR 0206). */
+	bool observer = notify_req_mode(q) == NOTIFY_MONITOR && notify_req_config(q)->on_seen;
+	if (!observer && (notify_rules_any_exec(q->rules) || notify_rules_any_fs(q->rules)))
 		notify_exec_expect(q, &bin, has_interp ? &interp : NULL);
 	/* execve cannot be emulated: the kernel reads the path again.
 	 * notify_exec_expect arranged the check of what actually ran. */

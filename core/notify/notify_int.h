@@ -50,7 +50,13 @@ struct notify_engine {
 	pthread_cond_t watch_cond;
 	pthread_t *threads;
 	int nthreads, capthreads;
-	atomic_int idle;
+	/* The receive turn: one worker at a time waits in RECV (the kernel
+	 * wakes every RECV waiter for each notification); the others wait
+	 * here. notify_engine.c, "The receive turn". */
+	pthread_mutex_t turn_lock;
+	pthread_cond_t turn_cond;
+	bool turn_taken;
+	int turn_waiters;
 	struct exec_watch *watch;
 	size_t nwatch, capwatch;
 	atomic_int nwatch_active;
@@ -62,6 +68,8 @@ struct notify_engine {
 	/* Starts one more worker, lock held (notify_engine.c sets it, so the
 	 * request helpers need none of the engine's functions). */
 	int (*spawn_worker)(struct notify_engine *e);
+	/* Hands the receive turn on (notify_req_may_block). */
+	void (*give_turn)(struct notify_engine *e, bool spawn);
 };
 
 /* Exec verification (notify_exec.c): at each notification from pid, and
@@ -86,6 +94,7 @@ struct notify_req {
 	int listener;
 	pid_t pid;
 	int pidfd;                 /* lazily opened, -1 */
+	bool turn;                 /* this worker holds the receive turn */
 	/* The answer. */
 	enum notify_answer answer;
 	int err;
@@ -124,7 +133,8 @@ void notify_req_error(struct notify_req *q, int err);
 void notify_req_value(struct notify_req *q, int64_t val);
 int notify_req_pidfd(struct notify_req *q);
 /* A worker is about to call something that may block (FIFO open, blocking
- * connect): start another worker if none is idle. */
+ * connect): another worker must be able to receive meanwhile (the turn is
+ * handed on, and a worker started if none waits for it). */
 void notify_req_may_block(struct notify_req *q);
 /* Exec verification (notify_exec.c): record what an allowed execve
  * should become. */

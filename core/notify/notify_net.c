@@ -10,7 +10,7 @@
  * cwd) and the call is made through "/proc/self/fd/N" of what was
  * resolved, so the path is never looked up again in the supervisor's own
  * mount namespace. A blocking connect or send performed here blocks one
- * worker: the engine starts another when none is idle (notify_req_may_block). */
+ * worker: another receives meanwhile (notify_req_may_block hands the turn on). */
 #include "notify/notify_int.h"
 #include "util/util.h"
 

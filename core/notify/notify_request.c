@@ -68,12 +68,9 @@ int notify_req_pidfd(struct notify_req *q)
 
 void notify_req_may_block(struct notify_req *q)
 {
-	struct notify_engine *e = q->eng;
-	if (atomic_load(&e->idle) > 0 || atomic_load(&e->stopping))
+	/* Without the turn, another worker is receiving already. */
+	if (!q->turn)
 		return;
-	pthread_mutex_lock(&e->lock);
-	if (e->nthreads < e->cfg.max_workers)
-		e->spawn_worker(e);
-	pthread_mutex_unlock(&e->lock);
+	q->turn = false;
+	q->eng->give_turn(q->eng, true);
 }
-
