@@ -49,14 +49,14 @@ if command -v tmux >/dev/null; then
 		rm -f "$TOP/exit"
 		tmux -S "$SOCK" new-session -d -x 200 -y 60 "'$CAN' update '$S'; echo \$? > '$TOP/exit'; sleep 600"
 		local i
-		for i in $(seq 1 300); do
+		for i in $(seq 1 900); do
 			tmux -S "$SOCK" capture-pane -p -S -200 | grep -q "Apply 1 change" && break
 			sleep 0.1
 		done
 		SCREEN=$(tmux -S "$SOCK" capture-pane -p -S -200)
 		tmux -S "$SOCK" send-keys -l -- "$1"
 		tmux -S "$SOCK" send-keys Enter
-		for i in $(seq 1 300); do [ -f "$TOP/exit" ] && break; sleep 0.1; done
+		for i in $(seq 1 900); do [ -f "$TOP/exit" ] && break; sleep 0.1; done
 		PTY_RC=$(cat "$TOP/exit" 2>/dev/null || echo none)
 	}
 	printf '[recipe]\ndescription = "tool one"\n\n[filesystem]\nallow = ["/opt/one", "/opt/one-data"]\n' >"$S/recipes/one.toml"
