@@ -6,7 +6,9 @@
  * Entries are made at execve (the set is decided there: the cwd's layers
  * plus the recorded or inherited set) and at a process's first trapped
  * call (its inherited set, from its parent's entry, so that the parent's
- * exit later cannot erase it). A process first seen after its parent is
+ * exit later cannot erase it). When an exec grows a process's set, its
+ * children of that moment get their entries first, from the set before
+ * (a set is inherited at fork: docs/adr/0270). A process first seen after its parent is
  * gone, whose line does not reach a known process, is an orphan: it gets
  * every layer in force (fail closed; docs/adr/0211). */
 #include "shell/procs.h"
@@ -15,6 +17,7 @@
 #include "util/procfs.h"
 #include "util/util.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -240,6 +243,53 @@ static bool shell_starting(struct procs *P, pid_t tgid)
 	return strcmp(exe, P->self_exe) == 0;
 }
 
+/* Lock held. Pins the set of every child tgid has now (forked before the
+ * exec being decided) to tgid's set before that exec (docs/adr/0270): a
+ * child makes its entry lazily, at its first trapped call, from its
+ * parent's entry then, so without this a child forked before the exec
+ * would get the old set or the new one depending on which process ran
+ * first. Children are read from /proc/TGID/task/TID/children (one file
+ * per thread of the caller); a child missed here (unreadable, or forked
+ * by a sibling thread while this runs) gets the new set: the safe side. */
+static void pin_children(struct procs *P, pid_t tgid, const struct entry *pe)
+{
+	char p[64];
+	snprintf(p, sizeof(p), "/proc/%d/task", (int)tgid);
+	DIR *d = opendir(p);
+	if (!d)
+		return;
+	for (struct dirent *de; (de = readdir(d));) {
+		if (de->d_name[0] < '0' || de->d_name[0] > '9')
+			continue;
+		char cp[384], buf[4096];
+		snprintf(cp, sizeof(cp), "/proc/%d/task/%s/children", (int)tgid, de->d_name);
+		ssize_t n = procfs_read(cp, buf, sizeof(buf));
+		if (n <= 0)
+			continue;
+		buf[n] = '\0';
+		if ((size_t)n == sizeof(buf) - 1) {
+			/* Full: the last pid may be cut; it is missed (safe side). */
+			char *sp = strrchr(buf, ' ');
+			if (sp)
+				*sp = '\0';
+		}
+		char *save = NULL;
+		for (char *tok = strtok_r(buf, " \n", &save); tok; tok = strtok_r(NULL, " \n", &save)) {
+			char *end;
+			long v = strtol(tok, &end, 10);
+			pid_t c = (pid_t)v, pp;
+			unsigned long long cstart;
+			if (*end || v <= 0 || v > INT_MAX || stat_of(c, &pp, &cstart) < 0 || pp != tgid ||
+			    find(P, c, cstart))
+				continue;
+			struct entry *ce = add(P, c, cstart, false, pe->mask);
+			if (pe->ll && cstart > pe->ll_since)
+				ce->ll = pe->ll, ce->ll_gen = pe->ll_gen, ce->ll_since = pe->ll_since;
+		}
+	}
+	closedir(d);
+}
+
 layer_mask procs_on_exec(struct procs *P, pid_t tid)
 {
 	layer_mask cwd = cwd_layers(P, tid), gained = 0;
@@ -248,6 +298,8 @@ layer_mask procs_on_exec(struct procs *P, pid_t tid)
 	struct entry *e = lookup(P, tid, &tgid);
 	if (e && !shell_starting(P, tgid)) {
 		layer_mask before = e->mask;
+		if (layerset_at_exec(e->mask, cwd) != before)
+			pin_children(P, tgid, e);
 		e->mask = layerset_at_exec(e->mask, cwd);
 		/* An un-exec'd process was held to its cwd's layers by emulation
 		 * only: every layer of its new set is new to its own domains. */
@@ -339,7 +391,6 @@ void procs_set_landlocked(struct procs *P, pid_t pid, layer_mask m)
 
 bool procs_may_reach(struct procs *P, pid_t caller, pid_t pid)
 {
-	(void)P;
 	pid_t ctg, tg;
 	if (pid <= 0 || tgid_of(caller, &ctg) < 0 || tgid_of(pid, &tg) < 0)
 		return false;
@@ -353,7 +404,7 @@ bool procs_may_reach(struct procs *P, pid_t caller, pid_t pid)
 			break;
 		p = pp;
 	}
-	return layerset_may_reach(ctg, line, n);
+	return layerset_may_reach(ctg, line, n, procs_mask_of(P, caller), procs_mask_of(P, pid));
 }
 
 void procs_members(struct procs *P, size_t nlayers, char (*bufs)[128])
