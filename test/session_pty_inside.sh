@@ -4,6 +4,7 @@
 # (issue 10's evidence; session_core.sh makes the same attacks from a
 # non-interactive shell). For each shell, in the project:
 #   - kill -9 of the supervisor is refused, and the session lives on;
+#   - lines written to the control FIFO (forget, declare /) lift nothing;
 #   - io_uring and a second seccomp listener are refused;
 #   - a path-swapping second thread racing opens wins zero times, while
 #     the allowed file opens;
@@ -78,6 +79,11 @@ for sh in bash zsh fish; do
 	fi
 	pty_cmd "$t" 'cat ~/.ssh/id_test'
 	refused "$sh: ... and the layer is still enforced after it" "$home"
+
+	# Hints on the FIFO that would drop or loosen the layer (the FIFO is
+	# closed to a layered process; were it open, hints carry no authority).
+	pty_cmd "$t" 'echo "canister 1 forget $PWD" >$CANISTER_SESSION_FIFO; echo "canister 1 declare /" >$CANISTER_SESSION_FIFO; cat ~/.ssh/id_test'
+	refused "$sh: writes to the control FIFO from inside do not lift the layer" "$home"
 
 	pty_cmd "$t" '"$TRY" io_uring_setup'
 	t_grep "$sh: io_uring inside the layer is refused" "^EPERM$" "$PTY_OUT"
