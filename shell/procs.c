@@ -266,21 +266,12 @@ static void pin_children(struct procs *P, pid_t tgid, const struct entry *pe)
 		ssize_t n = procfs_read(cp, buf, sizeof(buf));
 		if (n <= 0)
 			continue;
-		buf[n] = '\0';
-		if ((size_t)n == sizeof(buf) - 1) {
-			/* Full: the last pid may be cut; it is missed (safe side). */
-			char *sp = strrchr(buf, ' ');
-			if (sp)
-				*sp = '\0';
-		}
-		char *save = NULL;
-		for (char *tok = strtok_r(buf, " \n", &save); tok; tok = strtok_r(NULL, " \n", &save)) {
-			char *end;
-			long v = strtol(tok, &end, 10);
-			pid_t c = (pid_t)v, pp;
+		pid_t kids[1024];
+		size_t nk = procfs_pid_list(buf, (size_t)n, (size_t)n == sizeof(buf) - 1, kids, 1024);
+		for (size_t k = 0; k < nk; k++) {
+			pid_t c = kids[k], pp;
 			unsigned long long cstart;
-			if (*end || v <= 0 || v > INT_MAX || stat_of(c, &pp, &cstart) < 0 || pp != tgid ||
-			    find(P, c, cstart))
+			if (stat_of(c, &pp, &cstart) < 0 || pp != tgid || find(P, c, cstart))
 				continue;
 			struct entry *ce = add(P, c, cstart, false, pe->mask);
 			if (pe->ll && cstart > pe->ll_since)
