@@ -30,6 +30,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#ifndef PIDFD_THREAD
+#define PIDFD_THREAD O_EXCL
+#endif
+
 #define BUCKETS 1024
 #define MAX_DEPTH 64
 
@@ -61,8 +65,21 @@ struct tcache {
 	unsigned long long pstart;
 };
 
+/* The threads seen last, each with a pidfd of the thread (docs/adr/0271):
+ * while it is not readable the thread lives, so its tid still names it and
+ * its process and that process's start time need no /proc read. */
+#define HOT 128
+
+struct hot {
+	pid_t tid;
+	int fd; /* -1: empty */
+	pid_t tgid;
+	unsigned long long pstart;
+};
+
 struct procs {
 	pthread_mutex_t lock;
+	struct hot hot[HOT];       /* thread -> process, no /proc read */
 	struct tcache tc[TCACHE];  /* thread -> process, see thread_of */
 	struct entry *b[BUCKETS];
 	struct layers *L;
@@ -104,6 +121,8 @@ struct procs *procs_new(struct layers *L, pid_t supervisor, pid_t shell)
 {
 	struct procs *P = xcalloc(1, sizeof(*P));
 	pthread_mutex_init(&P->lock, NULL);
+	for (size_t i = 0; i < HOT; i++)
+		P->hot[i].fd = -1;
 	P->L = L;
 	P->supervisor = supervisor;
 	P->shell = shell;
@@ -124,6 +143,9 @@ void procs_free(struct procs *P)
 			n = e->next;
 			free(e);
 		}
+	for (size_t i = 0; i < HOT; i++)
+		if (P->hot[i].fd >= 0)
+			close(P->hot[i].fd);
 	pthread_mutex_destroy(&P->lock);
 	free(P);
 }
@@ -168,6 +190,12 @@ static struct entry *entry_of(struct procs *P, pid_t tgid, unsigned long long st
 		return e;
 	if (tgid == P->shell && start == P->shell_start)
 		return add(P, tgid, start, false, 0);
+	if (ppid < 0) {
+		/* From the pidfd cache, which does not know the parent. */
+		unsigned long long st;
+		if (stat_of(tgid, &ppid, &st) < 0 || st != start)
+			return NULL;
+	}
 	layer_mask inherited;
 	pid_t pp;
 	unsigned long long pstart;
@@ -193,7 +221,8 @@ static struct entry *entry_of(struct procs *P, pid_t tgid, unsigned long long st
  * /proc/TID/stat (its start time and the process's parent) per
  * notification; the thread's process and that process's start time are
  * cached by (tid, thread start), which no other thread can ever share. */
-static int thread_of(struct procs *P, pid_t tid, pid_t *tgid, unsigned long long *pstart, pid_t *ppid)
+static int thread_of_proc(struct procs *P, pid_t tid, pid_t *tgid, unsigned long long *pstart,
+                          pid_t *ppid)
 {
 	unsigned long long tstart;
 	if (stat_of(tid, ppid, &tstart) < 0)
@@ -214,6 +243,40 @@ static int thread_of(struct procs *P, pid_t tid, pid_t *tgid, unsigned long long
 			return -1;
 	}
 	*c = (struct tcache){ tid, tstart, *tgid, *pstart };
+	return 0;
+}
+
+static bool pidfd_alive(int fd)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	return poll(&p, 1, 0) == 0;
+}
+
+/* Lock held. thread_of_proc, answered without reading /proc when the
+ * thread is in the pidfd cache and still alive (*ppid is then -1: unknown,
+ * entry_of reads it only when it makes an entry). The pidfd is opened
+ * before /proc is read, so it names the thread that was read, or one that
+ * has already exited (readable: the next lookup reads /proc again). */
+static int thread_of(struct procs *P, pid_t tid, pid_t *tgid, unsigned long long *pstart, pid_t *ppid)
+{
+	struct hot *h = &P->hot[(unsigned)tid % HOT];
+	if (h->fd >= 0 && h->tid == tid && pidfd_alive(h->fd)) {
+		*tgid = h->tgid;
+		*pstart = h->pstart;
+		*ppid = -1;
+		return 0;
+	}
+	int fd = can_pidfd_open(tid, PIDFD_THREAD);
+	if (thread_of_proc(P, tid, tgid, pstart, ppid) < 0) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	if (fd >= 0) {
+		if (h->fd >= 0)
+			close(h->fd);
+		*h = (struct hot){ tid, fd, *tgid, *pstart };
+	}
 	return 0;
 }
 
