@@ -582,6 +582,105 @@ static void enforce(struct layers *L, struct layer *l)
 	update_in_force(L);
 }
 
+/* How a declaration's policy is hashed and loaded: the sandbox NAME of the
+ * nearest canister.toml, or a list of recipes. Both run in the layer's
+ * directory (names, paths and project recipes are relative to it). */
+struct decl_kind {
+	void (*hash)(const char *envrc, size_t len, const struct envrc_decl *decl, char hex[65]);
+	/* 0 with *p loaded, else why (p untouched). */
+	int (*load)(const char *dir, const struct envrc_decl *decl, struct policy *p, char *why, size_t size);
+};
+
+static void sandbox_hash(const char *envrc, size_t len, const struct envrc_decl *decl, char hex[65])
+{
+	manifest_hash(envrc, len, decl->sandbox, hex);
+}
+
+static int sandbox_load(const char *dir, const struct envrc_decl *decl, struct policy *p, char *why,
+                        size_t size)
+{
+	struct expand_env env;
+	expand_env_from_process(&env);
+	env.cwd = dir;
+	struct diags d = { 0 };
+	struct manifest_where where;
+	int rc = manifest_sandbox_policy(dir, decl->sandbox, &env, p, &where, &d);
+	if (rc != 0) {
+		char m[360];
+		diag_text(&d, "the manifest does not load", m, sizeof(m));
+		snprintf(why, size, "use canister %s: %s", decl->sandbox, m);
+	} else {
+		manifest_where_free(&where);
+	}
+	diags_free(&d);
+	return rc != 0 ? -1 : 0;
+}
+
+static void recipes_hash(const char *envrc, size_t len, const struct envrc_decl *decl, char hex[65])
+{
+	declaration_hash(envrc, len, decl->recipes, decl->nrecipes, hex);
+}
+
+static int recipes_load(const char *dir, const struct envrc_decl *decl, struct policy *p, char *why,
+                        size_t size)
+{
+	(void)dir;
+	struct expand_env env;
+	expand_env_from_process(&env);
+	struct diags d = { 0 };
+	int rc = recipe_load_effective((const char *const *)decl->recipes, decl->nrecipes, NULL, &env, p, &d);
+	if (rc != 0)
+		snprintf(why, size, "%s", d.n ? d.v[0].msg : "the recipes do not load");
+	diags_free(&d);
+	return rc != 0 ? -1 : 0;
+}
+
+static const struct decl_kind sandbox_kind = { sandbox_hash, sandbox_load };
+static const struct decl_kind recipes_kind = { recipes_hash, recipes_load };
+
+/* The candidate rules of a declaration (text, len: the .envrc as read):
+ * in dir, hash and load it the kind's way, compile the rules and the
+ * Landlock ruleset, then read .envrc again: if it changed meanwhile the
+ * candidate is dropped (its hash would not name what was compiled). */
+static void build_candidate(struct layers *L, const char *dir, const char *text, size_t len,
+                            const struct envrc_decl *decl, const struct decl_kind *k,
+                            struct notify_rules **cand, int *cand_ll, char hex[65], char *why,
+                            size_t whylen, char *ll_why, size_t ll_whylen)
+{
+	int here = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (here < 0 || chdir(dir) < 0) {
+		snprintf(why, whylen, "cannot enter %s: %s", dir, strerror(errno));
+	} else {
+		k->hash(text, len, decl, hex);
+		struct policy p;
+		if (k->load(dir, decl, &p, why, whylen) == 0) {
+			*cand = compile_layer(L, &p, dir, why, whylen);
+			if (*cand)
+				*cand_ll = layer_ruleset(L, &p, dir, ll_why, ll_whylen);
+			keep_policy(*cand, &p);
+		}
+		size_t len2 = 0;
+		char *again = slurp(".envrc", &len2);
+		char hex2[65] = "";
+		if (again)
+			k->hash(again, len2, decl, hex2);
+		if (*cand && (!again || len2 != len || memcmp(again, text, len) != 0 || strcmp(hex, hex2) != 0)) {
+			snprintf(why, whylen, "the declaration changed while it was read; declare it again");
+			free_rules(*cand);
+			*cand = NULL;
+			if (*cand_ll >= 0)
+				close(*cand_ll);
+			*cand_ll = -1;
+		}
+		free(again);
+	}
+	if (here >= 0) {
+		if (fchdir(here) < 0)
+			can_warn_errno("session: return to the supervisor's directory");
+		close(here);
+	}
+}
+
 int layers_declare(struct layers *L, const char *dir, char *err, size_t errlen)
 {
 	char envrc[PATH_MAX + 8];
@@ -643,94 +742,9 @@ int layers_declare(struct layers *L, const char *dir, char *err, size_t errlen)
 		snprintf(why, sizeof(why), ".envrc: use canister %s with -r: a layer is either a "
 		         "sandbox of canister.toml or a list of recipes; add the recipes to the "
 		         "sandbox's 'recipes' instead", decl.sandbox);
-	} else if (decl.sandbox) {
-		/* The sandbox of the nearest canister.toml (as can up finds it). */
-		int here = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
-		if (here < 0 || chdir(dir) < 0) {
-			snprintf(why, sizeof(why), "cannot enter %s: %s", dir, strerror(errno));
-		} else {
-			manifest_hash(text, len, decl.sandbox, hex);
-			struct expand_env env;
-			expand_env_from_process(&env);
-			env.cwd = dir;
-			struct policy p;
-			struct diags d = { 0 };
-			struct manifest_where where;
-			if (manifest_sandbox_policy(dir, decl.sandbox, &env, &p, &where, &d) != 0) {
-				char m[360];
-				diag_text(&d, "the manifest does not load", m, sizeof(m));
-				snprintf(why, sizeof(why), "use canister %s: %s", decl.sandbox, m);
-			} else {
-				cand = compile_layer(L, &p, dir, why, sizeof(why));
-				if (cand)
-					cand_ll = layer_ruleset(L, &p, dir, ll_why, sizeof(ll_why));
-				keep_policy(cand, &p);
-				manifest_where_free(&where);
-			}
-			diags_free(&d);
-			size_t len2 = 0;
-			char *again = slurp(".envrc", &len2);
-			char hex2[65] = "";
-			if (again)
-				manifest_hash(again, len2, decl.sandbox, hex2);
-			if (cand && (!again || strcmp(hex, hex2) != 0)) {
-				snprintf(why, sizeof(why), "the declaration changed while it was read; "
-				         "declare it again");
-				free_rules(cand);
-				cand = NULL;
-				if (cand_ll >= 0)
-					close(cand_ll);
-				cand_ll = -1;
-			}
-			free(again);
-		}
-		if (here >= 0) {
-			if (fchdir(here) < 0)
-				can_warn_errno("session: return to the supervisor's directory");
-			close(here);
-		}
 	} else {
-		/* Names, paths and project recipes are relative to the layer. */
-		int here = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
-		if (here < 0 || chdir(dir) < 0) {
-			snprintf(why, sizeof(why), "cannot enter %s: %s", dir, strerror(errno));
-		} else {
-			declaration_hash(text, len, decl.recipes, decl.nrecipes, hex);
-			struct expand_env env;
-			expand_env_from_process(&env);
-			struct policy p;
-			struct diags d = { 0 };
-			if (recipe_load_effective((const char *const *)decl.recipes, decl.nrecipes, NULL,
-			                          &env, &p, &d) != 0) {
-				snprintf(why, sizeof(why), "%s", d.n ? d.v[0].msg : "the recipes do not load");
-			} else {
-				cand = compile_layer(L, &p, dir, why, sizeof(why));
-				if (cand)
-					cand_ll = layer_ruleset(L, &p, dir, ll_why, sizeof(ll_why));
-				keep_policy(cand, &p);
-			}
-			diags_free(&d);
-			size_t len2 = 0;
-			char *again = slurp(".envrc", &len2);
-			char hex2[65] = "";
-			if (again)
-				declaration_hash(again, len2, decl.recipes, decl.nrecipes, hex2);
-			if (!again || len2 != len || memcmp(again, text, len) != 0 || strcmp(hex, hex2) != 0) {
-				snprintf(why, sizeof(why), "the declaration changed while it was read; "
-				         "declare it again");
-				free_rules(cand);
-				cand = NULL;
-				if (cand_ll >= 0)
-					close(cand_ll);
-				cand_ll = -1;
-			}
-			free(again);
-		}
-		if (here >= 0) {
-			if (fchdir(here) < 0)
-				can_warn_errno("session: return to the supervisor's directory");
-			close(here);
-		}
+		build_candidate(L, dir, text, len, &decl, decl.sandbox ? &sandbox_kind : &recipes_kind,
+		                &cand, &cand_ll, hex, why, sizeof(why), ll_why, sizeof(ll_why));
 	}
 	pthread_mutex_lock(&L->lock);
 	free(l->recipes);

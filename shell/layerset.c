@@ -95,8 +95,14 @@ int procstatus_tgid(const char *text, size_t len, pid_t *tgid)
 	return 0;
 }
 
-bool layerset_may_reach(pid_t caller, const pid_t *line, size_t n)
+bool layerset_may_reach(pid_t caller, const pid_t *line, size_t n, layer_mask caller_set,
+                        layer_mask target_set)
 {
+	/* A descendant forked before its parent's exec into a layer has a
+	 * smaller set than the parent (docs/adr/0270): driving it would read
+	 * through it what the parent cannot. */
+	if (caller_set & ~target_set)
+		return false;
 	for (size_t i = 0; i < n; i++)
 		if (line[i] == caller)
 			return true;

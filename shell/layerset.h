@@ -30,13 +30,16 @@ layer_mask layerset_effective(bool execd, layer_mask recorded, layer_mask cwd_la
 /* The set recorded at execve (whatever the process had before). */
 layer_mask layerset_at_exec(layer_mask recorded, layer_mask cwd_layers);
 
-/* Whether a layered process (thread group caller) may ptrace or
- * process_vm_* the process whose line of parents, itself first, is
- * line[0..n): only when caller is in it past the first entry (its own
- * descendant, which inherited its set; DESIGN's Yama-like rule). A
+/* Whether a layered process (thread group caller, whose set is caller_set)
+ * may ptrace or process_vm_* the process whose line of parents, itself
+ * first, is line[0..n) and whose set is target_set: only when caller is in
+ * that line (its own descendant; DESIGN's Yama-like rule) and the target's
+ * set holds every layer of caller's (a child forked before its parent's
+ * exec into a layer did not inherit that layer: docs/adr/0270). A
  * process's own threads are not a target worth refusing: line[0] ==
  * caller counts too. */
-bool layerset_may_reach(pid_t caller, const pid_t *line, size_t n);
+bool layerset_may_reach(pid_t caller, const pid_t *line, size_t n, layer_mask caller_set,
+                        layer_mask target_set);
 
 /* From /proc/PID/stat: the parent and the start time (clock ticks since
  * boot, field 22). The command name in parentheses may hold ')' and

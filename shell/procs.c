@@ -6,7 +6,9 @@
  * Entries are made at execve (the set is decided there: the cwd's layers
  * plus the recorded or inherited set) and at a process's first trapped
  * call (its inherited set, from its parent's entry, so that the parent's
- * exit later cannot erase it). A process first seen after its parent is
+ * exit later cannot erase it). When an exec grows a process's set, its
+ * children of that moment get their entries first, from the set before
+ * (a set is inherited at fork: docs/adr/0270). A process first seen after its parent is
  * gone, whose line does not reach a known process, is an orphan: it gets
  * every layer in force (fail closed; docs/adr/0211). */
 #include "shell/procs.h"
@@ -15,6 +17,7 @@
 #include "util/procfs.h"
 #include "util/util.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -26,6 +29,10 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+
+#ifndef PIDFD_THREAD
+#define PIDFD_THREAD O_EXCL
+#endif
 
 #define BUCKETS 1024
 #define MAX_DEPTH 64
@@ -58,8 +65,21 @@ struct tcache {
 	unsigned long long pstart;
 };
 
+/* The threads seen last, each with a pidfd of the thread (docs/adr/0271):
+ * while it is not readable the thread lives, so its tid still names it and
+ * its process and that process's start time need no /proc read. */
+#define HOT 128
+
+struct hot {
+	pid_t tid;
+	int fd; /* -1: empty */
+	pid_t tgid;
+	unsigned long long pstart;
+};
+
 struct procs {
 	pthread_mutex_t lock;
+	struct hot hot[HOT];       /* thread -> process, no /proc read */
 	struct tcache tc[TCACHE];  /* thread -> process, see thread_of */
 	struct entry *b[BUCKETS];
 	struct layers *L;
@@ -101,6 +121,8 @@ struct procs *procs_new(struct layers *L, pid_t supervisor, pid_t shell)
 {
 	struct procs *P = xcalloc(1, sizeof(*P));
 	pthread_mutex_init(&P->lock, NULL);
+	for (size_t i = 0; i < HOT; i++)
+		P->hot[i].fd = -1;
 	P->L = L;
 	P->supervisor = supervisor;
 	P->shell = shell;
@@ -121,6 +143,9 @@ void procs_free(struct procs *P)
 			n = e->next;
 			free(e);
 		}
+	for (size_t i = 0; i < HOT; i++)
+		if (P->hot[i].fd >= 0)
+			close(P->hot[i].fd);
 	pthread_mutex_destroy(&P->lock);
 	free(P);
 }
@@ -165,6 +190,12 @@ static struct entry *entry_of(struct procs *P, pid_t tgid, unsigned long long st
 		return e;
 	if (tgid == P->shell && start == P->shell_start)
 		return add(P, tgid, start, false, 0);
+	if (ppid < 0) {
+		/* From the pidfd cache, which does not know the parent. */
+		unsigned long long st;
+		if (stat_of(tgid, &ppid, &st) < 0 || st != start)
+			return NULL;
+	}
 	layer_mask inherited;
 	pid_t pp;
 	unsigned long long pstart;
@@ -190,7 +221,8 @@ static struct entry *entry_of(struct procs *P, pid_t tgid, unsigned long long st
  * /proc/TID/stat (its start time and the process's parent) per
  * notification; the thread's process and that process's start time are
  * cached by (tid, thread start), which no other thread can ever share. */
-static int thread_of(struct procs *P, pid_t tid, pid_t *tgid, unsigned long long *pstart, pid_t *ppid)
+static int thread_of_proc(struct procs *P, pid_t tid, pid_t *tgid, unsigned long long *pstart,
+                          pid_t *ppid)
 {
 	unsigned long long tstart;
 	if (stat_of(tid, ppid, &tstart) < 0)
@@ -211,6 +243,40 @@ static int thread_of(struct procs *P, pid_t tid, pid_t *tgid, unsigned long long
 			return -1;
 	}
 	*c = (struct tcache){ tid, tstart, *tgid, *pstart };
+	return 0;
+}
+
+static bool pidfd_alive(int fd)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	return poll(&p, 1, 0) == 0;
+}
+
+/* Lock held. thread_of_proc, answered without reading /proc when the
+ * thread is in the pidfd cache and still alive (*ppid is then -1: unknown,
+ * entry_of reads it only when it makes an entry). The pidfd is opened
+ * before /proc is read, so it names the thread that was read, or one that
+ * has already exited (readable: the next lookup reads /proc again). */
+static int thread_of(struct procs *P, pid_t tid, pid_t *tgid, unsigned long long *pstart, pid_t *ppid)
+{
+	struct hot *h = &P->hot[(unsigned)tid % HOT];
+	if (h->fd >= 0 && h->tid == tid && pidfd_alive(h->fd)) {
+		*tgid = h->tgid;
+		*pstart = h->pstart;
+		*ppid = -1;
+		return 0;
+	}
+	int fd = can_pidfd_open(tid, PIDFD_THREAD);
+	if (thread_of_proc(P, tid, tgid, pstart, ppid) < 0) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	if (fd >= 0) {
+		if (h->fd >= 0)
+			close(h->fd);
+		*h = (struct hot){ tid, fd, *tgid, *pstart };
+	}
 	return 0;
 }
 
@@ -240,6 +306,44 @@ static bool shell_starting(struct procs *P, pid_t tgid)
 	return strcmp(exe, P->self_exe) == 0;
 }
 
+/* Lock held. Pins the set of every child tgid has now (forked before the
+ * exec being decided) to tgid's set before that exec (docs/adr/0270): a
+ * child makes its entry lazily, at its first trapped call, from its
+ * parent's entry then, so without this a child forked before the exec
+ * would get the old set or the new one depending on which process ran
+ * first. Children are read from /proc/TGID/task/TID/children (one file
+ * per thread of the caller); a child missed here (unreadable, or forked
+ * by a sibling thread while this runs) gets the new set: the safe side. */
+static void pin_children(struct procs *P, pid_t tgid, const struct entry *pe)
+{
+	char p[64];
+	snprintf(p, sizeof(p), "/proc/%d/task", (int)tgid);
+	DIR *d = opendir(p);
+	if (!d)
+		return;
+	for (struct dirent *de; (de = readdir(d));) {
+		if (de->d_name[0] < '0' || de->d_name[0] > '9')
+			continue;
+		char cp[384], buf[4096];
+		snprintf(cp, sizeof(cp), "/proc/%d/task/%s/children", (int)tgid, de->d_name);
+		ssize_t n = procfs_read(cp, buf, sizeof(buf));
+		if (n <= 0)
+			continue;
+		pid_t kids[1024];
+		size_t nk = procfs_pid_list(buf, (size_t)n, (size_t)n == sizeof(buf) - 1, kids, 1024);
+		for (size_t k = 0; k < nk; k++) {
+			pid_t c = kids[k], pp;
+			unsigned long long cstart;
+			if (stat_of(c, &pp, &cstart) < 0 || pp != tgid || find(P, c, cstart))
+				continue;
+			struct entry *ce = add(P, c, cstart, false, pe->mask);
+			if (pe->ll && cstart > pe->ll_since)
+				ce->ll = pe->ll, ce->ll_gen = pe->ll_gen, ce->ll_since = pe->ll_since;
+		}
+	}
+	closedir(d);
+}
+
 layer_mask procs_on_exec(struct procs *P, pid_t tid)
 {
 	layer_mask cwd = cwd_layers(P, tid), gained = 0;
@@ -248,6 +352,8 @@ layer_mask procs_on_exec(struct procs *P, pid_t tid)
 	struct entry *e = lookup(P, tid, &tgid);
 	if (e && !shell_starting(P, tgid)) {
 		layer_mask before = e->mask;
+		if (layerset_at_exec(e->mask, cwd) != before)
+			pin_children(P, tgid, e);
 		e->mask = layerset_at_exec(e->mask, cwd);
 		/* An un-exec'd process was held to its cwd's layers by emulation
 		 * only: every layer of its new set is new to its own domains. */
@@ -339,7 +445,6 @@ void procs_set_landlocked(struct procs *P, pid_t pid, layer_mask m)
 
 bool procs_may_reach(struct procs *P, pid_t caller, pid_t pid)
 {
-	(void)P;
 	pid_t ctg, tg;
 	if (pid <= 0 || tgid_of(caller, &ctg) < 0 || tgid_of(pid, &tg) < 0)
 		return false;
@@ -353,7 +458,7 @@ bool procs_may_reach(struct procs *P, pid_t caller, pid_t pid)
 			break;
 		p = pp;
 	}
-	return layerset_may_reach(ctg, line, n);
+	return layerset_may_reach(ctg, line, n, procs_mask_of(P, caller), procs_mask_of(P, pid));
 }
 
 void procs_members(struct procs *P, size_t nlayers, char (*bufs)[128])

@@ -37,7 +37,8 @@ void procs_set_landlocked(struct procs *P, pid_t pid, layer_mask m);
 
 /* Whether caller (a thread id) may reach pid with ptrace or
  * process_vm_*: pid's process is caller's process or one of its
- * descendants (walking /proc parents, at most 64). */
+ * descendants (walking /proc parents, at most 64) whose set holds all of
+ * caller's layers. */
 bool procs_may_reach(struct procs *P, pid_t caller, pid_t pid);
 
 /* The set of tid now (what rules_for would apply); 0 for none. */

@@ -41,14 +41,30 @@ t_nogrep "... no key leaks (child and grandchild)" "FAKE-PRIVATE-KEY|LEAK" "$T_O
 t_grep "the program's own fs work in the layer passes" "project data.made.own-work-ok" "$(echo "$T_OUT" | tr '\n' '.')"
 t_grep "... and reading the system" "system-read-ok" "$T_OUT"
 
-# --- a child forked before its parent's exec into the layer has no domain:
-#     it must not be taken for landlocked (its entry is made later, from
-#     its parent's); it gets the parent's set and stays emulated ---
-rm -f "$TOP/go2"
-sess -- 'bash -c "(while [ ! -e $TOP/go2 ]; do :; done; read -r l <$HOME/.ssh/id_x && echo \"C-LEAK \$l\"; echo child-done) &
-cd $P; exec sh -c \"cat data.txt; : >$TOP/go2; sleep 1\""; echo outer-done'
+# --- a child forked before its parent's exec into the layer (docs/adr/0270):
+#     a set is inherited at fork, so the child keeps its parent's set of that
+#     moment (none) whichever process runs first; the layered parent cannot
+#     drive it (ptrace, process_vm_*, /proc/PID/mem), under Landlock or
+#     emulation. The child polls a file (a trapped stat) and bash opens
+#     /dev/null as its stdin: both before or after the parent's exec. ---
+forked_before() {
+	rm -f "$TOP/go2"
+	sess "$@" -- 'bash -c "(while [ ! -e $TOP/go2 ]; do :; done; read -r l <$HOME/.ssh/id_x && echo \"C-READ \$l\"; echo child-done) &
+cd $P; exec \$TLR reach \$! $TOP/go2"; echo outer-done'
+}
+forked_before
 t_grep "the forked-before child runs to its end" "child-done" "$T_OUT"
-t_nogrep "... and does not read the key (not taken for landlocked)" "C-LEAK|FAKE-PRIVATE-KEY" "$T_OUT"
+t_grep "... it keeps its set of the fork (none): it reads what it could before" "C-READ FAKE-PRIVATE-KEY" "$T_OUT"
+t_grep "... the parent exec'd into the layer cannot ptrace it or read its memory (Landlock)" \
+	"seize=EPERM vm_readv=EPERM mem=EACCES" "$T_OUT"
+forked_before --no-landlock-at-exec
+t_grep "... the same under emulation: the child keeps its set" "C-READ FAKE-PRIVATE-KEY" "$T_OUT"
+t_grep "... and the layered parent cannot drive it (the engine's reach rule)" \
+	"seize=EPERM vm_readv=EPERM mem=E[A-Z]+" "$T_OUT"
+t_nogrep "... not even through /proc/PID/mem" "mem=ok" "$T_OUT"
+sess --no-landlock-at-exec -- 'cd "$P"; sh -c "sleep 30 & exec \$TLR reach \$!"'
+t_grep "... while a layered program reaches its own child of the same set (strace, gdb)" \
+	"seize=ok vm_readv=EFAULT" "$T_OUT"
 
 # --- the process is really in a Landlock domain ---
 # 1) Signal scoping comes only with a domain: a landlocked program cannot

@@ -6,7 +6,14 @@
  *                of a process armed at exec could on the ruleset fd the
  *                supervisor installed: the session's filter must refuse it.
  *                Prints "create_ruleset: ok|failed", "add_rule: refused
- *                (ERRNO)" or "add_rule: ADDED". */
+ *                (ERRNO)" or "add_rule: ADDED".
+ *   reach PID [GO]  what a process may do to its child PID's memory:
+ *                PTRACE_SEIZE (and detach), process_vm_readv of a bad
+ *                remote address (EFAULT when the call reaches PID) and an
+ *                open of /proc/PID/mem. Prints "seize=ok|ERRNO
+ *                vm_readv=ERRNO mem=ok|ERRNO". Then, with GO, creates the
+ *                file GO (the child's cue) and waits for its children;
+ *                without, kills PID (a sleeper of the test's) and reaps it. */
 #include "util/kernel_compat.h"
 
 #include <errno.h>
@@ -16,6 +23,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ptrace.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static int rs = -1;
@@ -57,6 +67,32 @@ int main(int argc, char **argv)
 			printf("add_rule: refused (%s)\n", strerror(add_errno));
 		return add_rc == 0 ? 1 : 0;
 	}
-	fprintf(stderr, "usage: session_ll_helper kill0 PID | thread_rule\n");
+	if ((argc == 3 || argc == 4) && strcmp(argv[1], "reach") == 0) {
+		pid_t pid = (pid_t)atoi(argv[2]);
+		long r = ptrace(PTRACE_SEIZE, pid, 0, 0);
+		printf("seize=%s", r == 0 ? "ok" : strerrorname_np(errno));
+		if (r == 0)
+			ptrace(PTRACE_DETACH, pid, 0, 0);
+		char b[8];
+		struct iovec l = { b, sizeof(b) }, rem = { (void *)8, sizeof(b) };
+		r = process_vm_readv(pid, &l, 1, &rem, 1, 0);
+		printf(" vm_readv=%s", r >= 0 ? "ok" : strerrorname_np(errno));
+		char path[64];
+		snprintf(path, sizeof(path), "/proc/%d/mem", (int)pid);
+		int fd = open(path, O_RDONLY);
+		printf(" mem=%s\n", fd >= 0 ? "ok" : strerrorname_np(errno));
+		fflush(stdout);
+		if (argc == 4) {
+			int g = open(argv[3], O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+			if (g >= 0)
+				close(g);
+		} else {
+			kill(pid, SIGKILL);
+		}
+		while (wait(NULL) > 0 || errno == EINTR)
+			;
+		return 0;
+	}
+	fprintf(stderr, "usage: session_ll_helper kill0 PID | thread_rule | reach PID [GO]\n");
 	return 2;
 }

@@ -1,6 +1,6 @@
 /* core/util/procfs: the field parser on plain text (line starts only,
- * bases, junk, truncation), and the reader on this process's own status
- * and on a process that has gone. */
+ * bases, junk, truncation), the children list parser, and the reader on
+ * this process's own status and on a process that has gone. */
 #include "util/procfs.h"
 
 #include <errno.h>
@@ -96,10 +96,38 @@ static void test_live(void **st)
 	assert_int_equal(buf[7], '\0');
 }
 
+static void test_pid_list(void **st)
+{
+	(void)st;
+	pid_t v[8];
+	const char *t = "12 345 6789 ";
+	assert_int_equal(procfs_pid_list(t, strlen(t), 0, v, 8), 3);
+	assert_int_equal(v[0], 12);
+	assert_int_equal(v[1], 345);
+	assert_int_equal(v[2], 6789);
+	/* A full buffer: the last number may be cut ("6789" of "67890"). */
+	t = "12 345 6789";
+	assert_int_equal(procfs_pid_list(t, strlen(t), 1, v, 8), 2);
+	assert_int_equal(procfs_pid_list(t, strlen(t), 0, v, 8), 3);
+	/* Ending in a space, a full buffer's last number is whole. */
+	t = "12 345 ";
+	assert_int_equal(procfs_pid_list(t, strlen(t), 1, v, 8), 2);
+	/* Not pids: skipped; at most max. */
+	t = "0 -5 x7 99999999999 2147483647 2147483648 8\n";
+	assert_int_equal(procfs_pid_list(t, strlen(t), 0, v, 8), 2);
+	assert_int_equal(v[0], 2147483647);
+	assert_int_equal(v[1], 8);
+	t = "1 2 3 4";
+	assert_int_equal(procfs_pid_list(t, strlen(t), 0, v, 2), 2);
+	assert_int_equal(procfs_pid_list("", 0, 0, v, 8), 0);
+	assert_int_equal(procfs_pid_list("   \n", 4, 1, v, 8), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fields),
+		cmocka_unit_test(test_pid_list),
 		cmocka_unit_test(test_refusals),
 		cmocka_unit_test(test_live),
 	};

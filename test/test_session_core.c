@@ -354,10 +354,15 @@ static void test_layerset(void **st)
 	assert_int_equal(layerset_at_exec(0, 0), 0);
 	/* ptrace/process_vm_*: own process and descendants only. */
 	const pid_t line[] = { 40, 30, 20, 10 }; /* 40's parent is 30, ... */
-	assert_true(layerset_may_reach(30, line, 4));
-	assert_true(layerset_may_reach(40, line, 4));
-	assert_false(layerset_may_reach(50, line, 4));
-	assert_false(layerset_may_reach(30, line, 0));
+	assert_true(layerset_may_reach(30, line, 4, 1, 1));
+	assert_true(layerset_may_reach(40, line, 4, 1, 3));
+	assert_false(layerset_may_reach(50, line, 4, 0, 0));
+	assert_false(layerset_may_reach(30, line, 0, 0, 0));
+	/* A descendant lacking one of the caller's layers (forked before the
+	 * caller's exec into it: docs/adr/0270) is out of reach. */
+	assert_false(layerset_may_reach(30, line, 4, 1, 0));
+	assert_false(layerset_may_reach(30, line, 4, 3, 2));
+	assert_true(layerset_may_reach(30, line, 4, 0, 2));
 }
 
 static void test_proc_parse(void **st)

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +41,31 @@ int procfs_field(const char *text, size_t len, const char *key, int base,
 	}
 	errno = EINVAL;
 	return -1;
+}
+
+size_t procfs_pid_list(const char *text, size_t len, int cut, pid_t *out, size_t max)
+{
+	size_t n = 0, i = 0;
+	while (i < len && n < max) {
+		while (i < len && (text[i] == ' ' || text[i] == '\n'))
+			i++;
+		size_t w = i;
+		unsigned long long v = 0;
+		int ok = 1;
+		for (; i < len && text[i] != ' ' && text[i] != '\n'; i++) {
+			if (text[i] < '0' || text[i] > '9' || v > INT_MAX)
+				ok = 0;
+			else
+				v = v * 10 + (unsigned long long)(text[i] - '0');
+		}
+		if (i == w)
+			break;
+		if (cut && i == len)
+			break; /* the last number, perhaps cut short */
+		if (ok && v >= 1 && v <= INT_MAX)
+			out[n++] = (pid_t)v;
+	}
+	return n;
 }
 
 ssize_t procfs_read(const char *path, char *buf, size_t size)

@@ -21,6 +21,13 @@
 int procfs_field(const char *text, size_t len, const char *key, int base,
 		 unsigned long long *out);
 
+/* The pids of a /proc/PID/task/TID/children text (decimal numbers after
+ * one another, each followed by a space), in text[0..len), into out (at
+ * most max). cut: the text filled the reader's buffer, so its last number
+ * may be cut short: it is dropped. Anything that is not a pid in 1..
+ * INT_MAX is skipped. The number stored. */
+size_t procfs_pid_list(const char *text, size_t len, int cut, pid_t *out, size_t max);
+
 /* Reads a small /proc file whole into buf (NUL-terminated). Its length, or
  * -1 with errno (ENOENT once the process has gone). */
 ssize_t procfs_read(const char *path, char *buf, size_t size);

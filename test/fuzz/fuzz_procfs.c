@@ -1,9 +1,11 @@
-/* libFuzzer target: the /proc field parser (core/util/procfs.c) on
- * arbitrary bytes. It must never read outside the text, and a field it
- * returns must come from a line that starts with the key. */
+/* libFuzzer target: the /proc field parser and the children list parser
+ * (core/util/procfs.c) on arbitrary bytes. They must never read outside
+ * the text; a field returned must come from a line that starts with the
+ * key; a pid returned is in 1..INT_MAX and never more than max of them. */
 #include "util/procfs.h"
 
 #include <stdint.h>
+#include <sys/types.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,6 +28,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
 			if (!at_line_start)
 				abort();
 		}
+	}
+	pid_t pids[4];
+	for (int cut = 0; cut < 2; cut++) {
+		size_t np = procfs_pid_list(text, n, cut, pids, 4);
+		if (np > 4)
+			abort();
+		for (size_t i = 0; i < np; i++)
+			if (pids[i] < 1)
+				abort();
 	}
 	free(text);
 	return 0;
