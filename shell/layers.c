@@ -483,6 +483,9 @@ static struct notify_rules *compile_layer(struct layers *L, const struct policy 
 	r->restrict_net = true;
 	r->session_proxy = proxy_only(p);
 	r->allow_abstract_unix = false;
+	/* Loopback here is the host's: its services stay unreachable unless
+	 * allow_ips names them (ADR 0125). */
+	r->own_loopback = notify_loopback_is_own(NOTIFY_NETNS_SESSION);
 	return r;
 }
 

@@ -84,7 +84,7 @@ def main():
     elif cmd == "bindconnect":
         # The connect goes to the port the listener got (PORT 0 asks for an
         # ephemeral one); bind is free in the sandbox's netns (ADR 0123),
-        # so what refuses the connect is Landlock's connect rule.
+        # and so is a connect to its own loopback (ADR 0125).
         srv = socket.socket()
         srv.bind((sys.argv[2], int(sys.argv[3])))
         srv.listen(1)

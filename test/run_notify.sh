@@ -100,12 +100,17 @@ t_expect "the first command itself refused: 126" 126 run -- cat /dev/null
 t_grep "with a message naming allow_execve" "allow_execve does not name it" "$T_ERR"
 
 # --- connect ---------------------------------------------------------------
+# A server on 127.0.0.1 and one on ::1; inside, also a connect to a
+# documentation address (192.0.2.1, not in allow_ips): the engine's EACCES.
 cat >cn.py <<'EOF'
-import socket
+import socket, sys
 s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(4)
 s6 = socket.socket(socket.AF_INET6); s6.bind(("::1", 0)); s6.listen(4)
-for fam, addr in ((socket.AF_INET, s.getsockname()[:2]), (socket.AF_INET6, s6.getsockname()[:2])):
-    c = socket.socket(fam)
+dests = [(socket.AF_INET, s.getsockname()[:2]), (socket.AF_INET6, s6.getsockname()[:2])]
+if len(sys.argv) > 1:
+    dests.append((socket.AF_INET, ("192.0.2.1", 80)))
+for fam, addr in dests:
+    c = socket.socket(fam); c.settimeout(10)
     try:
         c.connect(addr); print("connect", addr[0], "ok")
     except OSError as e:
@@ -115,12 +120,15 @@ printf '[network]\nallow_ips = ["127.0.0.1"]\n' >net.toml
 t_run python3 cn.py
 t_grep "control: both connects work on the host" "^connect ::1 ok$" "$T_OUT"
 : >"$EV"
-t_run "$CAN" run -r python -r ./net.toml --events "$EV" -- python3 cn.py
+t_run "$CAN" run -r python -r ./net.toml --events "$EV" -- python3 cn.py outside
 t_grep "connect to an allow_ips address (a server inside, on lo) works" "^connect 127.0.0.1 ok$" "$T_OUT"
-t_grep "connect to a loopback address not in allow_ips is refused (EACCES)" "^connect ::1 errno 13$" "$T_OUT"
+t_grep "connect to loopback not in allow_ips works: the sandbox's own (ADR 0125)" "^connect ::1 ok$" "$T_OUT"
+t_grep "connect to an address not in allow_ips is refused (EACCES)" "^connect 192.0.2.1 errno 13$" "$T_OUT"
 E=$(grep '"syscall":"connect"' "$EV" | head -n 1)
-t_grep "an event names the refused address" '"addr":"\[::1\]:[0-9]+"' "$E"
+t_grep "an event names the refused address" '"addr":"192\.0\.2\.1:80"' "$E"
 t_grep "and the allow_ips list that decided" '"rule":"not the proxy, the DNS stub or a network.allow_ips entry".*"recipe":"[^"]*net\.toml:2"' "$E"
+t_nogrep "the exit report suggests no loopback address" 'allow_ips = .*(127\.0\.0\.1|::1)' "$T_ERR"
+t_grep "... but the refused one" 'allow_ips = .*192\.0\.2\.1' "$T_ERR"
 
 # --- fail closed -------------------------------------------------------------
 t_expect "the engine gone: a trapped call (execve) fails, the run stops (126)" 126 \

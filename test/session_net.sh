@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # can session --off (issue 10, docs/adr/0260-session-off-starts-nothing.md):
 # nothing inside a session can get a shell outside its filter through it,
-# layered or not; it says how to get one instead. Real supervisor, no
-# terminal (the helpers are session_core.sh's).
+# layered or not; it says how to get one instead. A layer's loopback is
+# the host's (docs/adr/0125). Real supervisor, no terminal (the helpers
+# are session_core.sh's).
 if [ -f "${CAN_SRCDIR}/test/lib.sh" ]; then . "${CAN_SRCDIR}/test/lib.sh"; else . "${CAN_SRCDIR}/lib.sh"; fi
 t_drop_to_user
 
@@ -56,5 +57,36 @@ if [ -n "$SU" ] && [ -u "$SU" ]; then
 else
 	t_skip "no setuid su here"; t_skip "no setuid su here"
 fi
+
+# --- loopback is the host's in a session (docs/adr/0125) ---
+# Unlike can run's own netns, a layer's 127.0.0.1 is the host's: a host
+# service there stays refused unless allow_ips names it.
+cat >"$TOP/peek.py" <<'EOF'
+import socket, sys
+c = socket.socket(socket.AF_INET6 if ":" in sys.argv[1] else socket.AF_INET); c.settimeout(10)
+try:
+    c.connect((sys.argv[1], int(sys.argv[2]))); print("read", c.recv(64))
+except OSError as e:
+    print("errno", e.errno)
+EOF
+python3 -c '
+import socket, sys, os
+s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(8)
+open(sys.argv[1] + ".tmp", "w").write(str(s.getsockname()[1])); os.rename(sys.argv[1] + ".tmp", sys.argv[1])
+while True:
+    c, _ = s.accept(); c.sendall(b"HOST-SECRET\n"); c.close()
+' "$TOP/port" &
+HOSTPID=$!
+trap 'kill "$HOSTPID" 2>/dev/null; rm -rf "$TOP"' EXIT
+for _ in $(seq 100); do [ -s "$TOP/port" ] && break; sleep 0.1; done
+LPORT=$(cat "$TOP/port")
+sess 'declare_layer "$P"; wait_state "^layer [a-z]* $P"; approve "$P" || echo APPROVE-FAILED
+cd "$TOP"; python3 peek.py 127.0.0.1 '"$LPORT"' | sed "s/^/outside /"
+cd "$P"; python3 ../peek.py 127.0.0.1 '"$LPORT"' | sed "s/^/layer /"
+python3 ../peek.py ::ffff:127.0.0.1 '"$LPORT"' | sed "s/^/layer-mapped /"'
+t_grep "control: outside layers the host's loopback service answers" "^outside read b'HOST-SECRET" "$T_OUT"
+t_nogrep "a layer does not reach the host's loopback service" "^layer.*HOST-SECRET" "$T_OUT"
+t_grep "... the engine refuses the connect (EACCES)" "^layer errno 13$" "$T_OUT"
+t_grep "... through ::ffff:127.0.0.1 too" "^layer-mapped errno 13$" "$T_OUT"
 
 t_done

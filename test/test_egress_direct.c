@@ -135,6 +135,27 @@ static void test_bind_rule(void **state)
 			 LANDLOCK_ACCESS_NET_BIND_TCP | LANDLOCK_ACCESS_NET_CONNECT_TCP);
 }
 
+static void test_connect_rule(void **state)
+{
+	(void)state;
+	static const int ports[] = { 3128, 0 };
+	/* The sandbox's own netns: any port, its loopback is its own (ADR 0125). */
+	struct ll_net n = { .connect = ports };
+	ll_net_set_connect(&n, false);
+	assert_true(n.connect_any);
+	assert_null(n.connect);
+	ll_net_set_bind(&n, false, NULL);
+	assert_int_equal(ll_handled_net(&n, 6), 0);
+	/* The host's network (no-namespace mode): no port at all. */
+	struct ll_net h = { .connect_any = true, .connect = ports };
+	ll_net_set_connect(&h, true);
+	assert_false(h.connect_any);
+	assert_null(h.connect);
+	ll_net_set_bind(&h, true, NULL);
+	assert_int_equal(ll_handled_net(&h, 4),
+			 LANDLOCK_ACCESS_NET_BIND_TCP | LANDLOCK_ACCESS_NET_CONNECT_TCP);
+}
+
 static void test_bind_ports(void **state)
 {
 	(void)state;
@@ -182,7 +203,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_pick_net),  cmocka_unit_test(test_pasta_argv),
 		cmocka_unit_test(test_find),      cmocka_unit_test(test_ll_net),
-		cmocka_unit_test(test_bind_rule),
+		cmocka_unit_test(test_bind_rule), cmocka_unit_test(test_connect_rule),
 		cmocka_unit_test(test_bind_ports), cmocka_unit_test(test_resolv),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

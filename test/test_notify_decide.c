@@ -264,6 +264,54 @@ static void test_decide_net(void **s)
 	notify_rules_free(&r);
 }
 
+/* Loopback is the sandbox's own only in `can run`'s network namespace
+ * (docs/adr/0125): there any port of it is reachable without allow_ips;
+ * nothing else changes, and session layers and the no-namespace mode
+ * (the host's loopback) keep refusing it. */
+static void test_decide_own_loopback(void **s)
+{
+	(void)s;
+	assert_true(notify_loopback_is_own(NOTIFY_NETNS_RUN));
+	assert_false(notify_loopback_is_own(NOTIFY_NETNS_RUN_HOST));
+	assert_false(notify_loopback_is_own(NOTIFY_NETNS_SESSION));
+	struct notify_rules r;
+	notify_rules_init(&r);
+	r.restrict_net = true;
+	assert_int_equal(notify_rules_add_net(&r, "10.9.0.1", "network.allow_ips", pos(3)), 0);
+	/* Not own: loopback is refused like any address not listed. */
+	assert_int_equal(DEC4(&r, NOTIFY_NET_CONNECT, "127.0.0.1", 8080).verdict, NOTIFY_REFUSE);
+	assert_int_equal(DEC6(&r, NOTIFY_NET_CONNECT, "::1", 8080).verdict, NOTIFY_REFUSE);
+	assert_int_equal(DEC6(&r, NOTIFY_NET_CONNECT, "::ffff:127.0.0.1", 8080).verdict, NOTIFY_REFUSE);
+	r.own_loopback = true;
+	struct notify_decision d = DEC4(&r, NOTIFY_NET_CONNECT, "127.0.0.1", 8080);
+	assert_int_equal(d.verdict, NOTIFY_ALLOW);
+	assert_string_equal(d.field, "the sandbox's own loopback");
+	assert_int_equal(DEC4(&r, NOTIFY_NET_CONNECT, "127.255.0.9", 1).verdict, NOTIFY_ALLOW);
+	assert_int_equal(DEC4(&r, NOTIFY_NET_SEND, "127.0.0.53", 53).verdict, NOTIFY_ALLOW);
+	assert_int_equal(DEC6(&r, NOTIFY_NET_CONNECT, "::1", 45000).verdict, NOTIFY_ALLOW);
+	assert_int_equal(DEC6(&r, NOTIFY_NET_CONNECT, "::ffff:127.0.0.1", 3000).verdict, NOTIFY_ALLOW);
+	/* A named rule still decides first (events keep saying which). */
+	assert_string_equal(DEC4(&r, NOTIFY_NET_CONNECT, "10.9.0.1", 80).field, "network.allow_ips");
+	/* Everything else stays refused. */
+	d = DEC4(&r, NOTIFY_NET_CONNECT, "10.0.0.1", 80);
+	assert_int_equal(d.verdict, NOTIFY_REFUSE);
+	assert_int_equal(d.err, EACCES);
+	assert_int_equal(DEC4(&r, NOTIFY_NET_CONNECT, "128.0.0.1", 80).verdict, NOTIFY_REFUSE);
+	assert_int_equal(DEC4(&r, NOTIFY_NET_CONNECT, "0.0.0.0", 80).verdict, NOTIFY_REFUSE);
+	assert_int_equal(DEC6(&r, NOTIFY_NET_CONNECT, "::2", 80).verdict, NOTIFY_REFUSE);
+	assert_int_equal(DEC6(&r, NOTIFY_NET_CONNECT, "::127.0.0.1", 80).verdict, NOTIFY_REFUSE);
+	assert_int_equal(DEC6(&r, NOTIFY_NET_CONNECT, "fe80::1", 80).verdict, NOTIFY_REFUSE);
+	assert_int_equal(DEC6(&r, NOTIFY_NET_CONNECT, "::ffff:10.0.0.1", 80).verdict, NOTIFY_REFUSE);
+	/* A chain refuses when one set does not own loopback (session). */
+	struct notify_rules layer;
+	notify_rules_init(&layer);
+	layer.restrict_net = true;
+	r.also = &layer;
+	assert_int_equal(DEC4(&r, NOTIFY_NET_CONNECT, "127.0.0.1", 8080).verdict, NOTIFY_REFUSE);
+	notify_rules_free(&r);
+	notify_rules_free(&layer);
+}
+
 /* The session proxy (docs/adr/0261): every set of the chain that
  * restricts the network must be a proxy-only layer's. */
 static void test_decide_session_proxy(void **s)
@@ -393,6 +441,7 @@ int main(void)
 		cmocka_unit_test(test_decide_exec),
 		cmocka_unit_test(test_parse_net),
 		cmocka_unit_test(test_decide_net),
+		cmocka_unit_test(test_decide_own_loopback),
 		cmocka_unit_test(test_decide_unix),
 		cmocka_unit_test(test_decide_session_proxy),
 		cmocka_unit_test(test_format),

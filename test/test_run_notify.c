@@ -95,7 +95,9 @@ static void test_rules(void **state)
 	plist_add(&p.net.allow_ips, "127.0.0.1", at(4));
 	struct notify_rules r;
 	struct diags d = { 0 };
-	assert_int_equal(run_notify_rules(&r, &p, &d), 0);
+	assert_int_equal(run_notify_rules(&r, &p, false, &d), 0);
+	/* Loopback is the sandbox's own in its network namespace (ADR 0125). */
+	assert_true(r.own_loopback);
 	/* Files are the mounts' and Landlock's business. */
 	assert_false(r.restrict_fs);
 	assert_true(r.restrict_exec);
@@ -115,9 +117,14 @@ static void test_rules(void **state)
 	assert_int_equal(dec.at.line, 2); /* the list's first entry */
 	notify_rules_free(&r);
 	diags_free(&d);
+	/* Without namespaces loopback is the host's: only allow_ips reaches it. */
+	assert_int_equal(run_notify_rules(&r, &p, true, &d), 0);
+	assert_false(r.own_loopback);
+	notify_rules_free(&r);
+	diags_free(&d);
 	/* A bad allow_ips entry is a recipe error at its position. */
 	plist_add(&p.net.allow_ips, "not-an-address", at(9));
-	assert_int_equal(run_notify_rules(&r, &p, &d), -1);
+	assert_int_equal(run_notify_rules(&r, &p, false, &d), -1);
 	assert_int_equal(d.n, 1);
 	assert_int_equal(d.v[0].at.line, 9);
 	notify_rules_free(&r);

@@ -398,6 +398,19 @@ static bool prefix_match(const uint8_t *a, const uint8_t *net, int bits)
 	return (a[full] & mask) == (net[full] & mask);
 }
 
+bool notify_loopback_is_own(enum notify_netns where)
+{
+	return where == NOTIFY_NETNS_RUN;
+}
+
+bool notify_addr_is_loopback(int family, const uint8_t *addr)
+{
+	static const uint8_t lo6[16] = { [15] = 1 };
+	if (family == AF_INET)
+		return addr[0] == 127;
+	return family == AF_INET6 && memcmp(addr, lo6, sizeof(lo6)) == 0;
+}
+
 static struct notify_decision decide_inet(const struct notify_rules *r, enum notify_net_op op,
                                           int family, const uint8_t *addr, uint16_t port)
 {
@@ -418,6 +431,13 @@ static struct notify_decision decide_inet(const struct notify_rules *r, enum not
 			continue;
 		if (prefix_match(addr, n->addr, n->prefix))
 			return (struct notify_decision){ NOTIFY_ALLOW, 0, n->field, n->text, n->at };
+	}
+	/* The sandbox's own loopback (after the named rules, so an event
+	 * still says "proxy" or "dns stub"): only its own listeners are
+	 * there, the proxy's and the DNS stub's included. */
+	if (r->own_loopback && notify_addr_is_loopback(family, addr)) {
+		d.field = "the sandbox's own loopback";
+		return d;
 	}
 	d.verdict = NOTIFY_REFUSE;
 	d.err = EACCES;

@@ -79,6 +79,12 @@ struct notify_rules {
 	bool session_proxy;
 	const void *egress_policy;
 	bool allow_inet_bind;       /* bind() of AF_INET/AF_INET6 sockets */
+	/* Loopback is the sandbox's own (notify_loopback_is_own): a connect
+	 * or send to 127.0.0.0/8, ::1 or ::ffff:127.x reaches only what the
+	 * sandbox itself listens on, and is allowed without allow_ips
+	 * (docs/adr/0125). Off in session mode and the no-namespace mode,
+	 * where loopback is the host's. */
+	bool own_loopback;
 	/* Another rule set that must allow the call too (session mode: a
 	 * process in several layers, each of which applies). Not owned. Every
 	 * notify_decide_* walks the chain and answers with the first refusal. */
@@ -110,6 +116,21 @@ bool notify_rules_any_exec(const struct notify_rules *r);
 bool notify_rules_any_net(const struct notify_rules *r);
 /* Whether every rule set of the chain has reads_in_kernel. */
 bool notify_rules_reads_in_kernel(const struct notify_rules *r);
+
+/* Where the engine's processes have their network (docs/adr/0125). */
+enum notify_netns {
+	NOTIFY_NETNS_RUN,       /* `can run`: the sandbox's own network namespace */
+	NOTIFY_NETNS_RUN_HOST,  /* `can run` without namespaces: the host's network */
+	NOTIFY_NETNS_SESSION,   /* session layers: the host's network */
+};
+/* Whether loopback belongs to the sandbox alone there (own_loopback):
+ * only in `can run`'s own network namespace, where the host's loopback
+ * services are absent (pasta maps no gateway to them, ADR 0122). */
+bool notify_loopback_is_own(enum notify_netns where);
+/* Whether addr (network order; 4 bytes for AF_INET, 16 for AF_INET6) is a
+ * loopback address: 127.0.0.0/8 or ::1 (a v4-mapped address is judged as
+ * the IPv4 address it maps to, before this). */
+bool notify_addr_is_loopback(int family, const uint8_t *addr);
 
 enum notify_verdict { NOTIFY_ALLOW = 0, NOTIFY_REFUSE = 1 };
 

@@ -275,7 +275,7 @@ static void row_landlock(struct ctx *c)
 		r->state = CHECK_OK;
 		setf(r->detail, sizeof(r->detail), "ABI %d: %s", l->abi, l->abi >= 7 ? "fs, refer, truncate, tcp, "
 			"ioctl_dev, scoping, audit log" : "fs, refer, truncate, tcp, ioctl_dev, scoping");
-		setf(r->run, sizeof(r->run), "second filesystem wall, TCP connect limited, signals and "
+		setf(r->run, sizeof(r->run), "second filesystem wall, TCP rules, signals and "
 					     "abstract sockets scoped");
 	} else {
 		r->state = CHECK_DEGRADED;

@@ -158,6 +158,12 @@ void ll_net_set_bind(struct ll_net *net, bool host_network, const int *published
 	net->bind = host_network ? published : NULL;
 }
 
+void ll_net_set_connect(struct ll_net *net, bool host_network)
+{
+	net->connect_any = !host_network;
+	net->connect = NULL;
+}
+
 static int add_port(int rs, uint64_t access, int port, const char *what, char *err, size_t errlen)
 {
 	struct can_landlock_net_port_attr p = { .allowed_access = access, .port = (uint64_t)port };

@@ -62,4 +62,12 @@ uint64_t ll_handled_net(const struct ll_net *net, int abi);
  * published (0-terminated, may be NULL) and port 0 may be bound. */
 void ll_net_set_bind(struct ll_net *net, bool host_network, const int *published);
 
+/* The TCP connect rule of can run (pure; docs/adr/0125). In the sandbox's
+ * own network namespace (host_network false) any port: its loopback is
+ * its own, and under egress none and proxy-only lo is all there is, so a
+ * connect reaches only a listener inside (the proxy, the DNS stub's
+ * transparent listener, the sandbox's own servers). On the host's network
+ * (the no-namespace mode) no port: loopback there is the host's. */
+void ll_net_set_connect(struct ll_net *net, bool host_network);
+
 #endif

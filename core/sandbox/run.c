@@ -233,15 +233,18 @@ static _Noreturn void command(struct run_state *st)
 			for (size_t i = 0; i < ex->n; i++)
 				exec_paths[i] = ex->v[i].s;
 		}
-		/* The proxy's port, and 443 and 80 for the DNS stub's address
-		 * (transparent routing, ADR 0110): Landlock names ports only,
-		 * and the netns has only lo, so these reach nothing else than
-		 * what listens inside (the engine, when on, names the address).
-		 * egress = "direct": any port (the uplink is unfiltered, ADR 0122). */
-		static const int proxy_ports[] = { RUN_PROXY_PORT, 443, 80, 0 };
+		/* TCP connect (ADR 0125): any port in the sandbox's own netns.
+		 * Under egress none and proxy-only it has only lo, so a port
+		 * reaches only what listens inside: the proxy's port and the
+		 * DNS stub's 443 and 80 (ADR 0110), served by the supervisor,
+		 * and the sandbox's own servers (test suites connect to them);
+		 * the engine, when on, refuses every address that is not
+		 * loopback and not named. egress = "direct": the uplink is
+		 * unfiltered anyway (ADR 0122). On the host's network (the
+		 * no-namespace mode): no port, loopback there is the host's. */
 		int *bind_ports = port_specs_sandbox_ports(cfg->opts->ports, cfg->opts->nports);
-		struct ll_net net = { .connect_any = st->direct_tool != NULL,
-				      .connect = cfg->on_proxy_socket ? proxy_ports : NULL };
+		struct ll_net net = { 0 };
+		ll_net_set_connect(&net, st->no_ns);
 		/* TCP bind: free in the sandbox's netns, limited on the host's
 		 * network (the no-namespace mode, where -p is refused, so port 0
 		 * only; seccomp refuses IP sockets there first). ADR 0123. */

@@ -82,6 +82,8 @@ int degraded_notify_rules(struct notify_rules *r, const struct policy *p, const 
 	r->hidden_errno = ENOENT;
 	/* Abstract names are the host's here (D-Bus, X11). */
 	r->allow_abstract_unix = false;
+	/* So is loopback (ADR 0125). */
+	r->own_loopback = notify_loopback_is_own(NOTIFY_NETNS_RUN_HOST);
 	degraded_plan_free(&dp);
 	return 0;
 }

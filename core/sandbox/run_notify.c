@@ -96,9 +96,13 @@ size_t run_notify_trapped(const struct policy *p, const struct run_opts *o, int 
 	return n;
 }
 
-int run_notify_rules(struct notify_rules *r, const struct policy *p, struct diags *d)
+int run_notify_rules(struct notify_rules *r, const struct policy *p, bool no_namespaces,
+		     struct diags *d)
 {
 	int rc = notify_rules_compile(r, p, d);
+	/* Loopback is the sandbox's own in its network namespace (ADR 0125). */
+	r->own_loopback = notify_loopback_is_own(no_namespaces ? NOTIFY_NETNS_RUN_HOST
+							       : NOTIFY_NETNS_RUN);
 	/* The engine is not asked about files here: the mount view and
 	 * Landlock decide them race-free (deny rules are hidden mounts). */
 	r->restrict_fs = false;
@@ -281,7 +285,7 @@ struct run_notify *run_notify_new(const struct policy *p, const struct run_opts 
 {
 	struct run_notify *n = xcalloc(1, sizeof(*n));
 	struct diags d = { 0 };
-	if (run_notify_rules(&n->rules, p, &d) < 0) {
+	if (run_notify_rules(&n->rules, p, o->no_namespaces, &d) < 0) {
 		diags_print(&d, stderr);
 		diags_free(&d);
 		notify_rules_free(&n->rules);

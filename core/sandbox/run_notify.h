@@ -38,9 +38,11 @@ size_t run_notify_trapped(const struct policy *p, const struct run_opts *o, int 
  * allow_execve entry that is a folder on the host covers what is beneath
  * it; a file entry also matches the file its symlinks lead to, since the
  * engine decides on the resolved path; abstract unix sockets allowed: the
- * network namespace is the sandbox's own). Returns 0, or -1 with errors
- * in *d. */
-int run_notify_rules(struct notify_rules *r, const struct policy *p, struct diags *d);
+ * network namespace is the sandbox's own; so is loopback, unless
+ * no_namespaces: then it is the host's, ADR 0125). Returns 0, or -1 with
+ * errors in *d. */
+int run_notify_rules(struct notify_rules *r, const struct policy *p, bool no_namespaces,
+		     struct diags *d);
 
 /* The monitor report: would-be refusals collected from engine events. */
 struct run_report_item {
