@@ -65,13 +65,18 @@ t_grep "$M: ... which reads the key: it did not inherit the dead process's set" 
 t_grep "$M: ... and writes outside the project (which the layer refuses)" "NEW-WRITE-OK" "$T_OUT"
 
 # --- a layered process's set survives its parent's PID being reused ---
+# The parent lives 50 ms: start times count clock ticks (10 ms), and a PID
+# reused within the tick its holder started in is the known limit of ADR
+# 0211 (seen here once in CI-like load: the reuser was taken for the
+# parent and refused). Unprivileged code cannot pick its PID outside a
+# PID namespace of its own; this test can, by ns_last_pid.
 rm -f "$TOP/go" "$TOP/y1" "$TOP/y2"
 pidns "$REUSE"'
 cd "$P"
 sh -c "echo \$\$ >$TOP/xpid
 sh -c \"cd /; while [ ! -e $TOP/go ]; do sleep 0.05; done; cat $HOME/.ssh/id_x 2>&1 || echo Y-EXEC-REFUSED; : >$TOP/y1\" &
 (cd /; while [ ! -e $TOP/go ]; do sleep 0.05; done; read -r l <$HOME/.ssh/id_x && echo \"Y-SUB-LEAK \$l\"; echo y-sub-done; : >$TOP/y2) &
-exit 0"
+sleep 0.05; exit 0"
 X=$(cat "$TOP/xpid")
 cd /
 reuse "$X" sh -c "[ \$\$ = $X ] || exit 0; cat $HOME/.ssh/id_x && echo Z-READ-OK"
