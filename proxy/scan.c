@@ -530,6 +530,7 @@ int proxy_scan_setup_session(char *const *envp, const char *home, char *err, siz
 	proxy_scan_teardown();
 	struct dlp_config c;
 	dlp_config_default(&c);
+	c.session = true;
 	g.e = dlp_engine_new(&c);
 	if (!g.e) {
 		snprintf(err, errlen, "the DLP engine could not be built (no random key)");

@@ -128,6 +128,8 @@ t_grep "the supervisor's log names the user-secret list for the raw value" \
 t_grep "... the same for the GitHub token of its environment" \
 	"$L user-secret \(env GITHUB_TOKEN\) in header authorization" "$T_ERR"
 t_grep "... the GitHub detector for another token" "$L github-pat-classic in header authorization" "$T_ERR"
+t_grep "... and its hint is the session's way out, not env_passthrough" \
+	"user-secret \(env MY_SERVICE_TOKEN\) in header x-data.*only \[network\.dlp\] enabled = false in every layer" "$T_ERR"
 t_grep "... the base64 layer" "$L user-secret \(env MY_SERVICE_TOKEN\) in url .*after base64" "$T_ERR"
 t_grep "... gzip" "refused POST .*user-secret \(env MY_SERVICE_TOKEN\) in body .*after gzip" "$T_ERR"
 t_grep "... the AWS detector" "$L aws-access-key-id in header x-key" "$T_ERR"
