@@ -140,11 +140,14 @@ t_nogrep "the origin saw none of the refused requests" "/leak/" "$(cat "$TOP/o.l
 # --- the set: off only when every layer says so; credentials only where every layer allows ---
 sess 'up; cd "$F"; penv
 req off -H "X-Key: $AWS" "$U/hello"
+req offpost -H "Content-Type: application/json" -d "{\"k\":\"$AWS\"}" "$U/echo/offpost"
 req offrnd "http://$RND/x"
 cd "$FS"; req both -H "X-Key: $AWS" "$U/hello"
 cd "$K"; req jwt -H "Authorization: Bearer $JWT" "$U/hello"
 cd "$KS"; req jwtsub -H "Authorization: Bearer $JWT" "$U/hello"'
 t_grep "a layer whose recipe turns DLP off: an AWS key passes" "^off 200$" "$T_OUT"
+t_grep "... and a JSON body carrying it passes" "^offpost 200$" "$T_OUT"
+t_grep "... and reaches the origin" "^BODY /echo/offpost " "$(cat "$TOP/o.log")"
 t_grep "... and the random name is not refused by DLP" "^offrnd [0-9]+$" "$T_OUT"
 t_nogrep "... (not by DLP)" "^offrnd error dlp-blocked$" "$T_OUT"
 t_grep "in it and a sub-layer that leaves DLP on: refused" "^both 403$" "$T_OUT"
