@@ -468,7 +468,7 @@ bool px_scan_pass(struct proxy *px, struct pconn *c, const uint8_t *chunk, size_
 {
 	struct proxy_req q = { .method = c->method, .host = c->t.host, .port = c->t.port,
 			       .path = c->connect ? "" : c->t.path, .head = (const uint8_t *)c->head,
-			       .head_len = c->hlen, .body_seen = c->body_seen };
+			       .head_len = c->hlen, .body_seen = c->body_seen, .set = &c->set };
 	struct proxy_scan_result r;
 	proxy_scan_request(&q, chunk, n, &r);
 	c->scan_hold = r.hold;
@@ -485,7 +485,7 @@ bool px_scan_pass(struct proxy *px, struct pconn *c, const uint8_t *chunk, size_
 bool px_scan_host_pass(struct proxy *px, struct pconn *c, const struct host_rule *rule)
 {
 	struct proxy_scan_result r;
-	proxy_scan_host(c->t.host, rule ? rule->domain.s : NULL, &r);
+	proxy_scan_host_set(c->t.host, rule ? rule->domain.s : NULL, &c->set, &r);
 	if (r.verdict == PROXY_SCAN_PASS)
 		return true;
 	px_refuse_simple(px, c, 403, "dlp-blocked", r.reason);

@@ -20,6 +20,8 @@
 #include "proxy/http_head.h"
 #include "proxy/scan_dechunk.h"
 #include "proxy/scan_hold.h"
+#include "proxy/scan_set.h"
+#include "proxy/proxy.h"
 #include "lang/policy.h"
 #include "util/util.h"
 
@@ -199,8 +201,9 @@ static void scan_head(const struct proxy_req *req, struct proxy_scan_result *out
 		block(out, "dlp: the request head could not be read for the scan");
 		return;
 	}
-	const struct host_rule *hr = egress_find_host(g.p, req->host);
-	struct dlp_target t = { req->host, hr && hr->allow_credentials.set && hr->allow_credentials.v };
+	struct policy_set one = { { g.p }, g.p ? 1 : 0 };
+	struct dlp_target t = { req->host,
+				scan_set_allows_credentials(req->set ? req->set : &one, req->host) };
 	dlp_request_begin(&s->r, g.e, &t);
 	s->r.count_entropy = g.budget_on;
 	dlp_request_url(&s->r, h.target.p, h.target.n);
@@ -332,8 +335,8 @@ static void scan_body(const struct proxy_req *req, const uint8_t *chunk, size_t 
 void proxy_scan_request(const struct proxy_req *req, const uint8_t *chunk, size_t n,
 			struct proxy_scan_result *out)
 {
-	if (!g.e) {
-		pass(out); /* [network.dlp] enabled is false */
+	if (!g.e || scan_set_dlp_off(req->set)) {
+		pass(out); /* [network.dlp] enabled is false (for every layer of the set) */
 		return;
 	}
 	if (!chunk)
@@ -415,7 +418,7 @@ void proxy_scan_forget(const void *key)
 }
 
 /* The names in envp that look like credentials and that no recipe passes
- * into the sandbox (NULL-terminated, malloc'd). */
+ * into the sandbox (NULL-terminated, malloc'd); p NULL (a session): all. */
 static char **hidden_env_names(const struct policy *p, char *const *envp)
 {
 	size_t n = 0, cap = 8;
@@ -425,7 +428,7 @@ static char **hidden_env_names(const struct policy *p, char *const *envp)
 		if (!eq || !dlp_env_name_is_secret(*v, (size_t)(eq - *v)))
 			continue;
 		bool passed = false;
-		for (size_t i = 0; i < p->proc.env_passthrough.n; i++) {
+		for (size_t i = 0; p && i < p->proc.env_passthrough.n; i++) {
 			const char *pt = p->proc.env_passthrough.v[i].s;
 			passed |= strlen(pt) == (size_t)(eq - *v) && strncmp(pt, *v, (size_t)(eq - *v)) == 0;
 		}
@@ -469,6 +472,16 @@ static int plant_canaries(struct policy *p)
 	return 0;
 }
 
+/* The values of envp that must not leave, into the engine. */
+static void collect_secrets(const struct policy *p, char *const *envp, const char *home)
+{
+	char **names = hidden_env_names(p, envp);
+	dlp_secrets_collect(g.e, home, (const char *const *)names, envp);
+	for (char **n = names; *n; n++)
+		free(*n);
+	free(names);
+}
+
 int proxy_scan_setup(struct policy *p, char *const *envp, const char *home, char *err,
 		     size_t errlen)
 {
@@ -508,11 +521,28 @@ int proxy_scan_setup(struct policy *p, char *const *envp, const char *home, char
 		proxy_scan_teardown();
 		return -1;
 	}
-	char **names = hidden_env_names(p, envp);
-	dlp_secrets_collect(g.e, home, (const char *const *)names, envp);
-	for (char **n = names; *n; n++)
-		free(*n);
-	free(names);
+	collect_secrets(p, envp, home);
+	return 0;
+}
+
+int proxy_scan_setup_session(char *const *envp, const char *home, char *err, size_t errlen)
+{
+	proxy_scan_teardown();
+	struct dlp_config c;
+	dlp_config_default(&c);
+	c.session = true;
+	g.e = dlp_engine_new(&c);
+	if (!g.e) {
+		snprintf(err, errlen, "the DLP engine could not be built (no random key)");
+		return -1;
+	}
+	g.p = NULL;
+	g.dns_threshold = c.dns_entropy_threshold;
+	g.budget_on = false;
+	dlp_budget_init(&g.budget, c.session_entropy_budget);
+	g.max_buffered = UINT64_C(8388608); /* the schema's default */
+	g.canaries = false;
+	collect_secrets(NULL, envp, home);
 	return 0;
 }
 
@@ -611,9 +641,15 @@ int proxy_scan_fake_files(const char *home, const struct proxy_fake **out, char 
 
 void proxy_scan_host(const char *host, const char *rule_domain, struct proxy_scan_result *out)
 {
+	proxy_scan_host_set(host, rule_domain, NULL, out);
+}
+
+void proxy_scan_host_set(const char *host, const char *rule_domain, const struct policy_set *set,
+			 struct proxy_scan_result *out)
+{
 	out->verdict = PROXY_SCAN_PASS;
 	out->reason[0] = 0;
-	if (!g.e)
+	if (!g.e || scan_set_dlp_off(set))
 		return;
 	/* A "*.suffix" rule lets the sandbox choose the prefix: judged on
 	 * its length too. An exact rule names the whole host: still judged

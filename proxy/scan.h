@@ -15,6 +15,7 @@
 #include <stdio.h>
 
 struct policy;
+struct policy_set;
 
 /* What the hook sees of a request. */
 struct proxy_req {
@@ -26,6 +27,12 @@ struct proxy_req {
 	size_t head_len;
 	uint64_t body_seen;   /* body bytes passed before this piece */
 	void *scan_state;     /* the scanner's own per-request state (NULL today) */
+	/* The policies the connection is held to (proxy.h), or NULL for the
+	 * one proxy_scan_setup was given. In a session each connection has
+	 * its client's layers: a set whose every policy turns DLP off is not
+	 * scanned, and a credential may go to a host only when every policy
+	 * of the set allows it there (scan_set.h, ADR 0264). */
+	const struct policy_set *set;
 };
 
 enum proxy_scan_verdict { PROXY_SCAN_PASS, PROXY_SCAN_BLOCK };
@@ -66,6 +73,10 @@ void proxy_scan_forget(const void *key);
  * carry data out in the lookup itself (dlp_dns_check). Passes everything
  * when DLP is off. */
 void proxy_scan_host(const char *host, const char *rule_domain, struct proxy_scan_result *out);
+/* The same for a connection held to set (NULL: as proxy_scan_host): passes
+ * when every policy of the set turns DLP off. */
+void proxy_scan_host_set(const char *host, const char *rule_domain, const struct policy_set *set,
+			 struct proxy_scan_result *out);
 
 /* Before the sandbox is built (the supervisor, outside it): builds the
  * engine when p's [network.dlp] enabled is true, and loads the values the
@@ -79,6 +90,17 @@ void proxy_scan_host(const char *host, const char *rule_domain, struct proxy_sca
  * be built: the caller runs nothing (fail closed). */
 int proxy_scan_setup(struct policy *p, char *const *envp, const char *home, char *err,
 		     size_t errlen);
+/* The session's variant (ADR 0264), in the supervisor before its proxy
+ * starts: the engine with the default [network.dlp] settings (on, as in
+ * can run; the decode depth, decompression and DNS threshold defaults),
+ * and the values the layers must not leak: every credential-named
+ * variable of envp (a layer's recipe cannot pass one through to the
+ * supervisor's proxy: the values are the user's) and the credential
+ * files under home. No canaries (the session does not build the layers'
+ * environment), no entropy budget. Each connection's set then decides
+ * whether it is scanned and where credentials may go. -1 with err when
+ * the engine cannot be built: the caller starts no proxy (fail closed). */
+int proxy_scan_setup_session(char *const *envp, const char *home, char *err, size_t errlen);
 /* The fake credential files (ADR 0148): with canary_tokens, after
  * proxy_scan_setup, writes a fake ~/.aws/credentials (in a folder that
  * stands for ~/.aws), ~/.npmrc and ~/.config/gh/hosts.yml (in a folder for

@@ -16,6 +16,7 @@
 #include "notify/notify.h"
 #include "proxy/ca.h"
 #include "proxy/proxy.h"
+#include "proxy/scan.h"
 #include "util/util.h"
 
 #include <arpa/inet.h>
@@ -39,6 +40,7 @@ struct session_proxy {
 	 * client's decisions are its layers' policies). */
 	struct policy base;
 	bool wanted, failed;
+	bool scanning;              /* proxy_scan_setup_session ran: torn down at stop */
 };
 
 /* Made before the engine starts, so the workers only ever read the
@@ -136,6 +138,12 @@ static void start(struct session *s)
 		snprintf(err, sizeof(err), "write %s: %s: %s", bundle, errno_name(errno), strerror(errno));
 		goto fail;
 	}
+	/* DLP before the loop runs (ADR 0264): the user's credential-named
+	 * variables and credential files are read here, in the supervisor,
+	 * and stay in it; no engine, no proxy (fail closed). */
+	if (proxy_scan_setup_session(environ, getenv("HOME"), err, sizeof(err)) < 0)
+		goto fail;
+	sp->scanning = true;
 	if ((fd = listen_loopback(&port, err, sizeof(err))) < 0)
 		goto fail;
 	struct proxy_config pc = { .policy = &sp->base, .listen_fd = fd, .log = stderr, .tls = sp->ca,
@@ -151,6 +159,9 @@ static void start(struct session *s)
 	return;
 fail:
 	free(pem);
+	if (sp->scanning)
+		proxy_scan_teardown();
+	sp->scanning = false;
 	unlink(bundle);
 	tls_ca_free(sp->ca);
 	sp->ca = NULL;
@@ -193,6 +204,8 @@ void session_proxy_stop(struct session *s)
 	atomic_store(&sp->port, 0);
 	proxy_stop(sp->px, stderr);
 	sp->px = NULL;
+	if (sp->scanning)
+		proxy_scan_teardown(); /* wipes the secrets */
 	if (s->proxy_bundle[0])
 		unlink(s->proxy_bundle);
 	tls_ca_free(sp->ca);

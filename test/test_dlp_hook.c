@@ -4,7 +4,8 @@
  * requests in flight than it tracks, a token split across chunks, a
  * declared gzip body that is not gzip; a token only the whole-body pass
  * can see; and with DLP off, everything passes (so each block below is
- * the scanner's doing). */
+ * the scanner's doing). The session's engine (ADR 0264): its
+ * supervisor's variables refused, each connection judged under its set. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,7 +18,9 @@
 #include <zlib.h>
 
 #include "lang/policy.h"
+#include "proxy/proxy.h"
 #include "proxy/scan.h"
+#include "proxy/scan_set.h"
 
 static struct policy pol;
 static char *const no_env[] = { NULL };
@@ -359,6 +362,73 @@ static void test_unset_is_on(void **state)
 	setup(state);
 }
 
+/* A session's engine: the supervisor's credential-named variable is
+ * refused; a set is off only when every policy is; a JWT (no home) goes
+ * to a host only when every policy of the set allows credentials there. */
+#define JWT "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c"
+static void test_session_sets(void **state)
+{
+	proxy_scan_teardown();
+	char *const env[] = { "MY_SERVICE_TOKEN=quartz-Velvet-harbor-7731-Pinecone", "PLAIN=x", NULL };
+	char err[300];
+	assert_int_equal(proxy_scan_setup_session(env, NULL, err, sizeof err), 0);
+	struct policy on, off, cred;
+	memset(&on, 0, sizeof on);
+	memset(&off, 0, sizeof off);
+	memset(&cred, 0, sizeof cred);
+	off.net.dlp.enabled.set = true;
+	struct host_rule *h = policy_add_host(&cred);
+	static char dom[] = "api.example.test";
+	h->domain.s = dom;
+	h->allow_credentials.set = h->allow_credentials.v = true;
+	struct policy_set s_on = { { &on }, 1 }, s_off = { { &off }, 1 },
+			  s_mixed = { { &off, &on }, 2 }, s_offs = { { &off, &off }, 2 },
+			  s_cred = { { &cred }, 1 }, s_credmixed = { { &cred, &on }, 2 };
+	assert_false(scan_set_dlp_off(NULL));
+	assert_false(scan_set_dlp_off(&s_on));
+	assert_true(scan_set_dlp_off(&s_off));
+	assert_true(scan_set_dlp_off(&s_offs));
+	assert_false(scan_set_dlp_off(&s_mixed));
+	assert_true(scan_set_allows_credentials(&s_cred, "api.example.test"));
+	assert_false(scan_set_allows_credentials(&s_cred, "other.example.test"));
+	assert_false(scan_set_allows_credentials(&s_credmixed, "api.example.test"));
+	assert_false(scan_set_allows_credentials(NULL, "api.example.test"));
+
+	struct conn c;
+	const char *secret = POST("X-Data: quartz-Velvet-harbor-7731-Pinecone\r\n");
+	const char *jwt = POST("Authorization: Bearer " JWT "\r\n");
+	const struct { const struct policy_set *set; const char *head; enum proxy_scan_verdict v; } cases[] = {
+		{ &s_on, POST("X-Hello: world\r\n"), PROXY_SCAN_PASS },
+		{ &s_on, secret, PROXY_SCAN_BLOCK },
+		{ &s_mixed, secret, PROXY_SCAN_BLOCK },
+		{ &s_offs, secret, PROXY_SCAN_PASS },
+		{ &s_on, jwt, PROXY_SCAN_BLOCK },
+		{ &s_cred, jwt, PROXY_SCAN_PASS },
+		{ &s_cred, secret, PROXY_SCAN_BLOCK }, /* the user's secret has no home */
+		{ &s_credmixed, jwt, PROXY_SCAN_BLOCK },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		snprintf(c.head, sizeof c.head, "%s", cases[i].head);
+		c.q = (struct proxy_req){ .method = "POST", .host = "api.example.test", .port = 80,
+					  .path = "/x", .head = (const uint8_t *)c.head,
+					  .head_len = strlen(c.head), .set = cases[i].set };
+		struct proxy_scan_result r;
+		proxy_scan_request(&c.q, NULL, 0, &r);
+		print_message("# case %zu: %s\n", i, r.reason);
+		assert_int_equal(r.verdict, cases[i].v);
+		proxy_scan_forget(c.head);
+	}
+	struct proxy_scan_result r;
+	proxy_scan_host_set("x7k2q9m4ab.p3v8n1z6w0.evil.example", NULL, &s_on, &r);
+	assert_int_equal(r.verdict, PROXY_SCAN_BLOCK);
+	proxy_scan_host_set("x7k2q9m4ab.p3v8n1z6w0.evil.example", NULL, &s_off, &r);
+	assert_int_equal(r.verdict, PROXY_SCAN_PASS);
+	h->domain.s = NULL; /* not ours to free */
+	free(cred.hosts);
+	proxy_scan_teardown();
+	setup(state);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -372,6 +442,7 @@ int main(void)
 		cmocka_unit_test(test_response_canary),
 		cmocka_unit_test(test_off_passes_everything),
 		cmocka_unit_test(test_unset_is_on),
+		cmocka_unit_test(test_session_sets),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -38,6 +38,10 @@ struct dlp_config {
 	unsigned max_ratio;            /* or that inflates more than this many times */
 	double dns_entropy_threshold;
 	uint64_t session_entropy_budget;
+	/* The engine serves `can session`'s proxy (ADR 0264): a refusal of
+	 * the user's secret names the session's way out, not env_passthrough
+	 * (which exempts nothing there). Default false. */
+	bool session;
 };
 /* Fills the defaults above. */
 void dlp_config_default(struct dlp_config *c);

@@ -305,12 +305,16 @@ const char *dlp_where_name(enum dlp_where w)
 }
 
 /* What to change when a finding is a false positive. */
-static const char *fix_for(const struct dlp_finding *f)
+static const char *fix_for(const struct dlp_finding *f, bool session)
 {
 	switch (f->kind) {
 	case DLP_KIND_CANARY:
 		return "none: nothing honest holds a canary; find what read it";
 	case DLP_KIND_SECRET:
+		if (session)
+			return "none from inside: the value is the user's own secret; only "
+			       "[network.dlp] enabled = false in every layer of this process lets it "
+			       "out";
 		return "none from inside: the value is the user's own secret; pass it with "
 		       "[process] env_passthrough if this host must get it";
 	case DLP_KIND_UNDECODABLE:
@@ -349,7 +353,7 @@ char *dlp_refusal_text(const struct dlp_request *r)
 		     f->detector, lab ? " (" : "", lab ? f->label : "", lab ? ")" : "", where,
 		     f->chain[0] ? " after " : "", f->chain,
 		     f->kind == DLP_KIND_UNDECODABLE ? ": " : "",
-		     f->kind == DLP_KIND_UNDECODABLE ? f->label : "", f->fingerprint, fix_for(f)) < 0)
+		     f->kind == DLP_KIND_UNDECODABLE ? f->label : "", f->fingerprint, fix_for(f, r->e && r->e->cfg.session)) < 0)
 		can_die(1, "dlp: the refusal text: out of memory");
 	return out;
 }
