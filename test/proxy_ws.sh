@@ -34,7 +34,7 @@ cat >ws.toml <<'T'
 [[host]]
 domain = "host.canister.local"
 methods = ["GET"]
-paths = ["/chat"]
+paths = ["/chat", "/nows"]
 websocket = true
 T
 cat >nows.toml <<'T'
@@ -50,6 +50,10 @@ t_run run -r ./ws.toml -- python3 ws.py client "$WSS/chat"
 t_grep "wss:// with websocket = true: the text frame's echo comes back" '^echo: hello$' "$T_OUT"
 t_run run -r ./ws.toml -- python3 ws.py client "$WS/chat"
 t_grep "ws:// through the proxy with websocket = true: the echo comes back" '^echo: hello$' "$T_OUT"
+t_run run -r ./ws.toml -- python3 ws.py client "$WSS/nows"
+t_grep "an origin that answers the upgrade with 200: relayed as a response" '^not upgraded' "$T_OUT"
+t_run run -r ./ws.toml -- python3 ws.py client "$WS/nows"
+t_grep "... in plain HTTP too" '^not upgraded' "$T_OUT"
 t_run run -r ./nows.toml -- curl -sS -m 20 "https://host.canister.local:$(cat "$TOP/wss.port")/plain"
 t_grep "a request without Upgrade to the same origin is plain HTTP" '^plain$' "$T_OUT"
 

@@ -4,7 +4,8 @@
 serve PORTFILE LOG [CERT KEY]: an origin on 127.0.0.1 (TLS with CERT and
 KEY): a GET with Upgrade: websocket gets 101 with its Sec-WebSocket-Accept
 (RFC 6455 4.2.2), then every text frame comes back as "echo: TEXT"; any
-other request gets 200 "plain". One line per request head in LOG.
+other request gets 200 "plain", and GET /nows 200 "not upgraded" even with
+Upgrade. One line per request head in LOG.
 
 client URL: inside the sandbox, through the proxy of HTTPS_PROXY (or
 HTTP_PROXY for ws://): wss:// with CONNECT and TLS, ws:// with an
@@ -80,6 +81,11 @@ def handle(c, log):
             if ":" in line:
                 k, v = line.split(":", 1)
                 fields[k.strip().lower()] = v.strip()
+        if lines[0].startswith("GET /nows "):
+            # an origin that declines the upgrade: a plain answer
+            c.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 14\r\nConnection: close\r\n\r\n"
+                      b"not upgraded\r\n")
+            return
         if fields.get("upgrade", "").lower() != "websocket":
             c.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 6\r\nConnection: close\r\n\r\nplain\n")
             return
