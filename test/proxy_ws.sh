@@ -34,7 +34,7 @@ cat >ws.toml <<'T'
 [[host]]
 domain = "host.canister.local"
 methods = ["GET"]
-paths = ["/chat", "/nows"]
+paths = ["/chat", "/nows", "/nows-keep", "/plain"]
 websocket = true
 T
 cat >nows.toml <<'T'
@@ -52,6 +52,9 @@ t_run run -r ./ws.toml -- python3 ws.py client "$WS/chat"
 t_grep "ws:// through the proxy with websocket = true: the echo comes back" '^echo: hello$' "$T_OUT"
 t_run run -r ./ws.toml -- python3 ws.py client "$WSS/nows"
 t_grep "an origin that answers the upgrade with 200: relayed as a response" '^not upgraded' "$T_OUT"
+t_run run -r ./ws.toml -- python3 ws.py client "$WSS/nows-keep" /plain
+t_grep "... and inside the tunnel the connection goes on as HTTP: the next request passes" \
+	'not upgraded.*plain' "$(printf '%s' "$T_OUT" | tr -d '\r\n')"
 t_run run -r ./ws.toml -- python3 ws.py client "$WS/nows"
 t_grep "... in plain HTTP too" '^not upgraded' "$T_OUT"
 t_run run -r ./nows.toml -- curl -sS -m 20 "https://host.canister.local:$(cat "$TOP/wss.port")/plain"

@@ -11,7 +11,8 @@ client URL: inside the sandbox, through the proxy of HTTPS_PROXY (or
 HTTP_PROXY for ws://): wss:// with CONNECT and TLS, ws:// with an
 absolute-form GET; the handshake, one masked text frame "hello", and the
 answer printed ("echo: hello"), or the proxy's or origin's answer printed
-whole when it is not 101.
+whole when it is not 101. client URL PATH: a GET of PATH pipelined behind
+the upgrade. GET /nows-keep is declined (200) on a kept-alive connection.
 """
 import base64
 import hashlib
@@ -73,6 +74,12 @@ def frame(opcode, data, masked):
 def handle(c, log):
     try:
         head = read_head(c)
+        while head.startswith(b"GET /nows-keep "):
+            # declines the upgrade and keeps the connection for the next request
+            with open(log, "a") as f:
+                f.write(head.decode("latin-1").split("\r\n")[0] + "\n")
+            c.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 14\r\n\r\nnot upgraded\r\n")
+            head = read_head(c)
         lines = head.decode("latin-1").split("\r\n")
         with open(log, "a") as f:
             f.write(lines[0] + "\n")
@@ -129,7 +136,7 @@ def serve(portfile, log, cert=None, key=None):
         threading.Thread(target=handle, args=(c, log), daemon=True).start()
 
 
-def client(url):
+def client(url, then=None):
     u = urllib.parse.urlsplit(url)
     tls = u.scheme == "wss"
     port = u.port or (443 if tls else 80)
@@ -152,6 +159,9 @@ def client(url):
     s.sendall(b"GET %s HTTP/1.1\r\nHost: %s\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
               b"Sec-WebSocket-Key: %s\r\nSec-WebSocket-Version: 13\r\n\r\n"
               % (target.encode(), authority.encode(), key))
+    if then:
+        # pipelined behind the upgrade: sent up only once it was declined
+        s.sendall(b"GET %s HTTP/1.1\r\nHost: %s\r\n\r\n" % (then.encode(), authority.encode()))
     head = read_head(s)
     if not head.startswith(b"HTTP/1.1 101"):
         out = head
@@ -179,4 +189,4 @@ if __name__ == "__main__":
     if sys.argv[1] == "serve":
         serve(*sys.argv[2:6])
     elif sys.argv[1] == "client":
-        client(sys.argv[2])
+        client(*sys.argv[2:4])
