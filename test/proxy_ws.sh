@@ -84,6 +84,12 @@ t_grep "... by its paths rule" 'lists paths, and none matches /admin' "$T_OUT"
 t_run run -r ./ws.toml -- python3 ws.py client "$WS/admin"
 t_grep "ws:// to a path the contract does not list: 403" '^HTTP/1.1 403' "$T_OUT"
 t_grep "neither reached the origin" '^0 0$' "$(logged "GET /admin" wss) $(logged "GET /admin" ws)"
+GHP=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
+before=$(logged "GET /chat" wss)
+t_run run -r ./ws.toml -- python3 ws.py client "$WSS/chat?t=$GHP"
+t_grep "the upgrade request itself is scanned: a token in it is refused (DLP)" \
+	'x-canister-error: dlp-blocked' "$T_OUT"
+t_grep "... and it did not reach the origin" "^$before$" "$(logged "GET /chat" wss)"
 cat >wsmethods.toml <<'T'
 [[host]]
 domain = "host.canister.local"

@@ -143,7 +143,7 @@ def client(url, then=None):
     authority = "%s:%d" % (u.hostname, port)
     proxy = urllib.parse.urlsplit(os.environ["HTTPS_PROXY" if tls else "HTTP_PROXY"])
     s = socket.create_connection((proxy.hostname, proxy.port), timeout=10)
-    path = u.path or "/"
+    path = (u.path or "/") + ("?" + u.query if u.query else "")
     if tls:
         s.sendall(b"CONNECT %s HTTP/1.1\r\nHost: %s\r\n\r\n" % (authority.encode(),
                                                                 authority.encode()))
