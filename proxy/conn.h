@@ -75,6 +75,8 @@ struct pconn {
 	bool inflight_head[MAX_INFLIGHT]; /* ring: was it a HEAD request */
 	unsigned inflight, inflight_first;
 	bool cur_forwarded;      /* the request being read has gone up */
+	bool ws_wait;            /* a WebSocket upgrade is up: its answer is awaited
+				  * (the client is not read until then) */
 	char *deferred;          /* a refusal waiting for them (IWAIT), or for the
 				  * client's handshake (a refused transparent TLS) */
 	size_t deferred_len;
@@ -174,5 +176,15 @@ void px_inflight_push(struct pconn *c, bool head);
 /* Follows upstream's bytes through the awaited answers. False when they
  * break HTTP's framing or answer nothing. */
 bool px_follow_responses(struct pconn *c, const uint8_t *p, size_t n);
+
+/* ---- upgrade_conn.c ---- */
+/* The request's Upgrade field against the contract (ADR 0111): 0 when
+ * there is nothing to relay, 1 for a WebSocket upgrade the contract allows
+ * (c->ws_wait is set), -1 when it was refused. tunnel: inside a
+ * terminated TLS session (other upgrades are refused there). */
+int px_check_upgrade(struct proxy *px, struct pconn *c, const struct http_head *h, bool tunnel);
+/* After upstream's bytes were followed, with c->ws_wait: a 101 makes c a
+ * byte relay (ST_TUNNEL); another complete answer ends the wait. */
+void px_upgrade_follow(struct pconn *c);
 
 #endif

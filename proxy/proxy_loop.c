@@ -649,6 +649,11 @@ static void on_head(struct proxy *px, struct pconn *c)
 		free(h);
 		return;
 	}
+	int upgrade = c->connect ? 0 : px_check_upgrade(px, c, h, false);
+	if (upgrade < 0) {
+		free(h);
+		return;
+	}
 	size_t head_len = h->head_len;
 	if (!px_scan_pass(px, c, NULL, 0)) {
 		free(h);
@@ -671,7 +676,10 @@ static void on_head(struct proxy *px, struct pconn *c)
 			px_buf_put(&c->c2u, f->value.p, f->value.n);
 			px_buf_put(&c->c2u, "\r\n", 2);
 		}
-		px_buf_put(&c->c2u, "Connection: close\r\n\r\n", 21);
+		if (upgrade > 0) /* a WebSocket the contract allows (ADR 0111) */
+			px_buf_put(&c->c2u, "Connection: Upgrade, close\r\n\r\n", 30);
+		else
+			px_buf_put(&c->c2u, "Connection: close\r\n\r\n", 21);
 	}
 	free(h);
 	memmove(c->head, c->head + head_len, c->hlen - head_len);
@@ -961,7 +969,10 @@ static void on_upstream(struct proxy *px, struct pconn *c, uint32_t ev)
 				free(c->rf); /* plain HTTP: one answer, relayed as it comes */
 				c->rf = NULL;
 				c->response_started = true;
+				c->ws_wait = false;
 			}
+			if (c->ws_wait)
+				px_upgrade_follow(c);
 		}
 	}
 	if (c->st == ST_IWAIT && (!c->inflight || c->u_eof)) {
@@ -989,7 +1000,9 @@ static bool serve_pending(struct proxy *px)
 	bool any = false;
 	for (struct pconn *c = px->conns, *next; c; c = next) {
 		next = c->next;
-		if (!px_terminated(c))
+		/* a WebSocket relayed inside the terminated sessions too */
+		bool tls_relay = c->st == ST_TUNNEL && c->cssl;
+		if (!px_terminated(c) && !tls_relay)
 			continue;
 		if (c->ussl && c->ufd >= 0 && !c->u_eof && !c->u2c.len && SSL_pending(c->ussl) > 0) {
 			any = true;
@@ -997,7 +1010,7 @@ static bool serve_pending(struct proxy *px)
 			bool live = false;
 			for (struct pconn *k = px->conns; k && !live; k = k->next)
 				live = k == c;
-			if (!live || !px_terminated(c))
+			if (!live || (!px_terminated(c) && !(c->st == ST_TUNNEL && c->cssl)))
 				continue;
 		}
 		if (c->cssl && !c->c_eof && !c->c2u.len && SSL_pending(c->cssl) > 0 &&

@@ -241,16 +241,9 @@ static bool on_inner_head(struct proxy *px, struct pconn *c)
 		px_refuse_simple(px, c, 421, "host-mismatch", why);
 		goto out;
 	}
-	for (size_t i = 0; i < h->nfields; i++) {
-		if (http_span_eq(h->fields[i].name, "upgrade")) {
-			/* After a 101 the tunnel would carry another protocol, which
-			 * no contract describes yet: refused, not half-relayed. */
-			px_refuse_simple(px, c, 501, "bad-request", "a protocol upgrade (Upgrade: "
-					 "WebSocket, h2c) inside a TLS tunnel is not supported yet");
-			goto out;
-		}
-	}
 	if (!px_check_contract(px, c, h))
+		goto out;
+	if (px_check_upgrade(px, c, h, true) < 0)
 		goto out;
 	if (!px_scan_pass(px, c, NULL, 0))
 		goto out;
@@ -280,7 +273,7 @@ void px_inner_feed(struct proxy *px, struct pconn *c)
 			return;
 		memmove(c->head, c->head + used, c->hlen - used);
 		c->hlen -= used;
-		if (c->body_done)
+		if (c->body_done && !c->ws_wait)
 			c->st = ST_IHEAD;
 	}
 }

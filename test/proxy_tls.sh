@@ -240,10 +240,18 @@ t_grep "CL with TE inside the tunnel: 400" "^HTTP/1.1 400" "$T_OUT"
 t_run tlsraw host.canister.local "$A" "GET /hello HTTP/1.1
 Host: $A
 Connection: Upgrade
+Upgrade: h2c
+
+"
+t_grep "an h2c upgrade inside the tunnel is refused (501), not half-relayed" "^HTTP/1.1 501" "$T_OUT"
+t_run tlsraw host.canister.local "$A" "GET /hello HTTP/1.1
+Host: $A
+Connection: Upgrade
 Upgrade: websocket
 
 "
-t_grep "a protocol upgrade inside the tunnel is refused (501), not half-relayed" "^HTTP/1.1 501" "$T_OUT"
+t_grep "a WebSocket upgrade without websocket = true: 403 (test/proxy_ws.sh has the rest)" \
+	"^HTTP/1.1 403" "$T_OUT"
 t_run tlsraw host.canister.local "$A" "GET /hello HTTP/1.1
 Host: $A
 

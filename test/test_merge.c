@@ -303,6 +303,22 @@ static void merge_host_allow_credentials_or(void **state)
 	policy_free(&p);
 }
 
+static void merge_host_websocket_or(void **state)
+{
+	const char *with = "[[host]]\ndomain = \"api.example\"\nwebsocket = true";
+	const char *without = "[[host]]\ndomain = \"api.example\"\nwebsocket = false";
+	struct policy p;
+	t_merge2(&p, with, without);
+	assert_true(p.hosts[0].websocket.v);
+	policy_free(&p);
+	t_merge2(&p, without, with);
+	assert_true(p.hosts[0].websocket.v);
+	policy_free(&p);
+	t_merge2(&p, without, host_a);
+	assert_false(p.hosts[0].websocket.v);
+	policy_free(&p);
+}
+
 static void merge_host_contract_mode_last(void **state)
 {
 	MERGE(host_a, host_b);
@@ -349,7 +365,7 @@ const struct CMUnitTest tests[] = {
 	T(merge_hosts_distinct_kept), T(merge_host_same_domain_one_block), T(merge_host_methods_union),
 	T(merge_host_paths_union), T(merge_host_content_types_union),
 	T(merge_host_max_request_bytes_max), T(merge_host_contract_mode_last),
-	T(merge_host_allow_credentials_or),
+	T(merge_host_allow_credentials_or), T(merge_host_websocket_or),
 	T(merge_table_rows_all_tested),
 };
 

@@ -12,6 +12,7 @@
 #include "proxy/egress.h"
 #include "proxy/http_head.h"
 #include "proxy/refusal.h"
+#include "proxy/upgrade.h"
 #include "util/util.h"
 
 #include <stdlib.h>
@@ -430,6 +431,50 @@ static void test_merge_hosts(void **state)
 	free(m);
 }
 
+/* Upgrade fields and the websocket key of the contract (ADR 0111). */
+static void test_upgrade(void **state)
+{
+	(void)state;
+	assert_int_equal(upgrade_kind(NULL, 0), UPGRADE_NONE);
+	const char *v[] = { "websocket", "WebSocket", " h2c, websocket/13 ", "websocket ,x" };
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++)
+		assert_int_equal(upgrade_kind(v[i], strlen(v[i])), UPGRADE_WEBSOCKET);
+	const char *o[] = { "h2c", "", "websockets", "web socket", "TLS/1.2", "xwebsocket" };
+	for (size_t i = 0; i < sizeof(o) / sizeof(o[0]); i++)
+		assert_int_equal(upgrade_kind(o[i], strlen(o[i])), UPGRADE_OTHER);
+
+	struct policy p;
+	npm_policy(&p);
+	struct egress_target t;
+	char why[256];
+	assert_true(egress_parse_absolute("http://registry.npmjs.org/ws", 28, &t, why, sizeof(why)));
+	struct egress_decision d;
+	upgrade_decide(&p, &t, "GET", &d); /* no websocket key: refused with the patch */
+	assert_int_equal(d.verdict, EGRESS_REFUSE);
+	assert_int_equal(d.status, 403);
+	assert_string_equal(d.error, "contract-refused");
+	assert_non_null(strstr(d.reason, "r.toml:2"));
+	assert_string_equal(d.patch, "[[host]]\ndomain = \"registry.npmjs.org\"\nwebsocket = true\n");
+	p.hosts[0].websocket = (struct pbool){ true, false, at(7) };
+	upgrade_decide(&p, &t, "GET", &d); /* websocket = false: the same */
+	assert_int_equal(d.verdict, EGRESS_REFUSE);
+	p.hosts[0].websocket = (struct pbool){ true, true, at(7) };
+	upgrade_decide(&p, &t, "GET", &d);
+	assert_int_equal(d.verdict, EGRESS_ALLOW);
+	upgrade_decide(&p, &t, "POST", &d); /* RFC 6455: a GET */
+	assert_int_equal(d.status, 400);
+	/* a host the contract does not name: the patch names the host */
+	assert_true(egress_parse_absolute("http://a.example.org/", 21, &t, why, sizeof(why)));
+	upgrade_decide(&p, &t, "GET", &d);
+	assert_int_equal(d.status, 403);
+	assert_string_equal(d.patch, "[[host]]\ndomain = \"a.example.org\"\nwebsocket = true\n");
+	/* *.suffix: the block's domain, as the other patches */
+	assert_true(egress_parse_absolute("http://cdn.example.com/", 23, &t, why, sizeof(why)));
+	upgrade_decide(&p, &t, "GET", &d);
+	assert_string_equal(d.patch, "[[host]]\ndomain = \"*.example.com\"\nwebsocket = true\n");
+	policy_free(&p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -445,6 +490,7 @@ int main(void)
 		cmocka_unit_test(test_merge_patches),
 		cmocka_unit_test(test_decide_request_skip),
 		cmocka_unit_test(test_merge_hosts),
+		cmocka_unit_test(test_upgrade),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -55,6 +55,7 @@ struct host_rule {
 	struct pint max_request_bytes;
 	struct popt contract_mode;    /* "strict" | "relaxed" */
 	struct pbool allow_credentials; /* DLP: tokens whose home this is may go here */
+	struct pbool websocket;       /* Upgrade: websocket relayed after a 101 */
 	struct srcpos at;             /* the [[host]] header */
 };
 

@@ -29,7 +29,8 @@ const struct section_doc schema_sections[] = {
 		      "`allow_extra`, whichever recipe either came from." },
 	{ "host", "`[[host]]`: per-destination egress contracts, one block per domain. Blocks with "
 		  "the same `domain` (from one or several recipes) merge into one: lists union, "
-		  "`max_request_bytes` max, `contract_mode` last-set wins." },
+		  "`max_request_bytes` max, `contract_mode` last-set wins, `allow_credentials` and "
+		  "`websocket` true if any says true." },
 };
 const size_t schema_nsections = sizeof(schema_sections) / sizeof(schema_sections[0]);
 
@@ -219,6 +220,13 @@ const struct field schema_fields[] = {
 	  "home, such as a private key or a JWT, to any host that says so). Without it, every "
 	  "credential the scanner finds is refused. See docs/dlp.md.",
 	  "loosens: true if any layer says true for the domain", "merge_host_allow_credentials_or" },
+	{ "host", "websocket", FT_BOOL, NULL, H(websocket), MR_OR, 0, 0, 0, 0, 0, "false",
+	  "Allow WebSocket upgrades (`Upgrade: websocket`, a GET that passes `methods` and "
+	  "`paths`) to this host, over wss:// inside the terminated TLS session or ws:// through "
+	  "the proxy. After the origin's `101 Switching Protocols` the connection is a byte relay "
+	  "both ways and its frames are not scanned by DLP. Without it an upgrade is refused 403; "
+	  "other upgrades (h2c) are never relayed. See docs/proxy.md.",
+	  "loosens: true if any layer says true for the domain", "merge_host_websocket_or" },
 };
 const size_t schema_nfields = sizeof(schema_fields) / sizeof(schema_fields[0]);
 
