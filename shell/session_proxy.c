@@ -117,7 +117,7 @@ static int listen_loopback(uint16_t *port, char *err, size_t errlen)
 	return fd;
 }
 
-static void start(struct session *s)
+static void start_locked(struct session *s)
 {
 	struct session_proxy *sp = sp_of(s);
 	if (sp->px || sp->failed)
@@ -169,6 +169,20 @@ fail:
 	can_warn("session: the egress proxy: %s; proxy-only layers have no network", err);
 }
 
+/* The control thread (an approval: session_proxy_want) and the main
+ * thread (session_proxy_launched) may both come here around the launch:
+ * one start only, or two CAs would be made and the bundle written for one
+ * of them while the loop serves the other's leaves (seen as a client's
+ * "unable to get local issuer certificate" in session_proxy.sh). */
+static pthread_mutex_t start_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void start(struct session *s)
+{
+	pthread_mutex_lock(&start_lock);
+	start_locked(s);
+	pthread_mutex_unlock(&start_lock);
+}
+
 /* layers.c's hook (the registry is locked: nothing here calls back). The
  * CA is made after the shell has been forked (its keys' wipe-on-fork page
  * is zeros in a child), so before the launch this only notes it. */
@@ -176,14 +190,20 @@ void session_proxy_want(void *ctx)
 {
 	struct session *s = ctx;
 	struct session_proxy *sp = sp_of(s);
+	pthread_mutex_lock(&start_lock);
 	sp->wanted = true;
-	if (s->engine)
+	bool now = s->engine != NULL;
+	pthread_mutex_unlock(&start_lock);
+	if (now)
 		start(s);
 }
 
 void session_proxy_launched(struct session *s)
 {
-	if (s->proxy && s->proxy->wanted)
+	pthread_mutex_lock(&start_lock);
+	bool wanted = s->proxy && s->proxy->wanted;
+	pthread_mutex_unlock(&start_lock);
+	if (wanted)
 		start(s);
 }
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The DNS stub and transparent routing (docs/proxy.md "DNS", ADR 0108-0111):
+# The DNS stub and transparent routing (docs/proxy.md "DNS", ADR 0108-0110):
 # inside a proxy-only sandbox, 127.0.0.1:53 answers allowed names with the
 # stub's address (127.0.0.2) and refused ones with NXDOMAIN and a refusal
 # line naming the [[host]] patch; clients that ignore the proxy variables
