@@ -26,6 +26,8 @@ bool proxy_tags_record(struct proxy_tags *t, uint16_t port, const struct policy_
 			oldest = e;
 	}
 	if (!slot) {
+		if (!oldest) /* PROXY_TAGS_MAX is not 0; for the analysers */
+			return false;
 		slot = oldest;
 		t->evicted++;
 	}

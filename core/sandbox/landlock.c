@@ -245,7 +245,7 @@ int landlock_apply_exec(const struct mount_plan *pl, int abi, const struct ll_ne
 			return -1;
 		}
 	}
-	if ((hn & LANDLOCK_ACCESS_NET_BIND_TCP) && net->bind_ephemeral &&
+	if ((hn & LANDLOCK_ACCESS_NET_BIND_TCP) && net && net->bind_ephemeral &&
 	    add_port(rs, LANDLOCK_ACCESS_NET_BIND_TCP, 0, "bind", err, errlen) < 0) {
 		close(rs);
 		return -1;
