@@ -9,40 +9,12 @@
 # test CA trusted as in session_proxy.sh: a private mount namespace where
 # the host's bundle holds it).
 if [ -f "${CAN_SRCDIR}/test/lib.sh" ]; then . "${CAN_SRCDIR}/test/lib.sh"; else . "${CAN_SRCDIR}/lib.sh"; fi
-SYS=/etc/ssl/certs/ca-certificates.crt
-SELF=$(realpath "${BASH_SOURCE[0]}")
-
-if [ "${CAN_TEST_DROPPED:-}" != 1 ] && [ "${CAN_TLS_NS:-}" != 1 ]; then
-	if [ "$(id -u)" != 0 ] || ! command -v openssl >/dev/null || ! command -v curl >/dev/null ||
-		[ ! -f "$SYS" ]; then
-		t_skip "session DLP: needs root (a private mount namespace), openssl, curl and $SYS"
-		t_done
-	fi
-	W=$(mktemp -d /tmp/cansdlp-ca.XXXXXX)
-	chmod 755 "$W"
-	cd "$W" || exit 1
-	ossl() { openssl "$@" 2>/dev/null || { echo "Bail out! openssl $1 failed"; exit 1; }; }
-	ec=(-newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes)
-	ossl req -x509 "${ec[@]}" -keyout tca.key -out tca.pem -days 2 -subj "/CN=can test CA" \
-		-addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign"
-	printf 'subjectAltName=DNS:host.canister.local\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n' >srv.ext
-	ossl req "${ec[@]}" -keyout srv.key -out srv.csr -subj "/CN=host.canister.local"
-	ossl x509 -req -in srv.csr -CA tca.pem -CAkey tca.key -CAcreateserial -out srv.pem -days 2 \
-		-extfile srv.ext
-	cat "$SYS" tca.pem >bundle.pem
-	chmod 644 ./*
-	rm -f tca.key
-	CAN_TLS_NS=1 CAN_TLS_DIR=$W unshare -m --propagation private bash "$SELF"
-	rc=$?
-	rm -rf "$W"
-	exit $rc
-fi
-if [ "${CAN_TLS_NS:-}" = 1 ] && [ "${CAN_TEST_DROPPED:-}" != 1 ]; then
-	mount --bind "$CAN_TLS_DIR/bundle.pem" "$SYS" || { echo "Bail out! bind the test bundle"; exit 1; }
-fi
-D=${CAN_TLS_DIR:-.}
-t_drop_to_user "$CAN_SRCDIR/test/proxy_server.py" "$CAN_SRCDIR/test/session_lib.sh" \
-	"$D/tca.pem" "$D/srv.pem" "$D/srv.key"
+. "$CAN_SRCDIR/test/proxy_lib.sh"
+pl_tls_enter "session DLP" "" "curl" host.canister.local:srv
+if pl_ns_root; then pl_tls_trust; fi
+D=${CAN_PL_DIR:-.}
+t_drop_to_user "$CAN_SRCDIR/test/proxy_lib.sh" "$CAN_SRCDIR/test/proxy_server.py" \
+	"$CAN_SRCDIR/test/session_lib.sh" "$D/tca.pem" "$D/srv.pem" "$D/srv.key"
 CERTS=$PWD
 . "$CAN_SRCDIR/test/session_lib.sh"
 session_setup cansdlp
